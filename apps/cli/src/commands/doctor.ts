@@ -1,0 +1,120 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import type { Command } from 'commander';
+import { BACKENDS, type BackendName, backendInfo, initBackend, readNativeState, type NativeState } from '@sugar-lab/core';
+
+export interface DoctorReport {
+  node: string;
+  platform: string;
+  backend: BackendName;
+  /** Why this backend: the request source and, on a fallback, what failed first. */
+  backendReason: string;
+  backends: Record<BackendName, { available: boolean; reason?: string }>;
+  tfjsNode: { installed: boolean; loaded: boolean; provider?: string; native?: NativeState; reason?: string };
+  wasm: { available: boolean; reason?: string };
+  jupyter: { available: boolean; python?: string; version?: string; reason?: string };
+  kernels: { name: string; displayName: string; argv0?: string }[];
+  chromium: { available: boolean; path: string; version?: string };
+}
+
+function run(cmd: string, args: string[]): { ok: boolean; out: string } {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 60_000 });
+  return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
+}
+
+/** The Python that has Jupyter (Debian's packages install into /usr/bin/python3, pyenv shims may not). */
+export function findJupyterPython(): { python?: string; version?: string; reason: string } {
+  const candidates = [process.env.SUGAR_JUPYTER_PYTHON, '/usr/bin/python3', 'python3'].filter(Boolean) as string[];
+  for (const py of candidates) {
+    const r = run(py, ['-c', 'import jupyter_client, nbclient, ipykernel; print(jupyter_client.__version__)']);
+    if (r.ok) return { python: py, version: `jupyter_client ${r.out.split('\n').pop()}`, reason: '' };
+  }
+  return { reason: `no Python among ${candidates.join(', ')} can import jupyter_client, nbclient and ipykernel` };
+}
+
+function listKernels(python: string): DoctorReport['kernels'] {
+  const r = run(python, ['-m', 'jupyter', 'kernelspec', 'list', '--json']);
+  if (!r.ok) return [];
+  try {
+    const specs = JSON.parse(r.out).kernelspecs as Record<string, { spec: { display_name: string; argv: string[] } }>;
+    return Object.entries(specs).map(([name, k]) => ({ name, displayName: k.spec.display_name, argv0: k.spec.argv[0] }));
+  } catch {
+    return [];
+  }
+}
+
+export async function collectDoctor(): Promise<DoctorReport> {
+  // Probe every backend, then settle on the one initBackend would pick (SUGAR_BACKEND respected).
+  const backends = {} as DoctorReport['backends'];
+  for (const b of BACKENDS) {
+    const got = await initBackend(b, { quiet: true });
+    const attempt = backendInfo()!.attempts.find((a) => a.backend === b)!;
+    backends[b] = got === b ? { available: true } : { available: false, reason: attempt.reason };
+  }
+  const tensorflowAttempt = { ...backends.tensorflow };
+  const backend = await initBackend(undefined, { quiet: true });
+  const info = backendInfo()!;
+  const failed = info.attempts.filter((a) => !a.ok);
+  const backendReason = `${info.requestedBy === 'SUGAR_BACKEND' ? 'SUGAR_BACKEND' : info.requestedBy === 'default' ? 'fastest that loads' : 'requested'}${failed.length ? `; skipped ${failed.map((a) => `${a.backend} (${a.reason})`).join(', ')}` : ''}`;
+
+  let installed = true;
+  try {
+    require.resolve('@tensorflow/tfjs-node');
+  } catch {
+    installed = false;
+  }
+  const native = readNativeState();
+  const jup = findJupyterPython();
+  const chromiumPath = process.env.SUGAR_CHROMIUM || '/usr/bin/chromium';
+  const chromiumOk = fs.existsSync(chromiumPath);
+  return {
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    backend,
+    backendReason,
+    backends,
+    tfjsNode: {
+      installed,
+      loaded: tensorflowAttempt.available,
+      provider: info.attempts.find((a) => a.backend === 'tensorflow' && a.ok)?.provider,
+      native,
+      reason: tensorflowAttempt.available ? undefined : tensorflowAttempt.reason,
+    },
+    wasm: backends.wasm,
+    jupyter: { available: Boolean(jup.python), python: jup.python, version: jup.version, reason: jup.python ? undefined : jup.reason },
+    kernels: jup.python ? listKernels(jup.python) : [],
+    chromium: { available: chromiumOk, path: chromiumPath, version: chromiumOk ? run(chromiumPath, ['--version']).out.split('\n').pop() : undefined },
+  };
+}
+
+const mark = (ok: boolean) => (ok ? 'ok  ' : 'no  ');
+
+export function formatDoctor(r: DoctorReport): string {
+  const n = r.tfjsNode.native;
+  const nativeLine = n
+    ? n.ok
+      ? `binding built from ${n.source}${n.tensorflowVersion ? ` TensorFlow ${n.tensorflowVersion}` : ''}${n.libDir ? ` (${n.libDir})` : ''}`
+      : `native setup failed: ${n.reason}`
+    : 'native setup has not run (npm run native:setup)';
+  return [
+    `node        ${r.node} (${r.platform})`,
+    `backend     ${r.backend}  [${r.backendReason}]`,
+    ...BACKENDS.map((b) => `  ${mark(r.backends[b].available)}${b}${r.backends[b].reason ? `: ${r.backends[b].reason}` : ''}`),
+    `tfjs-node   ${r.tfjsNode.loaded ? `loaded${r.tfjsNode.provider ? ` (${r.tfjsNode.provider})` : ''}` : r.tfjsNode.installed ? 'installed, not loading' : 'not installed'}; ${nativeLine}`,
+    `wasm        ${r.wasm.available ? 'available' : `unavailable: ${r.wasm.reason}`}`,
+    `jupyter     ${r.jupyter.available ? `${r.jupyter.version} (${r.jupyter.python})` : `missing: ${r.jupyter.reason}`}`,
+    `kernels     ${r.kernels.length ? r.kernels.map((k) => `${k.name} "${k.displayName}"`).join(', ') : 'none registered'}`,
+    `chromium    ${r.chromium.available ? `${r.chromium.version} (${r.chromium.path})` : `missing at ${r.chromium.path} (apt-get install chromium, or set SUGAR_CHROMIUM)`}`,
+  ].join('\n');
+}
+
+export function registerDoctorCommand(program: Command): void {
+  program
+    .command('doctor')
+    .description('report the Node version, compute backends, native TensorFlow, Jupyter kernel and Chromium state')
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const report = await collectDoctor();
+      console.log(opts.json ? JSON.stringify(report, null, 2) : formatDoctor(report));
+    });
+}
