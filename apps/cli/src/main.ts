@@ -1,12 +1,22 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerBenchCommand } from './commands/bench';
+import { registerDataCommand } from './commands/data';
 import { registerDoctorCommand } from './commands/doctor';
+import { registerKernelCommand } from './commands/kernel';
+import { registerReportCommand } from './commands/report';
+import { registerRunCommands } from './commands/run';
 
 export function buildProgram(): Command {
   const program = new Command('sugar')
     .description('sugar-lab: surrogate-gradient ReLU (SUGAR) experiments on TensorFlow.js')
     .version(require('../package.json').version)
     .showHelpAfterError();
+  registerRunCommands(program);
+  registerReportCommand(program);
+  registerDataCommand(program);
+  registerBenchCommand(program);
+  registerKernelCommand(program);
   registerDoctorCommand(program);
   return program;
 }

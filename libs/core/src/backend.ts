@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from './tf';
+import { registerWasmConvGradKernels } from './wasm-kernels';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -69,7 +70,10 @@ async function tryBackend(name: BackendName): Promise<BackendAttempt> {
   try {
     let provider: string | undefined;
     if (name === 'tensorflow') provider = loadTensorflow();
-    if (name === 'wasm') nodeRequire('@tensorflow/tfjs-backend-wasm');
+    if (name === 'wasm') {
+      nodeRequire('@tensorflow/tfjs-backend-wasm');
+      registerWasmConvGradKernels();
+    }
     const ok = await tf.setBackend(name);
     if (!ok || tf.getBackend() !== name) throw new Error(`tf.setBackend('${name}') did not initialize`);
     return { backend: name, ok: true, provider };

@@ -1,1 +1,29 @@
-export {};
+export { loadDataset, type LoadDatasetOptions } from './load';
+export { listDatasets, datasetInfo, datasetNames, registerDataset, getDatasetDefinition } from './registry';
+export {
+  fetchDataset,
+  verifyDataset,
+  datasetCacheState,
+  ensureDatasetFiles,
+  isOffline,
+  type FetchOptions,
+  type DatasetCacheState,
+  type DatasetState,
+  type DatasetVerification,
+  type FileVerification,
+} from './fetch';
+export { dataDir, datasetDir, type CacheOptions, type FileCacheState, type FileState } from './cache';
+export { overrideDatasetFiles, datasetFiles, type DataFile } from './manifest';
+export { downloadFile, DownloadFailedError, type DownloadOptions } from './download';
+export { digestFile, type FileDigest } from './digest';
+export { batches, makeBatch, toTensors, epochOrder, numBatches, type Batch, type BatchOptions } from './batches';
+export { assemble, type AssembleOptions, type AugmentOptions } from './assemble';
+export { channelStats } from './stats';
+export { Rng, hashSeed, type SeedPart } from './rng';
+export { createTeacher, type Teacher, type TeacherLayer, type TeacherOptions } from './teacher';
+export { readTar, type TarEntry, type TarVisitor } from './tar';
+export { parseIdxUint8, type IdxArray, type IdxExpect } from './idx';
+export { gunzipFile, gunzipStream } from './gzip';
+export { CIFAR10_CLASSES, CIFAR100_FINE, CIFAR100_COARSE } from './cifar';
+export * from './errors';
+export type { Dataset, Split, SplitName, ChannelStats, DatasetInfo, DatasetDefinition, RawDataset, RawSplit, LoadContext } from './types';

@@ -1,1 +1,15 @@
-export {};
+export { pl } from './polars';
+export * from './errors';
+export * from './canonical-json';
+export * from './spec';
+export * from './grid';
+export * from './presets';
+export * from './store';
+export * from './lock';
+export * from './runner';
+export * from './slurm';
+export * from './aggregate';
+export * from './markdown';
+export * from './run-one';
+
+export * from './report';

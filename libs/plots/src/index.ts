@@ -1,1 +1,14 @@
-export {};
+export * from './figure';
+export * from './errors';
+export { VARIANT_PALETTE, setVariantColor, resetVariantColors, assignVariantColors, variantColor, variantColors, withAlpha, sequentialColors } from './palette';
+export * from './surrogate-figure';
+export * from './training-curves';
+export * from './dead-units';
+export * from './activation-histogram';
+export * from './sparsity';
+export * from './accuracy-bars';
+export * from './landscape';
+export { PLOTLY_VERSION, plotlyVersion, plotlyScriptTag } from './plotly-bundle';
+export { toHTML, toHTMLFragment, uniquePlotId, type FragmentOptions, type HTMLOptions } from './html';
+export { toPNG, toSVG, closeRenderer, configureRenderer, chromiumPath, CHROMIUM_ARGS, type ImageOptions, type RendererOptions } from './render';
+export { show, inTslab, type ShowOptions, type ShowResult, type MimeBundle } from './show';

@@ -1,1 +1,15 @@
-export {};
+export * from './errors';
+export * from './config';
+export * from './schedule';
+export * from './optimizers';
+export * from './loss';
+export * from './data';
+export * from './evaluate';
+export * from './metrics';
+export * from './jsonl';
+export * from './checkpoint';
+export * from './progress';
+export * from './hash';
+export * from './fit';
+export * from './interrupt';
+export * from './dying-relu';

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
+import { kernelStatus, type KernelStatus } from './kernel';
 import { BACKENDS, type BackendName, backendInfo, initBackend, readNativeState, type NativeState } from '@sugar-lab/core';
 
 export interface DoctorReport {
@@ -13,34 +14,13 @@ export interface DoctorReport {
   tfjsNode: { installed: boolean; loaded: boolean; provider?: string; native?: NativeState; reason?: string };
   wasm: { available: boolean; reason?: string };
   jupyter: { available: boolean; python?: string; version?: string; reason?: string };
-  kernels: { name: string; displayName: string; argv0?: string }[];
+  kernel: KernelStatus;
   chromium: { available: boolean; path: string; version?: string };
 }
 
 function run(cmd: string, args: string[]): { ok: boolean; out: string } {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 60_000 });
   return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
-}
-
-/** The Python that has Jupyter (Debian's packages install into /usr/bin/python3, pyenv shims may not). */
-export function findJupyterPython(): { python?: string; version?: string; reason: string } {
-  const candidates = [process.env.SUGAR_JUPYTER_PYTHON, '/usr/bin/python3', 'python3'].filter(Boolean) as string[];
-  for (const py of candidates) {
-    const r = run(py, ['-c', 'import jupyter_client, nbclient, ipykernel; print(jupyter_client.__version__)']);
-    if (r.ok) return { python: py, version: `jupyter_client ${r.out.split('\n').pop()}`, reason: '' };
-  }
-  return { reason: `no Python among ${candidates.join(', ')} can import jupyter_client, nbclient and ipykernel` };
-}
-
-function listKernels(python: string): DoctorReport['kernels'] {
-  const r = run(python, ['-m', 'jupyter', 'kernelspec', 'list', '--json']);
-  if (!r.ok) return [];
-  try {
-    const specs = JSON.parse(r.out).kernelspecs as Record<string, { spec: { display_name: string; argv: string[] } }>;
-    return Object.entries(specs).map(([name, k]) => ({ name, displayName: k.spec.display_name, argv0: k.spec.argv[0] }));
-  } catch {
-    return [];
-  }
 }
 
 export async function collectDoctor(): Promise<DoctorReport> {
@@ -64,7 +44,8 @@ export async function collectDoctor(): Promise<DoctorReport> {
     installed = false;
   }
   const native = readNativeState();
-  const jup = findJupyterPython();
+  const kernel = kernelStatus();
+  const jup = kernel.jupyter;
   const chromiumPath = process.env.SUGAR_CHROMIUM || '/usr/bin/chromium';
   const chromiumOk = fs.existsSync(chromiumPath);
   return {
@@ -82,7 +63,7 @@ export async function collectDoctor(): Promise<DoctorReport> {
     },
     wasm: backends.wasm,
     jupyter: { available: Boolean(jup.python), python: jup.python, version: jup.version, reason: jup.python ? undefined : jup.reason },
-    kernels: jup.python ? listKernels(jup.python) : [],
+    kernel,
     chromium: { available: chromiumOk, path: chromiumPath, version: chromiumOk ? run(chromiumPath, ['--version']).out.split('\n').pop() : undefined },
   };
 }
@@ -103,7 +84,7 @@ export function formatDoctor(r: DoctorReport): string {
     `tfjs-node   ${r.tfjsNode.loaded ? `loaded${r.tfjsNode.provider ? ` (${r.tfjsNode.provider})` : ''}` : r.tfjsNode.installed ? 'installed, not loading' : 'not installed'}; ${nativeLine}`,
     `wasm        ${r.wasm.available ? 'available' : `unavailable: ${r.wasm.reason}`}`,
     `jupyter     ${r.jupyter.available ? `${r.jupyter.version} (${r.jupyter.python})` : `missing: ${r.jupyter.reason}`}`,
-    `kernels     ${r.kernels.length ? r.kernels.map((k) => `${k.name} "${k.displayName}"`).join(', ') : 'none registered'}`,
+    `kernel      ${r.kernel.installed ? `${r.kernel.name} in ${r.kernel.resourceDir}${r.kernel.stale ? ` (STALE: ${r.kernel.staleReason})` : r.kernel.thisWorkspace ? '' : ` (points at ${r.kernel.workspace})`}` : `${r.kernel.name} not installed (sugar kernel install)`}`,
     `chromium    ${r.chromium.available ? `${r.chromium.version} (${r.chromium.path})` : `missing at ${r.chromium.path} (apt-get install chromium, or set SUGAR_CHROMIUM)`}`,
   ].join('\n');
 }

@@ -1,0 +1,64 @@
+import { tf } from '@sugar-lab/core';
+
+export interface StepTiming {
+  msPerStep: number;
+  /** Fastest and slowest timed step, to show the spread. */
+  msMin: number;
+  msMax: number;
+  samplesPerSec: number;
+  tensorsBefore: number;
+  tensorsAfter: number;
+  /** Peak bytes held by the backend during the timed steps (tf.memory().numBytes). */
+  peakBytes: number;
+  /** Resident set size of the process after the steps. */
+  rssBytes: number;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/**
+ * Times one SGD training step (forward, softmax cross-entropy, backward, update): `warmup` untimed
+ * steps, then the median of `steps` timed ones. Reading the loss back each step makes every backend
+ * finish its work inside the timed region.
+ */
+export function measureTrainingStep(model: tf.LayersModel, batch: number, steps = 10, warmup = 3): StepTiming {
+  const inShape = model.inputs[0].shape.slice(1) as number[];
+  const classes = model.outputs[0].shape[1] as number;
+  const xs = tf.randomNormal([batch, ...inShape], 0, 1, 'float32', 7);
+  const ys = tf.oneHot(tf.randomUniform([batch], 0, classes, 'int32', 11) as tf.Tensor1D, classes);
+  const opt = tf.train.sgd(0.01);
+  const step = () => {
+    const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar, true);
+    loss!.dataSync();
+    loss!.dispose();
+  };
+  for (let i = 0; i < warmup; i++) step();
+  const tensorsBefore = tf.memory().numTensors;
+  let peakBytes = tf.memory().numBytes;
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = process.hrtime.bigint();
+    step();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    peakBytes = Math.max(peakBytes, tf.memory().numBytes);
+  }
+  const tensorsAfter = tf.memory().numTensors;
+  opt.dispose();
+  xs.dispose();
+  ys.dispose();
+  const ms = median(times);
+  return {
+    msPerStep: ms,
+    msMin: Math.min(...times),
+    msMax: Math.max(...times),
+    samplesPerSec: (batch * 1000) / ms,
+    tensorsBefore,
+    tensorsAfter,
+    peakBytes,
+    rssBytes: process.memoryUsage().rss,
+  };
+}

@@ -1,0 +1,169 @@
+import { spawnSync } from 'node:child_process';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { BACKENDS, type ActivationSpec, type BackendName, canonicalActivation, initBackend, listSurrogates, getSurrogate, tf } from '@sugar-lab/core';
+import { measureTrainingStep, type StepTiming } from '../bench/measure-step';
+import { REFERENCE_SHAPES, referenceModel, type ReferenceModel } from '../bench/reference-models';
+import { zooStepModel, ZOO_BENCH } from '../bench/zoo-models';
+
+export interface BenchResult extends StepTiming {
+  backend: BackendName;
+  model: string;
+  activation: string;
+  batch: number;
+  /** Cost relative to plain ReLU on the same backend and model (1.02 = 2% slower). */
+  vsRelu?: number;
+}
+
+export interface BenchOptions {
+  backends: BackendName[] | 'all' | 'default';
+  models: string[];
+  /** Activation labels: `relu` and surrogate names (SUGAR with that surrogate's default params). */
+  activations: string[];
+  steps: number;
+  warmup: number;
+  onResult?: (r: BenchResult) => void;
+  log?: (line: string) => void;
+}
+
+/** PyTorch ms/step by `model|activation`, filled by `--reference` (tools/bench/torch_reference.py). */
+export type ReferenceTimes = Record<string, number>;
+
+/** Runs the PyTorch reference script when torch imports; returns undefined (with the reason logged) otherwise. */
+export function torchReference(models: string[], steps: number, warmup: number, log: (l: string) => void): ReferenceTimes | undefined {
+  const script = path.resolve(__dirname, '..', '..', '..', '..', 'tools', 'bench', 'torch_reference.py');
+  const python = process.env.SUGAR_TORCH_PYTHON || 'python3';
+  const r = spawnSync(python, [script, '--models', models.join(','), '--steps', String(steps), '--warmup', String(warmup)], { encoding: 'utf8', timeout: 1_800_000 });
+  if (r.status !== 0) {
+    log(`no PyTorch reference: ${python} ${path.basename(script)} failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
+    return undefined;
+  }
+  const out = JSON.parse(r.stdout) as { torch: string; threads: number; results: { model: string; activation: string; msPerStep: number }[] };
+  log(`PyTorch reference: torch ${out.torch}, ${out.threads} threads`);
+  return Object.fromEntries(out.results.map((x) => [`${x.model}|${x.activation}`, x.msPerStep]));
+}
+
+export function activationFromLabel(label: string): ActivationSpec {
+  if (label === 'relu') return { kind: 'relu' };
+  const s = getSurrogate(label);
+  return { kind: 'sugar', surrogate: { name: s.name, ...s.params } };
+}
+
+function buildBenchModel(model: string, act: ActivationSpec): { model: tf.LayersModel; batch: number } {
+  if (model === 'mlp' || model === 'cnn') return { model: referenceModel(model as ReferenceModel, act), batch: REFERENCE_SHAPES[model as ReferenceModel].batch };
+  return zooStepModel(model, act);
+}
+
+export async function runBench(opts: BenchOptions): Promise<BenchResult[]> {
+  const log = opts.log ?? (() => {});
+  let backends: BackendName[];
+  if (opts.backends === 'default') backends = [await initBackend(undefined, { quiet: true })];
+  else if (opts.backends === 'all') backends = [...BACKENDS];
+  else backends = opts.backends;
+  const results: BenchResult[] = [];
+  for (const want of backends) {
+    const got = await initBackend(want, { quiet: true });
+    if (got !== want) {
+      log(`skip ${want}: it does not load here (using it fell back to ${got})`);
+      continue;
+    }
+    for (const modelName of opts.models) {
+      const slowZoo = ZOO_BENCH.includes(modelName) && want !== 'tensorflow';
+      if (slowZoo && opts.models.length > 2) {
+        log(`skip ${modelName} on ${want}: a step takes minutes there (ask for it alone with --models ${modelName})`);
+        continue;
+      }
+      const labels = ZOO_BENCH.includes(modelName) ? opts.activations.filter((a) => a === 'relu' || a === 'bsilu') : opts.activations;
+      let reluMs: number | undefined;
+      for (const label of labels) {
+        const act = activationFromLabel(label);
+        const { model, batch } = buildBenchModel(modelName, act);
+        const timing = measureTrainingStep(model, batch, opts.steps, opts.warmup);
+        model.dispose();
+        if (label === 'relu') reluMs = timing.msPerStep;
+        const r: BenchResult = {
+          backend: want,
+          model: modelName,
+          activation: canonicalActivation(act),
+          batch,
+          ...timing,
+          vsRelu: reluMs ? timing.msPerStep / reluMs : undefined,
+        };
+        results.push(r);
+        opts.onResult?.(r);
+      }
+    }
+  }
+  return results;
+}
+
+const fmt = (x: number, d = 1) => x.toFixed(d);
+
+export function formatBenchRow(r: BenchResult, reference?: ReferenceTimes): string {
+  const ref = reference?.[`${r.model}|${r.activation}`];
+  return [
+    r.backend.padEnd(10),
+    r.model.padEnd(8),
+    r.activation.padEnd(28),
+    `${fmt(r.msPerStep)} ms`.padStart(11),
+    `[${fmt(r.msMin)}-${fmt(r.msMax)}]`.padStart(17),
+    `${fmt(r.samplesPerSec, 0)}/s`.padStart(9),
+    (r.vsRelu ? `${r.vsRelu >= 1 ? '+' : ''}${fmt((r.vsRelu - 1) * 100)}%` : '').padStart(8),
+    `${r.tensorsBefore}->${r.tensorsAfter}`.padStart(10),
+    `${fmt(r.peakBytes / 2 ** 20)} MiB`.padStart(11),
+    ref ? `torch ${fmt(ref)} ms (x${fmt(r.msPerStep / ref, 2)})` : '',
+  ].join(' ');
+}
+
+export const BENCH_HEADER = [
+  'backend'.padEnd(10),
+  'model'.padEnd(8),
+  'activation'.padEnd(28),
+  'ms/step'.padStart(11),
+  '[min-max]'.padStart(17),
+  'samples'.padStart(9),
+  'vs relu'.padStart(8),
+  'tensors'.padStart(10),
+  'peak mem'.padStart(11),
+  'reference',
+].join(' ');
+
+export function registerBenchCommand(program: Command): void {
+  program
+    .command('bench')
+    .description('time one training step per backend, model and activation (median after warm-up)')
+    .option('--json', 'print { results: [...] } as JSON')
+    .option('--backend <name>', `one of ${BACKENDS.join(', ')}, or "all" (default: the backend sugar picks)`)
+    .option('--models <list>', `comma-separated: mlp, cnn, ${ZOO_BENCH.join(', ')}`, 'mlp,cnn')
+    .option('--activations <list>', 'comma-separated: relu and surrogate names (SUGAR with default params)', ['relu', ...listSurrogatesForBench()].join(','))
+    .option('--steps <n>', 'timed steps (median reported)', '10')
+    .option('--warmup <n>', 'untimed warm-up steps', '3')
+    .option('--reference', 'also time the same steps in PyTorch (tools/bench/torch_reference.py; needs torch)')
+    .action(async (o: { json?: boolean; backend?: string; models: string; activations: string; steps: string; warmup: string; reference?: boolean }) => {
+      const backends = !o.backend ? 'default' : o.backend === 'all' ? 'all' : ([o.backend] as BackendName[]);
+      if (Array.isArray(backends) && !BACKENDS.includes(backends[0])) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}, all; found '${o.backend}'`);
+      const steps = Number(o.steps);
+      if (!Number.isInteger(steps) || steps < 10) throw new Error(`--steps must be an integer >= 10 (a median needs them); found '${o.steps}'`);
+      if (!o.json) {
+        console.log(`sugar bench on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; median of ${steps} steps after ${o.warmup} warm-up`);
+        console.log(BENCH_HEADER);
+      }
+      const models = o.models.split(',').map((s) => s.trim()).filter(Boolean);
+      const reference = o.reference ? torchReference(models, steps, Number(o.warmup), (l) => console.error(l)) : undefined;
+      const results = await runBench({
+        backends,
+        models,
+        activations: o.activations.split(',').map((s) => s.trim()).filter(Boolean),
+        steps,
+        warmup: Number(o.warmup),
+        onResult: o.json ? undefined : (r) => console.log(formatBenchRow(r, reference)),
+        log: (l) => console.error(l),
+      });
+      if (o.json) console.log(JSON.stringify({ machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version }, results, reference }, null, 2));
+    });
+}
+
+function listSurrogatesForBench(): string[] {
+  return listSurrogates().filter((n) => n !== 'relu');
+}

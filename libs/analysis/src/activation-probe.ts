@@ -1,0 +1,191 @@
+import { tf } from '@sugar-lab/core';
+import { findActivationLayers } from './activation-layers';
+import { ProbeError } from './errors';
+
+/** What one probe pass measured for one activation layer. */
+export interface LayerUnitStats {
+  layer: string;
+  className: string;
+  /** Units (neurons, or channels of a convolution). */
+  units: number;
+  /** Per unit: fraction of inputs x positions with pre-activation > 0. */
+  activationProb: Float32Array;
+  /** Per unit: 1 where the pre-activation is never > 0 on the probe set. */
+  dead: Uint8Array;
+  deadCount: number;
+  deadFraction: number;
+  /** Mean over units of activationProb. */
+  meanActivationProb: number;
+  /** Fraction of the activation's outputs that are exactly 0. */
+  sparsity: number;
+  /** Mean and population std of the pre-activation over all entries. */
+  preMean: number;
+  preStd: number;
+}
+
+export interface ActivationProbeOptions {
+  /** Names of the layers to probe (default: every activation layer, see findActivationLayers). */
+  layers?: readonly string[];
+  /** Probe samples per forward pass (default 256); bounds memory on convolutional models. */
+  batchSize?: number;
+}
+
+// Per layer and batch, one row segment: [positive count per unit..., zero count, mean, variance].
+const EXTRA = 3;
+
+/**
+ * Measures unit statistics of every activation layer on a fixed probe set with one
+ * multi-output forward pass (per probe batch): a tap model whose outputs are each activation
+ * layer's input and output. All reductions are tf ops; one read per measurement.
+ */
+export class ActivationProbe {
+  readonly layers: tf.layers.Layer[];
+  private readonly tap: tf.LayersModel;
+  private readonly x: tf.Tensor;
+  private readonly batchSize: number;
+  private readonly units: number[];
+
+  /** `x` is copied: the caller keeps ownership of its tensor. */
+  constructor(model: tf.LayersModel, x: tf.Tensor, opts: ActivationProbeOptions = {}) {
+    this.layers = findActivationLayers(model, opts.layers);
+    if (this.layers.length === 0) {
+      throw new ProbeError(`ActivationProbe: expected at least one activation layer in model '${model.name}'; found none among ${model.layers.map((l) => l.getClassName()).join(', ')}`);
+    }
+    if (x.shape[0] === 0) throw new ProbeError('ActivationProbe: expected a non-empty probe set; found 0 samples');
+    this.batchSize = opts.batchSize ?? 256;
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) {
+      throw new ProbeError(`ActivationProbe: batchSize must be an integer >= 1; found ${opts.batchSize}`);
+    }
+    const outputs: tf.SymbolicTensor[] = [];
+    for (const layer of this.layers) {
+      let input: tf.SymbolicTensor | tf.SymbolicTensor[];
+      let output: tf.SymbolicTensor | tf.SymbolicTensor[];
+      try {
+        input = layer.input;
+        output = layer.output;
+      } catch (err) {
+        throw new ProbeError(`ActivationProbe: layer '${layer.name}' must be used exactly once in the model: ${(err as Error).message}`);
+      }
+      if (Array.isArray(input) || Array.isArray(output)) {
+        throw new ProbeError(`ActivationProbe: layer '${layer.name}' must have one input and one output`);
+      }
+      outputs.push(input, output);
+    }
+    this.units = this.layers.map((l) => {
+      const shape = (l.output as tf.SymbolicTensor).shape;
+      return shape[shape.length - 1] as number;
+    });
+    this.tap = tf.model({ inputs: model.inputs, outputs, name: `${model.name}_probe_tap` });
+    this.x = tf.keep(x.clone());
+  }
+
+  /** Samples in the probe set. */
+  get size(): number {
+    return this.x.shape[0];
+  }
+
+  measure(): LayerUnitStats[] {
+    const n = this.size;
+    const rows: tf.Tensor[] = [];
+    const batchSizes: number[] = [];
+    try {
+      for (let start = 0; start < n; start += this.batchSize) {
+        const b = Math.min(this.batchSize, n - start);
+        batchSizes.push(b);
+        rows.push(
+          tf.tidy(() => {
+            const xb = b === n ? this.x : sliceRows(this.x, start, b);
+            const outs = this.tap.apply(xb, { training: false }) as tf.Tensor[];
+            const parts: tf.Tensor[] = [];
+            for (let i = 0; i < this.layers.length; i++) {
+              const pre = outs[2 * i];
+              const post = outs[2 * i + 1];
+              const axes = Array.from({ length: pre.rank - 1 }, (_, k) => k);
+              const { mean, variance } = tf.moments(pre);
+              parts.push(
+                tf.cast(tf.sum(tf.cast(tf.greater(pre, 0), 'int32'), axes), 'float32'),
+                tf.cast(tf.reshape(tf.sum(tf.cast(tf.equal(post, 0), 'int32')), [1]), 'float32'),
+                tf.reshape(mean, [1]),
+                tf.reshape(variance, [1]),
+              );
+            }
+            return tf.concat(parts);
+          }),
+        );
+      }
+      const stacked = tf.stack(rows);
+      const all = stacked.dataSync() as Float32Array;
+      stacked.dispose();
+      return this.summarize(all, batchSizes);
+    } finally {
+      for (const r of rows) r.dispose();
+    }
+  }
+
+  private summarize(all: Float32Array, batchSizes: number[]): LayerUnitStats[] {
+    const rowLen = all.length / batchSizes.length;
+    const n = this.size;
+    const out: LayerUnitStats[] = [];
+    let offset = 0;
+    for (let i = 0; i < this.layers.length; i++) {
+      const layer = this.layers[i];
+      const units = this.units[i];
+      const perSample = (layer.output as tf.SymbolicTensor).shape.slice(1).reduce((a: number, d) => a * (d as number), 1);
+      const positions = perSample / units;
+      const pos = new Float64Array(units);
+      let zeros = 0;
+      let mean = 0;
+      let m2 = 0;
+      let count = 0;
+      for (let b = 0; b < batchSizes.length; b++) {
+        const row = b * rowLen + offset;
+        for (let u = 0; u < units; u++) pos[u] += all[row + u];
+        zeros += all[row + units];
+        // Chan et al.'s pairwise combination of (count, mean, M2) over batches.
+        const nb = batchSizes[b] * perSample;
+        const mb = all[row + units + 1];
+        const m2b = all[row + units + 2] * nb;
+        const total = count + nb;
+        const delta = mb - mean;
+        mean += (delta * nb) / total;
+        m2 += m2b + (delta * delta * count * nb) / total;
+        count = total;
+      }
+      const activationProb = new Float32Array(units);
+      const dead = new Uint8Array(units);
+      let deadCount = 0;
+      let probSum = 0;
+      for (let u = 0; u < units; u++) {
+        activationProb[u] = pos[u] / (n * positions);
+        probSum += activationProb[u];
+        if (pos[u] === 0) {
+          dead[u] = 1;
+          deadCount++;
+        }
+      }
+      out.push({
+        layer: layer.name,
+        className: layer.getClassName(),
+        units,
+        activationProb,
+        dead,
+        deadCount,
+        deadFraction: deadCount / units,
+        meanActivationProb: probSum / units,
+        sparsity: zeros / (n * perSample),
+        preMean: mean,
+        preStd: Math.sqrt(m2 / count),
+      });
+      offset += units + EXTRA;
+    }
+    return out;
+  }
+
+  dispose(): void {
+    this.x.dispose();
+  }
+}
+
+function sliceRows(x: tf.Tensor, start: number, count: number): tf.Tensor {
+  return tf.slice(x, [start, ...x.shape.slice(1).map(() => 0)], [count, ...x.shape.slice(1).map(() => -1)]);
+}

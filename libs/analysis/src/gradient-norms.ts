@@ -1,0 +1,60 @@
+import { tf } from '@sugar-lab/core';
+import { kernelLayers } from './activation-layers';
+
+/**
+ * Running mean of the L2 norm of each layer's kernel gradient over the steps it is fed. The sum
+ * stays on the device (one small kept tensor); `read` syncs once.
+ */
+export class GradientNormMeter {
+  readonly layerNames: string[];
+  private readonly variableNames: string[];
+  private sum: tf.Tensor1D | undefined;
+  private count = 0;
+
+  constructor(model: tf.LayersModel) {
+    const entries = kernelLayers(model);
+    this.layerNames = entries.map((e) => e.layer.name);
+    this.variableNames = entries.map((e) => e.kernel.name);
+  }
+
+  /** Adds this step's kernel-gradient norms. `grads` is keyed by variable name (as tf.variableGrads returns). */
+  accumulate(grads: tf.NamedTensorMap): void {
+    if (this.variableNames.length === 0) return;
+    const next = tf.tidy(() => {
+      const norms = this.variableNames.map((name) => {
+        const g = grads[name];
+        return g ? tf.sqrt(tf.sum(tf.square(g))) : tf.scalar(NaN);
+      });
+      const stacked = tf.stack(norms) as tf.Tensor1D;
+      return this.sum ? (tf.add(this.sum, stacked) as tf.Tensor1D) : stacked;
+    });
+    this.sum?.dispose();
+    this.sum = tf.keep(next);
+    this.count++;
+  }
+
+  /** Steps accumulated since the last read. */
+  get steps(): number {
+    return this.count;
+  }
+
+  /** Mean norm per layer name since the last read (undefined if no step was fed), then resets. */
+  read(): Record<string, number> | undefined {
+    if (!this.sum || this.count === 0) return undefined;
+    const sums = this.sum.dataSync();
+    const out: Record<string, number> = {};
+    this.layerNames.forEach((name, i) => (out[name] = sums[i] / this.count));
+    this.reset();
+    return out;
+  }
+
+  reset(): void {
+    this.sum?.dispose();
+    this.sum = undefined;
+    this.count = 0;
+  }
+
+  dispose(): void {
+    this.reset();
+  }
+}

@@ -1,0 +1,44 @@
+import type { SugarRegion, SurrogateSpec } from './activation-spec';
+import { singleTensor, type LayerArgs } from './layer-args';
+import { checkRegion, sugarRelu } from './sugar-relu';
+import { resolveSurrogate, surrogateToSpec, type Surrogate, type SurrogateLike } from './surrogate';
+import * as tf from './tf';
+
+export interface SugarReLUArgs extends LayerArgs {
+  /** The surrogate whose derivative replaces ReLU's step (default `{ name: 'bsilu' }`, alpha 1.67). */
+  surrogate?: SurrogateLike;
+  region?: SugarRegion;
+}
+
+/** ReLU forward, surrogate derivative backward; saves and loads with its surrogate and region. */
+export class SugarReLU extends tf.layers.Layer {
+  static className = 'SugarReLU';
+  readonly surrogate: Surrogate;
+  readonly region: SugarRegion;
+
+  constructor(args: SugarReLUArgs = {}) {
+    super(args);
+    this.surrogate = resolveSurrogate(args.surrogate ?? { name: 'bsilu' });
+    this.region = checkRegion(args.region, `SugarReLU '${this.name}'`);
+    this.supportsMasking = true;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return sugarRelu(singleTensor(inputs, 'SugarReLU'), this.surrogate, { region: this.region });
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    return inputShape;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    const surrogate: SurrogateSpec = surrogateToSpec(this.surrogate);
+    return { ...super.getConfig(), surrogate: { ...surrogate }, region: this.region };
+  }
+}
+tf.serialization.registerClass(SugarReLU);
+
+/** `new SugarReLU(args)`, in the style of `tf.layers.*`. */
+export function sugarReLU(args: SugarReLUArgs = {}): SugarReLU {
+  return new SugarReLU(args);
+}

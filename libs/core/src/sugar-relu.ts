@@ -1,0 +1,71 @@
+import type { SugarRegion } from './activation-spec';
+import { SurrogateError } from './errors';
+import { resolveSurrogate, type Surrogate, type SurrogateLike } from './surrogate';
+import './surrogates-builtin';
+import * as tf from './tf';
+
+export interface SugarReluOptions {
+  /** 'all' (default): f'(x) everywhere. 'negative': gradient 1 for x > 0, f'(x) for x <= 0. */
+  region?: SugarRegion;
+}
+
+type UnaryOp = (x: tf.Tensor) => tf.Tensor;
+
+// One customGrad closure per (surrogate, region): customGrad keeps no state between calls.
+const ops = new WeakMap<Surrogate, Partial<Record<SugarRegion, UnaryOp>>>();
+
+function buildOp(s: Surrogate, region: SugarRegion): UnaryOp {
+  const negativeOnly = region === 'negative' && !s.unitSlopeForPositive;
+  return tf.customGrad((x, save) => {
+    (save as tf.GradSaveFunc)([x as tf.Tensor]);
+    return {
+      // Literally ReLU, so the forward pass is bit-identical to tf.relu on every backend.
+      value: tf.relu(x as tf.Tensor),
+      gradFunc: (dy, saved) => {
+        const [xs] = saved;
+        const g = tf.mul(dy, s.grad(xs));
+        if (!negativeOnly) return g;
+        // Select directly: tf.where would first broadcast its three same-shaped inputs (3 more kernels).
+        return tf.engine().runKernel('Select', { condition: tf.greater(xs, 0), t: dy, e: g }) as tf.Tensor;
+      },
+    };
+  }) as UnaryOp;
+}
+
+export function checkRegion(region: unknown, where: string): SugarRegion {
+  if (region === undefined) return 'all';
+  if (region !== 'all' && region !== 'negative') {
+    throw new SurrogateError(`${where}: region must be one of: all, negative; found ${JSON.stringify(region)}`);
+  }
+  return region;
+}
+
+/**
+ * SUGAR: returns exactly `tf.relu(x)`; in the backward pass the incoming gradient is multiplied
+ * by the surrogate's derivative f'(x) instead of ReLU's step.
+ */
+export function sugarRelu<T extends tf.Tensor>(x: T, surrogate: SurrogateLike, opts: SugarReluOptions = {}): T {
+  const s = resolveSurrogate(surrogate);
+  const region = checkRegion(opts.region, 'sugarRelu');
+  let byRegion = ops.get(s);
+  if (!byRegion) ops.set(s, (byRegion = {}));
+  const op = byRegion[region] ?? (byRegion[region] = buildOp(s, region));
+  return op(x) as T;
+}
+
+// Forward baselines: f(x) forward and the closed-form f'(x) backward (no autodiff through fn).
+const forwardOps = new WeakMap<Surrogate, UnaryOp>();
+
+/** The surrogate itself as an activation: `f(x)` forward, `dy * f'(x)` backward. */
+export function surrogateActivation<T extends tf.Tensor>(x: T, surrogate: SurrogateLike): T {
+  const s = resolveSurrogate(surrogate);
+  let op = forwardOps.get(s);
+  if (!op) {
+    op = tf.customGrad((x, save) => {
+      (save as tf.GradSaveFunc)([x as tf.Tensor]);
+      return { value: s.fn(x as tf.Tensor), gradFunc: (dy, [xs]) => tf.mul(dy, s.grad(xs)) };
+    }) as UnaryOp;
+    forwardOps.set(s, op);
+  }
+  return op(x) as T;
+}

@@ -1,0 +1,34 @@
+import { singleTensor, type LayerArgs } from './layer-args';
+import { surrogateActivation } from './sugar-relu';
+import { resolveSurrogate, surrogateToSpec, type Surrogate, type SurrogateLike } from './surrogate';
+import * as tf from './tf';
+
+export interface SurrogateActivationArgs extends LayerArgs {
+  surrogate: SurrogateLike;
+}
+
+/** A surrogate used as the forward activation (a baseline such as B-SiLU or NeLU), serializable. */
+export class SurrogateActivation extends tf.layers.Layer {
+  static className = 'SurrogateActivation';
+  readonly surrogate: Surrogate;
+
+  constructor(args: SurrogateActivationArgs) {
+    super(args);
+    if (args?.surrogate === undefined) throw new Error(`SurrogateActivation '${this.name}': expected a surrogate; found none`);
+    this.surrogate = resolveSurrogate(args.surrogate);
+    this.supportsMasking = true;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return surrogateActivation(singleTensor(inputs, 'SurrogateActivation'), this.surrogate);
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    return inputShape;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), surrogate: { ...surrogateToSpec(this.surrogate) } };
+  }
+}
+tf.serialization.registerClass(SurrogateActivation);

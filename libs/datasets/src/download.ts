@@ -1,0 +1,164 @@
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { pipeline } from 'node:stream/promises';
+import { SingleBar } from 'cli-progress';
+import { partPath, markVerified } from './cache';
+import { checksumError, digestFile, digestMismatch, type FileDigest } from './digest';
+import { DatasetError } from './errors';
+import type { DataFile } from './manifest';
+
+export interface DownloadOptions {
+  /** Extra attempts after the first, each resuming the `.part` file with an HTTP Range request (default 3). */
+  retries?: number;
+  /** Wait before the first retry, doubled after each (default 1000 ms). */
+  retryDelayMs?: number;
+  /** Give up on a connection that sends nothing for this long (default 30000 ms). */
+  timeoutMs?: number;
+  /** Progress bar on stderr; default: when stderr is a TTY. */
+  progress?: boolean;
+}
+
+/** Every URL failed for network reasons (connection, timeout, HTTP status). */
+export class DownloadFailedError extends DatasetError {
+  constructor(
+    readonly file: string,
+    readonly causes: string[],
+  ) {
+    super(`${file}: download failed: ${causes.join('; ')}`);
+  }
+}
+
+class HttpFailure extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+function get(url: string, start: number, timeoutMs: number, hops = 0): Promise<{ res: http.IncomingMessage; url: string }> {
+  const mod = url.startsWith('https:') ? https : http;
+  const headers: Record<string, string> = { 'user-agent': 'sugar-lab-datasets', 'accept-encoding': 'identity' };
+  if (start > 0) headers.range = `bytes=${start}-`;
+  return new Promise((resolve, reject) => {
+    const req = mod.get(url, { headers, timeout: timeoutMs }, (res) => {
+      const status = res.statusCode ?? 0;
+      if (REDIRECTS.has(status) && res.headers.location) {
+        res.resume();
+        if (hops >= 5) return reject(new HttpFailure(`more than 5 redirects from ${url}`, false));
+        return resolve(get(new URL(res.headers.location, url).toString(), start, timeoutMs, hops + 1));
+      }
+      resolve({ res, url });
+    });
+    req.on('timeout', () => req.destroy(new HttpFailure(`no data for ${timeoutMs} ms`, true)));
+    req.on('error', (err) => reject(err instanceof HttpFailure ? err : new HttpFailure(err.message, true)));
+  });
+}
+
+/** Appends the rest of `url` to `part` (resuming from its current size); returns when the body is complete. */
+async function fetchToPart(url: string, part: string, entry: DataFile, opts: Required<Omit<DownloadOptions, 'progress'>> & { progress: boolean }) {
+  let start = fs.existsSync(part) ? fs.statSync(part).size : 0;
+  if (entry.size !== undefined && start > entry.size) {
+    fs.rmSync(part);
+    start = 0;
+  }
+  if (entry.size !== undefined && start === entry.size) return; // complete; a crash came before the rename
+  const { res } = await get(url, start, opts.timeoutMs);
+  const status = res.statusCode ?? 0;
+  if (status === 416) {
+    res.resume();
+    const total = /\/(\d+)$/.exec(String(res.headers['content-range'] ?? ''));
+    if (start > 0 && total && Number(total[1]) === start) return;
+    fs.rmSync(part, { force: true });
+    throw new HttpFailure(`HTTP 416 for bytes ${start}-`, true);
+  }
+  if (status !== 200 && status !== 206) {
+    res.resume();
+    throw new HttpFailure(`HTTP ${status}`, status >= 500 || status === 429 || status === 408);
+  }
+  if (status === 206) {
+    const m = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(String(res.headers['content-range'] ?? ''));
+    if (!m || Number(m[1]) !== start) {
+      res.resume();
+      fs.rmSync(part, { force: true });
+      throw new HttpFailure(`HTTP 206 with Content-Range ${res.headers['content-range']} for a request from byte ${start}`, true);
+    }
+  } else start = 0; // the server ignored the Range header: start over
+  const length = res.headers['content-length'] !== undefined ? Number(res.headers['content-length']) : undefined;
+  const total = entry.size ?? (length !== undefined ? start + length : undefined);
+  let got = 0;
+  const mib = (n: number) => (n / 1048576).toFixed(1);
+  const bar = opts.progress && total ? new SingleBar({ format: `${entry.name} [{bar}] {percentage}% {got}/{size} MiB | ETA {eta_formatted}`, hideCursor: true }) : undefined;
+  bar?.start(total!, start, { got: mib(start), size: mib(total!) });
+  try {
+    await pipeline(
+      res,
+      async function* (src: AsyncIterable<Buffer>) {
+        for await (const chunk of src) {
+          got += chunk.length;
+          bar?.update(start + got, { got: mib(start + got) });
+          yield chunk;
+        }
+      },
+      fs.createWriteStream(part, { flags: status === 206 ? 'a' : 'w' }),
+    );
+  } catch (err) {
+    throw err instanceof HttpFailure ? err : new HttpFailure(`connection lost after ${start + got} bytes: ${(err as Error).message}`, true);
+  } finally {
+    bar?.stop();
+  }
+  if (length !== undefined && got !== length) throw new HttpFailure(`connection closed after ${start + got} of ${start + length} bytes`, true);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Downloads `entry` to `dest` through `dest.part`: resumes with HTTP Range after a dropped connection,
+ * verifies size and every pinned digest, and only then renames into place, so `dest` is never partial.
+ * A digest mismatch deletes the temporary file and tries the next URL; it is reported as a
+ * DatasetChecksumError if no URL yields the pinned file.
+ */
+export async function downloadFile(entry: DataFile, urls: string[], dest: string, options: DownloadOptions = {}): Promise<FileDigest> {
+  const opts = {
+    retries: options.retries ?? 3,
+    retryDelayMs: options.retryDelayMs ?? 1000,
+    timeoutMs: options.timeoutMs ?? 30000,
+    progress: options.progress ?? Boolean(process.stderr.isTTY),
+  };
+  const part = partPath(dest);
+  const causes: string[] = [];
+  const dead = new Set<string>();
+  let mismatch: { err: Error } | undefined;
+  for (let attempt = 0; attempt <= opts.retries && dead.size < urls.length; attempt++) {
+    if (attempt > 0) await sleep(opts.retryDelayMs * 2 ** (attempt - 1));
+    for (const url of urls) {
+      if (dead.has(url)) continue;
+      try {
+        await fetchToPart(url, part, entry, opts);
+      } catch (err) {
+        const failure = err as HttpFailure;
+        causes.push(`${url}: ${failure.message}`);
+        if (!failure.retryable) dead.add(url);
+        continue;
+      }
+      const digest = await digestFile(part);
+      const bad = digestMismatch(entry, digest);
+      if (bad) {
+        fs.rmSync(part, { force: true });
+        dead.add(url);
+        mismatch = { err: checksumError(dest, bad, true, url) };
+        causes.push(`${url}: ${bad.algorithm} mismatch`);
+        continue;
+      }
+      fs.renameSync(part, dest);
+      markVerified(dest, digest);
+      return digest;
+    }
+  }
+  if (mismatch) throw mismatch.err;
+  throw new DownloadFailedError(dest, causes);
+}

@@ -1,0 +1,163 @@
+/** Base class of every error this library throws on purpose. */
+export class DatasetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export type FormatErrorCode =
+  | 'gzip'
+  | 'tar-header'
+  | 'tar-checksum'
+  | 'tar-truncated'
+  | 'tar-unsafe-path'
+  | 'tar-link'
+  | 'tar-type'
+  | 'tar-duplicate'
+  | 'tar-trailing'
+  | 'idx-magic'
+  | 'idx-dtype'
+  | 'idx-rank'
+  | 'idx-dims'
+  | 'idx-length'
+  | 'idx-count'
+  | 'cifar-record-size'
+  | 'cifar-count'
+  | 'cifar-member'
+  | 'label-range';
+
+/**
+ * A file that does not have the layout its format requires. `offset` is the byte offset of the
+ * problem inside `file`, or inside the stream named by `context` (a decompressed stream, a tar member).
+ */
+export class DatasetFormatError extends DatasetError {
+  constructor(
+    readonly code: FormatErrorCode,
+    readonly file: string,
+    readonly expected: string,
+    readonly found: string,
+    readonly offset?: number,
+    readonly context?: string,
+  ) {
+    const where = `${file}${context ? ` (${context})` : ''}${offset !== undefined ? ` at byte ${offset}` : ''}`;
+    super(`${where}: expected ${expected}, found ${found}`);
+  }
+}
+
+/** A gzip stream that cannot be decompressed (bad magic, corrupt deflate data, CRC or length mismatch, truncation). */
+export class GzipFormatError extends DatasetFormatError {}
+/** A tar archive that is not strict ustar, or an entry that may not be read (link, unsafe path, device). */
+export class TarFormatError extends DatasetFormatError {
+  constructor(
+    code: FormatErrorCode,
+    file: string,
+    expected: string,
+    found: string,
+    offset?: number,
+    readonly entry?: string,
+  ) {
+    super(code, file, expected, found, offset, entry !== undefined ? `tar entry ${JSON.stringify(entry)}` : 'tar stream');
+  }
+}
+/** An IDX (MNIST-family) file whose header or length is not what the dataset requires. */
+export class IdxFormatError extends DatasetFormatError {}
+/** A CIFAR binary batch with the wrong record size, count or label values, or a missing member. */
+export class CifarFormatError extends DatasetFormatError {}
+
+export type DigestAlgorithm = 'sha256' | 'md5' | 'size';
+
+/** A file whose size or digest differs from the pinned value. */
+export class DatasetChecksumError extends DatasetError {
+  constructor(
+    readonly file: string,
+    readonly algorithm: DigestAlgorithm,
+    readonly expected: string,
+    readonly found: string,
+    /** True when the bad file was deleted from the cache (a download, or a cached file that failed verification). */
+    readonly removed: boolean,
+    readonly url?: string,
+    hint?: string,
+  ) {
+    super(
+      `${file}: expected ${algorithm} ${expected}, found ${found}${url ? ` (downloaded from ${url})` : ''}` +
+        (removed ? '; the file was removed from the cache' : '') +
+        (hint ? `; ${hint}` : ''),
+    );
+  }
+}
+
+/** One file a dataset needs, as listed in "where to put it" messages. */
+export interface ExpectedFile {
+  name: string;
+  path: string;
+  size?: number;
+  sha256?: string;
+  md5?: string;
+  urls: string[];
+}
+
+/**
+ * The files of a dataset are not in the cache and cannot be downloaded (offline mode, or the network failed).
+ * The message lists every expected file with its size and digests and the directory to put it in.
+ */
+export class DatasetUnavailableError extends DatasetError {
+  constructor(
+    readonly dataset: string,
+    readonly reason: 'offline' | 'network',
+    readonly dir: string,
+    readonly files: ExpectedFile[],
+    readonly causes: string[] = [],
+  ) {
+    super(unavailableMessage(dataset, reason, dir, files, causes));
+  }
+}
+
+// Retries repeat the same failure; say each once with its count.
+function condense(causes: string[]): string {
+  const counts = new Map<string, number>();
+  for (const c of causes) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return [...counts].map(([c, n]) => (n > 1 ? `${c} (${n} attempts)` : c)).join('; ');
+}
+
+function unavailableMessage(dataset: string, reason: string, dir: string, files: ExpectedFile[], causes: string[]): string {
+  const why =
+    reason === 'offline'
+      ? 'offline mode is on (option offline or SUGAR_OFFLINE=1) and these files are not in the cache'
+      : `these files could not be downloaded${causes.length ? ` (${condense(causes)})` : ''}`;
+  const lines = files.map((f) => {
+    const facts = [
+      f.size !== undefined ? `${f.size} bytes` : undefined,
+      f.sha256 ? `sha256 ${f.sha256}` : undefined,
+      f.md5 ? `md5 ${f.md5}` : undefined,
+    ].filter(Boolean);
+    return `  ${f.name}  (${facts.join(', ')})\n    from ${f.urls.join(' or ')}`;
+  });
+  return (
+    `dataset '${dataset}': ${why}.\n` +
+    `Put these files into ${dir}${dir.endsWith('/') ? '' : '/'} (or set SUGAR_DATA_DIR to a directory holding ${dataset}/<file>):\n` +
+    `${lines.join('\n')}\n` +
+    `then run \`sugar data verify ${dataset}\`.`
+  );
+}
+
+export class UnknownDatasetError extends DatasetError {
+  constructor(
+    readonly dataset: string,
+    readonly known: string[],
+  ) {
+    super(`unknown dataset '${dataset}'; expected one of ${known.join(', ')}`);
+  }
+}
+
+/** An option a loader or the batch iterator does not accept, or a value out of range. */
+export class DatasetOptionError extends DatasetError {
+  constructor(
+    readonly option: string,
+    readonly expected: string,
+    readonly found: string,
+    readonly dataset?: string,
+  ) {
+    super(`${dataset ? `dataset '${dataset}': ` : ''}option ${option}: expected ${expected}, found ${found}`);
+  }
+}

@@ -1,0 +1,65 @@
+import { canonicalActivation, type ActivationSpec } from '@sugar-lab/core';
+import { runId } from './canonical-json';
+import { runConfigSchema, resolveRun, type RunConfig, type Spec } from './spec';
+
+/** One point of a sweep: its resolved config, stable id, and the labels tables group by. */
+export interface PlannedRun {
+  id: string;
+  config: RunConfig;
+  /** The grid values of this run, by axis. */
+  point: Record<string, unknown>;
+  /** Everything but the seed, as tables show it (e.g. `sugar(bsilu,alpha=1.67)`). */
+  variant: string;
+  seed: number;
+}
+
+/** How an axis value reads in a table. */
+export function axisLabel(axis: string, value: unknown): string {
+  if (axis === 'activation') return canonicalActivation(value as ActivationSpec);
+  if ((axis === 'model' || axis === 'dataset') && value && typeof value === 'object') {
+    const { name, ...rest } = value as Record<string, unknown>;
+    const opts = Object.entries(rest).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+    return opts.length ? `${name}(${opts.join(',')})` : String(name);
+  }
+  return `${axis}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`;
+}
+
+/** The cartesian product of the grid axes, in spec order (last axis varies fastest). */
+export function expandGrid(spec: Spec): PlannedRun[] {
+  const axes = Object.entries(spec.grid);
+  let points: Record<string, unknown>[] = [{}];
+  for (const [axis, values] of axes) points = points.flatMap((p) => values.map((v) => ({ ...p, [axis]: v })));
+  return points.map((point) => {
+    const config = runConfigSchema.parse(resolveRun(spec, point)) as RunConfig;
+    const labels = Object.entries(point)
+      .filter(([axis]) => axis !== 'seed')
+      .map(([axis, v]) => axisLabel(axis, v));
+    const variant = labels.length ? labels.join(' | ') : canonicalActivation(config.activation as ActivationSpec);
+    return { id: runId(config), config, point, variant, seed: config.seed };
+  });
+}
+
+/**
+ * Keeps the runs an `--only` filter names: comma-separated terms, each `key=value` on a grid axis label
+ * (`activation=relu`), a run id prefix, or a substring of the variant label. All terms must match.
+ */
+export function filterRuns(runs: PlannedRun[], only?: string): PlannedRun[] {
+  if (!only) return runs;
+  // Commas inside parentheses belong to a label (`sugar(bsilu,alpha=1.67)`), not between terms.
+  const terms = only.split(/,(?![^(]*\))/).map((t) => t.trim()).filter(Boolean);
+  return runs.filter((r) =>
+    terms.every((t) => {
+      const eq = t.indexOf('=');
+      if (eq > 0) {
+        const axis = t.slice(0, eq);
+        const want = t.slice(eq + 1);
+        if (axis === 'seed') return String(r.seed) === want;
+        if (axis in r.point) {
+          const label = axisLabel(axis, r.point[axis]);
+          return label === want || label === `${axis}=${want}` || label.startsWith(`${want}(`);
+        }
+      }
+      return r.id.startsWith(t) || r.variant.includes(t);
+    }),
+  );
+}

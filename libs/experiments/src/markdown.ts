@@ -1,0 +1,20 @@
+import type pl from 'nodejs-polars';
+
+function cell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') {
+    if (Number.isInteger(v)) return String(v);
+    const a = Math.abs(v);
+    return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(3) : v.toFixed(4);
+  }
+  return String(v).replace(/\|/g, '\\|');
+}
+
+/** A GitHub-flavoured Markdown table of a DataFrame (numbers to 4 decimals). */
+export function toMarkdown(df: pl.DataFrame): string {
+  const cols = df.columns;
+  const rows = df.toRecords() as Record<string, unknown>[];
+  const lines = [`| ${cols.join(' | ')} |`, `| ${cols.map(() => '---').join(' | ')} |`];
+  for (const r of rows) lines.push(`| ${cols.map((c) => cell(r[c])).join(' | ')} |`);
+  return lines.join('\n');
+}

@@ -1,0 +1,176 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { writeFileAtomic } from './atomic';
+import { canonicalJSON } from './canonical-json';
+import { LockError } from './errors';
+import { expandGrid, filterRuns, type PlannedRun } from './grid';
+import { acquireLock } from './lock';
+import type { Spec } from './spec';
+import { ResultsStore, type RunSummary } from './store';
+import type { ToWorker, FromWorker } from './worker-protocol';
+
+export interface SweepOptions {
+  out: string;
+  /** Worker processes; default: 1 on the tensorflow backend (it threads itself), else one per core. */
+  workers?: number;
+  /** Continue a sweep already in `out` (interrupted runs continue from their last checkpoint). */
+  resume?: boolean;
+  only?: string;
+  backend?: 'tensorflow' | 'wasm' | 'cpu';
+  /** Abort: running runs finish their current epoch, checkpoint, and the sweep stops. */
+  signal?: AbortSignal;
+  onEvent?: (e: SweepEvent) => void;
+}
+
+export type SweepEvent =
+  | { type: 'start'; total: number; todo: number; skipped: number }
+  | { type: 'run-start'; run: PlannedRun; resumed: boolean }
+  | { type: 'epoch'; run: PlannedRun; epoch: number; epochs: number; metrics: Record<string, unknown> }
+  | { type: 'run-end'; run: PlannedRun; summary?: RunSummary; interrupted?: boolean }
+  | { type: 'log'; message: string };
+
+export interface SweepResult {
+  total: number;
+  completed: number;
+  diverged: number;
+  failed: number;
+  skipped: number;
+  interrupted: number;
+  summaries: RunSummary[];
+}
+
+function workerScript(): string {
+  // From src (under vitest) the compiled worker lives in ../dist.
+  const here = path.join(__dirname, 'worker.js');
+  return fs.existsSync(here) ? here : path.join(__dirname, '..', 'dist', 'worker.js');
+}
+
+export function defaultWorkers(backend?: string): number {
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return backend === 'tensorflow' || backend === undefined ? 1 : Math.max(1, cores);
+}
+
+/** Runs every run of a spec into `out`, in parallel worker processes, skipping finished runs. */
+export async function runSweep(spec: Spec, opts: SweepOptions): Promise<SweepResult> {
+  const store = new ResultsStore(opts.out);
+  fs.mkdirSync(opts.out, { recursive: true });
+  const release = acquireLock(path.join(opts.out, '.lock'), `results directory ${opts.out}`);
+  try {
+    return await sweepLocked(spec, store, opts);
+  } finally {
+    release();
+  }
+}
+
+async function sweepLocked(spec: Spec, store: ResultsStore, opts: SweepOptions): Promise<SweepResult> {
+  const specFile = path.join(opts.out, 'spec.json');
+  const specText = canonicalJSON(spec);
+  if (fs.existsSync(specFile)) {
+    const old = fs.readFileSync(specFile, 'utf8').trim();
+    if (!opts.resume && old !== specText) {
+      throw new LockError(`${opts.out} already holds a sweep of another spec; pass --resume to add to it or choose another --out`);
+    }
+  }
+  writeFileAtomic(specFile, specText + '\n');
+  writeFileAtomic(path.join(opts.out, 'spec.yaml.json'), JSON.stringify(spec, null, 2) + '\n');
+
+  const all = filterRuns(expandGrid(spec), opts.only);
+  const started = all.filter((r) => !store.isFinished(r.id) && store.hasStarted(r.id));
+  if (started.length && !opts.resume) {
+    throw new LockError(
+      `${opts.out} holds ${started.length} interrupted run(s) (${started.map((r) => r.id).join(', ')}); pass --resume to continue them from their checkpoints`,
+    );
+  }
+  const todo = all.filter((r) => !store.isFinished(r.id));
+  const result: SweepResult = { total: all.length, completed: 0, diverged: 0, failed: 0, skipped: all.length - todo.length, interrupted: 0, summaries: [] };
+  opts.onEvent?.({ type: 'start', total: all.length, todo: todo.length, skipped: result.skipped });
+  for (const r of todo) store.writeConfig(r);
+
+  const nWorkers = Math.max(1, Math.min(opts.workers ?? defaultWorkers(opts.backend), todo.length || 1));
+  const queue = [...todo];
+  let stopping = opts.signal?.aborted ?? false;
+  const workers = new Set<ChildProcess>();
+  const onAbort = () => {
+    stopping = true;
+    for (const w of workers) send(w, { type: 'stop' });
+  };
+  opts.signal?.addEventListener('abort', onAbort);
+
+  const record = (run: PlannedRun, summary: RunSummary) => {
+    store.writeSummary(summary);
+    result.summaries.push(summary);
+    if (summary.status === 'completed') result.completed++;
+    else if (summary.status === 'diverged') result.diverged++;
+    else result.failed++;
+    opts.onEvent?.({ type: 'run-end', run, summary });
+  };
+
+  const lane = async () => {
+    while (queue.length && !stopping) {
+      const run = queue.shift()!;
+      const t0 = Date.now();
+      opts.onEvent?.({ type: 'run-start', run, resumed: fs.existsSync(path.join(store.runDir(run.id), 'checkpoint')) });
+      const outcome = await runInWorker(run, store, opts, workers, () => stopping);
+      if (outcome.kind === 'summary') record(run, outcome.summary);
+      else if (outcome.kind === 'interrupted') {
+        result.interrupted++;
+        opts.onEvent?.({ type: 'run-end', run, interrupted: true });
+      } else {
+        record(run, {
+          id: run.id,
+          variant: run.variant,
+          seed: run.seed,
+          point: run.point,
+          status: 'failed',
+          error: outcome.error,
+          epochs: 0,
+          final: {},
+          backend: opts.backend ?? 'default',
+          seconds: (Date.now() - t0) / 1000,
+        });
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: nWorkers }, lane));
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+  return result;
+}
+
+function send(w: ChildProcess, msg: ToWorker): void {
+  if (w.connected) w.send(msg);
+}
+
+type Outcome = { kind: 'summary'; summary: RunSummary } | { kind: 'interrupted' } | { kind: 'error'; error: string };
+
+/** One run in a fresh worker process: a crash costs that run (recorded as failed), never the sweep. */
+function runInWorker(run: PlannedRun, store: ResultsStore, opts: SweepOptions, workers: Set<ChildProcess>, stopping: () => boolean): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const w = fork(workerScript(), [], { stdio: ['ignore', 'inherit', 'pipe', 'ipc'], env: { ...process.env, SUGAR_QUIET: '1' } });
+    workers.add(w);
+    let stderr = '';
+    w.stderr?.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-4000);
+    });
+    let outcome: Outcome | undefined;
+    w.on('message', (m: FromWorker) => {
+      if (m.type === 'epoch') opts.onEvent?.({ type: 'epoch', run, epoch: m.epoch, epochs: m.epochs, metrics: m.metrics });
+      else if (m.type === 'done') outcome = { kind: 'summary', summary: m.summary };
+      else if (m.type === 'interrupted') outcome = { kind: 'interrupted' };
+      else if (m.type === 'error') outcome = { kind: 'error', error: m.error };
+    });
+    w.on('exit', (code, signal) => {
+      workers.delete(w);
+      if (outcome) return resolve(outcome);
+      if (stopping() && (signal === 'SIGINT' || signal === 'SIGTERM')) return resolve({ kind: 'interrupted' });
+      const tail = stderr.trim().split('\n').slice(-3).join(' | ');
+      resolve({ kind: 'error', error: `worker exited (code ${code}, signal ${signal})${tail ? `: ${tail}` : ''}` });
+    });
+    send(w, { type: 'run', run, dir: store.runDir(run.id), backend: opts.backend, resume: true });
+    if (stopping()) send(w, { type: 'stop' });
+  });
+}

@@ -1,0 +1,95 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expandGrid, filterRuns } from './grid';
+import { listPresets, resolveSpec } from './presets';
+import { loadSpecFile, parseSpec } from './spec';
+import { SpecError } from './errors';
+
+const base = {
+  dataset: { name: 'spirals' },
+  model: { name: 'mlp', depth: 2, width: 4 },
+  activation: { kind: 'relu' },
+  optimizer: { name: 'adam', lr: 0.01 },
+  epochs: 2,
+  batchSize: 16,
+  seed: 0,
+};
+
+function specError(raw: unknown): SpecError {
+  try {
+    parseSpec(raw, 'test.yaml');
+  } catch (err) {
+    expect(err).toBeInstanceOf(SpecError);
+    return err as SpecError;
+  }
+  throw new Error('expected a SpecError');
+}
+
+describe('spec validation', () => {
+  it('parses every shipped preset', () => {
+    const names = listPresets().map((p) => p.name);
+    expect(names).toEqual(expect.arrayContaining(['quick', 'dying-relu', 'paper-cifar10', 'paper-cifar100']));
+    for (const n of names) expect(expandGrid(resolveSpec(n)).length).toBeGreaterThan(1);
+  });
+
+  it('names the exact path of a bad surrogate parameter inside a grid', () => {
+    const e = specError({
+      name: 't',
+      base,
+      grid: { activation: [{ kind: 'relu' }, { kind: 'sugar', surrogate: { name: 'bsilu' } }, { kind: 'sugar', surrogate: { name: 'bsilu', alpha: -1 } }] },
+    });
+    expect(e.issues.map((i) => i.path)).toEqual(['grid.activation[2].surrogate.alpha']);
+    expect(e.message).toMatch(/grid\.activation\[2\]\.surrogate\.alpha: .*must be > 0/);
+  });
+
+  it('names an unknown surrogate and lists the valid ones', () => {
+    const e = specError({ name: 't', base, grid: { activation: [{ kind: 'sugar', surrogate: { name: 'bsiluu' } }] } });
+    expect(e.issues[0].path).toBe('grid.activation[0].surrogate.name');
+    expect(e.issues[0].message).toMatch(/unknown surrogate 'bsiluu'.*bsilu.*nelu/);
+  });
+
+  it('reports missing and mistyped base fields with their paths', () => {
+    const { epochs: _e, ...noEpochs } = base;
+    expect(specError({ name: 't', base: noEpochs }).issues.map((i) => i.path)).toEqual(['base.epochs']);
+    expect(specError({ name: 't', base: { ...base, optimizer: { name: 'rmsprop', lr: 1 } } }).issues[0].path).toBe('base.optimizer.name');
+    expect(specError({ name: 't', base, grid: { 'optimizer.lr': [0.1, -2] } }).issues[0].path).toBe('grid.optimizer.lr[1]');
+    expect(specError({ name: 't', base, grid: { learningRate: [1] } }).issues[0].message).toMatch(/unknown config field 'learningRate'/);
+    expect(specError({ base }).issues[0].path).toBe('name');
+  });
+
+  it('names the file of a malformed YAML document', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'spec-')), 'broken.yaml');
+    fs.writeFileSync(file, 'name: x\nbase: [1, 2\n');
+    expect(() => loadSpecFile(file)).toThrow(/invalid spec \S*broken\.yaml:\n.*not valid YAML/);
+  });
+});
+
+describe('grid expansion', () => {
+  const spec = parseSpec({
+    name: 't',
+    base,
+    grid: { activation: [{ kind: 'relu' }, { kind: 'sugar', surrogate: { name: 'bsilu' } }], seed: [0, 1, 2] },
+    baseline: 'relu',
+  });
+
+  it('makes one run per grid point with stable, config-derived ids', () => {
+    const runs = expandGrid(spec);
+    expect(runs).toHaveLength(6);
+    expect(new Set(runs.map((r) => r.id)).size).toBe(6);
+    expect(expandGrid(spec).map((r) => r.id)).toEqual(runs.map((r) => r.id));
+    expect(runs.map((r) => r.variant)).toEqual(['relu', 'relu', 'relu', 'sugar(bsilu,alpha=1.67)', 'sugar(bsilu,alpha=1.67)', 'sugar(bsilu,alpha=1.67)']);
+    // Defaults are part of the resolved config: spelling alpha out gives the same run.
+    const explicit = parseSpec({ ...spec, grid: { activation: [{ kind: 'sugar', surrogate: { name: 'bsilu', alpha: 1.67 } }], seed: [0] } });
+    expect(expandGrid(explicit)[0].variant).toBe(runs[3].variant);
+  });
+
+  it('filters by axis, seed, id prefix and text', () => {
+    const runs = expandGrid(spec);
+    expect(filterRuns(runs, 'activation=relu')).toHaveLength(3);
+    expect(filterRuns(runs, 'activation=sugar(bsilu,alpha=1.67),seed=1')).toHaveLength(1);
+    expect(filterRuns(runs, runs[4].id.slice(0, 6))).toEqual([runs[4]]);
+    expect(filterRuns(runs, 'bsilu')).toHaveLength(3);
+  });
+});

@@ -1,0 +1,26 @@
+// A sweep worker: runs one run per process, reports over IPC, exits when its parent goes away
+// (so a killed runner never leaves orphans writing into the results directory).
+import { runOne } from './run-one';
+import type { FromWorker, ToWorker } from './worker-protocol';
+
+const controller = new AbortController();
+const reply = (m: FromWorker, then?: () => void) => process.send?.(m, undefined, {}, () => then?.());
+
+process.on('disconnect', () => process.exit(130));
+process.on('SIGINT', () => controller.abort()); // the terminal's Ctrl-C reaches the whole process group
+
+process.on('message', (m: ToWorker) => {
+  if (m.type === 'stop') {
+    controller.abort();
+    return;
+  }
+  runOne(m.run, m.dir, {
+    backend: m.backend,
+    signal: controller.signal,
+    onEpoch: (epoch, epochs, metrics) => reply({ type: 'epoch', id: m.run.id, epoch, epochs, metrics }),
+  })
+    .then((r) => reply(r === 'interrupted' ? { type: 'interrupted', id: m.run.id } : { type: 'done', id: m.run.id, summary: r }, () => process.exit(0)))
+    .catch((err: unknown) =>
+      reply({ type: 'error', id: m.run.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }, () => process.exit(1)),
+    );
+});

@@ -1,0 +1,39 @@
+import { tf } from '@sugar-lab/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildModel, DuplicateModelError, getModelInfo, listModels, mlp, registerModel, UnknownModelError } from './index';
+import { RELU, useCpu } from './test-utils/setup';
+
+beforeAll(useCpu);
+
+describe('model registry', () => {
+  it('lists the built-in models', () => {
+    expect(listModels()).toEqual(expect.arrayContaining(['mlp', 'resnet18', 'resnet34', 'vgg11', 'vgg13', 'vgg16']));
+    expect(getModelInfo('resnet18')).toMatchObject({ name: 'resnet18', family: 'resnet' });
+    expect(getModelInfo('vgg13').family).toBe('vgg');
+  });
+
+  it('names the known models when asked for an unknown one', () => {
+    expect(() => buildModel('resnet50', { activation: RELU, inputShape: [8], numClasses: 2, seed: 0 })).toThrow(UnknownModelError);
+    expect(() => getModelInfo('nope')).toThrow(/unknown model 'nope'; expected one of: .*resnet18/);
+  });
+
+  it('registers a custom model, refuses a duplicate, replaces with override', () => {
+    const build = (o: Parameters<typeof mlp>[0], name: string) => mlp({ ...o, depth: 1, width: 3 }, name);
+    registerModel('tiny-mlp', { family: 'mlp', description: 'one hidden layer of 3', build });
+    expect(() => registerModel('tiny-mlp', { family: 'mlp', description: 'again', build })).toThrow(DuplicateModelError);
+    registerModel('tiny-mlp', { family: 'mlp', description: 'replaced', build }, { override: true });
+    expect(getModelInfo('tiny-mlp').description).toBe('replaced');
+
+    const m = buildModel('tiny-mlp', { activation: RELU, inputShape: [4], numClasses: 2, seed: 0 } as never);
+    expect(m.name).toBe('tiny-mlp');
+    expect(m).toBeInstanceOf(tf.LayersModel);
+    expect(m.getLayer('dense1').outputShape).toEqual([null, 3]);
+    m.dispose();
+  });
+
+  it('uses opts.name for the model name', () => {
+    const m = buildModel('mlp', { activation: RELU, inputShape: [4], numClasses: 2, seed: 0, depth: 1, width: 2, name: 'probe' });
+    expect(m.name).toBe('probe');
+    m.dispose();
+  });
+});

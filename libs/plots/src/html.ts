@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import type { Figure } from './figure';
+import { plotlyScriptTag, plotlyVersion } from './plotly-bundle';
+
+/** JSON that is safe inside an HTML <script>: no `</script>`, `<!--` or JS-illegal line separators. */
+export function scriptJSON(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+function escapeHTML(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+let counter = 0;
+
+/** A div id unique within and across processes (several reports may be concatenated). */
+export function uniquePlotId(): string {
+  counter += 1;
+  return `sugar-plot-${process.pid.toString(36)}-${counter}-${randomBytes(4).toString('hex')}`;
+}
+
+export interface FragmentOptions {
+  /** The div id (default: a fresh unique one). */
+  id?: string;
+  /** A static rendering shown until plotly.js draws, and kept where scripts are stripped (GitHub, nbviewer). */
+  fallbackPng?: Uint8Array;
+}
+
+export function figureTitle(fig: Figure): string {
+  const t = fig.layout.title;
+  const text = typeof t === 'string' ? t : t?.text;
+  return typeof text === 'string' && text ? text.replace(/<[^>]*>/g, '') : 'figure';
+}
+
+/**
+ * A div and the script that draws the figure into it. plotly.js must be on the page
+ * (`plotlyScriptTag()` once); the script waits up to 10 s for it, so fragments may come
+ * before the library in document order.
+ */
+export function toHTMLFragment(fig: Figure, opts: FragmentOptions = {}): string {
+  const id = opts.id ?? uniquePlotId();
+  const w = typeof fig.layout.width === 'number' ? `${fig.layout.width}px` : '100%';
+  const h = typeof fig.layout.height === 'number' ? `${fig.layout.height}px` : '450px';
+  const payload = { data: fig.data, layout: fig.layout, config: { displaylogo: false, responsive: true, ...fig.config } };
+  const img = opts.fallbackPng
+    ? `<img class="sugar-plot-fallback" alt="${escapeHTML(figureTitle(fig))}" style="max-width:100%" src="data:image/png;base64,${Buffer.from(opts.fallbackPng).toString('base64')}">`
+    : '';
+  return (
+    `<div id="${id}" class="sugar-plot" data-plotly-version="${plotlyVersion()}" style="width:${w};max-width:100%;height:${h}">${img}</div>\n` +
+    `<script type="text/javascript">\n(function () {\n` +
+    `  var fig = ${scriptJSON(payload)};\n` +
+    `  var el = document.getElementById(${JSON.stringify(id)});\n` +
+    `  function draw() {\n` +
+    `    var img = el.querySelector('img.sugar-plot-fallback');\n` +
+    `    if (img) img.parentNode.removeChild(img);\n` +
+    `    window.Plotly.newPlot(el, fig.data, fig.layout, fig.config);\n` +
+    `  }\n` +
+    `  if (window.Plotly) { draw(); return; }\n` +
+    `  var tries = 0, timer = setInterval(function () {\n` +
+    `    if (window.Plotly) { clearInterval(timer); draw(); } else if (++tries > 100) { clearInterval(timer); }\n` +
+    `  }, 100);\n` +
+    `})();\n</script>`
+  );
+}
+
+export interface HTMLOptions {
+  /** The page title (default: the figure's title). */
+  title?: string;
+}
+
+/** A complete page with plotly.js inlined: opens offline, from a file, years later. */
+export function toHTML(fig: Figure, opts: HTMLOptions = {}): string {
+  const title = opts.title ?? figureTitle(fig);
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta name="generator" content="@sugar-lab/plots, plotly.js ${plotlyVersion()}">`,
+    `<title>${escapeHTML(title)}</title>`,
+    '<style>body{margin:16px;font-family:Liberation Sans,Arial,Helvetica,sans-serif;background:#fff}</style>',
+    plotlyScriptTag(),
+    '</head>',
+    '<body>',
+    toHTMLFragment(fig),
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}

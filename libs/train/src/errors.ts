@@ -1,0 +1,30 @@
+/** A training config field is missing, of the wrong type or out of range; `path` is its spec path. */
+export class TrainConfigError extends Error {
+  constructor(
+    readonly path: string,
+    readonly expected: string,
+    readonly found: unknown,
+  ) {
+    super(`train config: '${path}' must be ${expected}; found ${show(found)}`);
+    this.name = 'TrainConfigError';
+  }
+}
+
+/** A checkpoint that cannot be read, or does not belong to this run (other config, other model). */
+export class CheckpointError extends Error {
+  override name = 'CheckpointError';
+}
+
+/** Training data that does not fit the model or the loss (shapes, label range, empty splits). */
+export class TrainDataError extends Error {
+  override name = 'TrainDataError';
+}
+
+function show(x: unknown): string {
+  if (x === undefined) return 'undefined';
+  try {
+    return JSON.stringify(x) ?? String(x);
+  } catch {
+    return String(x);
+  }
+}

@@ -1,0 +1,30 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { JsonlSink, readJsonl, toJsonLine } from './jsonl';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sugar-jsonl-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('JSON Lines', () => {
+  it('keeps non-finite numbers visible', () => {
+    expect(toJsonLine({ a: NaN, b: -Infinity, c: 1 })).toBe('{"a":"NaN","b":"-Infinity","c":1}\n');
+  });
+
+  it('starts over with the given records, then appends', () => {
+    const file = path.join(tmp, 'x.jsonl');
+    fs.writeFileSync(file, '{"stale":true}\n');
+    const sink = new JsonlSink(file, [{ n: 0 }]);
+    sink.append({ n: 1 });
+    sink.close();
+    expect(readJsonl(file)).toEqual([{ n: 0 }, { n: 1 }]);
+    expect(() => sink.append({})).toThrow(/closed/);
+  });
+
+  it('names the file and line of a bad record', () => {
+    const file = path.join(tmp, 'bad.jsonl');
+    fs.writeFileSync(file, '{"ok":1}\n{oops\n');
+    expect(() => readJsonl(file)).toThrow(/bad\.jsonl:2: expected one JSON object per line/);
+  });
+});

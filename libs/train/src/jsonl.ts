@@ -1,0 +1,81 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+// JSON has no NaN/Infinity; they are written as the strings "NaN", "Infinity", "-Infinity" so a
+// diverged value stays visible instead of becoming null.
+function replacer(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+}
+
+/** One line of JSON (non-finite numbers as strings). */
+export function toJsonLine(record: unknown): string {
+  return JSON.stringify(record, replacer) + '\n';
+}
+
+/** Writes `data` to `file` atomically: a temp file in the same directory, fsync, rename, fsync the directory. */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  fsyncDir(dir);
+}
+
+export function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // Some file systems cannot fsync a directory; the rename is still atomic.
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** An append-only JSON Lines file: every `append` is one line, written and fsync'd before it returns. */
+export class JsonlSink {
+  private fd: number | undefined;
+
+  /** Starts the file over with `records` (none for a fresh run), atomically, then opens it for appending. */
+  constructor(
+    readonly file: string,
+    records: readonly unknown[] = [],
+  ) {
+    writeFileAtomic(file, records.map(toJsonLine).join(''));
+    this.fd = fs.openSync(file, 'a');
+  }
+
+  append(record: unknown): void {
+    if (this.fd === undefined) throw new Error(`JsonlSink: ${this.file} is closed`);
+    fs.writeSync(this.fd, toJsonLine(record));
+    fs.fsyncSync(this.fd);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+/** Reads a JSON Lines file (blank lines skipped); errors name the file and line. */
+export function readJsonl<T = unknown>(file: string): T[] {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const out: T[] = [];
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    try {
+      out.push(JSON.parse(line) as T);
+    } catch (err) {
+      throw new SyntaxError(`${file}:${i + 1}: expected one JSON object per line; ${(err as Error).message}`);
+    }
+  });
+  return out;
+}

@@ -1,0 +1,136 @@
+import { tf } from '@sugar-lab/core';
+import type { ResolvedOptimizerConfig } from './config';
+import { CheckpointError } from './errors';
+
+/** A variable the optimizer updates, and whether weight decay applies to it. */
+export interface ParamSpec {
+  variable: tf.Variable;
+  decay: boolean;
+}
+
+/** One named state tensor (moment buffers), as saved in a checkpoint. */
+export interface SlotTensor {
+  name: string;
+  tensor: tf.Tensor;
+}
+
+/**
+ * SGD (momentum, Nesterov, L2 weight decay), Adam (L2 weight decay) and AdamW (decoupled weight
+ * decay), with PyTorch's update rules. The learning rate is an argument of every step, so any
+ * schedule drives it; the state is the step count plus the moment buffers.
+ */
+export class Optimizer {
+  /** Steps taken (Adam's bias correction uses it). */
+  step = 0;
+  private readonly slots = new Map<string, tf.Variable>();
+
+  constructor(
+    readonly config: ResolvedOptimizerConfig,
+    readonly params: ParamSpec[],
+  ) {}
+
+  /** Applies one update; `grads` is keyed by variable name (as tf.variableGrads returns). */
+  apply(grads: tf.NamedTensorMap, lr: number): void {
+    this.step++;
+    tf.tidy(() => (this.config.name === 'sgd' ? this.sgd(grads, lr) : this.adam(grads, lr)));
+  }
+
+  // Scalars are made once per step, not per variable: on tfjs-node every tensor creation is a copy.
+  private sgd(grads: tf.NamedTensorMap, lr: number): void {
+    const c = this.config;
+    const [rate, wd, mu] = [lr, c.weightDecay, c.momentum].map((x) => tf.scalar(x));
+    this.params.forEach(({ variable: w, decay }, i) => {
+      let g = grads[w.name];
+      if (!g) return;
+      if (decay && c.weightDecay > 0) g = tf.add(g, tf.mul(w, wd));
+      if (c.momentum > 0) {
+        const buf = this.slot(i, 'momentum', w);
+        const next = tf.add(tf.mul(buf, mu), g); // buf starts at 0, so the first step sets buf = g as PyTorch does
+        buf.assign(next);
+        g = c.nesterov ? tf.add(g, tf.mul(next, mu)) : next;
+      }
+      w.assign(tf.sub(w, tf.mul(g, rate)));
+    });
+  }
+
+  private adam(grads: tf.NamedTensorMap, lr: number): void {
+    const c = this.config;
+    const bc1 = 1 - Math.pow(c.beta1, this.step);
+    const bc2 = 1 - Math.pow(c.beta2, this.step);
+    const [wd, shrink, b1, nb1, b2, nb2, sqrtBc2, eps, stepSize] = [
+      c.weightDecay,
+      1 - lr * c.weightDecay,
+      c.beta1,
+      1 - c.beta1,
+      c.beta2,
+      1 - c.beta2,
+      Math.sqrt(bc2),
+      c.eps,
+      lr / bc1,
+    ].map((x) => tf.scalar(x));
+    this.params.forEach(({ variable: w, decay }, i) => {
+      let g = grads[w.name];
+      if (!g) return;
+      let base: tf.Tensor = w;
+      if (decay && c.weightDecay > 0) {
+        if (c.name === 'adamw') base = tf.mul(w, shrink);
+        else g = tf.add(g, tf.mul(w, wd));
+      }
+      const m = this.slot(i, 'm', w);
+      const v = this.slot(i, 'v', w);
+      const m1 = tf.add(tf.mul(m, b1), tf.mul(g, nb1));
+      const v1 = tf.add(tf.mul(v, b2), tf.mul(tf.square(g), nb2));
+      m.assign(m1);
+      v.assign(v1);
+      // PyTorch's arrangement: w -= (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps)
+      const denom = tf.add(tf.div(tf.sqrt(v1), sqrtBc2), eps);
+      w.assign(tf.sub(base, tf.mul(tf.div(m1, denom), stepSize)));
+    });
+  }
+
+  private slot(i: number, kind: string, like: tf.Variable): tf.Variable {
+    const key = `${kind}/${i}`;
+    let s = this.slots.get(key);
+    if (!s) {
+      s = tf.variable(tf.zerosLike(like), false);
+      this.slots.set(key, s);
+    }
+    return s;
+  }
+
+  /** The state tensors, in a stable order, named `<kind>/<param index>`. Views: do not dispose. */
+  getSlots(): SlotTensor[] {
+    return [...this.slots.entries()].sort(([a], [b]) => compareKeys(a, b)).map(([name, tensor]) => ({ name, tensor }));
+  }
+
+  /** Restores the step count and slots saved by getSlots (copies the tensors). */
+  setState(step: number, slots: SlotTensor[]): void {
+    this.disposeSlots();
+    this.step = step;
+    for (const { name, tensor } of slots) {
+      const m = /^(\w+)\/(\d+)$/.exec(name);
+      const i = m ? Number(m[2]) : -1;
+      const param = this.params[i];
+      if (!m || !param) throw new CheckpointError(`optimizer state: expected slots named <kind>/<index < ${this.params.length}>; found '${name}'`);
+      if (!tf.util.arraysEqual(param.variable.shape, tensor.shape)) {
+        throw new CheckpointError(`optimizer state: slot '${name}' expected shape [${param.variable.shape}]; found [${tensor.shape}]`);
+      }
+      this.slots.set(name, tf.variable(tensor.clone(), false));
+    }
+  }
+
+  private disposeSlots(): void {
+    for (const s of this.slots.values()) s.dispose();
+    this.slots.clear();
+  }
+
+  dispose(): void {
+    this.disposeSlots();
+  }
+}
+
+function compareKeys(a: string, b: string): number {
+  const [ka, ia] = a.split('/');
+  const [kb, ib] = b.split('/');
+  return ka === kb ? Number(ia) - Number(ib) : ka < kb ? -1 : 1;
+}

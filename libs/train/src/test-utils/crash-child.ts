@@ -1,0 +1,18 @@
+// Trains the fixture run with checkpoints and kills its own process (SIGKILL: no cleanup of any
+// kind) right after epoch `crashAfter` has been checkpointed. Args: checkpointDir logPath crashAfter.
+import { tinyRun } from './fixture';
+
+const [checkpointDir, logPath, crashAfter] = process.argv.slice(2);
+tinyRun(
+  { checkpointDir, logPath },
+  {
+    backend: 'cpu',
+    callbacks: {
+      onEpochEnd: (m) => {
+        if (m.epoch === Number(crashAfter)) process.kill(process.pid, 'SIGKILL');
+      },
+    },
+  },
+).then(() => {
+  process.exitCode = 3; // not reached when the kill works
+});
