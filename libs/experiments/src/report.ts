@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import pl from 'nodejs-polars';
 import {
   accuracyBars,
+  assignVariantColors,
   closeRenderer,
   deadUnitsFigure,
   plotlyScriptTag,
@@ -43,12 +44,13 @@ function readCurves(file: string): CurvePoint[] {
   const out: CurvePoint[] = [];
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
     if (!line.trim()) continue;
-    let m: EpochMetrics;
+    let m: EpochMetrics & { type?: string };
     try {
-      m = JSON.parse(line) as EpochMetrics;
+      m = JSON.parse(line) as EpochMetrics & { type?: string };
     } catch {
       continue; // a line cut by a crash mid-write; the epoch was redone after resume
     }
+    if (m.type !== undefined && m.type !== 'epoch') continue;
     out.push({ epoch: m.epoch, scalars: epochScalars(m), layers: (m.probes?.layers ?? []).map((l) => ({ layer: l.layer, deadFraction: l.deadFraction })) });
   }
   // After a resume the log may repeat epochs; the last record of an epoch wins.
@@ -115,6 +117,7 @@ export function reportTables(r: SweepResults): ReportTables {
 export function reportFigures(r: SweepResults, tables: ReportTables): { name: string; fig: Figure }[] {
   const figs: { name: string; fig: Figure }[] = [];
   const metric = r.spec.metric;
+  assignVariantColors(r.variants); // spec order, so the baseline keeps its color across figures
   const rows = tables.variants.toRecords() as Record<string, number | string | null>[];
   if (rows.length && rows[0][`${metric}_mean`] !== undefined) {
     figs.push({

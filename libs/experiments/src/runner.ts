@@ -13,7 +13,7 @@ import type { ToWorker, FromWorker } from './worker-protocol';
 
 export interface SweepOptions {
   out: string;
-  /** Worker processes; default: 1 on the tensorflow backend (it threads itself), else one per core. */
+  /** Worker processes; default: the spec's `workers`, else 1 on the tensorflow backend (it threads itself), else one per core. */
   workers?: number;
   /** Continue a sweep already in `out` (interrupted runs continue from their last checkpoint). */
   resume?: boolean;
@@ -88,7 +88,7 @@ async function sweepLocked(spec: Spec, store: ResultsStore, opts: SweepOptions):
   opts.onEvent?.({ type: 'start', total: all.length, todo: todo.length, skipped: result.skipped });
   for (const r of todo) store.writeConfig(r);
 
-  const nWorkers = Math.max(1, Math.min(opts.workers ?? defaultWorkers(opts.backend), todo.length || 1));
+  const nWorkers = Math.max(1, Math.min(opts.workers ?? spec.workers ?? defaultWorkers(opts.backend), todo.length || 1));
   const queue = [...todo];
   let stopping = opts.signal?.aborted ?? false;
   const workers = new Set<ChildProcess>();

@@ -89,6 +89,8 @@ export const specSchema = z
     baseline: z.string().optional(),
     /** The headline metric of tables and plots. */
     metric: z.string().default('testAccuracy'),
+    /** Worker processes this sweep suits (small models: one per core); `--workers` overrides. */
+    workers: z.number().int().positive().optional(),
   })
   .strict();
 

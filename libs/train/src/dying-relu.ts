@@ -48,8 +48,10 @@ export interface DyingReluRun {
   deadFinalFullTrain: number;
   /** The largest dead fraction seen at any epoch. */
   deadMax: number;
-  /** Sum over epochs of units that came back after being dead at an earlier epoch. */
-  resurrections: number;
+  /** Units alive at the end that were dead at some earlier epoch (epoch 0, before training, included). */
+  resurrected: number;
+  /** Hidden units in all. */
+  units: number;
   testAcc: number;
   trainLoss: number;
   /** Mean over epochs of probe time / training time. */
@@ -142,7 +144,8 @@ export async function dyingReluExperiment(opts: DyingReluOptions = {}): Promise<
           deadFinal: r.final!.probes!.deadFraction,
           deadFinalFullTrain: fullStats.reduce((a, s) => a + s.deadCount, 0) / units,
           deadMax: Math.max(...r.epochs.map((e) => e.probes!.deadFraction)),
-          resurrections: r.epochs.reduce((a, e) => a + (e.probes?.resurrected ?? 0), 0),
+          resurrected: r.final!.probes!.resurrected,
+          units,
           testAcc: r.final!.evalAcc ?? NaN,
           trainLoss: r.final!.trainLoss ?? NaN,
           probeCost: trained.reduce((a, e) => a + e.timing.probeMs / e.timing.trainMs, 0) / Math.max(1, trained.length),
@@ -212,11 +215,11 @@ export function formatDyingReluReport(r: DyingReluResult): string {
       (c) => `| ${c.depth} x ${c.width} | ${c.a} - ${c.b} | ${pct(c.dead.meanDiff)} | ${fmtP(c.dead.p)} | ${pct(c.acc.meanDiff)} | ${fmtP(c.acc.p)} |`,
     ),
     '',
-    '| MLP | activation | seed | status | dead at init | dead final (probe set) | dead final (all train) | max dead | resurrections | test acc | train loss | ms/step | probe cost |',
+    '| MLP | activation | seed | status | dead at init | dead final (probe set) | dead final (all train) | max dead | resurrected | test acc | train loss | ms/step | probe cost |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...r.runs.map(
       (x) =>
-        `| ${x.depth} x ${x.width} | ${x.activation} | ${x.seed} | ${x.status} | ${pct(x.deadAtInit)} | ${pct(x.deadFinal)} | ${pct(x.deadFinalFullTrain)} | ${pct(x.deadMax)} | ${x.resurrections} | ${pct(x.testAcc)} | ${x.trainLoss.toFixed(4)} | ${x.msPerStep.toFixed(2)} | ${pct(x.probeCost)} |`,
+        `| ${x.depth} x ${x.width} | ${x.activation} | ${x.seed} | ${x.status} | ${pct(x.deadAtInit)} | ${pct(x.deadFinal)} | ${pct(x.deadFinalFullTrain)} | ${pct(x.deadMax)} | ${x.resurrected} of ${x.units} | ${pct(x.testAcc)} | ${x.trainLoss.toFixed(4)} | ${x.msPerStep.toFixed(2)} | ${pct(x.probeCost)} |`,
     ),
   ];
   return lines.join('\n');

@@ -1,0 +1,167 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LockError } from './errors';
+import { expandGrid } from './grid';
+import { acquireLock } from './lock';
+import { writeReport } from './report';
+import { runSingle } from './run-one';
+import { runSweep } from './runner';
+import { emitSlurm } from './slurm';
+import { parseSpec } from './spec';
+import { ResultsStore } from './store';
+
+const DIST = path.resolve(__dirname, '..', 'dist');
+
+function tinySpec(extra: Record<string, unknown> = {}) {
+  return parseSpec({
+    name: 'tiny',
+    base: {
+      dataset: { name: 'spirals', classes: 3, nTrain: 96, nTest: 48, noise: 0.1 },
+      model: { name: 'mlp', depth: 3, width: 8 },
+      activation: { kind: 'relu' },
+      optimizer: { name: 'adam', lr: 0.01 },
+      epochs: 3,
+      batchSize: 32,
+      seed: 0,
+      probes: { size: 64, gradEvery: 2 },
+      backend: 'cpu',
+    },
+    grid: { activation: [{ kind: 'relu' }, { kind: 'sugar', surrogate: { name: 'bsilu' } }], seed: [0, 1] },
+    baseline: 'relu',
+    ...extra,
+  });
+}
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'sweep-'));
+
+function snapshot(dir: string): Map<string, string> {
+  const store = new ResultsStore(dir);
+  const out = new Map<string, string>();
+  for (const id of store.listRunIds()) {
+    for (const f of ['summary.json', 'metrics.jsonl', 'config.json']) {
+      const p = path.join(store.runDir(id), f);
+      if (fs.existsSync(p)) out.set(`${id}/${f}`, fs.readFileSync(p, 'utf8'));
+    }
+  }
+  return out;
+}
+
+describe('runSweep', () => {
+  it('runs every grid point once in parallel workers, records results, and skips finished runs', async () => {
+    const out = tmp();
+    const spec = tinySpec();
+    const first = await runSweep(spec, { out, workers: 2 });
+    expect(first).toMatchObject({ total: 4, completed: 4, failed: 0, skipped: 0 });
+    const store = new ResultsStore(out);
+    expect(store.summaries().map((s) => s.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
+    for (const s of store.summaries()) {
+      expect(s.final.testAccuracy).toBeGreaterThan(0);
+      const lines = fs.readFileSync(path.join(store.runDir(s.id), 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      expect(lines.filter((l) => l.type === 'epoch').map((l) => l.epoch)).toEqual([0, 1, 2, 3]);
+    }
+    const before = snapshot(out);
+    const again = await runSweep(spec, { out, workers: 2, resume: true });
+    expect(again).toMatchObject({ total: 4, completed: 0, skipped: 4 });
+    expect(snapshot(out)).toEqual(before);
+
+    const report = await writeReport(out);
+    const md = fs.readFileSync(report.markdown, 'utf8');
+    expect(md).toContain('sugar(bsilu,alpha=1.67)');
+    expect(md).toMatch(/Paired differences/);
+    expect(fs.readFileSync(report.html, 'utf8')).toContain('Plotly.newPlot');
+    for (const t of ['runs', 'variants', 'paired', 'layers']) expect(fs.existsSync(path.join(report.dir, `${t}.parquet`))).toBe(true);
+  });
+
+  it('records a failing run with its error and goes on with the sweep', async () => {
+    const out = tmp();
+    // width 0 passes the spec (model options are the model's business) and fails when the model is built.
+    const spec = tinySpec({ grid: { model: [{ name: 'mlp', depth: 2, width: 0 }, { name: 'mlp', depth: 2, width: 4 }] } });
+    const r = await runSweep(spec, { out, workers: 1 });
+    expect(r).toMatchObject({ total: 2, completed: 1, failed: 1 });
+    const failed = new ResultsStore(out).summaries().find((s) => s.status === 'failed')!;
+    expect(failed.error).toMatch(/width/);
+  });
+
+  it('marks a run whose loss blows up as diverged', async () => {
+    const out = tmp();
+    const spec = tinySpec({ grid: { 'optimizer.lr': [1e12] } });
+    const r = await runSweep(spec, { out, workers: 1 });
+    expect(r.diverged).toBe(1);
+  });
+
+  it('refuses a second runner on the same directory, and an unfinished sweep without --resume', async () => {
+    const out = tmp();
+    const release = acquireLock(path.join(out, '.lock'), 'results directory');
+    await expect(runSweep(tinySpec(), { out })).rejects.toThrow(LockError);
+    release();
+    // A run with a config but no summary is an interrupted run.
+    const run = expandGrid(tinySpec())[0];
+    new ResultsStore(out).writeConfig(run);
+    fs.writeFileSync(path.join(out, 'spec.json'), '');
+    await expect(runSweep(tinySpec(), { out })).rejects.toThrow(/already holds a sweep of another spec|interrupted run/);
+  });
+
+  it('survives SIGKILL: a rerun with --resume ends with every run exactly once and finished runs untouched', async () => {
+    const out = tmp();
+    const spec = tinySpec({ base: { ...tinySpec().base, epochs: 6 } });
+    const specFile = path.join(out, '..', `${path.basename(out)}.json`);
+    fs.writeFileSync(specFile, JSON.stringify(spec));
+    const script = `const e=require(${JSON.stringify(DIST)});e.runSweep(e.loadSpecFile(process.argv[1]),{out:process.argv[2],workers:1,resume:true})`;
+    const child = spawn(process.execPath, ['-e', script, specFile, out], { stdio: 'ignore', detached: true });
+    const store = new ResultsStore(out);
+    // Kill it once one run has finished and the next has checkpointed at least one epoch.
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const ids = store.listRunIds();
+        const finished = ids.filter((id) => store.summary(id));
+        const midway = ids.some((id) => !store.summary(id) && fs.existsSync(path.join(store.runDir(id), 'checkpoint')));
+        if (finished.length >= 1 && midway) {
+          clearInterval(timer);
+          process.kill(-child.pid!, 'SIGKILL');
+          resolve();
+        }
+      }, 50);
+      child.on('exit', () => {
+        clearInterval(timer);
+        reject(new Error('the sweep finished before it could be killed'));
+      });
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const finishedBefore = new Map([...snapshot(out)].filter(([k]) => store.summary(k.split('/')[0])));
+    const r = await runSweep(spec, { out, workers: 1, resume: true });
+    expect(r.failed).toBe(0);
+    const ids = store.listRunIds();
+    expect(ids.sort()).toEqual(expandGrid(spec).map((x) => x.id).sort());
+    expect(store.summaries()).toHaveLength(ids.length);
+    const after = snapshot(out);
+    for (const [k, v] of finishedBefore) expect(after.get(k)).toBe(v);
+    // The resumed run logged each epoch exactly once... or repeated the killed epoch; the report dedupes.
+    for (const id of ids) {
+      const records = fs.readFileSync(path.join(store.runDir(id), 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const epochs = records.filter((l) => l.type === 'epoch').map((l) => l.epoch);
+      expect(new Set(epochs)).toEqual(new Set([0, 1, 2, 3, 4, 5, 6]));
+    }
+  });
+});
+
+describe('slurm', () => {
+  it('writes an array script with one task per run, and run-one finishes a run by id', async () => {
+    const out = tmp();
+    const spec = tinySpec();
+    const { script, runs } = emitSlurm(spec, { out, partition: 'cpu', time: '01:00:00', maxParallel: 2 });
+    expect(runs).toBe(4);
+    const text = fs.readFileSync(script, 'utf8');
+    expect(text).toContain('#SBATCH --array=0-3%2');
+    expect(text).toContain('#SBATCH --partition=cpu');
+    expect(text).toMatch(/run-one .* "\$ID"/);
+    const ids = fs.readFileSync(path.join(out, 'run-ids.txt'), 'utf8').trim().split('\n');
+    expect(ids).toEqual(expandGrid(spec).map((r) => r.id));
+    const s = await runSingle(out, ids[1]);
+    expect(s?.status).toBe('completed');
+    const again = await runSingle(out, ids[1]);
+    expect(again).toEqual(s);
+  });
+});
