@@ -24,6 +24,9 @@ describe('checkpoints', () => {
     expect(c.model[0].shape).toEqual([2, 2]);
     expect(Array.from(c.optimizer[0].data)).toEqual([7, -8]);
     expect(c.optimizer[0].dtype).toBe('int32');
+    // a new run in the same directory: stale later checkpoints go
+    saveCheckpoint(root, 1, { epoch: 1 }, [], [], 2);
+    expect(fs.readdirSync(root).sort()).toEqual(['LATEST', 'epoch-000001']);
   });
 
   it('falls back to the newest complete checkpoint when LATEST is missing, ignoring unfinished temp dirs', () => {

@@ -118,9 +118,13 @@ function completeCheckpoints(root: string): string[] {
     .sort();
 }
 
+// Keeps `latest` and the `keep - 1` checkpoints just before it; later-numbered ones are stale
+// leftovers of an earlier run in the same directory.
 function prune(root: string, keep: number, latest: string): void {
-  const all = completeCheckpoints(root).filter((n) => n !== latest);
-  for (const n of all.slice(0, Math.max(0, all.length - (keep - 1)))) fs.rmSync(path.join(root, n), { recursive: true, force: true });
+  const others = completeCheckpoints(root).filter((n) => n !== latest);
+  const older = others.filter((n) => n < latest);
+  const drop = [...others.filter((n) => n > latest), ...older.slice(0, Math.max(0, older.length - (keep - 1)))];
+  for (const n of drop) fs.rmSync(path.join(root, n), { recursive: true, force: true });
   for (const n of fs.readdirSync(root)) if (n.startsWith('.tmp-')) fs.rmSync(path.join(root, n), { recursive: true, force: true });
 }
 

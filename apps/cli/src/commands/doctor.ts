@@ -64,7 +64,7 @@ export async function collectDoctor(): Promise<DoctorReport> {
     wasm: backends.wasm,
     jupyter: { available: Boolean(jup.python), python: jup.python, version: jup.version, reason: jup.python ? undefined : jup.reason },
     kernel,
-    chromium: { available: chromiumOk, path: chromiumPath, version: chromiumOk ? run(chromiumPath, ['--version']).out.split('\n').pop() : undefined },
+    chromium: { available: chromiumOk, path: chromiumPath, version: chromiumOk ? run(chromiumPath, ['--version']).out.split('\n').find((l) => /chrom/i.test(l) && /\d+\.\d+/.test(l) && !l.includes(':')) : undefined },
   };
 }
 

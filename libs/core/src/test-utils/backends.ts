@@ -9,7 +9,11 @@ export const TEST_BACKENDS: BackendName[] = ['cpu', 'wasm', 'tensorflow'];
 export async function useBackend(name: BackendName): Promise<string | undefined> {
   const got = await initBackend(name, { quiet: true });
   if (got === name) return undefined;
-  const why = backendInfo()?.attempts.find((a) => a.backend === name)?.reason ?? 'unknown reason';
+  const info = backendInfo();
+  const why =
+    info?.requestedBy === 'SUGAR_BACKEND'
+      ? `SUGAR_BACKEND=${process.env.SUGAR_BACKEND} selects ${got}`
+      : info?.attempts.find((a) => a.backend === name)?.reason ?? 'unknown reason';
   const note = `backend ${name} did not load (${why}); its checks are skipped`;
   console.warn(`NOTE: ${note}`);
   return note;
