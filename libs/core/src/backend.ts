@@ -88,7 +88,7 @@ async function tryBackend(name: BackendName): Promise<BackendAttempt> {
  * the same order. Logs one line naming the backend and, on a fallback, the reason.
  */
 export async function initBackend(prefer?: BackendName, opts: InitBackendOptions = {}): Promise<BackendName> {
-  const env = process.env.SUGAR_BACKEND?.trim();
+  const env = process.env.SUGAR_BACKEND?.trim() || undefined;
   if (env && !isBackendName(env)) {
     throw new Error(`SUGAR_BACKEND must be one of ${BACKENDS.join(', ')}; found '${env}'`);
   }

@@ -5,10 +5,24 @@ export * from './activation-spec';
 export * from './backend';
 export * from './paths';
 export * from './errors';
-export * from './surrogate';
+export {
+  getSurrogate,
+  listSurrogates,
+  registerSurrogate,
+  resolveSurrogate,
+  surrogateDefinition,
+  surrogateFromSpec,
+  surrogateToSpec,
+  type ParamDefinition,
+  type RegisterSurrogateOptions,
+  type Surrogate,
+  type SurrogateDefinition,
+  type SurrogateLike,
+  type SurrogateParams,
+} from './surrogate';
 export { BUILTIN_SURROGATES } from './surrogates-builtin';
 export * from './activation';
-export * from './sugar-relu';
+export { sugarRelu, surrogateActivation, type SugarReluOptions } from './sugar-relu';
 export type { LayerArgs } from './layer-args';
 export * from './sugar-relu-layer';
 export * from './surrogate-activation-layer';

@@ -19,7 +19,7 @@ function sigmoidProductGrad(x: tf.Tensor, u: tf.Tensor): tf.Tensor {
   return tf.mul(s, tf.add(tf.mul(u, tf.sub(1, s)), 1));
 }
 
-export const BUILTIN_SURROGATES: SurrogateDefinition[] = [
+export const BUILTIN_SURROGATES: readonly SurrogateDefinition[] = [
   {
     name: 'relu',
     description: 'ReLU itself: the true derivative (step), the baseline',

@@ -1,11 +1,10 @@
 // The wasm backend has no Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter or
 // DepthwiseConv2dNativeBackpropInput, so convolutions cannot train on it. Measured on it
-// (tfjs 4.22, Node 20, SIMD, one thread): Transpose is pathologically slow (seconds for 2M
-// values), and BatchMatMul runs at ~15-30 GFLOP/s when the shared dimension is the long one
-// but at ~0.5 when it is short, or with transposeA. So:
-// - Conv2DBackpropFilter: x to channel-major in JS, im2col by contiguous row copies into the
-//   [KH*KW*C, M] layout, then one wasm matmul [KH*KW*C, M] x [M, CO] per batch chunk (the
-//   fast orientation, no wasm transposes).
+// (tfjs 4.22, Node 20, SIMD, one thread): BatchMatMul reaches ~25 GFLOP/s without transpose
+// flags but ~2.5 with transposeA or transposeB. So:
+// - Conv2DBackpropFilter: im2col in JS straight into the [KH*KW*C, M] layout (x made
+//   channel-major first, so every patch row is a contiguous copy), then one flag-free wasm
+//   matmul [KH*KW*C, M] x [M, CO] per batch chunk.
 // - the depthwise kernels: direct JS loops (their work is small: no sum across channels).
 import * as tf from './tf';
 
@@ -31,7 +30,7 @@ function asTensor(backend: tf.KernelBackend, info: tf.TensorInfo): tf.Tensor {
   return t;
 }
 
-/** NCHW -> NHWC in JS (wasm's Transpose is too slow for activations). */
+/** NCHW -> NHWC, in JS since the values are already here. */
 function toChannelsLast(v: Float32Array, [n, c, h, w]: number[]): Float32Array {
   const out = new Float32Array(v.length);
   for (let b = 0; b < n; b++) {
