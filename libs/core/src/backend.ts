@@ -97,7 +97,11 @@ export async function initBackend(prefer?: BackendName, opts: InitBackendOptions
   }
   const wanted = (env as BackendName | undefined) ?? prefer;
   const order = wanted ? [wanted, ...BACKENDS.filter((b) => b !== wanted)] : [...BACKENDS];
-  if (current && current.backend === order[0] && tf.getBackend() === order[0]) return current.backend;
+  const requestedBy: BackendInfo['requestedBy'] = env ? 'SUGAR_BACKEND' : prefer ? 'argument' : 'default';
+  if (current && current.backend === order[0] && tf.getBackend() === order[0]) {
+    current = { ...current, requestedBy };
+    return current.backend;
+  }
 
   const attempts: BackendAttempt[] = [];
   for (const name of order) {
@@ -109,7 +113,7 @@ export async function initBackend(prefer?: BackendName, opts: InitBackendOptions
   if (!chosen.ok) throw new Error(`no TensorFlow.js backend could be initialized: ${attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ')}`);
   current = {
     backend: chosen.backend,
-    requestedBy: env ? 'SUGAR_BACKEND' : prefer ? 'argument' : 'default',
+    requestedBy,
     attempts,
   };
   if (!(opts.quiet || process.env.SUGAR_QUIET === '1')) console.error(describeBackend(current));

@@ -26,11 +26,14 @@ function run(cmd: string, args: string[]): { ok: boolean; out: string } {
 export async function collectDoctor(): Promise<DoctorReport> {
   // Probe every backend, then settle on the one initBackend would pick (SUGAR_BACKEND respected).
   const backends = {} as DoctorReport['backends'];
+  const override = process.env.SUGAR_BACKEND;
+  delete process.env.SUGAR_BACKEND; // probe each backend as itself; the override applies to the choice below
   for (const b of BACKENDS) {
     const got = await initBackend(b, { quiet: true });
     const attempt = backendInfo()!.attempts.find((a) => a.backend === b)!;
     backends[b] = got === b ? { available: true } : { available: false, reason: attempt.reason };
   }
+  if (override !== undefined) process.env.SUGAR_BACKEND = override;
   const tensorflowAttempt = { ...backends.tensorflow };
   const backend = await initBackend(undefined, { quiet: true });
   const info = backendInfo()!;
