@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { BACKENDS, type ActivationSpec, type BackendName, canonicalActivation, initBackend, listSurrogates, getSurrogate, tf } from '@sugar-lab/core';
 import { measureTrainingStep, type StepTiming } from '../bench/measure-step';
 import { REFERENCE_SHAPES, referenceModel, type ReferenceModel } from '../bench/reference-models';
+import { probeCost } from '../bench/probe-cost';
 import { zooStepModel, ZOO_BENCH } from '../bench/zoo-models';
 
 export interface BenchResult extends StepTiming {
@@ -14,6 +15,8 @@ export interface BenchResult extends StepTiming {
   batch: number;
   /** Cost relative to plain ReLU on the same backend and model (1.02 = 2% slower). */
   vsRelu?: number;
+  /** For model `probes`: probe pass time / training time of an epoch. */
+  probeFraction?: number;
 }
 
 export interface BenchOptions {
@@ -69,6 +72,31 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult[]> {
       continue;
     }
     for (const modelName of opts.models) {
+      if (modelName === 'probes') {
+        for (const label of opts.activations.filter((a) => a === 'relu' || a === 'bsilu')) {
+          const act = activationFromLabel(label);
+          const before = tf.memory().numTensors;
+          const c = await probeCost(act);
+          const r: BenchResult = {
+            backend: want,
+            model: 'probes',
+            activation: canonicalActivation(act),
+            batch: 64,
+            msPerStep: c.trainMsPerEpoch / c.stepsPerEpoch,
+            msMin: NaN,
+            msMax: NaN,
+            samplesPerSec: (64 * 1000 * c.stepsPerEpoch) / c.trainMsPerEpoch,
+            tensorsBefore: before,
+            tensorsAfter: tf.memory().numTensors,
+            peakBytes: tf.memory().numBytes,
+            rssBytes: process.memoryUsage().rss,
+            probeFraction: c.probeFraction,
+          };
+          results.push(r);
+          opts.onResult?.(r);
+        }
+        continue;
+      }
       const slowZoo = ZOO_BENCH.includes(modelName) && want !== 'tensorflow';
       if (slowZoo && opts.models.length > 2) {
         log(`skip ${modelName} on ${want}: a step takes minutes there (ask for it alone with --models ${modelName})`);
@@ -107,12 +135,12 @@ export function formatBenchRow(r: BenchResult, reference?: ReferenceTimes): stri
     r.model.padEnd(8),
     r.activation.padEnd(28),
     `${fmt(r.msPerStep)} ms`.padStart(11),
-    `[${fmt(r.msMin)}-${fmt(r.msMax)}]`.padStart(17),
+    (Number.isFinite(r.msMin) ? `[${fmt(r.msMin)}-${fmt(r.msMax)}]` : '').padStart(17),
     `${fmt(r.samplesPerSec, 0)}/s`.padStart(9),
     (r.vsRelu ? `${r.vsRelu >= 1 ? '+' : ''}${fmt((r.vsRelu - 1) * 100)}%` : '').padStart(8),
     `${r.tensorsBefore}->${r.tensorsAfter}`.padStart(10),
     `${fmt(r.peakBytes / 2 ** 20)} MiB`.padStart(11),
-    ref ? `torch ${fmt(ref)} ms (x${fmt(r.msPerStep / ref, 2)})` : '',
+    r.probeFraction !== undefined ? `probes ${fmt(r.probeFraction * 100)}% of an epoch` : ref ? `torch ${fmt(ref)} ms (x${fmt(r.msPerStep / ref, 2)})` : '',
   ].join(' ');
 }
 
@@ -135,7 +163,7 @@ export function registerBenchCommand(program: Command): void {
     .description('time one training step per backend, model and activation (median after warm-up)')
     .option('--json', 'print { results: [...] } as JSON')
     .option('--backend <name>', `one of ${BACKENDS.join(', ')}, or "all" (default: the backend sugar picks)`)
-    .option('--models <list>', `comma-separated: mlp, cnn, ${ZOO_BENCH.join(', ')}`, 'mlp,cnn')
+    .option('--models <list>', `comma-separated: mlp, cnn, probes (probe cost on the 12x24 MLP), ${ZOO_BENCH.join(', ')}`, 'mlp,cnn,probes')
     .option('--activations <list>', 'comma-separated: relu and surrogate names (SUGAR with default params)', ['relu', ...listSurrogatesForBench()].join(','))
     .option('--steps <n>', 'timed steps (median reported)', '10')
     .option('--warmup <n>', 'untimed warm-up steps', '3')
