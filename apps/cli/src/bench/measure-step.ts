@@ -29,7 +29,7 @@ export function measureTrainingStep(model: tf.LayersModel, batch: number, steps 
   const inShape = model.inputs[0].shape.slice(1) as number[];
   const classes = model.outputs[0].shape[1] as number;
   const xs = tf.randomNormal([batch, ...inShape], 0, 1, 'float32', 7);
-  const ys = tf.oneHot(tf.randomUniform([batch], 0, classes, 'int32', 11) as tf.Tensor1D, classes);
+  const ys = tf.tidy(() => tf.oneHot(tf.randomUniform([batch], 0, classes, 'int32', 11) as tf.Tensor1D, classes));
   const opt = tf.train.sgd(0.01);
   const step = () => {
     const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar, true);

@@ -1,0 +1,31 @@
+import { getSurrogate, tf, type Surrogate } from '@sugar-lab/core';
+
+type SurrogateHolder = tf.layers.Layer & { surrogate: Surrogate };
+
+function sugarLayers(model: tf.LayersModel, into: SurrogateHolder[] = []): SurrogateHolder[] {
+  for (const layer of model.layers) {
+    if (layer instanceof tf.LayersModel) sugarLayers(layer, into);
+    else if (layer.getClassName() === 'SugarReLU' && 'surrogate' in layer) into.push(layer as SurrogateHolder);
+  }
+  return into;
+}
+
+/**
+ * Runs `fn` with every SugarReLU layer of `model` (nested models included) differentiating as plain
+ * ReLU, and puts the surrogates back afterwards. A SUGAR network computes exactly ReLU forward, so its
+ * loss is the same function of the weights as a ReLU network's; its true gradient uses ReLU's step,
+ * while training follows the surrogate's. Curvature of the loss must come from the true gradient, or
+ * ReLU and SUGAR models would be measured with different yardsticks.
+ */
+export function withReluGradients<T>(model: tf.LayersModel, fn: () => T): T {
+  const layers = sugarLayers(model);
+  if (layers.length === 0) return fn();
+  const saved = layers.map((l) => l.surrogate);
+  const relu = getSurrogate('relu');
+  layers.forEach((l) => (l.surrogate = relu));
+  try {
+    return fn();
+  } finally {
+    layers.forEach((l, i) => (l.surrogate = saved[i]));
+  }
+}
