@@ -6,3 +6,4 @@ export * from './activation-layers';
 export * from './activation-probe';
 export * from './gradient-norms';
 export * from './probe-suite';
+export * from './landscape';

@@ -39,7 +39,7 @@ export function epochScalars(m: EpochMetrics): Record<string, number> {
 export async function runOne(run: PlannedRun, dir: string, opts: RunOneOptions = {}): Promise<RunSummary | 'interrupted'> {
   const t0 = Date.now();
   const cfg = run.config;
-  const backend = await initBackend(cfg.backend ?? opts.backend, { quiet: true });
+  const backend = await initBackend(opts.backend ?? cfg.backend, { quiet: true });
   const { name: datasetName, ...datasetOpts } = cfg.dataset;
   const data = await loadDataset(datasetName, datasetOpts as never);
   const { name: modelName, ...modelOpts } = cfg.model;

@@ -63,6 +63,9 @@ export function lossSurface(evaluator: LandscapeEvaluator, opts: SurfaceOptions 
           tf.tidy(() => vars.forEach((v, i) => v.assign(tf.add(row[i], tf.mul(d2[i], b)))));
           measured.push(evaluator.measureTensor());
         }
+      } catch (err) {
+        tf.dispose(measured);
+        throw err;
       } finally {
         tf.dispose(row);
       }
