@@ -30,23 +30,101 @@ function addWorkspaceToNodePath() {
   Module._initPaths();
 }
 
+// Workspace packages are links in ROOT/node_modules (to libs/*, apps/*); npm may have left some
+// of their dependencies unhoisted in the package's own node_modules (nodejs-polars under
+// libs/experiments).
+function workspacePackages() {
+  const fs = require('node:fs');
+  const found = [];
+  const visit = (dir, scope) => {
+    let entries;
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (!scope && e.name.startsWith('@') && e.isDirectory()) visit(full, e.name);
+      if (!e.isSymbolicLink()) continue;
+      let real;
+      try {
+        real = fs.realpathSync(full);
+      } catch {
+        continue;
+      }
+      const rel = path.relative(ROOT, real);
+      if (rel.startsWith('..') || path.isAbsolute(rel) || rel.split(path.sep).includes('node_modules')) continue;
+      let types;
+      try {
+        const pkg = JSON.parse(fs.readFileSync(path.join(real, 'package.json'), 'utf8'));
+        types = pkg.types || pkg.typings;
+      } catch {
+        continue;
+      }
+      const name = scope ? `${scope}/${e.name}` : e.name;
+      found.push({ name, rel: rel.split(path.sep).join('/'), types, nested: hasPackages(path.join(real, 'node_modules')) });
+    }
+  };
+  const hasPackages = (dir) => {
+    try {
+      return fs.readdirSync(dir).some((n) => !n.startsWith('.'));
+    } catch {
+      return false;
+    }
+  };
+  visit(NODE_MODULES);
+  return found;
+}
+
+// `paths` here never resolves anything (resolution below runs without it); it is what lets
+// declaration emit name a module the cell did not import itself. tslab compiles each cell with
+// `declaration: true`; a workspace file seen from a notebook outside ROOT (or a dependency left
+// in libs/x/node_modules) otherwise only has a relative path through node_modules, and TypeScript
+// refuses it ("The inferred type of 'f' cannot be named without a reference to ...").
+// Patterns are relative to ROOT (pathsBasePath); "*" comes first so that an unhoisted dependency
+// is named as itself, not as a path inside its workspace package.
+function declarationPaths(packages) {
+  const paths = { '*': [] };
+  for (const p of packages.filter((x) => x.nested)) paths['*'].push(`./${p.rel}/node_modules/*`, `./node_modules/${p.name}/node_modules/*`);
+  paths['*'].push('./node_modules/*');
+  for (const p of packages) {
+    if (p.types) paths[p.name] = [`./${path.posix.join(p.rel, p.types)}`];
+    paths[`${p.name}/*`] = [`./${p.rel}/*`];
+  }
+  return paths;
+}
+
 // tslab type-checks cells with its own TypeScript, resolving imports from the notebook's
 // directory only. Wrap the compiler host it builds so that an import that does not resolve
-// there is resolved again as if it were written at the workspace root. The module object's
-// exports are non-configurable getters, so tslab is handed a copy with one member replaced.
+// there is resolved again as if it were written at the workspace root, and, for the
+// declarations tslab carries from cell to cell (which may name an unhoisted dependency), inside
+// each workspace package. The module object's exports are non-configurable getters, so tslab is
+// handed a copy with one member replaced.
 // No resolution cache: a cached miss would hide a module file the user creates afterwards.
 function patchTslabTypeScript(tslabDir) {
   const tsFile = require.resolve('@tslab/typescript-for-tslab', { paths: [tslabDir] });
   const ts = require(tsFile);
+  const packages = workspacePackages();
+  const paths = declarationPaths(packages);
   const fallbackFile = path.join(ROOT, '__sugar_lab_kernel__.ts');
-  const createWatchCompilerHost = (...args) => {
-    const host = ts.createWatchCompilerHost(...args);
-    host.resolveModuleNames = (names, containingFile, _reused, redirected, options) =>
-      names.map((name) => {
-        const local = ts.resolveModuleName(name, containingFile, options, host, undefined, redirected).resolvedModule;
+  const packageFallbacks = packages.filter((p) => p.nested).map((p) => path.join(ROOT, p.rel, '__sugar_lab_kernel__.ts'));
+  const createWatchCompilerHost = (rootFiles, options, ...rest) => {
+    const host = ts.createWatchCompilerHost(rootFiles, { ...options, paths, pathsBasePath: ROOT }, ...rest);
+    host.resolveModuleNames = (names, containingFile, _reused, redirected, programOptions) => {
+      const { paths: _p, pathsBasePath: _b, ...options } = programOptions;
+      const resolve = (name, from) => ts.resolveModuleName(name, from, options, host, undefined, redirected).resolvedModule;
+      return names.map((name) => {
+        const local = resolve(name, containingFile);
         if (local || name.startsWith('.') || path.isAbsolute(name)) return local;
-        return ts.resolveModuleName(name, fallbackFile, options, host, undefined, redirected).resolvedModule;
+        const candidates = containingFile.endsWith('.d.ts') ? [fallbackFile, ...packageFallbacks] : [fallbackFile];
+        for (const from of candidates) {
+          const found = resolve(name, from);
+          if (found) return found;
+        }
+        return undefined;
       });
+    };
     return host;
   };
   const patched = {};

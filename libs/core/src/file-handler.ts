@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ModelFileError } from './errors';
+import { writeFileAtomic } from './fs-safe';
 import * as tf from './tf';
 
 const MODEL_JSON = 'model.json';
@@ -8,12 +9,6 @@ const WEIGHTS_BIN = 'weights.bin';
 
 function toDir(dir: string): string {
   return path.resolve(dir.startsWith('file://') ? dir.slice('file://'.length) : dir);
-}
-
-function writeAtomic(file: string, data: string | Uint8Array): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
 }
 
 function readJson(file: string): tf.io.ModelJSON {
@@ -60,8 +55,8 @@ export function fileHandler(dir: string): tf.io.IOHandler {
       if (artifacts.signature) modelJson.signature = artifacts.signature as {};
       if (artifacts.userDefinedMetadata) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
       if (artifacts.modelInitializer) modelJson.modelInitializer = artifacts.modelInitializer;
-      writeAtomic(path.join(root, WEIGHTS_BIN), weights);
-      writeAtomic(path.join(root, MODEL_JSON), JSON.stringify(modelJson));
+      writeFileAtomic(path.join(root, WEIGHTS_BIN), weights);
+      writeFileAtomic(path.join(root, MODEL_JSON), JSON.stringify(modelJson));
       return {
         modelArtifactsInfo: {
           dateSaved: new Date(),

@@ -4,6 +4,7 @@ export { tf };
 export * from './activation-spec';
 export * from './backend';
 export * from './paths';
+export { writeFileAtomic, fsyncDir, isProcessAlive } from './fs-safe';
 export * from './errors';
 export {
   getSurrogate,

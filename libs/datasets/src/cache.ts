@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cacheDir } from '@sugar-lab/core';
+import { cacheDir, writeFileAtomic } from '@sugar-lab/core';
 import type { FileDigest } from './digest';
 import type { DataFile } from './manifest';
 
@@ -54,9 +54,7 @@ export function isMarkedVerified(file: string, entry: DataFile): boolean {
 export function markVerified(file: string, digest: FileDigest): void {
   const st = fs.statSync(file);
   const side = sidecarPath(file);
-  const tmp = `${side}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify({ ...digest, mtimeMs: st.mtimeMs } satisfies Sidecar));
-  fs.renameSync(tmp, side);
+  writeFileAtomic(side, JSON.stringify({ ...digest, mtimeMs: st.mtimeMs } satisfies Sidecar));
 }
 
 export function unmark(file: string): void {

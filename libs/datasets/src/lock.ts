@@ -1,19 +1,11 @@
 import * as fs from 'node:fs';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { isProcessAlive } from '@sugar-lab/core';
 
 // Stale: the owner process is gone, or the file never got its pid (a crash right after creating it).
 function stale(lockFile: string): boolean {
   try {
     const owner = Number(fs.readFileSync(lockFile, 'utf8'));
-    if (Number.isInteger(owner) && owner > 0) return owner !== process.pid && !alive(owner);
+    if (Number.isInteger(owner) && owner > 0) return owner !== process.pid && !isProcessAlive(owner);
     return Date.now() - fs.statSync(lockFile).mtimeMs > 10_000;
   } catch {
     return false; // released meanwhile: the next open decides

@@ -1,20 +1,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { isProcessAlive } from '@sugar-lab/core';
 import { LockError } from './errors';
 
 interface LockInfo {
   pid: number;
   host: string;
   since: string;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
@@ -43,7 +35,7 @@ export function acquireLock(file: string, what: string): () => void {
       } catch {
         info = undefined; // half-written by a process killed mid-write: stale
       }
-      const stale = !info || (info.host === os.hostname() && !alive(info.pid));
+      const stale = !info || (info.host === os.hostname() && !isProcessAlive(info.pid));
       if (!stale) {
         throw new LockError(
           `${what} is in use by process ${info!.pid} on ${info!.host} since ${info!.since} (lock file ${file}); wait for it, or delete the lock file if that process is gone`,

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tf } from '@sugar-lab/core';
 import { CheckpointError } from './errors';
-import { fsyncDir, toJsonLine, writeFileAtomic } from './jsonl';
+import { fsyncDir, writeFileAtomic } from '@sugar-lab/core';
+import { toJsonLine } from './jsonl';
 
 /**
  * On-disk layout of a checkpoint directory:

@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 
 // JSON has no NaN/Infinity; they are written as the strings "NaN", "Infinity", "-Infinity" so a
 // diverged value stays visible instead of becoming null.
@@ -12,33 +11,7 @@ export function toJsonLine(record: unknown): string {
   return JSON.stringify(record, replacer) + '\n';
 }
 
-/** Writes `data` to `file` atomically: a temp file in the same directory, fsync, rename, fsync the directory. */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  const dir = path.dirname(file);
-  fs.mkdirSync(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-  fsyncDir(dir);
-}
-
-export function fsyncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(dir, 'r');
-    fs.fsyncSync(fd);
-  } catch {
-    // Some file systems cannot fsync a directory; the rename is still atomic.
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-}
+import { writeFileAtomic } from '@sugar-lab/core';
 
 /** An append-only JSON Lines file: every `append` is one line, written and fsync'd before it returns. */
 export class JsonlSink {

@@ -80,8 +80,12 @@ export function hessianVectorProduct(oracle: GradientOracle, v: ParamVector, opt
   }
 }
 
-/** Power iteration on `apply` from `start` (consumed); the estimate is the Rayleigh quotient v·Av of the unit iterate. */
-function powerIterate(apply: (v: ParamVector) => ParamVector, start: ParamVector, iterations: number, tolerance: number): EigenEstimate {
+/**
+ * Power iteration on `apply` from `start` (consumed); the estimate is the Rayleigh quotient v·Av of the
+ * unit iterate. `offset` is the shift applied to the operator: convergence is judged on the eigenvalue
+ * of H (estimate + offset), since a small eigenvalue next to a large shift barely moves the shifted one.
+ */
+function powerIterate(apply: (v: ParamVector) => ParamVector, start: ParamVector, iterations: number, tolerance: number, offset = 0): EigenEstimate {
   let v = tf.tidy(() => {
     const n = vnorm(start);
     return start.map((t) => tf.div(t, n));
@@ -109,7 +113,7 @@ function powerIterate(apply: (v: ParamVector) => ParamVector, start: ParamVector
       }
       v = tf.tidy(() => av.map((t) => tf.div(t, norm)));
       tf.dispose(av);
-      const done = Math.abs(lambda - value) <= tolerance * Math.abs(lambda);
+      const done = tolerance > 0 && Math.abs(lambda - value) <= tolerance * Math.abs(lambda + offset);
       value = lambda;
       if (done) {
         converged = true;
@@ -144,7 +148,7 @@ export function hessianEigenvalues(oracle: GradientOracle, opts: HessianOptions 
       tf.dispose(hv);
       return out;
     };
-    const shifted = powerIterate(shiftedOp, randomDirection(center, seed, START_STREAM + 1), iterations, tolerance);
+    const shifted = powerIterate(shiftedOp, randomDirection(center, seed, START_STREAM + 1), iterations, tolerance, shift);
     const other = shifted.value + shift;
     const [max, min] = shift >= 0 ? [shift, other] : [other, shift];
     return { max, min, ratio: Math.abs(min / max), dominant, shifted };

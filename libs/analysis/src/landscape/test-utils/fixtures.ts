@@ -69,7 +69,7 @@ export class QuadraticOracle implements GradientOracle {
   value(): number {
     return tf.tidy(() => {
       const w = this.flat();
-      return tf.add(tf.mul(0.5, tf.sum(tf.mul(w, tf.matMul(this.a, tf.reshape(w, [-1, 1])).reshape([-1])))), tf.sum(tf.mul(this.b, w)));
+      return tf.add(tf.mul(0.5, tf.sum(tf.mul(w, tf.reshape(tf.matMul(this.a, tf.reshape(w, [-1, 1])), [-1])))), tf.sum(tf.mul(this.b, w)));
     }).arraySync() as number;
   }
 
