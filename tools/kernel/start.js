@@ -3,6 +3,7 @@
 // The sugar-lab Jupyter kernel: tslab, taught to find this workspace's packages from a
 // notebook anywhere on disk, with the compute backend chosen before the first cell runs.
 // Jupyter starts it as `node tools/kernel/start.js {connection_file}` (see `sugar kernel install`).
+const fs = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
 
@@ -34,7 +35,13 @@ function addWorkspaceToNodePath() {
 // of their dependencies unhoisted in the package's own node_modules (nodejs-polars under
 // libs/experiments).
 function workspacePackages() {
-  const fs = require('node:fs');
+  const hasPackages = (dir) => {
+    try {
+      return fs.readdirSync(dir).some((n) => !n.startsWith('.'));
+    } catch {
+      return false;
+    }
+  };
   const found = [];
   const visit = (dir, scope) => {
     let entries;
@@ -64,13 +71,6 @@ function workspacePackages() {
       }
       const name = scope ? `${scope}/${e.name}` : e.name;
       found.push({ name, rel: rel.split(path.sep).join('/'), types, nested: hasPackages(path.join(real, 'node_modules')) });
-    }
-  };
-  const hasPackages = (dir) => {
-    try {
-      return fs.readdirSync(dir).some((n) => !n.startsWith('.'));
-    } catch {
-      return false;
     }
   };
   visit(NODE_MODULES);

@@ -100,13 +100,16 @@ export interface LayerRow {
   [metric: string]: string | number;
 }
 
-/** Per variant and activation layer: mean over seeds of the final per-layer probe numbers. */
-export function layerTable(rows: LayerRow[]): pl.DataFrame {
+/** Per variant (in `order`) and activation layer: mean over seeds of the final per-layer probe numbers. */
+export function layerTable(rows: LayerRow[], order: string[] = []): pl.DataFrame {
   if (!rows.length) return pl.DataFrame({ variant: [] as string[] });
   const df = pl.DataFrame(rows);
   const metrics = df.columns.filter((c) => !['variant', 'seed', 'layer', 'index'].includes(c));
-  return df
+  const grouped = df
     .groupBy(['variant', 'layer', 'index'])
     .agg(pl.len().alias('n'), ...metrics.map((m) => pl.col(m).mean().alias(m)))
-    .sort(['variant', 'index']);
+    .toRecords() as Record<string, string | number>[];
+  const rank = (v: string) => (order.indexOf(v) === -1 ? order.length : order.indexOf(v));
+  grouped.sort((a, b) => rank(String(a.variant)) - rank(String(b.variant)) || String(a.variant).localeCompare(String(b.variant)) || Number(a.index) - Number(b.index));
+  return pl.DataFrame(grouped);
 }

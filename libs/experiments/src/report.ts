@@ -109,7 +109,7 @@ export function reportTables(r: SweepResults): ReportTables {
     runs: runsTable(r.summaries),
     variants: variantTable(r.summaries, metrics, r.variants),
     paired: paired.length ? paired.reduce((a, b) => a.vstack(b)) : pairedTable([], r.spec.metric, baseline, axis),
-    layers: layerTable(layerRows),
+    layers: layerTable(layerRows, r.variants),
   };
 }
 

@@ -153,6 +153,29 @@ describe.skipIf(Boolean(noJupyter))(`the kernel through nbclient, from a noteboo
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('names workspace types in cell declarations from outside the workspace (plots figures, polars frames)', () => {
+    installKernel({ user: true, python: PYTHON });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sugar-nb-'));
+    const nb = path.join(dir, 'decl.ipynb');
+    fs.writeFileSync(nb, notebook([
+      "import { trainingCurves } from '@sugar-lab/plots';\nimport { pl } from '@sugar-lab/experiments';",
+      "const f = trainingCurves([{ variant: 'a', seed: 0, epochs: [0, 1], values: [1, 2] }], { metric: 'x' });\nconst df = pl.DataFrame({ a: [1, 2] });",
+      'const n: number = f.data.length + df.height;\nconsole.log(`n=${n}`);',
+    ]));
+    const result = path.join(dir, 'result.json');
+    const r = spawnSync(PYTHON, [path.join(ROOT, 'tools', 'notebooks', 'run_notebook.py'), nb, path.join(dir, 'out.ipynb'), '--result', result], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' },
+    });
+    const outcome = JSON.parse(fs.readFileSync(result, 'utf8'));
+    expect(outcome.error, r.stderr).toBeUndefined();
+    const executed = JSON.parse(fs.readFileSync(path.join(dir, 'out.ipynb'), 'utf8'));
+    const stdout = executed.cells[2].outputs.map((o: { text?: string | string[] }) => [o.text ?? ''].flat().join('')).join('');
+    expect(stdout).toMatch(/n=\d+/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('run-all.mjs passes a good notebook, stops a bad one at its first failing cell, and writes the results file', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sugar-nb-'));
     fs.writeFileSync(path.join(dir, 'kernel-test-good.ipynb'), notebook(["import { tf } from '@sugar-lab/core';\ntf.mul(tf.scalar(2), 3).dataSync()[0]"]));
