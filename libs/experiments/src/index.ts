@@ -13,3 +13,4 @@ export * from './markdown';
 export * from './run-one';
 
 export * from './report';
+export * from './landscape-probe';

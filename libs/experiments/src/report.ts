@@ -78,7 +78,7 @@ export interface ReportTables {
   layers: pl.DataFrame;
 }
 
-const HEADLINE = ['testAccuracy', 'valAccuracy', 'testLoss', 'valLoss', 'trainLoss', 'trainAccuracy', 'deadFraction', 'deadFractionInit', 'sparsity', 'resurrectedTotal'];
+const HEADLINE = ['testAccuracy', 'valAccuracy', 'testLoss', 'valLoss', 'trainLoss', 'trainAccuracy', 'deadFraction', 'deadFractionInit', 'sparsity', 'resurrectedTotal', 'sharpness', 'hessianTop', 'hessianMin', 'convexityRatio'];
 
 function baselineAxis(spec: Spec): string {
   const axes = Object.keys(spec.grid).filter((k) => k !== 'seed');
@@ -90,7 +90,7 @@ export function reportTables(r: SweepResults): ReportTables {
   const metrics = [r.spec.metric, ...HEADLINE.filter((m) => m !== r.spec.metric)].filter((m) => present.has(m));
   const baseline = r.spec.baseline ?? r.variants[0];
   const axis = baselineAxis(r.spec);
-  const paired = [r.spec.metric, 'deadFraction', 'sparsity']
+  const paired = [r.spec.metric, 'deadFraction', 'sparsity', 'sharpness', 'hessianTop']
     .filter((m) => present.has(m))
     .map((m) => pairedTable(r.summaries, m, baseline, axis))
     .filter((df) => df.height > 0);
@@ -246,7 +246,7 @@ export async function writeReport(dir: string, opts: ReportOptions = {}): Promis
   }
   const { spec, summaries } = results;
   const counts = ['completed', 'diverged', 'failed'].map((s) => `${summaries.filter((x) => x.status === s).length} ${s}`).join(', ');
-  const headline = [spec.metric, ...['testLoss', 'deadFraction', 'sparsity', 'resurrectedTotal'].filter((m) => m !== spec.metric)];
+  const headline = [spec.metric, ...['testLoss', 'deadFraction', 'sparsity', 'resurrectedTotal', 'sharpness', 'hessianTop', 'convexityRatio'].filter((m) => m !== spec.metric)];
   const sections: [string, pl.DataFrame, string][] = [
     ['Variants', tables.variants.height ? compactVariants(tables.variants, headline) : tables.variants, `Mean and [95% Student-t interval] over seeds of the final metrics (every metric with its std: variants.csv).`],
     ['Paired differences to the baseline', tables.paired, `Variant minus \`${spec.baseline ?? results.variants[0]}\`, paired by seed (and every other grid axis); two-sided paired t-test.`],

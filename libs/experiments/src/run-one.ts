@@ -5,6 +5,7 @@ import { activationLayerNames, buildModel } from '@sugar-lab/models';
 import { fit, type EpochMetrics } from '@sugar-lab/train';
 import { readJSON } from './atomic';
 import type { PlannedRun } from './grid';
+import { runLandscape } from './landscape-probe';
 import { acquireLock } from './lock';
 import { trainConfigOf } from './spec';
 import { ResultsStore, type RunSummary } from './store';
@@ -33,7 +34,7 @@ export function epochScalars(m: EpochMetrics): Record<string, number> {
 
 /**
  * One run, start to end, in this process: data, model, `fit` with probes, an optional landscape probe,
- * and the summary. Resumes from the run's checkpoint when there is one. Returns 'interrupted' when
+ * an optional landscape probe (spec `landscape`), and the summary. Resumes from the run's checkpoint when there is one. Returns 'interrupted' when
  * `signal` stopped it (its checkpoint holds the last finished epoch).
  */
 export async function runOne(run: PlannedRun, dir: string, opts: RunOneOptions = {}): Promise<RunSummary | 'interrupted'> {
@@ -68,6 +69,10 @@ export async function runOne(run: PlannedRun, dir: string, opts: RunOneOptions =
     final.resurrectedTotal = result.epochs.reduce((s, e) => s + (e.epoch > 0 ? (e.probes?.resurrected ?? 0) : 0), 0);
     if (result.final?.probes) {
       final.layers = result.final.probes.layers.map(({ unitProb: _u, ...l }) => ({ ...l, gradNorm: result.final!.probes!.gradNorms?.[l.layer] }));
+    }
+    if (result.status === 'completed' && cfg.landscape?.enabled) {
+      const { enabled: _on, ...opts } = cfg.landscape;
+      Object.assign(final, runLandscape(model, data, { ...opts, seed: cfg.seed, data: cfg.data }));
     }
     return {
       id: run.id,

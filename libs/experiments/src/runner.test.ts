@@ -75,6 +75,21 @@ describe('runSweep', () => {
     for (const t of ['runs', 'variants', 'paired', 'layers']) expect(fs.existsSync(path.join(report.dir, `${t}.parquet`))).toBe(true);
   });
 
+  it('reports loss-landscape scalars for a sweep that enables them', async () => {
+    const out = tmp();
+    const base = { ...tinySpec().base, landscape: { samples: 32, directions: 2, powerIterations: 5 } };
+    const spec = tinySpec({ base, grid: { activation: [{ kind: 'relu' }, { kind: 'sugar', surrogate: { name: 'bsilu' } }], seed: [0, 1] } });
+    expect((await runSweep(spec, { out, workers: 2 })).completed).toBe(4);
+    for (const s of new ResultsStore(out).summaries()) {
+      expect(s.final.hessianTop).toBeGreaterThanOrEqual(s.final.hessianMin as number);
+      expect(s.final.sharpness).toBeGreaterThanOrEqual(0);
+      expect(Number.isFinite(s.final.convexityRatio)).toBe(true);
+    }
+    const md = fs.readFileSync((await writeReport(out)).markdown, 'utf8');
+    expect(md).toMatch(/\| variant \| n \| diverged \| testAccuracy .*sharpness \| hessianTop \| convexityRatio \|/);
+    expect(md).toMatch(/\| sugar\(bsilu,alpha=1\.67\) \| relu \| sharpness \| 2 \|/);
+  });
+
   it('records a failing run with its error and goes on with the sweep', async () => {
     const out = tmp();
     // width 0 passes the spec (model options are the model's business) and fails when the model is built.

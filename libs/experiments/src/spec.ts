@@ -53,6 +53,18 @@ export const runConfigSchema = z
     data: z.unknown().optional(),
     eval: z.unknown().optional(),
     probes: z.unknown().optional(),
+    /** Loss-landscape scalars at the end of a completed run: sharpness, Hessian extremes, convexity ratio. */
+    landscape: z
+      .object({
+        enabled: z.boolean().default(true),
+        samples: z.number().int().positive().optional(),
+        directions: z.number().int().positive().optional(),
+        radius: z.number().positive().optional(),
+        powerIterations: z.number().int().positive().optional(),
+        method: z.enum(['lanczos', 'power']).optional(),
+      })
+      .strict()
+      .optional(),
     backend: z.enum(['tensorflow', 'wasm', 'cpu']).optional(),
   })
   .strict()
