@@ -72,7 +72,7 @@ export async function runOne(run: PlannedRun, dir: string, opts: RunOneOptions =
     }
     if (result.status === 'completed' && cfg.landscape?.enabled) {
       const { enabled: _on, ...opts } = cfg.landscape;
-      Object.assign(final, runLandscape(model, data, { ...opts, seed: cfg.seed, data: cfg.data }));
+      Object.assign(final, runLandscape(model, data, { ...opts, data: cfg.data }));
     }
     return {
       id: run.id,

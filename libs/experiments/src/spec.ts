@@ -62,6 +62,8 @@ export const runConfigSchema = z
         radius: z.number().positive().optional(),
         powerIterations: z.number().int().positive().optional(),
         method: z.enum(['lanczos', 'power']).optional(),
+        /** Seeds the directions; one value for the whole sweep cuts every run along the same raw directions. */
+        seed: z.number().int().min(0).default(0),
       })
       .strict()
       .optional(),

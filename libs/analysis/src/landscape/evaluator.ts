@@ -1,5 +1,6 @@
 import { tf } from '@sugar-lab/core';
 import { LandscapeError } from './errors';
+import { ActivationFreeze } from './freeze';
 import type { ParamVector } from './param-vector';
 import { withReluGradients } from './relu-gradients';
 import { modelVariables } from './weights';
@@ -22,8 +23,9 @@ export interface LandscapeEvaluatorOptions {
   accuracy?: boolean;
   /**
    * Which derivative gradients (and so Hessian-vector products) use: 'relu' (default) differentiates
-   * SugarReLU layers as the ReLU they compute, giving the true gradient of the loss; 'surrogate' uses
-   * the surrogate derivative that SUGAR trains with.
+   * SugarReLU layers as the ReLU they compute, giving the true gradient of the loss, and Hessian
+   * estimates freeze ReLU-like activations in their current linear pieces (the Hessian PyTorch's double
+   * backward gives); 'surrogate' uses the surrogate derivative that SUGAR trains with, unfrozen.
    */
   gradients?: 'relu' | 'surrogate';
 }
@@ -33,6 +35,12 @@ export interface GradientOracle {
   readonly variables: tf.Variable[];
   /** d objective / d variable for each variable, at the variables' current values (new tensors). */
   gradient(): ParamVector;
+  /**
+   * Optional: makes the objective smooth around the current values without changing its value,
+   * gradient or Hessian there, until the returned function is called. Hessian estimates call it once
+   * per centre point before taking gradient differences.
+   */
+  freeze?(): () => void;
 }
 
 export interface LossAccuracy {
@@ -61,6 +69,7 @@ export class LandscapeEvaluator implements GradientOracle {
   private readonly batches: { x: tf.Tensor; y: tf.Tensor; weight: number }[] = [];
   private readonly lossFn: LandscapeLossFn;
   private readonly gradientMode: 'relu' | 'surrogate';
+  private frozen: ActivationFreeze | undefined;
 
   constructor(
     readonly model: tf.LayersModel,
@@ -101,7 +110,8 @@ export class LandscapeEvaluator implements GradientOracle {
   /** [mean loss, accuracy] at the current weights as an unread tensor (accuracy NaN when not measured). */
   measureTensor(): tf.Tensor1D {
     return tf.tidy(() => {
-      const parts = this.batches.map((b) => {
+      const parts = this.batches.map((b, k) => {
+        this.frozen?.select(k);
         const out = this.model.apply(b.x, { training: false }) as tf.Tensor;
         const loss = tf.mul(this.lossFn(out, b.y), b.weight);
         const acc = this.measuresAccuracy
@@ -132,7 +142,8 @@ export class LandscapeEvaluator implements GradientOracle {
   gradient(): ParamVector {
     const run = (): ParamVector => {
       let sum: ParamVector | undefined;
-      for (const b of this.batches) {
+      for (const [k, b] of this.batches.entries()) {
+        this.frozen?.select(k);
         const { value, grads } = tf.variableGrads(
           () => tf.mul(this.lossFn(this.model.apply(b.x, { training: false }) as tf.Tensor, b.y), b.weight) as tf.Scalar,
           this.variables,
@@ -151,7 +162,33 @@ export class LandscapeEvaluator implements GradientOracle {
     return this.gradientMode === 'relu' ? withReluGradients(this.model, run) : run();
   }
 
+  /**
+   * With 'relu' gradients: fixes every ReLU-like activation (ReLU, SugarReLU, LeakyReLU,
+   * Activation('relu'/'relu6')) in the linear piece each evaluation sample puts it in at the current
+   * weights, until the returned function is called. With 'surrogate' gradients: nothing to do.
+   */
+  freeze(): () => void {
+    if (this.gradientMode !== 'relu') return () => undefined;
+    if (this.frozen) throw new LandscapeError('LandscapeEvaluator.freeze: the activations are frozen already; call the function the first freeze() returned');
+    const f = new ActivationFreeze(this.model, (select) =>
+      this.batches.forEach((b, k) => {
+        select(k);
+        tf.tidy(() => {
+          this.model.apply(b.x, { training: false });
+        });
+      }),
+    );
+    this.frozen = f;
+    return () => {
+      if (this.frozen !== f) return;
+      f.release();
+      this.frozen = undefined;
+    };
+  }
+
   dispose(): void {
+    this.frozen?.release();
+    this.frozen = undefined;
     for (const b of this.batches) tf.dispose([b.x, b.y]);
     this.batches.length = 0;
   }

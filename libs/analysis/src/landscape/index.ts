@@ -1,5 +1,5 @@
 export { LandscapeError } from './errors';
-export { vdot, vnorm, vcombine, vscale, vsize, type ParamVector } from './param-vector';
+export { vdot, vnorm, vcombine, vscale, vsize, nonZeroMask, type ParamVector } from './param-vector';
 export { modelVariables, snapshotWeights, snapshotVariables, assignVariables, type WeightSelection } from './weights';
 export { withReluGradients } from './relu-gradients';
 export {
@@ -15,4 +15,5 @@ export { linspace } from './grid';
 export { lossSurface, type SurfaceOptions, type LandscapeSurface } from './surface';
 export { interpolateLoss, type InterpolationOptions, type InterpolationResult } from './interpolate';
 export { sharpness, type SharpnessOptions, type SharpnessResult } from './sharpness';
-export { hessianVectorProduct, hessianEigenvalues, type HessianOptions, type HessianSpectrum, type EigenEstimate } from './hessian';
+export { tridiagonalEigenvalues } from './tridiagonal';
+export { hessianVectorProduct, hessianEigenvalues, topHessianEigenvalue, type HessianOptions, type HessianSpectrum, type EigenEstimate } from './hessian';

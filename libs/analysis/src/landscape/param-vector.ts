@@ -35,3 +35,13 @@ export function vscale(a: ParamVector, s: number | tf.Scalar): ParamVector {
 export function vsize(a: ParamVector): number {
   return a.reduce((n, t) => n + t.size, 0);
 }
+
+/** For each position, whether any of the vectors has a non-zero entry there (one read for all). */
+export function nonZeroMask(vectors: ParamVector[]): boolean[] {
+  if (vectors.length === 0) return [];
+  const n = vectors[0].length;
+  const t = tf.tidy(() => tf.stack(Array.from({ length: n }, (_, i) => tf.addN(vectors.map((v) => tf.max(tf.abs(v[i])))))));
+  const v = t.dataSync();
+  t.dispose();
+  return Array.from(v, (x) => x !== 0);
+}

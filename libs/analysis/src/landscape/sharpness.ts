@@ -2,6 +2,7 @@ import { tf } from '@sugar-lab/core';
 import { filterNormalizedDirection, type DirectionOptions } from './directions';
 import { LandscapeError } from './errors';
 import { LandscapeEvaluator } from './evaluator';
+import { nonZeroMask } from './param-vector';
 import { assignVariables, snapshotVariables } from './weights';
 
 export interface SharpnessOptions extends DirectionOptions {
@@ -51,8 +52,9 @@ export function sharpness(evaluator: LandscapeEvaluator, opts: SharpnessOptions 
       const d = filterNormalizedDirection(center, seed, SHARPNESS_STREAM + k, opts);
       const measured: tf.Tensor1D[] = [];
       try {
+        const moving = nonZeroMask([d]);
         for (const t of steps) {
-          tf.tidy(() => vars.forEach((v, i) => v.assign(tf.add(center[i], tf.mul(d[i], t)))));
+          tf.tidy(() => vars.forEach((v, i) => moving[i] && v.assign(tf.add(center[i], tf.mul(d[i], t)))));
           measured.push(evaluator.measureTensor());
         }
       } catch (err) {

@@ -3,7 +3,7 @@ import { filterNormalizedDirection, type DirectionOptions } from './directions';
 import { LandscapeError } from './errors';
 import { LandscapeEvaluator } from './evaluator';
 import { axisValues } from './grid';
-import type { ParamVector } from './param-vector';
+import { nonZeroMask, type ParamVector } from './param-vector';
 import { assignVariables, snapshotVariables } from './weights';
 
 export interface SurfaceOptions extends DirectionOptions {
@@ -53,21 +53,23 @@ export function lossSurface(evaluator: LandscapeEvaluator, opts: SurfaceOptions 
       d1 = filterNormalizedDirection(center, opts.seed ?? 0, 0, opts);
       d2 = filterNormalizedDirection(center, opts.seed ?? 0, 1, opts);
     }
+    // Variables both directions leave alone (biases and batch norm under 'biasbn') keep their values.
+    const moving = nonZeroMask([d1, d2]);
     const loss: number[][] = [];
     const accuracy: number[][] = [];
     for (const a of alphas) {
-      const row = tf.tidy(() => center.map((c, i) => tf.add(c, tf.mul(d1[i], a))));
+      const row = tf.tidy(() => center.map((c, i) => (moving[i] ? tf.add(c, tf.mul(d1[i], a)) : c)));
       const measured: tf.Tensor1D[] = [];
       try {
         for (const b of betas) {
-          tf.tidy(() => vars.forEach((v, i) => v.assign(tf.add(row[i], tf.mul(d2[i], b)))));
+          tf.tidy(() => vars.forEach((v, i) => moving[i] && v.assign(tf.add(row[i], tf.mul(d2[i], b)))));
           measured.push(evaluator.measureTensor());
         }
       } catch (err) {
         tf.dispose(measured);
         throw err;
       } finally {
-        tf.dispose(row);
+        tf.dispose(row.filter((_, i) => moving[i]));
       }
       const r = LandscapeEvaluator.read(measured);
       loss.push(r.map((m) => m.loss));

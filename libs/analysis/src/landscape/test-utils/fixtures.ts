@@ -122,3 +122,36 @@ export function spirals(n: number, classes = 3): { x: tf.Tensor2D; y: tf.Tensor1
 export function values(vars: tf.Variable[]): Float32Array[] {
   return vars.map((v) => v.dataSync().slice() as Float32Array);
 }
+
+/** Eigenvalues (ascending) of a symmetric matrix by cyclic Jacobi rotations (plain JS reference). */
+export function jacobiEigenvalues(m: number[][]): number[] {
+  const n = m.length;
+  const a = m.map((r) => [...r]);
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p][q] * a[p][q];
+    if (off < 1e-22) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        if (Math.abs(a[p][q]) < 1e-300) continue;
+        const theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = a[k][p];
+          const akq = a[k][q];
+          a[k][p] = c * akp - s * akq;
+          a[k][q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = a[p][k];
+          const aqk = a[q][k];
+          a[p][k] = c * apk - s * aqk;
+          a[q][k] = s * apk + c * aqk;
+        }
+      }
+    }
+  }
+  return a.map((r, i) => r[i]).sort((x, y) => x - y);
+}
