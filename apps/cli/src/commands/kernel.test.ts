@@ -122,6 +122,30 @@ describe.skipIf(Boolean(noJupyter))(`kernelspec install / status / remove${noJup
   });
 });
 
+/** Runs one notebook through nbclient with the sugar-lab kernel, in a temp directory outside the workspace. */
+function executeOutside(name: string, cells: string[]): { outcome: { ok?: boolean; error?: unknown }; executed: { cells: { outputs: { name?: string; text?: string | string[] }[] }[] }; stderr: string } {
+  installKernel({ user: true, python: PYTHON });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sugar-nb-'));
+  expect(path.relative(ROOT, dir).startsWith('..')).toBe(true);
+  const nb = path.join(dir, `${name}.ipynb`);
+  fs.writeFileSync(nb, notebook(cells));
+  const result = path.join(dir, 'result.json');
+  const r = spawnSync(PYTHON, [path.join(ROOT, 'tools', 'notebooks', 'run_notebook.py'), nb, path.join(dir, 'out.ipynb'), '--result', result], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' },
+  });
+  try {
+    return {
+      outcome: JSON.parse(fs.readFileSync(result, 'utf8')),
+      executed: JSON.parse(fs.readFileSync(path.join(dir, 'out.ipynb'), 'utf8')),
+      stderr: r.stderr,
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe.skipIf(Boolean(noJupyter))(`the kernel through nbclient, from a notebook outside the workspace${noJupyter}`, () => {
   // The backend initBackend picks in a plain Node process from the workspace: the kernel must agree.
   const expected = () =>
@@ -131,49 +155,24 @@ describe.skipIf(Boolean(noJupyter))(`the kernel through nbclient, from a noteboo
     }).stdout.trim();
 
   it('imports @sugar-lab/core (types and runtime) with the backend already initialized', () => {
-    installKernel({ user: true, python: PYTHON });
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sugar-nb-'));
-    expect(path.relative(ROOT, dir).startsWith('..')).toBe(true);
-    const nb = path.join(dir, 'probe.ipynb');
-    fs.writeFileSync(nb, notebook([
+    const { outcome, executed, stderr } = executeOutside('probe', [
       "import { tf, backendInfo } from '@sugar-lab/core';\nconst backend: string = tf.getBackend();\nconsole.log(`backend=${backend} ready=${backendInfo()?.backend === backend}`);",
-    ]));
-    const result = path.join(dir, 'result.json');
-    const r = spawnSync(PYTHON, [path.join(ROOT, 'tools', 'notebooks', 'run_notebook.py'), nb, path.join(dir, 'out.ipynb'), '--result', result], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' },
-    });
-    const outcome = JSON.parse(fs.readFileSync(result, 'utf8'));
-    expect(outcome.error, r.stderr).toBeUndefined();
+    ]);
+    expect(outcome.error, stderr).toBeUndefined();
     expect(outcome.ok).toBe(true);
-    const executed = JSON.parse(fs.readFileSync(path.join(dir, 'out.ipynb'), 'utf8'));
-    const stdout = executed.cells[0].outputs.filter((o: { name?: string }) => o.name === 'stdout').map((o: { text: string | string[] }) => [o.text].flat().join('')).join('');
+    const stdout = executed.cells[0].outputs.filter((o) => o.name === 'stdout').map((o) => [o.text ?? ''].flat().join('')).join('');
     expect(stdout.trim()).toBe(`backend=${expected()} ready=true`);
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('names workspace types in cell declarations from outside the workspace (plots figures, polars frames)', () => {
-    installKernel({ user: true, python: PYTHON });
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sugar-nb-'));
-    const nb = path.join(dir, 'decl.ipynb');
-    fs.writeFileSync(nb, notebook([
+    const { outcome, executed, stderr } = executeOutside('decl', [
       "import { trainingCurves } from '@sugar-lab/plots';\nimport { pl } from '@sugar-lab/experiments';",
       "const f = trainingCurves([{ variant: 'a', seed: 0, epochs: [0, 1], values: [1, 2] }], { metric: 'x' });\nconst df = pl.DataFrame({ a: [1, 2] });",
       'const n: number = f.data.length + df.height;\nconsole.log(`n=${n}`);',
-    ]));
-    const result = path.join(dir, 'result.json');
-    const r = spawnSync(PYTHON, [path.join(ROOT, 'tools', 'notebooks', 'run_notebook.py'), nb, path.join(dir, 'out.ipynb'), '--result', result], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' },
-    });
-    const outcome = JSON.parse(fs.readFileSync(result, 'utf8'));
-    expect(outcome.error, r.stderr).toBeUndefined();
-    const executed = JSON.parse(fs.readFileSync(path.join(dir, 'out.ipynb'), 'utf8'));
-    const stdout = executed.cells[2].outputs.map((o: { text?: string | string[] }) => [o.text ?? ''].flat().join('')).join('');
+    ]);
+    expect(outcome.error, stderr).toBeUndefined();
+    const stdout = executed.cells[2].outputs.map((o) => [o.text ?? ''].flat().join('')).join('');
     expect(stdout).toMatch(/n=\d+/);
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('run-all.mjs passes a good notebook, stops a bad one at its first failing cell, and writes the results file', () => {
