@@ -74,7 +74,6 @@ async function sweepLocked(spec: Spec, store: ResultsStore, opts: SweepOptions):
     }
   }
   writeFileAtomic(specFile, specText + '\n');
-  writeFileAtomic(path.join(opts.out, 'spec.yaml.json'), JSON.stringify(spec, null, 2) + '\n');
 
   const all = filterRuns(expandGrid(spec), opts.only);
   const started = all.filter((r) => !store.isFinished(r.id) && store.hasStarted(r.id));
