@@ -1,18 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CifarFormatError, GzipFormatError, TarFormatError } from './errors';
 import { loadDataset } from './load';
-import { cifarPixel, cifarRecords, gz, listTree, registerFixture, tarBytes, tempDataDir, type TarSpec } from './test-utils/fixtures';
+import { cifarPixel, cifarRecords, gz, listTree, tarBytes, type TarSpec, useFixtureCache } from './test-utils/fixtures';
 
-let env: ReturnType<typeof tempDataDir>;
-let restore: (() => void) | undefined;
-beforeEach(() => {
-  env = tempDataDir();
-});
-afterEach(() => {
-  restore?.();
-  restore = undefined;
-  env.restore();
-});
+
+const cache = useFixtureCache();
 
 const C10 = 'cifar-10-binary.tar.gz';
 const C100 = 'cifar-100-binary.tar.gz';
@@ -33,7 +25,7 @@ function cifar10Members(sizes = [2, 3, 1, 2, 2], test = 3): TarSpec[] {
 }
 
 function install10(archive: Buffer, records?: Record<string, number>) {
-  restore = registerFixture('cifar10', { [C10]: archive }, { write: env.dir, records: records && { [C10]: records } });
+  cache.register('cifar10', { [C10]: archive }, { write: cache.dir, records: records && { [C10]: records } });
 }
 
 /** Pixel (y, x, c) of sample j in HWC order equals the record's plane-major byte c*1024 + y*32 + x. */
@@ -80,7 +72,7 @@ describe('CIFAR-10 / CIFAR-100 loader (binary tar.gz)', () => {
   it('reads CIFAR-100 with fine and coarse labels', async () => {
     const rec = (n: number, s: number) => cifarRecords(Array.from({ length: n }, (_, k) => [(s + k) % 20, (s * 3 + k * 7) % 100]));
     const archive = gz(tarBytes([{ name: 'cifar-100-binary/train.bin', data: rec(4, 1) }, { name: 'cifar-100-binary/test.bin', data: rec(2, 5) }, { name: 'cifar-100-binary/fine_label_names.txt', data: Buffer.from('apple\n') }]));
-    restore = registerFixture('cifar100', { [C100]: archive }, { write: env.dir });
+    cache.register('cifar100', { [C100]: archive }, { write: cache.dir });
     const fine = await loadDataset('cifar100', { offline: true });
     expect(fine.numClasses).toBe(100);
     expect([...fine.train.y]).toEqual([3, 10, 17, 24]);
@@ -139,7 +131,7 @@ describe('CIFAR-10 / CIFAR-100 loader (binary tar.gz)', () => {
       expect(e).toBeInstanceOf(type);
       expect(e.code).toBe(code);
       expect(e.message).toContain(C10);
-      expect(listTree(env.dir)).toEqual([`cifar10/.${C10}.verified.json`, `cifar10/${C10}`]);
+      expect(listTree(cache.dir)).toEqual([`cifar10/.${C10}.verified.json`, `cifar10/${C10}`]);
     });
   }
 

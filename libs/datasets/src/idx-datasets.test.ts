@@ -1,20 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DatasetChecksumError, DatasetUnavailableError, GzipFormatError, IdxFormatError } from './errors';
 import { loadDataset } from './load';
-import { gz, idxBytes, listTree, mnistFiles, registerFixture, tempDataDir } from './test-utils/fixtures';
+import { gz, idxBytes, listTree, mnistFiles, useFixtureCache } from './test-utils/fixtures';
 
-let env: ReturnType<typeof tempDataDir>;
-let restore: (() => void) | undefined;
-beforeEach(() => {
-  env = tempDataDir();
-});
-afterEach(() => {
-  restore?.();
-  restore = undefined;
-  env.restore();
-});
+
+const cache = useFixtureCache();
 
 const TRAIN_IMG = 'train-images-idx3-ubyte.gz';
 const TRAIN_LAB = 'train-labels-idx1-ubyte.gz';
@@ -22,14 +14,14 @@ const TRAIN_LAB = 'train-labels-idx1-ubyte.gz';
 /** Writes the fixture set with one file replaced, pinning the replacement's own digest so parsing is reached. */
 function install(replace: Record<string, Buffer> = {}, records?: Record<string, number>) {
   const files = { ...mnistFiles(), ...replace };
-  restore = registerFixture('mnist', files, { write: env.dir, records });
+  cache.register('mnist', files, { write: cache.dir, records });
   return files;
 }
 
 /** Only the fixture files and their verification marks: no partial file, lock or extracted data. */
 function expectNothingLeftBehind(files: Record<string, Buffer>) {
   const allowed = Object.keys(files).flatMap((n) => [`mnist/${n}`, `mnist/.${n}.verified.json`]);
-  for (const f of listTree(env.dir)) expect(allowed).toContain(f);
+  for (const f of listTree(cache.dir)) expect(allowed).toContain(f);
 }
 
 describe('MNIST-family loader (IDX, gzip)', () => {
@@ -37,8 +29,7 @@ describe('MNIST-family loader (IDX, gzip)', () => {
     install();
     for (const name of ['mnist', 'fashion-mnist', 'kmnist']) {
       if (name !== 'mnist') {
-        restore!();
-        restore = registerFixture(name, mnistFiles(), { write: env.dir });
+        cache.register(name, mnistFiles(), { write: cache.dir });
       }
       const ds = await loadDataset(name, { offline: true });
       expect(ds.shape).toEqual([28, 28, 1]);
@@ -103,14 +94,14 @@ describe('MNIST-family loader (IDX, gzip)', () => {
     const good = mnistFiles();
     const bad = Buffer.from(good[TRAIN_IMG]);
     bad[20] ^= 1;
-    restore = registerFixture('mnist', good, { write: env.dir });
-    fs.writeFileSync(path.join(env.dir, 'mnist', TRAIN_IMG), bad);
+    cache.register('mnist', good, { write: cache.dir });
+    fs.writeFileSync(path.join(cache.dir, 'mnist', TRAIN_IMG), bad);
     const e = await loadDataset('mnist', { offline: true }).catch((x) => x);
     expect(e).toBeInstanceOf(DatasetChecksumError);
     expect([e.algorithm, e.removed]).toEqual(['sha256', true]);
     expect(e.message).toContain('sugar data fetch mnist');
-    expect(fs.existsSync(path.join(env.dir, 'mnist', TRAIN_IMG))).toBe(false);
-    expect(listTree(env.dir).filter((f) => f.includes(TRAIN_IMG))).toEqual([]);
+    expect(fs.existsSync(path.join(cache.dir, 'mnist', TRAIN_IMG))).toBe(false);
+    expect(listTree(cache.dir).filter((f) => f.includes(TRAIN_IMG))).toEqual([]);
     // Now the file is missing, and offline mode says exactly what to put where.
     const u = await loadDataset('mnist', { offline: true }).catch((x) => x);
     expect(u).toBeInstanceOf(DatasetUnavailableError);
@@ -120,7 +111,7 @@ describe('MNIST-family loader (IDX, gzip)', () => {
   it('re-hashes a file changed after it was verified', async () => {
     install();
     await loadDataset('mnist', { offline: true });
-    const file = path.join(env.dir, 'mnist', TRAIN_IMG);
+    const file = path.join(cache.dir, 'mnist', TRAIN_IMG);
     const b = fs.readFileSync(file);
     b[30] ^= 1;
     fs.writeFileSync(file, b);

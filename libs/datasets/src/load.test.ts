@@ -1,20 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UnknownDatasetError } from './errors';
 import { loadDataset } from './load';
 import { datasetInfo, listDatasets, registerDataset } from './registry';
 import { channelStats } from './stats';
-import { mnistFiles, registerFixture, tempDataDir } from './test-utils/fixtures';
+import { mnistFiles, useFixtureCache } from './test-utils/fixtures';
 
-let env: ReturnType<typeof tempDataDir>;
-let restore: (() => void) | undefined;
-beforeEach(() => {
-  env = tempDataDir();
-});
-afterEach(() => {
-  restore?.();
-  restore = undefined;
-  env.restore();
-});
+
+const cache = useFixtureCache();
 
 describe('loadDataset / listDatasets', () => {
   it('lists every dataset with metadata and pinned files', () => {
@@ -61,7 +53,7 @@ describe('loadDataset / listDatasets', () => {
   });
 
   it('limits the source splits for quick runs and records the resolved options', async () => {
-    restore = registerFixture('mnist', mnistFiles(8, 4), { write: env.dir });
+    cache.register('mnist', mnistFiles(8, 4), { write: cache.dir });
     const ds = await loadDataset('mnist', { offline: true, limit: { train: 5, test: 2 }, validation: 2, seed: 1 });
     expect([ds.train.length, ds.validation!.length, ds.test.length]).toEqual([3, 2, 2]);
     expect(ds.train.x.length).toBe(3 * 784);

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { afterEach, beforeEach } from 'vitest';
 import { overrideDatasetFiles, type DataFile } from '../manifest';
 
 /** IDX bytes: magic 00 00 <dtype> <rank>, big-endian uint32 dims, payload. */
@@ -154,4 +155,33 @@ export function listTree(dir: string): string[] {
   };
   walk(dir, '');
   return out.sort();
+}
+
+/**
+ * Per test: a fresh SUGAR_DATA_DIR, and one fixture registration (a new one replaces the last) undone
+ * after the test. Call at the top of a test file.
+ */
+export function useFixtureCache(): { readonly dir: string; register: (...args: Parameters<typeof registerFixture>) => void } {
+  let env: ReturnType<typeof tempDataDir> | undefined;
+  let undo: (() => void) | undefined;
+  const unregister = () => {
+    undo?.();
+    undo = undefined;
+  };
+  beforeEach(() => {
+    env = tempDataDir();
+  });
+  afterEach(() => {
+    unregister();
+    env?.restore();
+  });
+  return {
+    get dir() {
+      return env!.dir;
+    },
+    register: (...args) => {
+      unregister();
+      undo = registerFixture(...args);
+    },
+  };
 }
