@@ -169,7 +169,7 @@ function runInWorker(run: PlannedRun, store: ResultsStore, opts: SweepOptions, w
       const tail = stderr.trim().split('\n').slice(-3).join(' | ');
       resolve({ kind: 'error', error: `worker exited (code ${code}, signal ${signal})${tail ? `: ${tail}` : ''}` });
     });
-    send(w, { type: 'run', run, dir: store.runDir(run.id), backend: opts.backend, resume: true });
+    send(w, { type: 'run', run, dir: store.runDir(run.id), backend: opts.backend });
     if (stopping()) send(w, { type: 'stop' });
   });
 }

@@ -3,7 +3,7 @@ import type { RunSummary } from './store';
 
 /** Messages between the sweep runner and its worker processes (over the fork IPC channel). */
 export type ToWorker =
-  | { type: 'run'; run: PlannedRun; dir: string; backend?: 'tensorflow' | 'wasm' | 'cpu'; resume: boolean }
+  | { type: 'run'; run: PlannedRun; dir: string; backend?: 'tensorflow' | 'wasm' | 'cpu' }
   | { type: 'stop' };
 
 export type FromWorker =
