@@ -5,6 +5,19 @@ export * from './activation-spec';
 export * from './backend';
 export * from './paths';
 export { writeFileAtomic, fsyncDir, isProcessAlive } from './fs-safe';
+export {
+  acquireLock,
+  tryAcquireLock,
+  waitForLock,
+  withLock,
+  readLock,
+  lockStaleMs,
+  LockHeldError,
+  type HeldLock,
+  type LockOptions,
+  type LockOwner,
+  type WaitLockOptions,
+} from './lock';
 export * from './errors';
 export {
   getSurrogate,
