@@ -36,7 +36,7 @@ describe('canonicalActivation / parseActivation', () => {
   it('rejects malformed strings with what it expected', () => {
     expect(() => parseActivation('sugar(bsiluu)')).toThrow(/unknown surrogate 'bsiluu'; expected one of: relu, bsilu/);
     expect(() => parseActivation('sugar(bsilu,alpha=abc)')).toThrow(/alpha must be a finite number; found 'abc'/);
-    expect(() => parseActivation('sugar(bsilu,region=up)')).toThrow(/region: expected one of: all, negative; found "up"/);
+    expect(() => parseActivation('sugar(bsilu,region=up)')).toThrow(/region: expected one of: all, negative; found 'up'/);
     expect(() => parseActivation('sugar(alpha=1)')).toThrow(/takes the surrogate name first/);
     expect(() => parseActivation('relu(alpha=1)')).toThrow(/unknown key for kind 'relu'/);
     expect(() => parseActivation('bsilu(1.67)')).toThrow(/only key=value arguments/);
@@ -68,5 +68,24 @@ describe('validateActivation', () => {
     expect(() => validateActivation({ kind: 'gelu', alpha: 1 })).toThrow(/unknown parameter 'alpha'; expected no parameters/);
     expect(() => validateActivation({ kind: 'relu' }, 'spec.model.activation')).not.toThrow();
     expect(() => validateActivation({ kind: 'nope' }, 'spec.model.activation')).toThrow(/^spec.model.activation.kind/);
+  });
+  it('carries the offending key as a path, and suggests close names', () => {
+    const at = (spec: unknown) => {
+      try {
+        validateActivation(spec as ActivationSpec, 'x');
+      } catch (err) {
+        expect(err).toBeInstanceOf(ActivationSpecError);
+        const e = err as ActivationSpecError;
+        return { path: e.path.join('.'), reason: e.reason };
+      }
+      throw new Error('expected an ActivationSpecError');
+    };
+    expect(at({ kind: 'sugar', surrogate: { name: 'bsilu', alpha: -1 } })).toEqual({ path: 'surrogate.alpha', reason: "surrogate 'bsilu': parameter alpha must be > 0; found value -1" });
+    expect(at({ kind: 'sugar', surrogate: { name: 'bsilu', alhpa: 1 } }).reason).toMatch(/unknown parameter 'alhpa'.*did you mean 'alpha'\?/);
+    expect(at({ kind: 'sugar', surrogate: { name: 'bsilu', alhpa: 1 } }).path).toBe('surrogate.alhpa');
+    expect(at({ kind: 'sugar', surrogate: { name: 'bsiluu' } })).toMatchObject({ path: 'surrogate.name', reason: expect.stringMatching(/did you mean 'bsilu'\?/) });
+    expect(at({ kind: 'suger', surrogate: { name: 'bsilu' } })).toMatchObject({ path: 'kind', reason: expect.stringMatching(/did you mean 'sugar'\?/) });
+    expect(at({ kind: 'sugar', surrogate: { name: 'bsilu' }, regoin: 'all' })).toMatchObject({ path: 'regoin', reason: expect.stringMatching(/did you mean 'region'\?/) });
+    expect(at({ kind: 'elu', alpha: 'abc' })).toEqual({ path: 'alpha', reason: "surrogate 'elu': parameter alpha must be a finite number; found the string 'abc'" });
   });
 });

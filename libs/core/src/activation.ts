@@ -1,4 +1,6 @@
 import type { ActivationSpec, SugarRegion, SurrogateSpec } from './activation-spec';
+import { describeValue } from './describe-value';
+import { didYouMean } from './did-you-mean';
 import { ActivationSpecError, SurrogateError } from './errors';
 import { formatNumber, getSurrogate, listSurrogates, type Surrogate, type SurrogateParams } from './surrogate';
 import './surrogates-builtin';
@@ -12,41 +14,56 @@ export type ResolvedActivation =
   | { kind: 'forward'; surrogate: Surrogate };
 
 function describe(x: unknown): string {
-  return x === undefined ? 'undefined' : JSON.stringify(x);
+  return x === undefined ? 'undefined' : describeValue(x);
 }
 
-function surrogateAt(name: unknown, params: Record<string, unknown>, path: string): Surrogate {
+/** An error at `path` inside the spec whose root the caller calls `prefix` (`activation`, `spec.model.activation`). */
+function specError(prefix: string, path: readonly string[], reason: string): ActivationSpecError {
+  const where = [prefix, ...path].filter(Boolean).join('.');
+  return new ActivationSpecError(`${where ? `${where}: ` : ''}${reason}`, { path, reason });
+}
+
+/**
+ * Resolves the surrogate at `at` (its name at `nameAt`). A SurrogateError keeps the message it always had
+ * (`activation.surrogate: surrogate 'bsilu': parameter alpha must be > 0 ...`) and gets the exact key as `path`.
+ */
+function surrogateAt(name: unknown, params: Record<string, unknown>, prefix: string, at: readonly string[], nameAt: readonly string[]): Surrogate {
   if (typeof name !== 'string') {
-    throw new ActivationSpecError(`${path}: expected a surrogate name (one of: ${listSurrogates().join(', ')}); found ${describe(name)}`);
+    throw specError(prefix, nameAt, `expected a surrogate name (one of: ${listSurrogates().join(', ')}); found ${describe(name)}`);
   }
   try {
     return getSurrogate(name, params as SurrogateParams);
   } catch (err) {
-    if (err instanceof SurrogateError) throw new ActivationSpecError(`${path}: ${err.message}`);
-    throw err;
+    if (!(err instanceof SurrogateError)) throw err;
+    const where = [prefix, ...at].filter(Boolean).join('.');
+    const path = err.param !== undefined ? [...at, err.param] : nameAt;
+    throw new ActivationSpecError(`${where ? `${where}: ` : ''}${err.message}`, { path, reason: err.message });
   }
+}
+
+const KINDS = () => ['relu', 'sugar', ...listSurrogates()];
+
+function unknownKind(prefix: string, kind: unknown): ActivationSpecError {
+  const found = typeof kind === 'string' ? `'${kind}'` : describe(kind);
+  return specError(prefix, ['kind'], `expected 'relu', 'sugar' or a surrogate name (${listSurrogates().join(', ')}); found ${found}${didYouMean(kind, KINDS())}`);
 }
 
 /**
  * Checks an ActivationSpec and resolves its surrogate. Throws an ActivationSpecError that names
- * the spec path (`activation.surrogate.alpha`), what was expected and what was found.
+ * the spec path (`activation.surrogate.alpha`), what was expected and what was found; its `path`
+ * and `reason` carry the same without the prefix.
  */
 export function resolveActivation(spec: ActivationSpec, path = 'activation'): ResolvedActivation {
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
-    throw new ActivationSpecError(`${path}: expected an object { kind, ... }; found ${describe(spec)}`);
+    throw specError(path, [], `expected an object { kind, ... }; found ${describe(spec)}`);
   }
   const { kind, ...rest } = spec as Record<string, unknown>;
-  if (typeof kind !== 'string') {
-    throw new ActivationSpecError(
-      `${path}.kind: expected 'relu', 'sugar' or a surrogate name (${listSurrogates().join(', ')}); found ${describe(kind)}`,
-    );
-  }
+  if (typeof kind !== 'string') throw unknownKind(path, kind);
   const extra = (allowed: string[]) => {
     const bad = Object.keys(rest).filter((k) => !allowed.includes(k));
     if (bad.length) {
-      throw new ActivationSpecError(
-        `${path}.${bad[0]}: unknown key for kind '${kind}'; expected ${allowed.length ? `only ${allowed.join(', ')}` : 'no other keys'}`,
-      );
+      const expected = allowed.length ? `only ${allowed.join(', ')}` : 'no other keys';
+      throw specError(path, [bad[0]], `unknown key for kind '${kind}'; expected ${expected}${didYouMean(bad[0], allowed)}`);
     }
   };
   if (kind === 'relu') {
@@ -56,22 +73,18 @@ export function resolveActivation(spec: ActivationSpec, path = 'activation'): Re
   if (kind === 'sugar') {
     extra(['surrogate', 'region']);
     const s = rest.surrogate as SurrogateSpec | undefined;
-    if (s === null || typeof s !== 'object') {
-      throw new ActivationSpecError(`${path}.surrogate: expected { name, alpha? }; found ${describe(s)}`);
+    if (s === null || typeof s !== 'object' || Array.isArray(s)) {
+      throw specError(path, ['surrogate'], `expected { name, alpha? }; found ${describe(s)}`);
     }
     const { name, ...params } = s as unknown as Record<string, unknown>;
     const region = rest.region ?? 'all';
     if (!SUGAR_REGIONS.includes(region as SugarRegion)) {
-      throw new ActivationSpecError(`${path}.region: expected one of: ${SUGAR_REGIONS.join(', ')}; found ${describe(region)}`);
+      throw specError(path, ['region'], `expected one of: ${SUGAR_REGIONS.join(', ')}; found ${describe(region)}${didYouMean(region, SUGAR_REGIONS)}`);
     }
-    return { kind: 'sugar', surrogate: surrogateAt(name, params, `${path}.surrogate`), region: region as SugarRegion };
+    return { kind: 'sugar', surrogate: surrogateAt(name, params, path, ['surrogate'], ['surrogate', 'name']), region: region as SugarRegion };
   }
-  if (!listSurrogates().includes(kind)) {
-    throw new ActivationSpecError(
-      `${path}.kind: expected 'relu', 'sugar' or a surrogate name (${listSurrogates().join(', ')}); found '${kind}'`,
-    );
-  }
-  return { kind: 'forward', surrogate: surrogateAt(kind, rest, path) };
+  if (!listSurrogates().includes(kind)) throw unknownKind(path, kind);
+  return { kind: 'forward', surrogate: surrogateAt(kind, rest, path, [], ['kind']) };
 }
 
 /** Throws an ActivationSpecError if `spec` is not a valid ActivationSpec; returns it unchanged. */

@@ -6,11 +6,30 @@ export class SugarError extends Error {
   }
 }
 
-/** An unknown surrogate name, or a parameter that is missing, unknown or out of range. */
-export class SurrogateError extends SugarError {}
+/** An unknown surrogate name, or a parameter that is missing, unknown or out of range (`param` names it). */
+export class SurrogateError extends SugarError {
+  constructor(
+    message: string,
+    readonly param?: string,
+  ) {
+    super(message);
+  }
+}
 
-/** An ActivationSpec (object or canonical string) that does not validate or parse. */
-export class ActivationSpecError extends SugarError {}
+/**
+ * An ActivationSpec (object or canonical string) that does not validate or parse. `path` is the offending
+ * key's place inside the spec (`['surrogate', 'alpha']`; empty for the spec itself or a string that does not
+ * parse) and `reason` the message without the path, so a caller can re-root it (`grid.activation[2].surrogate.alpha`).
+ */
+export class ActivationSpecError extends SugarError {
+  readonly path: readonly string[];
+  readonly reason: string;
+  constructor(message: string, where?: { path: readonly string[]; reason: string }) {
+    super(message);
+    this.path = where?.path ?? [];
+    this.reason = where?.reason ?? message;
+  }
+}
 
 /** A model that `sugarize` / `desugarize` cannot rewrite. */
 export class SurgeryError extends SugarError {}

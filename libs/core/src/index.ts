@@ -19,6 +19,9 @@ export {
   type WaitLockOptions,
 } from './lock';
 export * from './errors';
+export { describeValue } from './describe-value';
+export { closestName, didYouMean, editDistance } from './did-you-mean';
+export * from './option-schema';
 export {
   getSurrogate,
   listSurrogates,
@@ -26,6 +29,7 @@ export {
   resolveSurrogate,
   surrogateDefinition,
   surrogateFromSpec,
+  surrogateOptions,
   surrogateToSpec,
   type ParamDefinition,
   type RegisterSurrogateOptions,

@@ -1,5 +1,8 @@
 import type { SurrogateSpec } from './activation-spec';
+import { describeValue } from './describe-value';
+import { didYouMean } from './did-you-mean';
 import { SurrogateError } from './errors';
+import type { OptionSchema } from './option-schema';
 import type * as tf from './tf';
 
 export type SurrogateParams = Record<string, number>;
@@ -78,19 +81,35 @@ export function listSurrogates(): string[] {
   return [...registry.keys()];
 }
 
+function unknownSurrogate(name: unknown): SurrogateError {
+  return new SurrogateError(`unknown surrogate '${String(name)}'; expected one of: ${choices()}${didYouMean(name, [...registry.keys()])}`);
+}
+
 /** The registered definition (parameter declarations, description). */
 export function surrogateDefinition(name: string): SurrogateDefinition {
   const def = registry.get(name);
-  if (!def) throw new SurrogateError(`unknown surrogate '${name}'; expected one of: ${choices()}`);
+  if (!def) throw unknownSurrogate(name);
   return def;
 }
 
+/** A surrogate's parameters in the option-schema shape every registry entry shares (for validation, help and docs). */
+export function surrogateOptions(name: string): OptionSchema {
+  const params = surrogateDefinition(name).params ?? {};
+  return Object.fromEntries(
+    Object.entries(params).map(([key, p]) => [
+      key,
+      { type: 'number' as const, default: p.default, description: p.description, ...(p.positive ? { min: 0, exclusiveMin: true } : {}) },
+    ]),
+  );
+}
+
 function checkValue(name: string, key: string, p: ParamDefinition, v: unknown, what = 'value'): number {
+  const found = typeof v === 'number' ? `${what} ${describeValue(v)}` : describeValue(v, 'number');
   if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new SurrogateError(`surrogate '${name}': parameter ${key} must be a finite number; found ${what} ${String(v)}`);
+    throw new SurrogateError(`surrogate '${name}': parameter ${key} must be a finite number; found ${found}`, key);
   }
   if (p.positive && !(v > 0)) {
-    throw new SurrogateError(`surrogate '${name}': parameter ${key} must be > 0; found ${what} ${v}`);
+    throw new SurrogateError(`surrogate '${name}': parameter ${key} must be > 0; found ${found}`, key);
   }
   return v;
 }
@@ -112,14 +131,15 @@ export function formatSurrogate(name: string, params: SurrogateParams): string {
  */
 export function getSurrogate(name: string, params: Partial<SurrogateParams> = {}): Surrogate {
   const def = registry.get(name);
-  if (!def) throw new SurrogateError(`unknown surrogate '${String(name)}'; expected one of: ${choices()}`);
+  if (!def) throw unknownSurrogate(name);
   const declared = def.params ?? {};
   const full: SurrogateParams = {};
   for (const key of Object.keys(params)) {
     if (!(key in declared)) {
       const valid = Object.keys(declared);
       throw new SurrogateError(
-        `surrogate '${name}': unknown parameter '${key}'; expected ${valid.length ? `one of: ${valid.join(', ')}` : 'no parameters'}`,
+        `surrogate '${name}': unknown parameter '${key}'; expected ${valid.length ? `one of: ${valid.join(', ')}` : 'no parameters'}${didYouMean(key, valid)}`,
+        key,
       );
     }
   }
