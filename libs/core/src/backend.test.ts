@@ -1,5 +1,27 @@
-import { describe, expect, it } from 'vitest';
-import { BACKENDS, backendInfo, initBackend, tf } from './index';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BACKENDS, BackendError, backendInfo, findPeerPackage, initBackend, tf } from './index';
+import { ensureBuilt } from './test-utils/build';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sugar-backend-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function writePackage(dir: string, name: string, version: string, main: string, code: string): void {
+  fs.mkdirSync(path.join(dir, path.dirname(main)), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, version, main }));
+  fs.writeFileSync(path.join(dir, main), code);
+}
+
+const realTfjsNode = (): string | undefined => {
+  try {
+    return require.resolve('@tensorflow/tfjs-node');
+  } catch {
+    return undefined;
+  }
+};
 
 describe('initBackend', () => {
   it('initializes each backend that loads and falls back with a reason otherwise', async () => {
@@ -21,6 +43,43 @@ describe('initBackend', () => {
   });
 
   it('rejects an unknown backend name', async () => {
+    await expect(initBackend('gpu' as never)).rejects.toThrow(BackendError);
     await expect(initBackend('gpu' as never)).rejects.toThrow(/one of tensorflow, wasm, cpu; found 'gpu'/);
+  });
+});
+
+describe('backend packages of the host project', () => {
+  it('passes over a tfjs-node that would bring its own tfjs-core (a second engine), saying why', () => {
+    // A host project with its own tfjs 4.20.0 stack; sugar-lab runs on the workspace's tfjs-core.
+    const host = path.join(tmp, 'other-engine');
+    const nm = path.join(host, 'node_modules', '@tensorflow');
+    writePackage(path.join(nm, 'tfjs-node'), '@tensorflow/tfjs-node', '4.20.0', 'dist/index.js', 'globalThis.__loaded = true;');
+    writePackage(path.join(nm, 'tfjs'), '@tensorflow/tfjs', '4.20.0', 'dist/tf.node.js', '');
+    writePackage(path.join(nm, 'tfjs-core'), '@tensorflow/tfjs-core', '4.20.0', 'dist/tf-core.node.js', '');
+    expect(() => findPeerPackage('@tensorflow/tfjs-node', ['@tensorflow/tfjs'], [host])).toThrow(
+      new RegExp(`tfjs-node at .*other-engine.* loads @tensorflow/tfjs-core at .*other-engine.*loading it would start a second engine`),
+    );
+    const own = findPeerPackage('@tensorflow/tfjs-backend-wasm', [], [host, __dirname]);
+    expect(own.dir).not.toContain('other-engine');
+    expect((globalThis as { __loaded?: boolean }).__loaded).toBeUndefined();
+  });
+
+  it('initBackend loads the tfjs-node of the working directory when it runs on the same engine', (ctx) => {
+    const real = realTfjsNode();
+    if (!real) return ctx.skip();
+    // The host's tfjs-node sits in the host project only (a copy whose entry marks that it ran,
+    // then loads the real binding); its @tensorflow/tfjs is the workspace's, so one engine.
+    const host = path.join(tmp, 'same-engine');
+    const nm = path.join(host, 'node_modules', '@tensorflow');
+    writePackage(path.join(nm, 'tfjs-node'), '@tensorflow/tfjs-node', '4.22.0', 'dist/index.js',
+      `globalThis.__hostTfjsNode = __filename;\nmodule.exports = require(${JSON.stringify(real)});\n`);
+    fs.symlinkSync(path.dirname(require.resolve('@tensorflow/tfjs/package.json')), path.join(nm, 'tfjs'));
+    const core = ensureBuilt();
+    const script = `const c = require(${JSON.stringify(core)});
+      c.initBackend('tensorflow', { quiet: true }).then((b) => console.log(JSON.stringify({ b, host: globalThis.__hostTfjsNode ?? null, info: c.backendInfo() })));`;
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: host, encoding: 'utf8', env: { ...process.env, SUGAR_BACKEND: '' } }).trim().split('\n').pop()!);
+    if (out.b !== 'tensorflow') return ctx.skip();
+    expect(fs.realpathSync(out.host)).toBe(fs.realpathSync(path.join(nm, 'tfjs-node', 'dist', 'index.js')));
+    expect(out.info.attempts.at(-1).provider).toBe('@tensorflow/tfjs-node');
   });
 });

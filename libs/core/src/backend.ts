@@ -1,7 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { SugarError } from './errors';
 import * as tf from './tf';
 import { registerWasmConvGradKernels } from './wasm-kernels';
+
+/** A bad backend name, or no backend that can be initialized (the message says why for each). */
+export class BackendError extends SugarError {}
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -38,32 +42,91 @@ function isBackendName(x: string): x is BackendName {
   return (BACKENDS as readonly string[]).includes(x);
 }
 
-// tfjs-node is optional: resolved at run time so that the libs load without it.
+// tfjs-node and the wasm backend are optional peers: resolved at run time, so that the libs load
+// without them, and from the host project first (its working directory and main module), so that
+// a host's own tfjs-node is used even where sugar-lab's install cannot see it.
 const nodeRequire: NodeRequire = require;
+
+/** A backend package that runs on sugar-lab's engine: its name, real directory and entry file. */
+export interface PeerPackage {
+  pkg: string;
+  dir: string;
+  main: string;
+}
+
+function resolveIn(request: string, base: string): string | undefined {
+  try {
+    return nodeRequire.resolve(request, { paths: [base] });
+  } catch {
+    return undefined;
+  }
+}
+
+function realDir(file: string): string {
+  return fs.realpathSync(path.dirname(file));
+}
+
+/** Where packages resolve from, host first: the working directory, the main module's directory, then sugar-lab itself. */
+export function packageSearchBases(): string[] {
+  const main = require.main?.filename;
+  return [...new Set([process.cwd(), ...(main ? [path.dirname(main)] : []), __dirname])];
+}
+
+// The tfjs-core this module runs on; a backend package must load exactly this one, or it would
+// start a second engine whose kernels and variables collide with ours.
+const OWN_CORE = realDir(nodeRequire.resolve('@tensorflow/tfjs-core/package.json'));
+
+/**
+ * Finds `pkg` from each of `bases` in turn and returns the first copy whose `@tensorflow/tfjs-core`
+ * (reached through the packages in `via`) is `core`. Throws a BackendError naming every copy found
+ * and why it was passed over.
+ */
+export function findPeerPackage(pkg: string, via: readonly string[], bases = packageSearchBases(), core = OWN_CORE): PeerPackage {
+  const skipped: string[] = [];
+  const seen = new Set<string>();
+  for (const base of bases) {
+    const manifest = resolveIn(`${pkg}/package.json`, base);
+    if (!manifest) continue;
+    const dir = realDir(manifest);
+    if (seen.has(dir)) continue;
+    seen.add(dir);
+    let at = dir;
+    for (const hop of [...via, '@tensorflow/tfjs-core']) {
+      const next = resolveIn(`${hop}/package.json`, at);
+      at = next ? realDir(next) : '';
+      if (!at) break;
+    }
+    if (at === core) return { pkg, dir, main: nodeRequire.resolve(pkg, { paths: [base] }) };
+    const found = at ? `@tensorflow/tfjs-core at ${at}` : 'no @tensorflow/tfjs-core';
+    skipped.push(`${pkg} at ${dir} loads ${found}, not sugar-lab's (${core}); loading it would start a second engine`);
+  }
+  throw new BackendError(skipped.length ? skipped.join('; ') : `${pkg} is not installed`);
+}
 
 function loadTensorflow(): string {
   // The GPU build registers the same 'tensorflow' backend; prefer it where installed.
   const errors: string[] = [];
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    let found: PeerPackage;
     try {
-      nodeRequire.resolve(pkg);
-    } catch {
-      errors.push(`${pkg} is not installed`);
+      found = findPeerPackage(pkg, ['@tensorflow/tfjs']);
+    } catch (err) {
+      errors.push(firstLine(err));
       continue;
     }
     if (!process.env.TF_CPP_MIN_LOG_LEVEL) process.env.TF_CPP_MIN_LOG_LEVEL = '2';
     try {
-      nodeRequire(pkg);
+      nodeRequire(found.main);
       return pkg;
     } catch (err) {
       const state = readNativeState();
       const why = state && !state.ok && state.reason ? ` (native setup: ${state.reason})` : '';
-      throw new Error(`${pkg} failed to load: ${firstLine(err)}${why}`);
+      throw new BackendError(`${pkg} failed to load: ${firstLine(err)}${why}`);
     }
   }
   const state = readNativeState();
   const why = state && !state.ok && state.reason ? `; native setup: ${state.reason}` : '';
-  throw new Error(errors.join(', ') + why);
+  throw new BackendError(errors.join(', ') + why);
 }
 
 async function tryBackend(name: BackendName): Promise<BackendAttempt> {
@@ -71,11 +134,11 @@ async function tryBackend(name: BackendName): Promise<BackendAttempt> {
     let provider: string | undefined;
     if (name === 'tensorflow') provider = loadTensorflow();
     if (name === 'wasm') {
-      nodeRequire('@tensorflow/tfjs-backend-wasm');
+      nodeRequire(findPeerPackage('@tensorflow/tfjs-backend-wasm', []).main);
       registerWasmConvGradKernels();
     }
     const ok = await tf.setBackend(name);
-    if (!ok || tf.getBackend() !== name) throw new Error(`tf.setBackend('${name}') did not initialize`);
+    if (!ok || tf.getBackend() !== name) throw new BackendError(`tf.setBackend('${name}') did not initialize`);
     return { backend: name, ok: true, provider };
   } catch (err) {
     return { backend: name, ok: false, reason: firstLine(err) };
@@ -90,10 +153,10 @@ async function tryBackend(name: BackendName): Promise<BackendAttempt> {
 export async function initBackend(prefer?: BackendName, opts: InitBackendOptions = {}): Promise<BackendName> {
   const env = process.env.SUGAR_BACKEND?.trim() || undefined;
   if (env && !isBackendName(env)) {
-    throw new Error(`SUGAR_BACKEND must be one of ${BACKENDS.join(', ')}; found '${env}'`);
+    throw new BackendError(`SUGAR_BACKEND must be one of ${BACKENDS.join(', ')}; found '${env}'`);
   }
   if (prefer !== undefined && !isBackendName(prefer)) {
-    throw new Error(`initBackend: backend must be one of ${BACKENDS.join(', ')}; found '${String(prefer)}'`);
+    throw new BackendError(`initBackend: backend must be one of ${BACKENDS.join(', ')}; found '${String(prefer)}'`);
   }
   const wanted = (env as BackendName | undefined) ?? prefer;
   const order = wanted ? [wanted, ...BACKENDS.filter((b) => b !== wanted)] : [...BACKENDS];
@@ -110,7 +173,7 @@ export async function initBackend(prefer?: BackendName, opts: InitBackendOptions
     if (attempt.ok) break;
   }
   const chosen = attempts[attempts.length - 1];
-  if (!chosen.ok) throw new Error(`no TensorFlow.js backend could be initialized: ${attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ')}`);
+  if (!chosen.ok) throw new BackendError(`no TensorFlow.js backend could be initialized: ${attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ')}`);
   current = {
     backend: chosen.backend,
     requestedBy,

@@ -2,6 +2,7 @@ import type { SugarRegion, SurrogateSpec } from './activation-spec';
 import { singleTensor, type LayerArgs } from './layer-args';
 import { checkRegion, sugarRelu } from './sugar-relu';
 import { resolveSurrogate, surrogateToSpec, type Surrogate, type SurrogateLike } from './surrogate';
+import { registerClassOnce } from './registry-guard';
 import * as tf from './tf';
 
 export interface SugarReLUArgs extends LayerArgs {
@@ -36,7 +37,7 @@ export class SugarReLU extends tf.layers.Layer {
     return { ...super.getConfig(), surrogate: { ...surrogate }, region: this.region };
   }
 }
-tf.serialization.registerClass(SugarReLU);
+registerClassOnce(SugarReLU);
 
 /** `new SugarReLU(args)`, in the style of `tf.layers.*`. */
 export function sugarReLU(args: SugarReLUArgs = {}): SugarReLU {

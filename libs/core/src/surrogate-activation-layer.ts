@@ -1,6 +1,7 @@
 import { singleTensor, type LayerArgs } from './layer-args';
 import { surrogateActivation } from './sugar-relu';
 import { resolveSurrogate, surrogateToSpec, type Surrogate, type SurrogateLike } from './surrogate';
+import { registerClassOnce } from './registry-guard';
 import * as tf from './tf';
 
 export interface SurrogateActivationArgs extends LayerArgs {
@@ -31,4 +32,4 @@ export class SurrogateActivation extends tf.layers.Layer {
     return { ...super.getConfig(), surrogate: { ...surrogateToSpec(this.surrogate) } };
   }
 }
-tf.serialization.registerClass(SurrogateActivation);
+registerClassOnce(SurrogateActivation);

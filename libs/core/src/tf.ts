@@ -1,7 +1,8 @@
-// The single place where sugar-lab imports TensorFlow.js. Every lib takes `tf` from
-// here, so all of them (and tfjs-node, which resolves the same hoisted tfjs-core) share
-// one engine instance: one backend, one tensor registry, one custom-op registry.
-import '@tensorflow/tfjs-backend-cpu';
+// The single place where sugar-lab imports TensorFlow.js. tfjs-core, tfjs-layers and the
+// backends are peer dependencies: they resolve to the host project's copies, so sugar-lab, the
+// host's own `@tensorflow/tfjs` and tfjs-node share one engine instance (one backend, one tensor
+// and variable registry, one kernel and layer-class registry).
+import * as tfc from '@tensorflow/tfjs-core';
 import { registerChainedOps } from './chained-ops';
 // Brings the chained-op typings (t.sum(), t.mul(y), ...) that tfjs-core's index.d.ts leaves out;
 // the methods themselves are attached by ./chained-ops.
@@ -9,5 +10,10 @@ export type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_
 
 export * from '@tensorflow/tfjs-core';
 export * from '@tensorflow/tfjs-layers';
+
+// The kernel registry is global to the process. Where the host already registered a cpu backend
+// (its @tensorflow/tfjs loaded first, possibly from another copy), loading ours again would
+// re-register every cpu kernel and print one "already registered" warning per kernel.
+if (!tfc.findBackendFactory('cpu')) require('@tensorflow/tfjs-backend-cpu');
 
 registerChainedOps();
