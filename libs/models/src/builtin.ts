@@ -1,11 +1,35 @@
+import type { OptionSchema } from '@sugar-lab/core';
 import { mlp } from './mlp';
 import { registerModel } from './registry';
 import { resnet, RESNET_BLOCKS, type ResNetName } from './resnet';
 import { vgg, VGG_CONFIGS, type VggName } from './vgg';
 
+// Option schemas of the built-in families (what spec validation, help and docs read); each builder also
+// checks its own options when called directly.
+const rate = (description: string) => ({ type: 'number', min: 0, max: 1, exclusiveMax: true, default: 0, description }) as const;
+const widthMultiplier = { type: 'number', min: 0, exclusiveMin: true, default: 1, description: 'channel multiplier; channels are round(c * width), at least 1' } as const;
+
+export const MLP_OPTIONS: OptionSchema = {
+  depth: { type: 'number', integer: true, min: 0, required: true, description: 'hidden layers (0: a linear classifier)' },
+  width: { type: 'number', integer: true, min: 1, required: true, description: 'units per hidden layer' },
+  batchNorm: { type: 'boolean', default: false, description: 'dense -> BatchNorm -> act' },
+  dropout: rate('dropout after each hidden activation'),
+};
+
+export const VGG_OPTIONS: OptionSchema = {
+  batchNorm: { type: 'boolean', default: true, description: 'conv -> BatchNorm -> act' },
+  head: { type: 'string', choices: ['linear', 'mlp'], default: 'linear', description: "'linear': flatten -> fc; 'mlp': two 512-wide hidden layers" },
+  dropout: rate("dropout in the 'mlp' head"),
+  width: widthMultiplier,
+  convBias: { type: 'boolean', description: 'bias in the convs (default: only without batch norm)' },
+};
+
+export const RESNET_OPTIONS: OptionSchema = { width: widthMultiplier };
+
 registerModel('mlp', {
   family: 'mlp',
   description: 'fully connected: depth x (dense [-> bn] -> act [-> dropout]) -> fc',
+  options: MLP_OPTIONS,
   build: mlp,
 });
 
@@ -13,6 +37,7 @@ for (const v of Object.keys(VGG_CONFIGS) as VggName[]) {
   registerModel(v, {
     family: 'vgg',
     description: `${v.toUpperCase()} for CIFAR: 3x3 convs ${JSON.stringify(VGG_CONFIGS[v])}, max-pool per stage, BN by default, flatten -> fc`,
+    options: VGG_OPTIONS,
     build: (opts, name) => vgg(v, opts, name),
   });
 }
@@ -21,6 +46,7 @@ for (const v of Object.keys(RESNET_BLOCKS) as ResNetName[]) {
   registerModel(v, {
     family: 'resnet',
     description: `ResNet-${v.slice(6)} for CIFAR: 3x3 stem, BasicBlocks ${JSON.stringify(RESNET_BLOCKS[v])}, global avg pool -> fc`,
+    options: RESNET_OPTIONS,
     build: (opts, name) => resnet(v, opts, name),
   });
 }

@@ -1,12 +1,21 @@
-/** A model option is missing, of the wrong type, or out of range. `path` is the option's spec path. */
+import { describeValue, didYouMean } from '@sugar-lab/core';
+
+/**
+ * A model option is missing, unknown, of the wrong type, or out of range. `path` is the option's path inside
+ * the model's options (`width`); `reason` is the message without the model and path, for callers that re-root it.
+ */
 export class ModelConfigError extends Error {
+  readonly reason: string;
   constructor(
     readonly model: string,
     readonly path: string,
     readonly expected: string,
     readonly found: unknown,
+    reason?: string,
   ) {
-    super(`${model}: option '${path}' must be ${expected}; found ${describe(found)}`);
+    const why = reason ?? `must be ${expected}; found ${describeValue(found, typeOf(expected))}`;
+    super(reason ? `${model}: ${reason}` : `${model}: option '${path}' ${why}`);
+    this.reason = why;
     this.name = 'ModelConfigError';
   }
 }
@@ -17,7 +26,7 @@ export class UnknownModelError extends Error {
     readonly requested: string,
     readonly known: string[],
   ) {
-    super(`unknown model '${requested}'; expected one of: ${known.join(', ')}`);
+    super(`unknown model '${requested}'; expected one of: ${known.join(', ')}${didYouMean(requested, known)}`);
     this.name = 'UnknownModelError';
   }
 }
@@ -30,11 +39,8 @@ export class DuplicateModelError extends Error {
   }
 }
 
-function describe(x: unknown): string {
-  if (x === undefined) return 'undefined';
-  try {
-    return JSON.stringify(x) ?? String(x);
-  } catch {
-    return String(x);
-  }
+// Says "the string '3'" where a number or boolean was expected, so a quoted YAML value is recognizable.
+function typeOf(expected: string): 'number' | 'boolean' | undefined {
+  if (/^(an integer|a (finite |positive )?number)/.test(expected)) return 'number';
+  return /^a boolean/.test(expected) ? 'boolean' : undefined;
 }

@@ -19,6 +19,21 @@ describe('option checks', () => {
     expect(() => buildModel('vgg11', { ...base, inputShape: [32, 32, 3], head: 'big' as never })).toThrow(/'head' must be 'linear' or 'mlp'/);
   });
 
+  it('rejects unknown options with a suggestion, and says NaN and strings as they are', () => {
+    expect(() => buildModel('mlp', { ...base, depth: 1, width: 4, dropuot: 0.1 } as never)).toThrow(
+      /^mlp: unknown option 'dropuot'; known options: depth, width, batchNorm, dropout; did you mean 'dropout'\?$/,
+    );
+    expect(() => buildModel('resnet18', { ...base, widht: 2 } as never)).toThrow(/did you mean 'width'\?/);
+    expect(() => buildModel('mlp', { ...base, depth: 1, width: NaN })).toThrow("mlp: option 'width' must be an integer >= 1; found NaN");
+    expect(() => buildModel('mlp', { ...base, depth: 1, width: '4' as never })).toThrow("mlp: option 'width' must be an integer >= 1; found the string '4'");
+    expect(() => buildModel('vgg11', { ...base, inputShape: [32, 32, 3], dropout: Infinity })).toThrow("vgg11: option 'dropout' must be a finite number in [0, 1); found Infinity");
+    try {
+      buildModel('mlp', { ...base, depth: 1, width: 0 });
+    } catch (err) {
+      expect(err).toMatchObject({ path: 'width', reason: 'must be an integer >= 1; found 0' });
+    }
+  });
+
   it('checks the activation spec with core, naming its path', () => {
     const bad = { kind: 'sugar', surrogate: { name: 'nope' } };
     expect(() => buildModel('resnet18', { ...base, activation: bad })).toThrow(ActivationSpecError);

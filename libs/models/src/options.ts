@@ -14,6 +14,9 @@ export interface CommonModelOptions {
   name?: string;
 }
 
+/** The keys of `CommonModelOptions`: every model takes them, next to the options its registry entry declares. */
+export const COMMON_MODEL_OPTIONS: readonly (keyof CommonModelOptions)[] = ['activation', 'inputShape', 'numClasses', 'seed', 'name'];
+
 // Small checks shared by the builders, so each error names the model and the option path.
 export function checkCommon(model: string, o: CommonModelOptions, rank?: number): void {
   if (o === null || typeof o !== 'object') throw new ModelConfigError(model, '', 'an options object', o);

@@ -1,6 +1,7 @@
 import { tf } from '@sugar-lab/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildModel, DuplicateModelError, getModelInfo, listModels, mlp, registerModel, UnknownModelError } from './index';
+import { optionIssues } from '@sugar-lab/core';
+import { buildModel, DuplicateModelError, getModelInfo, listModels, mlp, modelOptions, registerModel, UnknownModelError } from './index';
 import { RELU, useCpu } from './test-utils/setup';
 
 beforeAll(useCpu);
@@ -12,9 +13,18 @@ describe('model registry', () => {
     expect(getModelInfo('vgg13').family).toBe('vgg');
   });
 
+  it('gives every model the library registers its option schema, in the shared shape', () => {
+    const builtin = listModels();
+    for (const name of builtin) expect(modelOptions(name), `${name} declares no option schema`).toBeDefined();
+    expect(getModelInfo('mlp').options).toMatchObject({ depth: { type: 'number', required: true }, width: { type: 'number', integer: true, min: 1 } });
+    expect(optionIssues(modelOptions('vgg16')!, { head: 'mlp', width: 0.5 })).toEqual([]);
+    expect(optionIssues(modelOptions('resnet18')!, { width: 0 })[0].reason).toBe('must be a number > 0; found 0');
+  });
+
   it('names the known models when asked for an unknown one', () => {
     expect(() => buildModel('resnet50', { activation: RELU, inputShape: [8], numClasses: 2, seed: 0 })).toThrow(UnknownModelError);
     expect(() => getModelInfo('nope')).toThrow(/unknown model 'nope'; expected one of: .*resnet18/);
+    expect(() => getModelInfo('resnet19')).toThrow(/did you mean 'resnet18'\?/);
   });
 
   it('registers a custom model, refuses a duplicate, replaces with override', () => {

@@ -1,13 +1,19 @@
-import type { tf } from '@sugar-lab/core';
-import { DuplicateModelError, UnknownModelError } from './errors';
+import { optionIssues, type OptionSchema, type tf } from '@sugar-lab/core';
+import { DuplicateModelError, ModelConfigError, UnknownModelError } from './errors';
 import type { MlpOptions } from './mlp';
-import type { CommonModelOptions } from './options';
+import { COMMON_MODEL_OPTIONS, type CommonModelOptions } from './options';
 import type { ResNetOptions } from './resnet';
 import type { VggOptions } from './vgg';
 
 export interface ModelEntry<O extends CommonModelOptions = CommonModelOptions> {
   family: string;
   description: string;
+  /**
+   * The options this model takes besides the common ones (activation, inputShape, numClasses, seed, name).
+   * With a schema, `buildModel` and spec validation reject unknown keys and bad values before anything is
+   * built; an entry without one is not checked.
+   */
+  options?: OptionSchema;
   /** `registryName` is what the caller asked for (for error messages and the default model name). */
   build(opts: O, registryName: string): tf.LayersModel;
 }
@@ -16,6 +22,8 @@ export interface ModelInfo {
   name: string;
   family: string;
   description: string;
+  /** The entry's option schema (undefined: the entry declares none, so its options are not checked). */
+  options?: OptionSchema;
 }
 
 /** Option types of the built-in models, so `buildModel('resnet18', ...)` checks its options. */
@@ -51,13 +59,30 @@ function entryOf(name: string): ModelEntry {
 }
 
 export function getModelInfo(name: string): ModelInfo {
-  const { family, description } = entryOf(name);
-  return { name, family, description };
+  const { family, description, options } = entryOf(name);
+  return { name, family, description, options };
+}
+
+/** The model's option schema, in the one shape every registry shares; undefined when the entry declares none. */
+export function modelOptions(name: string): OptionSchema | undefined {
+  return entryOf(name).options;
+}
+
+/** Checks the model-specific options against the entry's schema; the first problem is thrown with its path. */
+export function checkModelOptions(name: string, opts: Record<string, unknown>): void {
+  const schema = entryOf(name).options;
+  if (!schema) return;
+  const [issue] = optionIssues(schema, opts, { allowKeys: COMMON_MODEL_OPTIONS });
+  if (!issue) return;
+  const path = issue.path.join('.');
+  throw new ModelConfigError(name, path, issue.expected, issue.found, issue.unknownKey ? issue.reason : undefined);
 }
 
 /** Builds a functional `tf.LayersModel` (logits out) from the registry. */
 export function buildModel<K extends keyof ModelOptionsMap>(name: K, opts: ModelOptionsMap[K]): tf.LayersModel;
 export function buildModel(name: string, opts: CommonModelOptions & Record<string, unknown>): tf.LayersModel;
 export function buildModel(name: string, opts: CommonModelOptions): tf.LayersModel {
-  return entryOf(name).build(opts, name);
+  const entry = entryOf(name);
+  if (opts !== null && typeof opts === 'object') checkModelOptions(name, opts as unknown as Record<string, unknown>);
+  return entry.build(opts, name);
 }
