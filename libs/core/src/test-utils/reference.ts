@@ -8,11 +8,11 @@ export interface ReferenceEntry {
   grad: number[];
 }
 
-/** Where the independent reference vectors live: SUGAR_REFERENCE_DIR, else shared/ beside the repo. */
+/** Where the independent reference vectors live: SUGAR_REFERENCE_DIR, else tools/reference/surrogates in the repo. */
 export function referenceDir(): string {
   return process.env.SUGAR_REFERENCE_DIR
     ? path.resolve(process.env.SUGAR_REFERENCE_DIR)
-    : path.resolve(__dirname, '../../../../../shared/reference');
+    : path.resolve(__dirname, '../../../../tools/reference/surrogates');
 }
 
 /** Reads surrogate-grads.json; throws (so the test fails, never skips) when it is missing. */
@@ -21,7 +21,7 @@ export function loadSurrogateReference(): Record<string, ReferenceEntry> {
   if (!fs.existsSync(file)) {
     throw new Error(
       `reference vectors not found at ${file}; set SUGAR_REFERENCE_DIR to the folder holding surrogate-grads.json ` +
-        `(normally shared/reference beside the repository)`,
+        `(the repository's own copy is tools/reference/surrogates)`,
     );
   }
   const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { surrogates?: Record<string, ReferenceEntry> };
