@@ -15,6 +15,20 @@ export class CheckpointError extends Error {
   override name = 'CheckpointError';
 }
 
+/**
+ * A checkpoint whose files fail verification: a file missing or truncated, a checksum that does not
+ * match, a manifest that is not valid JSON. It is never resumed from; `file` is the file at fault.
+ */
+export class CheckpointCorruptError extends CheckpointError {
+  override name = 'CheckpointCorruptError';
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+  }
+}
+
 /** Training data that does not fit the model or the loss (shapes, label range, empty splits). */
 export class TrainDataError extends Error {
   override name = 'TrainDataError';

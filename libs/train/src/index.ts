@@ -8,6 +8,8 @@ export * from './evaluate';
 export * from './metrics';
 export * from './jsonl';
 export * from './checkpoint';
+export * from './checkpoint-recovery';
+export { STALE_TEMP_AGE_MS, sweepStaleTempDirs } from './checkpoint-temp';
 export * from './progress';
 export * from './hash';
 export * from './fit';

@@ -41,6 +41,8 @@ export interface FitResult {
   resumedFrom?: number;
   /** The newest checkpoint written or restored. */
   checkpoint?: string;
+  /** What went wrong without stopping the run (a corrupt checkpoint moved aside, a fallback), when anything did. */
+  warnings?: string[];
 }
 
 export interface BatchInfo {
