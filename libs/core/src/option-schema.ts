@@ -1,5 +1,5 @@
 import { describeValue } from './describe-value';
-import { didYouMean } from './did-you-mean';
+import { closestName, didYouMean } from './did-you-mean';
 
 /**
  * The one shape in which every registry entry (surrogate, model, dataset) declares its options, as plain
@@ -49,8 +49,8 @@ export interface OptionIssue {
   reason: string;
   expected: string;
   found: unknown;
-  /** Set for a key the schema does not declare. */
-  unknownKey?: { key: string; known: string[] };
+  /** Set for a key the schema does not declare (`suggestion`: the close name it probably meant). */
+  unknownKey?: { key: string; known: string[]; suggestion?: string };
 }
 
 function range(o: NumberOption): string {
@@ -116,7 +116,7 @@ export function optionIssues(schema: OptionSchema, value: unknown, opts: { allow
   const known = Object.keys(schema);
   const issues: OptionIssue[] = [];
   for (const [key, v] of Object.entries(value)) {
-    if (opts.allowKeys?.includes(key)) continue;
+    if (v === undefined || opts.allowKeys?.includes(key)) continue;
     const spec = schema[key];
     if (!spec) {
       const list = known.length ? `known options: ${known.join(', ')}` : 'this takes no options';
@@ -125,9 +125,9 @@ export function optionIssues(schema: OptionSchema, value: unknown, opts: { allow
         expected: list,
         found: v,
         reason: `unknown option '${key}'; ${list}${didYouMean(key, known)}`,
-        unknownKey: { key, known },
+        unknownKey: { key, known, suggestion: closestName(key, known) },
       });
-    } else if (v !== undefined) {
+    } else {
       issues.push(...specIssues(spec, v, [...path, key]));
     }
   }

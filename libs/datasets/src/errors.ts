@@ -1,3 +1,5 @@
+import { didYouMean } from '@sugar-lab/core';
+
 /** Base class of every error this library throws on purpose. */
 export class DatasetError extends Error {
   constructor(message: string) {
@@ -146,18 +148,20 @@ export class UnknownDatasetError extends DatasetError {
     readonly dataset: string,
     readonly known: string[],
   ) {
-    super(`unknown dataset '${dataset}'; expected one of ${known.join(', ')}`);
+    super(`unknown dataset '${dataset}'; expected one of ${known.join(', ')}${didYouMean(dataset, known)}`);
   }
 }
 
-/** An option a loader or the batch iterator does not accept, or a value out of range. */
+/** An option a loader or the batch iterator does not accept, or a value out of range; `option` is its dotted path. */
 export class DatasetOptionError extends DatasetError {
   constructor(
     readonly option: string,
     readonly expected: string,
     readonly found: string,
     readonly dataset?: string,
+    /** `did you mean 'noise'?` for a misspelt option. */
+    readonly hint?: string,
   ) {
-    super(`${dataset ? `dataset '${dataset}': ` : ''}option ${option}: expected ${expected}, found ${found}`);
+    super(`${dataset ? `dataset '${dataset}': ` : ''}option ${option}: expected ${expected}, found ${found}${hint ? `; ${hint}` : ''}`);
   }
 }

@@ -1,5 +1,6 @@
 export { loadDataset, type LoadDatasetOptions } from './load';
-export { listDatasets, datasetInfo, datasetNames, registerDataset, getDatasetDefinition } from './registry';
+export { listDatasets, datasetInfo, datasetNames, datasetOptions, registerDataset, getDatasetDefinition } from './registry';
+export { LOAD_OPTIONS, datasetOptionIssues, resolveDatasetParams } from './options';
 export {
   fetchDataset,
   verifyDataset,

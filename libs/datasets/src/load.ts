@@ -1,12 +1,13 @@
 import { DatasetOptionError } from './errors';
 import { ensureDatasetFiles, type FetchOptions } from './fetch';
 import { datasetFiles } from './manifest';
+import { resolveDatasetParams } from './options';
 import { getDatasetDefinition } from './registry';
 import { channelStats } from './stats';
 import { carveIndices, gather, resolveCount } from './subset';
 import type { ChannelStats, Dataset, RawSplit, Split, SplitName } from './types';
 
-/** Options of `loadDataset`. Dataset-specific options are checked against the dataset's `defaults`. */
+/** Options of `loadDataset`. Dataset-specific options are checked against the dataset's option schema (`datasetOptions`). */
 export interface LoadDatasetOptions extends FetchOptions {
   /** Drives the validation carve and every synthetic set (default 0). */
   seed?: number;
@@ -37,37 +38,6 @@ export interface LoadDatasetOptions extends FetchOptions {
   width?: number;
   /** Options of datasets registered elsewhere. */
   params?: Record<string, number | string | boolean>;
-}
-
-const COMMON = new Set(['seed', 'validation', 'limit', 'params', 'offline', 'mirror', 'force', 'dataDir', 'retries', 'retryDelayMs', 'timeoutMs', 'progress']);
-const POSITIVE_INTEGER = new Set(['nTrain', 'nTest', 'dim', 'width', 'cells']);
-const CHOICES: Record<string, string[]> = { labels: ['fine', 'coarse'] };
-
-function checkParam(dataset: string, key: string, value: unknown, def: number | string | boolean): void {
-  const bad = (expected: string) => new DatasetOptionError(key, expected, JSON.stringify(value), dataset);
-  if (typeof value !== typeof def) throw bad(`a ${typeof def}`);
-  if (CHOICES[key] && !CHOICES[key].includes(value as string)) throw bad(CHOICES[key].map((c) => `'${c}'`).join(' or '));
-  if (typeof value !== 'number') return;
-  if (!Number.isFinite(value)) throw bad('a finite number');
-  if (POSITIVE_INTEGER.has(key) && !(Number.isInteger(value) && value >= 1)) throw bad('an integer >= 1');
-  if (key === 'classes' && !(Number.isInteger(value) && value >= 2)) throw bad('an integer >= 2');
-  if (key === 'depth' && !(Number.isInteger(value) && value >= 0)) throw bad('an integer >= 0');
-  if (value < 0) throw bad('a number >= 0');
-}
-
-function resolveParams(dataset: string, defaults: Record<string, number | string | boolean>, opts: LoadDatasetOptions) {
-  const given: Record<string, unknown> = { ...opts.params };
-  for (const [k, v] of Object.entries(opts)) if (!COMMON.has(k) && v !== undefined) given[k] = v;
-  const out = { ...defaults };
-  for (const [k, v] of Object.entries(given)) {
-    if (!(k in defaults)) {
-      const allowed = Object.keys(defaults);
-      throw new DatasetOptionError(k, allowed.length ? `one of ${allowed.join(', ')} (or a common option)` : 'no dataset-specific option (this dataset takes none)', JSON.stringify(v), dataset);
-    }
-    checkParam(dataset, k, v, defaults[k]);
-    out[k] = v as number | string | boolean;
-  }
-  return out;
 }
 
 function firstN(raw: RawSplit, n: number | undefined, sampleSize: number, option: string, dataset: string): { raw: RawSplit; idx: Int32Array } {
@@ -102,7 +72,7 @@ function makeSplit(name: SplitName, raw: RawSplit, shape: number[], numClasses: 
  */
 export async function loadDataset(name: string, opts: LoadDatasetOptions = {}): Promise<Dataset> {
   const def = getDatasetDefinition(name);
-  const params = resolveParams(name, def.info.defaults, opts);
+  const params = resolveDatasetParams(name, opts as Record<string, unknown>);
   const seed = opts.seed ?? 0;
   if (!Number.isInteger(seed)) throw new DatasetOptionError('seed', 'an integer', String(seed), name);
   const files = datasetFiles(name);

@@ -1,3 +1,4 @@
+import type { OptionSchema, OptionSpec } from '@sugar-lab/core';
 import { BUILTIN_DATASETS } from './builtins';
 import { DatasetError, UnknownDatasetError } from './errors';
 import { datasetFiles } from './manifest';
@@ -23,7 +24,27 @@ export function datasetNames(): string[] {
 
 export function datasetInfo(name: string): DatasetInfo {
   const def = getDatasetDefinition(name);
-  return { ...def.info, files: datasetFiles(name) };
+  return { ...def.info, files: datasetFiles(name), options: datasetOptions(name) };
+}
+
+/** The schema of a definition that declares none: each default's type, numbers >= 0 (what loaders always required). */
+function derivedOptions(defaults: DatasetDefinition['info']['defaults']): OptionSchema {
+  return Object.fromEntries(
+    Object.entries(defaults).map(([key, d]): [string, OptionSpec] => {
+      if (typeof d === 'number') return [key, { type: 'number', min: 0, default: d }];
+      if (typeof d === 'boolean') return [key, { type: 'boolean', default: d }];
+      return [key, { type: 'string', default: d }];
+    }),
+  );
+}
+
+/**
+ * A dataset's own options (besides the loader's common ones, LOAD_OPTIONS), in the option-schema shape every
+ * registry shares: the definition's `options`, or, for a definition without one, derived from its `defaults`.
+ */
+export function datasetOptions(name: string): OptionSchema {
+  const def = getDatasetDefinition(name);
+  return def.options ?? derivedOptions(def.info.defaults);
 }
 
 /** Every registered dataset with its metadata and files. */

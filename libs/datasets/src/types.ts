@@ -1,3 +1,4 @@
+import type { OptionSchema } from '@sugar-lab/core';
 import type { DataFile } from './manifest';
 
 export type SplitName = 'train' | 'validation' | 'test';
@@ -65,6 +66,8 @@ export interface DatasetInfo {
   defaults: Record<string, number | string | boolean>;
   /** The files it downloads (empty for synthetic sets). */
   files: DataFile[];
+  /** Its own options (besides the loader's common ones), with their types, ranges and defaults. */
+  options: OptionSchema;
 }
 
 /** What a loader hands back before limits, validation carving and statistics are applied. */
@@ -91,6 +94,11 @@ export interface LoadContext {
 }
 
 export interface DatasetDefinition {
-  info: Omit<DatasetInfo, 'files'>;
+  info: Omit<DatasetInfo, 'files' | 'options'>;
+  /**
+   * The dataset-specific options, their types, ranges and defaults (which must equal `info.defaults`). Without
+   * one, each default's type is required and numbers must be >= 0.
+   */
+  options?: OptionSchema;
   load(options: Record<string, number | string | boolean>, seed: number, ctx: LoadContext): RawDataset | Promise<RawDataset>;
 }
