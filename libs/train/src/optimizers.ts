@@ -103,7 +103,7 @@ export class Optimizer {
     return [...this.slots.entries()].sort(([a], [b]) => compareKeys(a, b)).map(([name, tensor]) => ({ name, tensor }));
   }
 
-  /** Restores the step count and slots saved by getSlots (copies the tensors). */
+  /** Restores the step count and slots saved by getSlots; the caller may dispose `slots` afterwards. */
   setState(step: number, slots: SlotTensor[]): void {
     this.disposeSlots();
     this.step = step;
@@ -115,7 +115,9 @@ export class Optimizer {
       if (!tf.util.arraysEqual(param.variable.shape, tensor.shape)) {
         throw new CheckpointError(`optimizer state: slot '${name}' expected shape [${param.variable.shape}]; found [${tensor.shape}]`);
       }
-      this.slots.set(name, tf.variable(tensor.clone(), false));
+      // A variable shares its initial value's data (reference-counted), so no clone is needed; the
+      // clone this made before was never disposed: two leaked tensors per weight on every resume.
+      this.slots.set(name, tf.variable(tensor, false));
     }
   }
 
