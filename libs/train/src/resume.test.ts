@@ -151,7 +151,10 @@ describe('resume from damaged checkpoints', () => {
     fs.rmSync(path.join(s.ckpt, 'LATEST'));
     const written: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => void written.push(String(chunk))) as typeof process.stderr.write;
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
     try {
       await tinyRun({ checkpointDir: s.ckpt, resume: true }, { backend: 'cpu' });
     } finally {
