@@ -1,4 +1,5 @@
 import type { ProbeConfig } from '@sugar-lab/analysis';
+import { describeValue, didYouMean } from '@sugar-lab/core';
 import { TrainConfigError } from './errors';
 
 /** Optimizer settings. Semantics follow PyTorch's SGD, Adam and AdamW. */
@@ -103,6 +104,43 @@ export interface ResolvedTrainConfig extends Omit<TrainConfig, 'optimizer' | 'sc
   progress: NonNullable<TrainConfig['progress']>;
 }
 
+// The keys each object may hold. `satisfies` keeps these lists complete when an interface gains a field.
+const TRAIN_KEYS = Object.keys({
+  seed: 1, epochs: 1, batchSize: 1, dropLast: 1, optimizer: 1, schedule: 1, warmup: 1, eval: 1, data: 1, probes: 1,
+  logPath: 1, checkpointDir: 1, resume: 1, keepCheckpoints: 1, progress: 1,
+} satisfies Record<keyof TrainConfig, 1>);
+const SGD_KEYS = ['name', 'lr', 'momentum', 'nesterov', 'weightDecay', 'decayOn'];
+const ADAM_KEYS = ['name', 'lr', 'weightDecay', 'decayOn', 'beta1', 'beta2', 'eps'];
+const OPTIMIZER_KEYS = Object.keys({
+  name: 1, lr: 1, momentum: 1, nesterov: 1, weightDecay: 1, decayOn: 1, beta1: 1, beta2: 1, eps: 1,
+} satisfies Record<keyof OptimizerConfig, 1>);
+const SCHEDULE_KEYS: Record<ScheduleConfig['kind'], string[]> = {
+  constant: ['kind'],
+  step: ['kind', 'every', 'gamma', 'unit'],
+  cosine: ['kind', 'minFactor'],
+  linear: ['kind', 'endFactor'],
+};
+const WARMUP_KEYS = Object.keys({ steps: 1, epochs: 1, startFactor: 1 } satisfies Record<keyof WarmupConfig, 1>);
+const EVAL_KEYS = Object.keys({ split: 1, batchSize: 1 } satisfies Record<keyof EvalConfig, 1>);
+const DATA_KEYS = Object.keys({ normalize: 1, augment: 1 } satisfies Record<keyof DataConfig, 1>);
+const AUGMENT_KEYS = ['crop', 'flip'];
+const PROBE_KEYS = Object.keys({ enabled: 1, size: 1, batchSize: 1, gradEvery: 1, perUnit: 1, layers: 1 } satisfies Record<keyof ProbeConfig, 1>);
+
+const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return x !== null && typeof x === 'object' && !Array.isArray(x);
+}
+
+/** Throws for the first key of `obj` outside `keys`, with a "did you mean" for a close name. */
+function onlyKeys(path: string, obj: Record<string, unknown>, keys: readonly string[], what = path || 'the train config'): void {
+  for (const key of Object.keys(obj)) {
+    if (keys.includes(key) || obj[key] === undefined) continue;
+    const reason = `is not an option of ${what}; expected one of: ${keys.join(', ')}${didYouMean(key, keys)}`;
+    throw new TrainConfigError(join(path, key), `one of: ${keys.join(', ')}`, obj[key], reason);
+  }
+}
+
 function num(path: string, x: unknown, min: number, max = Infinity, opts: { integer?: boolean; exclusiveMin?: boolean } = {}): number {
   const ok =
     typeof x === 'number' &&
@@ -112,75 +150,135 @@ function num(path: string, x: unknown, min: number, max = Infinity, opts: { inte
     (!opts.integer || Number.isInteger(x));
   if (!ok) {
     const range = `${opts.exclusiveMin ? '>' : '>='} ${min}${max < Infinity ? ` and <= ${max}` : ''}`;
-    throw new TrainConfigError(path, `${opts.integer ? 'an integer' : 'a number'} ${range}`, x);
+    const kind = opts.integer ? 'an integer' : typeof x === 'number' && !Number.isFinite(x) ? 'a finite number' : 'a number';
+    throw new TrainConfigError(path, `${kind} ${range}`, x);
   }
   return x as number;
 }
 
 function oneOf<T extends string>(path: string, x: unknown, options: readonly T[]): T {
-  if (!options.includes(x as T)) throw new TrainConfigError(path, `one of ${options.map((o) => `'${o}'`).join(', ')}`, x);
+  if (!options.includes(x as T)) {
+    const expected = `one of ${options.map((o) => `'${o}'`).join(', ')}`;
+    throw new TrainConfigError(path, expected, x, `must be ${expected}; found ${describeValue(x)}${didYouMean(x, options)}`);
+  }
   return x as T;
 }
 
-/** Validates a config and fills in the defaults; errors name the offending field's path. */
-export function resolveTrainConfig(config: TrainConfig): ResolvedTrainConfig {
-  if (!config || typeof config !== 'object') throw new TrainConfigError('', 'a config object', config);
-  const c = config;
-  const seed = c.seed === undefined ? 0 : num('seed', c.seed, -(2 ** 31), 2 ** 32, { integer: true });
-  num('epochs', c.epochs, 0, Infinity, { integer: true });
-  num('batchSize', c.batchSize, 1, Infinity, { integer: true });
-  const o = c.optimizer;
-  if (!o || typeof o !== 'object') throw new TrainConfigError('optimizer', "an object such as { name: 'adam', lr: 1e-3 }", o);
-  const name = oneOf('optimizer.name', o.name, ['sgd', 'adam', 'adamw'] as const);
+function bool(path: string, x: unknown): void {
+  if (x !== undefined && typeof x !== 'boolean') throw new TrainConfigError(path, 'a boolean', x);
+}
+
+function object(path: string, x: unknown, expected: string): Record<string, unknown> {
+  if (!isObject(x)) throw new TrainConfigError(path, expected, x);
+  return x;
+}
+
+function resolveOptimizer(o: unknown): ResolvedOptimizerConfig {
+  const opt = object('optimizer', o, "an object such as { name: 'adam', lr: 1e-3 }");
+  onlyKeys('optimizer', opt, OPTIMIZER_KEYS);
+  const name = oneOf('optimizer.name', opt.name, ['sgd', 'adam', 'adamw'] as const);
+  const c = opt as unknown as OptimizerConfig;
   const optimizer: ResolvedOptimizerConfig = {
     name,
-    lr: num('optimizer.lr', o.lr, 0),
-    momentum: num('optimizer.momentum', o.momentum ?? 0, 0, 1),
-    nesterov: o.nesterov ?? false,
-    weightDecay: num('optimizer.weightDecay', o.weightDecay ?? (name === 'adamw' ? 0.01 : 0), 0),
-    decayOn: oneOf('optimizer.decayOn', o.decayOn ?? 'all', ['all', 'kernels'] as const),
-    beta1: num('optimizer.beta1', o.beta1 ?? 0.9, 0, 1),
-    beta2: num('optimizer.beta2', o.beta2 ?? 0.999, 0, 1),
-    eps: num('optimizer.eps', o.eps ?? 1e-8, 0),
+    lr: num('optimizer.lr', c.lr, 0),
+    momentum: num('optimizer.momentum', c.momentum ?? 0, 0, 1),
+    nesterov: c.nesterov ?? false,
+    weightDecay: num('optimizer.weightDecay', c.weightDecay ?? (name === 'adamw' ? 0.01 : 0), 0),
+    decayOn: oneOf('optimizer.decayOn', c.decayOn ?? 'all', ['all', 'kernels'] as const),
+    beta1: num('optimizer.beta1', c.beta1 ?? 0.9, 0, 1),
+    beta2: num('optimizer.beta2', c.beta2 ?? 0.999, 0, 1),
+    eps: num('optimizer.eps', c.eps ?? 1e-8, 0),
   };
-  if (typeof optimizer.nesterov !== 'boolean') throw new TrainConfigError('optimizer.nesterov', 'a boolean', o.nesterov);
+  bool('optimizer.nesterov', c.nesterov);
   if (optimizer.nesterov && !(optimizer.momentum > 0)) {
-    throw new TrainConfigError('optimizer.momentum', 'a number > 0 when nesterov is true', o.momentum);
+    throw new TrainConfigError('optimizer.momentum', 'a number > 0 when nesterov is true', c.momentum);
   }
-  if (name !== 'sgd' && (o.momentum !== undefined || o.nesterov !== undefined)) {
-    throw new TrainConfigError('optimizer.momentum', `unset for '${name}' (momentum and nesterov are sgd options)`, o.momentum ?? o.nesterov);
+  if (name !== 'sgd' && (c.momentum !== undefined || c.nesterov !== undefined)) {
+    throw new TrainConfigError('optimizer.momentum', `unset for '${name}' (momentum and nesterov are sgd options)`, c.momentum ?? c.nesterov);
   }
-  const schedule = c.schedule ?? { kind: 'constant' };
-  const kind = oneOf('schedule.kind', (schedule as { kind?: unknown }).kind, ['constant', 'step', 'cosine', 'linear'] as const);
+  // An adam option on sgd would be ignored without a word: say so.
+  const foreign = Object.keys(opt).find((k) => opt[k] !== undefined && !(name === 'sgd' ? SGD_KEYS : ADAM_KEYS).includes(k));
+  if (foreign) throw new TrainConfigError(`optimizer.${foreign}`, `unset for '${name}' (${foreign} is an adam/adamw option)`, opt[foreign]);
+  return optimizer;
+}
+
+function resolveSchedule(x: unknown): ScheduleConfig {
+  const s = object('schedule', x ?? { kind: 'constant' }, "an object such as { kind: 'cosine' }");
+  const kind = oneOf('schedule.kind', s.kind, ['constant', 'step', 'cosine', 'linear'] as const);
+  onlyKeys('schedule', s, SCHEDULE_KEYS[kind], `schedule kind '${kind}'`);
   if (kind === 'step') {
-    const s = schedule as Extract<ScheduleConfig, { kind: 'step' }>;
     num('schedule.every', s.every, 1, Infinity, { integer: true });
     num('schedule.gamma', s.gamma ?? 0.1, 0);
     oneOf('schedule.unit', s.unit ?? 'epoch', ['epoch', 'step'] as const);
   }
-  if (kind === 'cosine') num('schedule.minFactor', (schedule as { minFactor?: number }).minFactor ?? 0, 0);
-  if (kind === 'linear') num('schedule.endFactor', (schedule as { endFactor?: number }).endFactor ?? 0, 0);
-  if (c.warmup !== undefined) {
-    const w = c.warmup;
-    if (!w || typeof w !== 'object') throw new TrainConfigError('warmup', 'an object { steps } or { epochs }', w);
-    if ((w.steps === undefined) === (w.epochs === undefined)) {
-      throw new TrainConfigError('warmup', 'exactly one of steps, epochs', w);
-    }
-    if (w.steps !== undefined) num('warmup.steps', w.steps, 0, Infinity, { integer: true });
-    if (w.epochs !== undefined) num('warmup.epochs', w.epochs, 0);
-    num('warmup.startFactor', w.startFactor ?? 0, 0);
+  if (kind === 'cosine') num('schedule.minFactor', s.minFactor ?? 0, 0);
+  if (kind === 'linear') num('schedule.endFactor', s.endFactor ?? 0, 0);
+  return s as unknown as ScheduleConfig;
+}
+
+function checkWarmup(x: unknown): void {
+  if (x === undefined) return;
+  const w = object('warmup', x, 'an object { steps } or { epochs }');
+  onlyKeys('warmup', w, WARMUP_KEYS);
+  if ((w.steps === undefined) === (w.epochs === undefined)) throw new TrainConfigError('warmup', 'exactly one of steps, epochs', w);
+  if (w.steps !== undefined) num('warmup.steps', w.steps, 0, Infinity, { integer: true });
+  if (w.epochs !== undefined) num('warmup.epochs', w.epochs, 0);
+  num('warmup.startFactor', w.startFactor ?? 0, 0);
+}
+
+function checkProbes(x: unknown): void {
+  if (x === undefined) return;
+  const p = object('probes', x, 'an object');
+  onlyKeys('probes', p, PROBE_KEYS);
+  bool('probes.enabled', p.enabled);
+  bool('probes.perUnit', p.perUnit);
+  if (p.size !== undefined) num('probes.size', p.size, 1, Infinity, { integer: true });
+  if (p.batchSize !== undefined) num('probes.batchSize', p.batchSize, 1, Infinity, { integer: true });
+  if (p.gradEvery !== undefined) num('probes.gradEvery', p.gradEvery, 0, Infinity, { integer: true });
+  if (p.layers !== undefined && !(Array.isArray(p.layers) && p.layers.every((l) => typeof l === 'string'))) {
+    throw new TrainConfigError('probes.layers', 'a list of layer names', p.layers);
   }
-  const ev = c.eval ?? {};
+}
+
+function checkData(x: unknown): DataConfig {
+  const d = object('data', x ?? {}, 'an object { normalize?, augment? }');
+  onlyKeys('data', d, DATA_KEYS);
+  bool('data.normalize', d.normalize);
+  const a = d.augment;
+  if (a !== undefined && typeof a !== 'boolean') {
+    const aug = object('data.augment', a, 'a boolean or an object { crop?, flip? }');
+    onlyKeys('data.augment', aug, AUGMENT_KEYS);
+    if (aug.crop !== undefined) num('data.augment.crop', aug.crop, 0, Infinity, { integer: true });
+    bool('data.augment.flip', aug.flip);
+  }
+  return d as DataConfig;
+}
+
+function resolveEval(x: unknown): ResolvedTrainConfig['eval'] {
+  const ev = object('eval', x ?? {}, "an object { split?, batchSize? }");
+  onlyKeys('eval', ev, EVAL_KEYS);
   const split = ev.split === undefined ? undefined : oneOf('eval.split', ev.split, ['val', 'test', 'none'] as const);
-  const evalBatch = num('eval.batchSize', ev.batchSize ?? 1024, 1, Infinity, { integer: true });
-  if (c.probes !== undefined && (c.probes === null || typeof c.probes !== 'object')) {
-    throw new TrainConfigError('probes', 'an object', c.probes);
-  }
-  if (c.probes?.size !== undefined) num('probes.size', c.probes.size, 1, Infinity, { integer: true });
-  if (c.probes?.batchSize !== undefined) num('probes.batchSize', c.probes.batchSize, 1, Infinity, { integer: true });
-  if (c.probes?.gradEvery !== undefined) num('probes.gradEvery', c.probes.gradEvery, 0, Infinity, { integer: true });
-  const data = c.data ?? {};
-  if (data.normalize !== undefined && typeof data.normalize !== 'boolean') throw new TrainConfigError('data.normalize', 'a boolean', data.normalize);
+  const batchSize = num('eval.batchSize', ev.batchSize ?? 1024, 1, Infinity, { integer: true });
+  return { split: split as 'val' | 'test' | 'none', batchSize };
+}
+
+/**
+ * Validates a config and fills in the defaults. Unknown keys are errors at every level (with a "did you
+ * mean" for close names); each error names the offending field's path (TrainConfigError.path).
+ */
+export function resolveTrainConfig(config: TrainConfig): ResolvedTrainConfig {
+  const c = object('', config, 'a config object') as unknown as TrainConfig;
+  onlyKeys('', c as unknown as Record<string, unknown>, TRAIN_KEYS);
+  const seed = c.seed === undefined ? 0 : num('seed', c.seed, -(2 ** 31), 2 ** 32, { integer: true });
+  num('epochs', c.epochs, 0, Infinity, { integer: true });
+  num('batchSize', c.batchSize, 1, Infinity, { integer: true });
+  bool('dropLast', c.dropLast);
+  const optimizer = resolveOptimizer(c.optimizer);
+  const schedule = resolveSchedule(c.schedule);
+  checkWarmup(c.warmup);
+  const evalConfig = resolveEval(c.eval);
+  checkProbes(c.probes);
+  const data = checkData(c.data);
   if (c.resume && !c.checkpointDir) throw new TrainConfigError('checkpointDir', 'a directory when resume is true', c.checkpointDir);
   return {
     ...c,
@@ -189,7 +287,7 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedTrainConfig {
     data,
     optimizer,
     schedule,
-    eval: { split: split as 'val' | 'test' | 'none', batchSize: evalBatch },
+    eval: evalConfig,
     keepCheckpoints: num('keepCheckpoints', c.keepCheckpoints ?? 1, 1, Infinity, { integer: true }),
     progress: oneOf('progress', c.progress ?? 'auto', ['auto', 'bar', 'lines', 'none'] as const),
   };

@@ -1,11 +1,20 @@
-/** A training config field is missing, of the wrong type or out of range; `path` is its spec path. */
+import { describeValue } from '@sugar-lab/core';
+
+/**
+ * A training config field is missing, unknown, of the wrong type or out of range. `path` is its dotted path
+ * (`optimizer.momentum`); `reason` is the message without the path, for callers that re-root it in a spec.
+ */
 export class TrainConfigError extends Error {
+  readonly reason: string;
   constructor(
     readonly path: string,
     readonly expected: string,
     readonly found: unknown,
+    reason?: string,
   ) {
-    super(`train config: '${path}' must be ${expected}; found ${show(found)}`);
+    const why = reason ?? `must be ${expected}; found ${show(found, expected)}`;
+    super(`train config: '${path}' ${why}`);
+    this.reason = why;
     this.name = 'TrainConfigError';
   }
 }
@@ -34,11 +43,8 @@ export class TrainDataError extends Error {
   override name = 'TrainDataError';
 }
 
-function show(x: unknown): string {
-  if (x === undefined) return 'undefined';
-  try {
-    return JSON.stringify(x) ?? String(x);
-  } catch {
-    return String(x);
-  }
+// NaN and Infinity as themselves (JSON shows them as null); a string where a number or boolean belongs as a string.
+function show(x: unknown, expected: string): string {
+  const type = /^(an integer|a (finite )?number)/.test(expected) ? 'number' : /^a boolean/.test(expected) ? 'boolean' : undefined;
+  return describeValue(x, type);
 }
