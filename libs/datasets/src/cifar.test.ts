@@ -131,7 +131,7 @@ describe('CIFAR-10 / CIFAR-100 loader (binary tar.gz)', () => {
       expect(e).toBeInstanceOf(type);
       expect(e.code).toBe(code);
       expect(e.message).toContain(C10);
-      expect(listTree(cache.dir)).toEqual([`cifar10/.${C10}.verified.json`, `cifar10/${C10}`]);
+      expect(listTree(cache.dir)).toEqual([`cifar10/.sugar-verified.json`, `cifar10/${C10}`]);
     });
   }
 

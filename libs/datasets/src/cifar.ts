@@ -1,6 +1,8 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { CifarFormatError } from './errors';
-import { gunzipStream } from './gzip';
-import { readTar } from './tar';
+import { decodedStream } from './gzip';
+import { readTar, type TarEntry, type TarVisitor } from './tar';
 import type { DatasetDefinition, LoadContext, RawSplit } from './types';
 
 const PIXELS = 32 * 32;
@@ -55,7 +57,7 @@ async function readCifar(file: string, layout: Layout, counts: Record<string, nu
     }
   }
   const found = new Map<string, { target: Target; n: number }>();
-  const entries = await readTar(gunzipStream(file), file, (entry) => {
+  const entries = await readMembers(file, members, (entry) => {
     if (!members.includes(entry.name)) return undefined;
     const ctx = `tar member ${entry.name}`;
     if (entry.size % recordSize !== 0)
@@ -116,6 +118,29 @@ async function readCifar(file: string, layout: Layout, counts: Record<string, nu
     return { x, y: labels[labels.length - 1], labels: nLabels > 1 ? named : undefined };
   };
   return { train: gather(layout.train), test: gather(layout.test) };
+}
+
+/**
+ * Streams the wanted members to `visit`: from the archive (gzipped or not), or, when `source` is a
+ * directory (an unpacked archive that passed verification), from the member files under it.
+ */
+async function readMembers(source: string, members: string[], visit: TarVisitor): Promise<TarEntry[]> {
+  if (!fs.statSync(source).isDirectory()) return readTar(decodedStream(source), source, visit);
+  const entries: TarEntry[] = [];
+  for (const name of members) {
+    const file = path.join(source, name);
+    if (!fs.existsSync(file)) continue; // reported below as a missing member
+    const entry: TarEntry = { name, type: 'file', size: fs.statSync(file).size, headerOffset: 0, dataOffset: 0 };
+    entries.push(entry);
+    const sink = visit(entry);
+    if (!sink) continue;
+    let offset = 0;
+    for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
+      sink(chunk as Buffer, offset);
+      offset += (chunk as Buffer).length;
+    }
+  }
+  return entries;
 }
 
 function memberCounts(ctx: LoadContext, archive: string): Record<string, number> | undefined {

@@ -3,10 +3,13 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import { SingleBar } from 'cli-progress';
-import { partPath, markVerified } from './cache';
+import * as crypto from 'node:crypto';
+import * as path from 'node:path';
+import { partPath } from './cache';
 import { checksumError, digestFile, digestMismatch, type FileDigest } from './digest';
 import { DatasetError } from './errors';
 import type { DataFile } from './manifest';
+import { rememberVerified } from './verify';
 
 export interface DownloadOptions {
   /** Extra attempts after the first, each resuming the `.part` file with an HTTP Range request (default 3). */
@@ -117,10 +120,31 @@ async function fetchToPart(url: string, part: string, entry: DataFile, opts: Req
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Downloads `entry` to `dest` through `dest.part`: resumes with HTTP Range after a dropped connection,
+ * Takes the resumable `dest.part` over under a name of this writer's own, so that everything this
+ * download removes or truncates is its own file; `release` hands an unfinished one back under the
+ * shared name for the next attempt to resume.
+ */
+function claimPart(dest: string): { file: string; release(): void } {
+  const shared = partPath(dest);
+  const file = `${shared}-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+  try {
+    fs.renameSync(shared, file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  return {
+    file,
+    release() {
+      if (fs.existsSync(file)) fs.renameSync(file, shared);
+    },
+  };
+}
+
+/**
+ * Downloads `entry` to `dest` through a `.part` file: resumes with HTTP Range after a dropped connection,
  * verifies size and every pinned digest, and only then renames into place, so `dest` is never partial.
- * A digest mismatch deletes the temporary file and tries the next URL; it is reported as a
- * DatasetChecksumError if no URL yields the pinned file.
+ * A digest mismatch discards the download (this writer's own temporary file) and tries the next URL; it
+ * is reported as a DatasetChecksumError if no URL yields the pinned file. Callers hold the file's lock.
  */
 export async function downloadFile(entry: DataFile, urls: string[], dest: string, options: DownloadOptions = {}): Promise<FileDigest> {
   const opts = {
@@ -129,7 +153,15 @@ export async function downloadFile(entry: DataFile, urls: string[], dest: string
     timeoutMs: options.timeoutMs ?? 30000,
     progress: options.progress ?? Boolean(process.stderr.isTTY),
   };
-  const part = partPath(dest);
+  const part = claimPart(dest);
+  try {
+    return await downloadInto(part.file, entry, urls, dest, opts);
+  } finally {
+    part.release();
+  }
+}
+
+async function downloadInto(part: string, entry: DataFile, urls: string[], dest: string, opts: Required<DownloadOptions>): Promise<FileDigest> {
   const causes: string[] = [];
   const dead = new Set<string>();
   let mismatch: { err: Error } | undefined;
@@ -150,12 +182,12 @@ export async function downloadFile(entry: DataFile, urls: string[], dest: string
       if (bad) {
         fs.rmSync(part, { force: true });
         dead.add(url);
-        mismatch = { err: checksumError(dest, bad, true, url) };
+        mismatch = { err: checksumError(dest, bad, { removed: true, url }) };
         causes.push(`${url}: ${bad.algorithm} mismatch`);
         continue;
       }
       fs.renameSync(part, dest);
-      markVerified(dest, digest);
+      rememberVerified(path.dirname(dest), entry, path.basename(dest), 'archive');
       return digest;
     }
   }

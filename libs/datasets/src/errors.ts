@@ -76,17 +76,29 @@ export class DatasetChecksumError extends DatasetError {
     readonly algorithm: DigestAlgorithm,
     readonly expected: string,
     readonly found: string,
-    /** True when the bad file was deleted from the cache (a download, or a cached file that failed verification). */
+    /** True when the bad bytes were our own temporary download, deleted (the user's files are never deleted). */
     readonly removed: boolean,
     readonly url?: string,
     hint?: string,
+    extra: {
+      /** What was compared, when not the file's own bytes: 'decompressed payload', 'tar member <path>'. */
+      subject?: string;
+      /** Where a cached file that failed was moved aside to (a `.reason.txt` lies beside it). */
+      quarantined?: string;
+    } = {},
   ) {
     super(
-      `${file}: expected ${algorithm} ${expected}, found ${found}${url ? ` (downloaded from ${url})` : ''}` +
-        (removed ? '; the file was removed from the cache' : '') +
+      `${file}${extra.subject ? ` (${extra.subject})` : ''}: expected ${algorithm} ${expected}, found ${found}` +
+        (url ? ` (downloaded from ${url})` : '') +
+        (removed ? '; the download was discarded' : '') +
+        (extra.quarantined ? `; the file was moved aside to ${extra.quarantined} (the reason is in ${extra.quarantined}.reason.txt)` : '') +
         (hint ? `; ${hint}` : ''),
     );
+    this.subject = extra.subject;
+    this.quarantined = extra.quarantined;
   }
+  readonly subject?: string;
+  readonly quarantined?: string;
 }
 
 /** One file a dataset needs, as listed in "where to put it" messages. */
@@ -110,8 +122,10 @@ export class DatasetUnavailableError extends DatasetError {
     readonly dir: string,
     readonly files: ExpectedFile[],
     readonly causes: string[] = [],
+    /** Directories on this machine (a distribution's dataset package, ...) that hold a copy to import. */
+    readonly localCopies: string[] = [],
   ) {
-    super(unavailableMessage(dataset, reason, dir, files, causes));
+    super(unavailableMessage(dataset, reason, dir, files, causes, localCopies));
   }
 }
 
@@ -122,7 +136,13 @@ function condense(causes: string[]): string {
   return [...counts].map(([c, n]) => (n > 1 ? `${c} (${n} attempts)` : c)).join('; ');
 }
 
-function unavailableMessage(dataset: string, reason: string, dir: string, files: ExpectedFile[], causes: string[]): string {
+/** The exact command that imports `source`, quoted for a POSIX shell where needed. */
+export function importCommand(dataset: string, source: string): string {
+  const q = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  return `sugar data import ${q(dataset)} ${q(source)}`;
+}
+
+function unavailableMessage(dataset: string, reason: string, dir: string, files: ExpectedFile[], causes: string[], localCopies: string[]): string {
   const why =
     reason === 'offline'
       ? 'offline mode is on (option offline or SUGAR_OFFLINE=1) and these files are not in the cache'
@@ -139,7 +159,9 @@ function unavailableMessage(dataset: string, reason: string, dir: string, files:
     `dataset '${dataset}': ${why}.\n` +
     `Put these files into ${dir}${dir.endsWith('/') ? '' : '/'} (or set SUGAR_DATA_DIR to a directory holding ${dataset}/<file>):\n` +
     `${lines.join('\n')}\n` +
-    `then run \`sugar data verify ${dataset}\`.`
+    `then run \`sugar data verify ${dataset}\`.\n` +
+    localCopies.map((d) => `A copy of ${dataset} exists on this machine in ${d}: bring it in with \`${importCommand(dataset, d)}\`.\n`).join('') +
+    `Local copies (the published archives, re-gzipped or decompressed files) are brought in with \`sugar data import ${dataset} <dir or files>\`.`
   );
 }
 
@@ -163,5 +185,17 @@ export class DatasetOptionError extends DatasetError {
     readonly hint?: string,
   ) {
     super(`${dataset ? `dataset '${dataset}': ` : ''}option ${option}: expected ${expected}, found ${found}${hint ? `; ${hint}` : ''}`);
+  }
+}
+
+/** `importDataset` cannot read a source, or finds in it no file that belongs to the dataset. */
+export class DatasetImportError extends DatasetError {
+  constructor(
+    readonly dataset: string,
+    readonly source: string,
+    readonly expected: string,
+    readonly found: string,
+  ) {
+    super(`sugar data import ${dataset}: ${source}: expected ${expected}, found ${found}`);
   }
 }

@@ -104,7 +104,7 @@ describe('fetchDataset / verifyDataset / datasetCacheState (local HTTP mirror)',
     // Already verified: nothing is requested again.
     await fetchDataset('mnist', { ...fast, mirror: server.base });
     expect(server.requests).toHaveLength(4);
-    expect(listTree(env.dir).filter((f) => !f.includes('.verified.json'))).toEqual(Object.keys(files).map((n) => `mnist/${n}`).sort());
+    expect(listTree(env.dir).filter((f) => !f.endsWith('.sugar-verified.json'))).toEqual(Object.keys(files).map((n) => `mnist/${n}`).sort());
   });
 
   it('takes the mirror from SUGAR_DATA_MIRROR', async () => {
@@ -130,7 +130,7 @@ describe('fetchDataset / verifyDataset / datasetCacheState (local HTTP mirror)',
     expect(server.requests[1].range).toMatch(/^bytes=\d+-$/);
     expect(Number(/\d+/.exec(server.requests[1].range!)![0])).toBeGreaterThan(0);
     expect(sha256(fs.readFileSync(path.join(env.dir, 'cifar10', 'cifar-10-binary.tar.gz')))).toBe(sha256(big));
-    expect(listTree(env.dir)).toEqual(['cifar10/.cifar-10-binary.tar.gz.verified.json', 'cifar10/cifar-10-binary.tar.gz']);
+    expect(listTree(env.dir)).toEqual(['cifar10/.sugar-verified.json', 'cifar10/cifar-10-binary.tar.gz']);
   });
 
   it('resumes a .part file left by an earlier process, and restarts when the server ignores Range', async () => {
@@ -233,23 +233,29 @@ describe('fetchDataset / verifyDataset / datasetCacheState (local HTTP mirror)',
     expect(server.requests).toHaveLength(1);
   });
 
-  it('verifyDataset re-hashes and reports mismatches without deleting; fetch then repairs', async () => {
+  it('verifyDataset reports mismatches and moves nothing, list says corrupt; fetch sets the file aside and repairs', async () => {
     const files = mnistFiles();
     restore = registerFixture('mnist', files, { write: env.dir });
-    expect(datasetCacheState('mnist').state).toBe('present');
+    expect(datasetCacheState('mnist').state).toBe('unverified');
     let [v] = await verifyDataset('mnist');
     expect(v.ok).toBe(true);
     expect(datasetCacheState('mnist').state).toBe('verified');
     const file = path.join(env.dir, 'mnist', 'train-labels-idx1-ubyte.gz');
     fs.writeFileSync(file, Buffer.from('corrupt'));
+    expect(datasetCacheState('mnist').files[1].state).toBe('unverified'); // changed since: not trusted, not hashed yet
     [v] = await verifyDataset('mnist');
     expect(v.ok).toBe(false);
     expect(v.files.find((f) => f.state === 'mismatch')).toMatchObject({ name: 'train-labels-idx1-ubyte.gz', algorithm: 'size' });
-    expect(fs.existsSync(file)).toBe(true);
+    expect(fs.readFileSync(file, 'utf8')).toBe('corrupt');
+    expect(datasetCacheState('mnist')).toMatchObject({ state: 'corrupt' });
+    expect(datasetCacheState('mnist').files[1].state).toBe('corrupt');
     server = await serve(routesFor('mnist', files));
     await fetchDataset('mnist', { ...fast, mirror: server.base });
     expect(server.requests.map((r) => r.url)).toEqual(['/mnist/train-labels-idx1-ubyte.gz']);
     expect((await verifyDataset('mnist'))[0].ok).toBe(true);
+    const aside = listTree(env.dir).filter((f) => f.startsWith('mnist/.quarantine/'));
+    expect(aside).toHaveLength(2); // the user's bad copy and its reason
+    expect(fs.readFileSync(path.join(env.dir, aside.find((f) => !f.endsWith('.reason.txt'))!), 'utf8')).toBe('corrupt');
   });
 
   it('reports synthetic sets as generated and verifies every file-backed set when no name is given', async () => {

@@ -1,19 +1,23 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { datasetDir, fileCacheState, isMarkedVerified, markVerified, removeWithMark, unmark, type CacheOptions, type FileCacheState } from './cache';
-import { checksumError, digestFile, digestMismatch } from './digest';
+import { datasetDir, type CacheOptions, type FileCacheState } from './cache';
+import { checksumError } from './digest';
 import { DownloadFailedError, downloadFile, type DownloadOptions } from './download';
-import { DatasetChecksumError, DatasetUnavailableError, type ExpectedFile } from './errors';
+import { DatasetUnavailableError, importCommand, type ExpectedFile } from './errors';
+import { findLocalCopies } from './locations';
 import { withFileLock } from './lock';
 import { datasetFiles, type DataFile } from './manifest';
+import { forget, type VerifiedForm } from './record';
+import { quarantine } from './quarantine';
 import { datasetNames, getDatasetDefinition } from './registry';
+import { entryCacheState, verifyEntry, type Failure } from './verify';
 
 export interface FetchOptions extends CacheOptions, DownloadOptions {
   /** Never touch the network (also `SUGAR_OFFLINE=1`): missing files raise DatasetUnavailableError. */
   offline?: boolean;
   /** Download from `<mirror>/<dataset>/<file>` instead of the canonical URLs (also `SUGAR_DATA_MIRROR`). */
   mirror?: string;
-  /** Re-hash files even when their verification mark is current. */
+  /** Re-hash files even when the verified-files record vouches for them. */
   force?: boolean;
 }
 
@@ -31,21 +35,54 @@ function expected(dataset: string, dir: string, entries: DataFile[], opts: Fetch
   return entries.map((e) => ({ name: e.name, path: path.join(dir, e.name), size: e.size, sha256: e.sha256, md5: e.md5, urls: urlsFor(dataset, e, opts) }));
 }
 
-/** Hashes a present file; a mismatch removes it (and its mark) and throws DatasetChecksumError. */
-async function verifyPresent(dataset: string, file: string, entry: DataFile): Promise<void> {
-  const digest = await digestFile(file);
-  const bad = digestMismatch(entry, digest);
-  if (bad) {
-    removeWithMark(file);
-    throw checksumError(file, bad, true, undefined, `run \`sugar data fetch ${dataset}\` to download it again`);
+function describe(f: Failure): string {
+  const m = f.mismatch;
+  return `${m.subject ? `${m.subject}: ` : ''}expected ${m.algorithm} ${m.expected}, found ${m.found}`;
+}
+
+/** Moves every failed file aside (never deletes it); returns where each went, by original path. */
+function quarantineFailures(dir: string, failures: Failure[]): Map<string, string> {
+  const moved = new Map<string, string>();
+  for (const f of failures) {
+    if (!f.stat) continue; // a member that is missing: nothing to move
+    const to = quarantine(f.path, describe(f), f.stat);
+    if (to) {
+      moved.set(f.path, to);
+      forget(dir, path.relative(dir, f.path).split(path.sep).join('/'));
+    }
   }
-  markVerified(file, digest);
+  return moved;
+}
+
+function mismatchError(dataset: string, failure: Failure, moved: Map<string, string>) {
+  const copies = findLocalCopies(dataset);
+  const hint = copies.length
+    ? `a copy exists in ${copies[0]}: run \`${importCommand(dataset, copies[0])}\``
+    : `put a good copy in place with \`sugar data import ${dataset} <dir or files>\`, or run \`sugar data fetch ${dataset}\` to download it again`;
+  return checksumError(failure.path, failure.mismatch, { quarantined: moved.get(failure.path), hint });
+}
+
+interface Resolved {
+  path: string;
+  form: VerifiedForm;
+}
+
+/** Verifies what is cached for `entry`; failed files are moved aside, and with `repair` left for download. */
+async function resolveCached(dataset: string, dir: string, entry: DataFile, opts: FetchOptions, repair: boolean): Promise<Resolved | undefined> {
+  const v = await verifyEntry(dir, entry, { force: opts.force });
+  const moved = quarantineFailures(dir, v.failures);
+  if (v.state === 'verified') return { path: v.path!, form: v.form! };
+  if (v.state === 'mismatch' && !repair) throw mismatchError(dataset, v.failures[0], moved);
+  return undefined;
 }
 
 /**
  * Makes every file of `dataset` present and verified in the cache, downloading what is missing unless
- * offline. Returns the local path of each file by name. This is the one path every loader goes through,
- * whether the files were downloaded, copied in by hand, or written by a test.
+ * offline. Returns the local path of each file by manifest name: the file itself, its decompressed twin,
+ * or the dataset directory holding unpacked members; loaders read any of these. A cached file that fails
+ * verification is moved to `.quarantine/` (never deleted); a load then reports it, a fetch downloads
+ * a fresh copy. This is the one path every loader goes through, whether the files were downloaded,
+ * imported, copied in by hand, or written by a test.
  */
 export async function ensureDatasetFiles(dataset: string, opts: FetchOptions = {}, repair = false): Promise<Record<string, string>> {
   const entries = datasetFiles(dataset);
@@ -53,33 +90,24 @@ export async function ensureDatasetFiles(dataset: string, opts: FetchOptions = {
   const paths: Record<string, string> = {};
   const missing: DataFile[] = [];
   for (const entry of entries) {
-    const file = path.join(dir, entry.name);
-    paths[entry.name] = file;
-    if (!fs.existsSync(file)) missing.push(entry);
-    else if (opts.force || !isMarkedVerified(file, entry)) {
-      try {
-        await verifyPresent(dataset, file, entry);
-      } catch (err) {
-        // A load reports the bad file; a fetch replaces it.
-        if (!repair || !(err instanceof DatasetChecksumError)) throw err;
-        missing.push(entry);
-      }
-    }
+    const found = await resolveCached(dataset, dir, entry, opts, repair);
+    if (found) paths[entry.name] = found.path;
+    else missing.push(entry);
   }
   if (missing.length === 0) return paths;
-  if (isOffline(opts)) throw new DatasetUnavailableError(dataset, 'offline', dir, expected(dataset, dir, missing, opts));
+  if (isOffline(opts)) throw new DatasetUnavailableError(dataset, 'offline', dir, expected(dataset, dir, missing, opts), [], findLocalCopies(dataset));
   fs.mkdirSync(dir, { recursive: true });
   const failed: DataFile[] = [];
   const causes: string[] = [];
   for (const entry of missing) {
-    const file = paths[entry.name];
+    const file = path.join(dir, entry.name);
     try {
-      await withFileLock(`${file}.lock`, async () => {
-        if (fs.existsSync(file)) {
-          if (!isMarkedVerified(file, entry)) await verifyPresent(dataset, file, entry);
-          return; // another process fetched it while we waited
-        }
+      paths[entry.name] = await withFileLock(`${file}.lock`, async () => {
+        // Another process may have fetched or imported it while we waited.
+        const found = await resolveCached(dataset, dir, entry, opts, true);
+        if (found) return found.path;
         await downloadFile(entry, urlsFor(dataset, entry, opts), file, opts);
+        return file;
       });
     } catch (err) {
       if (!(err instanceof DownloadFailedError)) throw err;
@@ -89,16 +117,20 @@ export async function ensureDatasetFiles(dataset: string, opts: FetchOptions = {
       break;
     }
   }
-  if (failed.length) throw new DatasetUnavailableError(dataset, 'network', dir, expected(dataset, dir, failed, opts), causes);
+  if (failed.length) throw new DatasetUnavailableError(dataset, 'network', dir, expected(dataset, dir, failed, opts), causes, findLocalCopies(dataset));
   return paths;
 }
 
-export type DatasetState = 'verified' | 'present' | 'partial' | 'missing' | 'generated';
+export type DatasetState = 'verified' | 'unverified' | 'corrupt' | 'partial' | 'missing' | 'generated';
 
 export interface DatasetCacheState {
   dataset: string;
   kind: 'image' | 'synthetic';
-  /** generated (synthetic, no files); verified; present (not all verified yet); partial (some missing or half-downloaded); missing. */
+  /**
+   * generated (synthetic, no files); verified (every file hashed and matching, unchanged since); corrupt (a
+   * file failed its last verification); unverified (all present, some not hashed yet or changed since);
+   * partial (some missing or half-downloaded); missing.
+   */
   state: DatasetState;
   dir: string;
   files: FileCacheState[];
@@ -106,23 +138,28 @@ export interface DatasetCacheState {
   bytes: number;
   /** Bytes of the complete set, when every size is pinned. */
   expectedBytes?: number;
+  /** Directories on this machine holding a copy that `sugar data import` can bring in. */
+  localCopies: string[];
 }
 
-/** Cache state without hashing anything (a verification mark counts as verified). */
+/** Cache state without hashing anything: what the verified-files record says about each file. */
 export function datasetCacheState(dataset: string, opts: CacheOptions = {}): DatasetCacheState {
   const def = getDatasetDefinition(dataset);
   const dir = datasetDir(dataset, opts);
   const entries = datasetFiles(dataset);
-  const files = entries.map((e) => fileCacheState(dir, e));
+  const files: FileCacheState[] = entries.map((e) => ({ name: e.name, expectedSize: e.size, ...entryCacheState(dir, e) }));
   const bytes = files.reduce((s, f) => s + (f.size ?? 0), 0);
   const expectedBytes = entries.every((e) => e.size !== undefined) ? entries.reduce((s, e) => s + e.size!, 0) : undefined;
+  const all = (...states: string[]) => files.every((f) => states.includes(f.state));
   let state: DatasetState;
   if (entries.length === 0) state = 'generated';
-  else if (files.every((f) => f.state === 'verified')) state = 'verified';
-  else if (files.every((f) => f.state === 'verified' || f.state === 'present')) state = 'present';
-  else if (files.every((f) => f.state === 'missing')) state = 'missing';
+  else if (all('verified')) state = 'verified';
+  else if (files.some((f) => f.state === 'corrupt')) state = 'corrupt';
+  else if (all('verified', 'unverified')) state = 'unverified';
+  else if (all('missing')) state = 'missing';
   else state = 'partial';
-  return { dataset, kind: def.info.kind, state, dir, files, bytes, expectedBytes };
+  const localCopies = state === 'verified' || state === 'generated' ? [] : findLocalCopies(dataset);
+  return { dataset, kind: def.info.kind, state, dir, files, bytes, expectedBytes, localCopies };
 }
 
 /** Downloads (or, offline, checks for) every file of `dataset` and verifies it. */
@@ -134,12 +171,18 @@ export async function fetchDataset(dataset: string, opts: FetchOptions = {}): Pr
 
 export interface FileVerification {
   name: string;
+  /** The file checked (the first form that failed, for a mismatch), or where the published file goes. */
   path: string;
   state: 'verified' | 'mismatch' | 'missing' | 'partial';
-  /** For a mismatch: which check failed, and the pinned and actual values. */
+  /** Verified: in which form (archive, regzipped, decompressed, recompressed, unpacked). */
+  form?: VerifiedForm;
+  /** Verified: 'record' when the verified-files record vouched for unchanged files, 'hashed' otherwise. */
+  checked?: 'record' | 'hashed';
+  /** For a mismatch: which check failed, of what, and the pinned and actual values. */
   algorithm?: string;
   expected?: string;
   found?: string;
+  subject?: string;
 }
 
 export interface DatasetVerification {
@@ -150,33 +193,25 @@ export interface DatasetVerification {
 }
 
 /**
- * Re-hashes every cached file of `dataset` (or of every dataset with files) against its pinned digests.
- * Reports instead of throwing, and deletes nothing: a mismatching file stays for inspection and is
- * replaced by the next `fetchDataset`.
+ * Verifies every cached file of `dataset` (or of every dataset with files) against its pinned digests,
+ * hashing only what changed since the verified-files record saw it (`force` re-hashes everything).
+ * Reports instead of throwing, and moves nothing: a failing file stays where it is for inspection, is
+ * shown as `corrupt` by `datasetCacheState`, and is moved to `.quarantine/` by the next load or fetch.
  */
-export async function verifyDataset(dataset?: string, opts: CacheOptions = {}): Promise<DatasetVerification[]> {
+export async function verifyDataset(dataset?: string, opts: CacheOptions & { force?: boolean } = {}): Promise<DatasetVerification[]> {
   const names = dataset ? [(getDatasetDefinition(dataset), dataset)] : datasetNames().filter((n) => datasetFiles(n).length > 0);
   const out: DatasetVerification[] = [];
   for (const name of names) {
     const dir = datasetDir(name, opts);
     const files: FileVerification[] = [];
     for (const entry of datasetFiles(name)) {
-      const st = fileCacheState(dir, entry);
-      const base = { name: entry.name, path: st.path };
-      if (st.state === 'missing' || st.state === 'partial') {
-        files.push({ ...base, state: st.state });
-        continue;
-      }
-      const digest = await digestFile(st.path);
-      const bad = digestMismatch(entry, digest);
-      if (bad) {
-        unmark(st.path); // so that the next load re-hashes it instead of trusting an old mark
-        files.push({ ...base, state: 'mismatch', ...bad });
-      }
-      else {
-        markVerified(st.path, digest);
-        files.push({ ...base, state: 'verified' });
-      }
+      const v = await verifyEntry(dir, entry, { force: opts.force });
+      const base = { name: entry.name, path: path.join(dir, entry.name) };
+      if (v.state === 'verified') files.push({ ...base, path: v.path!, state: 'verified', form: v.form, checked: v.checked });
+      else if (v.state === 'mismatch') {
+        const f = v.failures[0];
+        files.push({ ...base, path: f.path, state: 'mismatch', ...f.mismatch });
+      } else files.push({ ...base, state: v.state });
     }
     out.push({ dataset: name, dir, ok: files.every((f) => f.state === 'verified'), files });
   }

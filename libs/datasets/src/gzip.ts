@@ -55,3 +55,20 @@ export async function* gunzipStream(file: string, label = file): AsyncGenerator<
     gz.destroy();
   }
 }
+
+/**
+ * The content of a file whose name says whether it is gzipped (`.gz`): decompressed, strictly, when it
+ * is, as stored when not. The name decides, not the bytes, so a `.gz` that is not gzip is an error.
+ */
+export async function* decodedStream(file: string, gzipped = file.endsWith('.gz'), label = file): AsyncGenerator<Buffer> {
+  if (gzipped) {
+    yield* gunzipStream(file, label);
+    return;
+  }
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) yield chunk as Buffer;
+}
+
+/** `decodedStream` into memory, for the IDX files a loader parses whole. */
+export function readDecoded(file: string, gzipped = file.endsWith('.gz'), label = file): Buffer {
+  return gzipped ? gunzipFile(file, label) : fs.readFileSync(file);
+}

@@ -18,9 +18,9 @@ function install(replace: Record<string, Buffer> = {}, records?: Record<string, 
   return files;
 }
 
-/** Only the fixture files and their verification marks: no partial file, lock or extracted data. */
+/** Only the fixture files and the verified-files record: no partial file, lock or extracted data. */
 function expectNothingLeftBehind(files: Record<string, Buffer>) {
-  const allowed = Object.keys(files).flatMap((n) => [`mnist/${n}`, `mnist/.${n}.verified.json`]);
+  const allowed = [...Object.keys(files).map((n) => `mnist/${n}`), 'mnist/.sugar-verified.json'];
   for (const f of listTree(cache.dir)) expect(allowed).toContain(f);
 }
 
@@ -90,7 +90,7 @@ describe('MNIST-family loader (IDX, gzip)', () => {
     });
   }
 
-  it('rejects a cached file whose checksum differs and removes it', async () => {
+  it('rejects a cached file whose checksum differs and moves it aside with the reason, never deleting it', async () => {
     const good = mnistFiles();
     const bad = Buffer.from(good[TRAIN_IMG]);
     bad[20] ^= 1;
@@ -98,10 +98,17 @@ describe('MNIST-family loader (IDX, gzip)', () => {
     fs.writeFileSync(path.join(cache.dir, 'mnist', TRAIN_IMG), bad);
     const e = await loadDataset('mnist', { offline: true }).catch((x) => x);
     expect(e).toBeInstanceOf(DatasetChecksumError);
-    expect([e.algorithm, e.removed]).toEqual(['sha256', true]);
+    expect([e.algorithm, e.removed]).toEqual(['sha256', false]);
     expect(e.message).toContain('sugar data fetch mnist');
+    expect(e.message).toContain('sugar data import mnist');
     expect(fs.existsSync(path.join(cache.dir, 'mnist', TRAIN_IMG))).toBe(false);
-    expect(listTree(cache.dir).filter((f) => f.includes(TRAIN_IMG))).toEqual([]);
+    expect(path.dirname(e.quarantined)).toBe(path.join(cache.dir, 'mnist', '.quarantine'));
+    expect(e.message).toContain(e.quarantined);
+    expect(fs.readFileSync(e.quarantined)).toEqual(bad);
+    const reason = fs.readFileSync(`${e.quarantined}.reason.txt`, 'utf8');
+    expect(reason).toContain(path.join(cache.dir, 'mnist', TRAIN_IMG));
+    expect(reason).toContain(`expected sha256 ${e.expected}, found ${e.found}`);
+    expect(listTree(cache.dir).filter((f) => f.includes(TRAIN_IMG) && !f.startsWith('mnist/.quarantine/'))).toEqual([]);
     // Now the file is missing, and offline mode says exactly what to put where.
     const u = await loadDataset('mnist', { offline: true }).catch((x) => x);
     expect(u).toBeInstanceOf(DatasetUnavailableError);

@@ -1,5 +1,5 @@
 import { IdxFormatError } from './errors';
-import { gunzipFile } from './gzip';
+import { readDecoded } from './gzip';
 import { checkIdxLabels, parseIdxUint8 } from './idx';
 import type { DatasetDefinition, LoadContext, RawSplit } from './types';
 
@@ -11,10 +11,11 @@ function loadIdxSplit(ctx: LoadContext, images: string, labels: string): RawSpli
     const r = entry(n)?.records;
     return typeof r === 'number' ? r : undefined;
   };
+  // The verified file: the published .gz, a re-gzipped copy, or the decompressed IDX file.
   const imgFile = ctx.paths[images];
   const labFile = ctx.paths[labels];
-  const img = parseIdxUint8(gunzipFile(imgFile), imgFile, { rank: 3, dims: [HW, HW], count: count(images) });
-  const lab = parseIdxUint8(gunzipFile(labFile), labFile, { rank: 1, count: count(labels) });
+  const img = parseIdxUint8(readDecoded(imgFile), imgFile, { rank: 3, dims: [HW, HW], count: count(images) });
+  const lab = parseIdxUint8(readDecoded(labFile), labFile, { rank: 1, count: count(labels) });
   if (lab.dims[0] !== img.dims[0])
     throw new IdxFormatError('idx-count', labFile, `${img.dims[0]} labels (one per image in ${images})`, `${lab.dims[0]} labels`, 4, 'decompressed IDX stream');
   checkIdxLabels(lab.data, 10, labFile);

@@ -14,9 +14,14 @@ export {
   type FileVerification,
 } from './fetch';
 export { dataDir, datasetDir, type CacheOptions, type FileCacheState, type FileState } from './cache';
-export { overrideDatasetFiles, datasetFiles, type DataFile } from './manifest';
+export { overrideDatasetFiles, datasetFiles, type DataFile, type Digests } from './manifest';
+export { importDataset, type ImportOptions, type ImportResult, type ImportedFile, type ImportRejection } from './import';
+export { dataSearchPath, findLocalCopies } from './locations';
+export { QUARANTINE_DIR } from './quarantine';
+export { RECORD_FILE, readRecord, type RecordEntry, type VerifiedForm } from './record';
+export { verifyEntry, acceptedNames, type EntryVerification } from './verify';
 export { downloadFile, DownloadFailedError, type DownloadOptions } from './download';
-export { digestFile, type FileDigest } from './digest';
+export { digestFile, digestStream, type FileDigest, type Mismatch } from './digest';
 export { batches, makeBatch, toTensors, epochOrder, numBatches, type Batch, type BatchOptions } from './batches';
 export { assemble, type AssembleOptions, type AugmentOptions } from './assemble';
 export { channelStats } from './stats';
@@ -24,7 +29,7 @@ export { Rng, hashSeed, type SeedPart } from './rng';
 export { createTeacher, type Teacher, type TeacherLayer, type TeacherOptions } from './teacher';
 export { readTar, type TarEntry, type TarVisitor } from './tar';
 export { parseIdxUint8, type IdxArray, type IdxExpect } from './idx';
-export { gunzipFile, gunzipStream } from './gzip';
+export { gunzipFile, gunzipStream, decodedStream, readDecoded } from './gzip';
 export { CIFAR10_CLASSES, CIFAR100_FINE, CIFAR100_COARSE } from './cifar';
 export * from './errors';
 export type { Dataset, Split, SplitName, ChannelStats, DatasetInfo, DatasetDefinition, RawDataset, RawSplit, LoadContext } from './types';

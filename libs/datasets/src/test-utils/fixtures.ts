@@ -116,11 +116,29 @@ export function tempDataDir(): { dir: string; restore: () => void } {
 export function registerFixture(
   dataset: string,
   files: Record<string, Buffer>,
-  opts: { write?: string; records?: Record<string, DataFile['records']>; digests?: Record<string, Buffer> } = {},
+  opts: {
+    write?: string;
+    records?: Record<string, DataFile['records']>;
+    digests?: Record<string, Buffer>;
+    /** Decompressed content to pin as each file's payload (accepts re-gzipped and decompressed copies). */
+    payloads?: Record<string, Buffer>;
+    /** Archive members to pin per file, by member path (accepts re-compressed and unpacked copies). */
+    members?: Record<string, Record<string, Buffer>>;
+  } = {},
 ): () => void {
+  const pin = (b: Buffer) => ({ size: b.length, sha256: sha256(b) });
   const entries: DataFile[] = Object.entries(files).map(([name, data]) => {
     const pinned = opts.digests?.[name] ?? data;
-    return { name, urls: [`http://127.0.0.1:9/${dataset}/${name}`], size: pinned.length, sha256: sha256(pinned), records: opts.records?.[name] };
+    const payload = opts.payloads?.[name];
+    const members = opts.members?.[name];
+    return {
+      name,
+      urls: [`http://127.0.0.1:9/${dataset}/${name}`],
+      ...pin(pinned),
+      records: opts.records?.[name],
+      ...(payload ? { payload: pin(payload) } : {}),
+      ...(members ? { members: Object.fromEntries(Object.entries(members).map(([m, b]) => [m, pin(b)])) } : {}),
+    };
   });
   if (opts.write) {
     const dir = path.join(opts.write, dataset);
@@ -128,6 +146,11 @@ export function registerFixture(
     for (const [name, data] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), data);
   }
   return overrideDatasetFiles(dataset, entries);
+}
+
+/** The decompressed IDX files of `mnistFiles` (same names, without `.gz`, keyed by the `.gz` name). */
+export function mnistPayloads(nTrain = 6, nTest = 4): Record<string, Buffer> {
+  return Object.fromEntries(Object.entries(mnistFiles(nTrain, nTest)).map(([n, b]) => [n, zlib.gunzipSync(b)]));
 }
 
 /** A tiny MNIST-like set: `n` images of 28x28 where pixel k of image i is (i + k) mod 256, labels i mod 10. */
