@@ -1,4 +1,4 @@
-export { LandscapeError } from './errors';
+export { LandscapeError, NonFiniteLossError } from './errors';
 export { vdot, vnorm, vcombine, vscale, vsize, nonZeroMask, type ParamVector } from './param-vector';
 export { modelVariables, snapshotWeights, snapshotVariables, assignVariables, type WeightSelection } from './weights';
 export { withReluGradients } from './relu-gradients';
