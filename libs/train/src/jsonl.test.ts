@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JsonlSink, readJsonl, toJsonLine } from './jsonl';
+import { fromJsonLine, JsonlSink, readJsonl, toJsonLine } from './jsonl';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sugar-jsonl-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -10,6 +10,15 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 describe('JSON Lines', () => {
   it('keeps non-finite numbers visible', () => {
     expect(toJsonLine({ a: NaN, b: -Infinity, c: 1 })).toBe('{"a":"NaN","b":"-Infinity","c":1}\n');
+  });
+
+  it('reads non-finite numbers back as numbers', () => {
+    const record = { loss: NaN, probes: { layers: [{ g: Infinity }, { g: -Infinity }] }, name: 'dense_1', n: 2 };
+    expect(fromJsonLine(toJsonLine(record))).toEqual(record);
+    const file = path.join(tmp, 'nan.jsonl');
+    const sink = new JsonlSink(file, [record]);
+    sink.close();
+    expect(readJsonl<typeof record>(file)[0].loss).toBeNaN();
   });
 
   it('starts over with the given records, then appends', () => {

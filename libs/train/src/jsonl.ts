@@ -11,6 +11,18 @@ export function toJsonLine(record: unknown): string {
   return JSON.stringify(record, replacer) + '\n';
 }
 
+// The decoder of `replacer`: the three strings it writes come back as the numbers they stood for (a string
+// field holding exactly "NaN" would too; no record of ours has one).
+const NON_FINITE = new Map([['NaN', NaN], ['Infinity', Infinity], ['-Infinity', -Infinity]]);
+function reviver(_key: string, value: unknown): unknown {
+  return typeof value === 'string' && NON_FINITE.has(value) ? NON_FINITE.get(value) : value;
+}
+
+/** Parses one line of `toJsonLine` ("NaN", "Infinity", "-Infinity" back to numbers); throws SyntaxError. */
+export function fromJsonLine<T = unknown>(line: string): T {
+  return JSON.parse(line, reviver) as T;
+}
+
 import { writeFileAtomic } from '@sugar-lab/core';
 
 /** An append-only JSON Lines file: every `append` is one line, written and fsync'd before it returns. */
@@ -38,14 +50,14 @@ export class JsonlSink {
   }
 }
 
-/** Reads a JSON Lines file (blank lines skipped); errors name the file and line. */
+/** Reads a JSON Lines file written by `toJsonLine` (blank lines skipped); errors name the file and line. */
 export function readJsonl<T = unknown>(file: string): T[] {
   const lines = fs.readFileSync(file, 'utf8').split('\n');
   const out: T[] = [];
   lines.forEach((line, i) => {
     if (!line.trim()) return;
     try {
-      out.push(JSON.parse(line) as T);
+      out.push(fromJsonLine<T>(line));
     } catch (err) {
       throw new SyntaxError(`${file}:${i + 1}: expected one JSON object per line; ${(err as Error).message}`);
     }
