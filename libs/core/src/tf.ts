@@ -2,6 +2,7 @@
 // backends are peer dependencies: they resolve to the host project's copies, so sugar-lab, the
 // host's own `@tensorflow/tfjs` and tfjs-node share one engine instance (one backend, one tensor
 // and variable registry, one kernel and layer-class registry).
+import './peers';
 import * as tfc from '@tensorflow/tfjs-core';
 import { registerChainedOps } from './chained-ops';
 // Brings the chained-op typings (t.sum(), t.mul(y), ...) that tfjs-core's index.d.ts leaves out;

@@ -1,0 +1,189 @@
+#!/usr/bin/env node
+// Consumer test: the libraries as another TensorFlow.js project gets them. Packs every lib with
+// `npm pack`, checks each tarball holds only what a user needs, then installs the tarballs into a
+// fresh project outside the workspace (under the OS temp dir) next to that project's own tfjs:
+// once with @tensorflow/tfjs 4.20.0 (not the workspace's version) and once with the workspace's
+// version plus tfjs-node. There app.cjs sugarizes a user-built model, checks gradients against the
+// reference vectors, fits one step, desugarizes and saves/loads through tf.io. Any "already
+// registered" line (a second engine, or kernels/classes registered twice) fails the run.
+//
+//   node tools/consumer/test.mjs [--tfjs 4.20.0,workspace] [--keep] [--results FILE]
+//
+// Needs the libs built (`npm run build`) and the npm registry (or npm's cache: installs use
+// --prefer-offline, so a second run reuses what the first downloaded).
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '../..');
+const LIBS = ['core', 'models', 'train', 'analysis', 'datasets', 'plots', 'experiments'];
+const REFERENCE = path.join(ROOT, 'tools', 'reference', 'surrogates', 'surrogate-grads.json');
+const DUPLICATE = /already registered|was already|registered twice|Overriding the gradient/i;
+const OLD_TFJS = '4.20.0';
+
+function parseArgs(argv) {
+  const opts = { tfjs: [OLD_TFJS, 'workspace'], keep: false, results: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--keep') opts.keep = true;
+    else if (a === '--tfjs') opts.tfjs = String(argv[++i] ?? '').split(',').filter(Boolean);
+    else if (a === '--results') opts.results = argv[++i];
+    else {
+      console.error(`consumer test: unknown argument '${a}'; expected --tfjs V1,V2 (a version or 'workspace'), --keep, --results FILE`);
+      process.exit(2);
+    }
+  }
+  return opts;
+}
+
+function workspaceVersion(pkg) {
+  return JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+}
+
+function run(cmd, args, opts) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...opts });
+  return { status: r.status ?? 1, out: `${r.stdout ?? ''}${r.stderr ?? ''}`, stdout: r.stdout ?? '', error: r.error };
+}
+
+const tail = (s, n = 40) => s.trimEnd().split('\n').slice(-n).join('\n');
+
+/** Files a published lib may contain: its build (no maps, tests or fixtures), README, LICENSE, package.json. */
+function unexpectedFiles(lib, files) {
+  const extra = lib === 'experiments' ? /^presets\/[^/]+\.ya?ml$/ : /^$/;
+  return files.filter(
+    (f) => !(/^dist\/.+\.(js|d\.ts)$/.test(f) && !/(\.test\.|test-utils|fixtures)/.test(f)) && !['package.json', 'README.md', 'LICENSE'].includes(f) && !extra.test(f),
+  );
+}
+
+function pack(dest) {
+  const missing = LIBS.filter((l) => !fs.existsSync(path.join(ROOT, 'libs', l, 'dist', 'index.js')));
+  if (missing.length) throw new Error(`libs not built (${missing.join(', ')}): run 'npm run build' first`);
+  const args = ['pack', '--json', '--pack-destination', dest, ...LIBS.flatMap((l) => ['-w', `libs/${l}`])];
+  const r = run('npm', args, { cwd: ROOT });
+  if (r.status !== 0) throw new Error(`npm pack failed:\n${tail(r.out)}`);
+  const packed = JSON.parse(r.stdout.slice(r.stdout.indexOf('[')));
+  const problems = [];
+  const tarballs = {};
+  for (const p of packed) {
+    const lib = p.name.replace('@sugar-lab/', '');
+    const files = p.files.map((f) => f.path);
+    const bad = unexpectedFiles(lib, files);
+    if (bad.length) problems.push(`${p.name}: unexpected files ${bad.join(', ')}`);
+    for (const need of ['README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts']) if (!files.includes(need)) problems.push(`${p.name}: missing ${need}`);
+    tarballs[p.name] = path.join(dest, p.filename);
+    console.log(`  ${p.filename}: ${files.length} files, ${(p.size / 1024).toFixed(0)} kB`);
+  }
+  return { tarballs, problems };
+}
+
+function consumerProject(dir, tarballs, tfjs, withNode) {
+  fs.mkdirSync(dir, { recursive: true });
+  const deps = Object.fromEntries(Object.entries(tarballs).map(([name, file]) => [name, `file:${file}`]));
+  deps['@tensorflow/tfjs'] = tfjs;
+  deps['@tensorflow/tfjs-backend-wasm'] = tfjs;
+  if (withNode) deps['@tensorflow/tfjs-node'] = tfjs;
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'tfjs-consumer', version: '1.0.0', private: true, dependencies: deps }, null, 2));
+  fs.copyFileSync(path.join(HERE, 'app.cjs'), path.join(dir, 'app.cjs'));
+}
+
+/**
+ * tfjs-node's own install step downloads libtensorflow, which this project never relies on; the
+ * consumer project gets the binding the workspace's native setup built instead (same tfjs-node
+ * version), or none, and then initBackend falls back to wasm.
+ */
+function provideBinding(dir) {
+  const from = path.join(ROOT, 'node_modules', '@tensorflow', 'tfjs-node');
+  const load = run(process.execPath, ['-e', "require('@tensorflow/tfjs-node')"], { cwd: ROOT, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } });
+  if (load.status !== 0) return false;
+  // lib/ holds the binding, deps/ the links to libtensorflow its rpath ($ORIGIN/../../deps/lib) names.
+  for (const sub of ['lib', 'deps']) {
+    if (!fs.existsSync(path.join(from, sub))) continue;
+    fs.cpSync(path.join(from, sub), path.join(dir, 'node_modules', '@tensorflow', 'tfjs-node', sub), { recursive: true, verbatimSymlinks: true });
+  }
+  return true;
+}
+
+function runVariant(base, tarballs, which) {
+  const ws = workspaceVersion('@tensorflow/tfjs-core');
+  const tfjs = which === 'workspace' ? ws : which;
+  const withNode = which === 'workspace';
+  const name = `tfjs ${tfjs}${withNode ? ' + tfjs-node' : ''}${which === 'workspace' ? ' (workspace version)' : ''}`;
+  const dir = path.join(base, `tfjs-${tfjs}`);
+  consumerProject(dir, tarballs, tfjs, withNode);
+  const t0 = Date.now();
+  // --ignore-scripts: no download step for tfjs-node; nothing else here needs an install script.
+  const install = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--loglevel=error'], { cwd: dir });
+  const installS = ((Date.now() - t0) / 1000).toFixed(1);
+  if (install.status !== 0) return { name, ok: false, why: `npm install failed (${installS} s):\n${tail(install.out)}` };
+  const native = withNode && provideBinding(dir);
+  const env = { ...process.env, CONSUMER_REFERENCE: REFERENCE, CONSUMER_TFJS_NODE: withNode ? '1' : '0', CONSUMER_EXPECT_BACKEND: native ? 'tensorflow' : 'wasm' };
+  delete env.SUGAR_BACKEND;
+  delete env.NODE_PATH;
+  const t1 = Date.now();
+  const app = run(process.execPath, ['app.cjs'], { cwd: dir, env });
+  const appS = ((Date.now() - t1) / 1000).toFixed(1);
+  const dup = app.out.split('\n').filter((l) => DUPLICATE.test(l));
+  const summary = app.stdout.trim().split('\n').pop();
+  if (app.status !== 0) return { name, ok: false, why: `app failed (install ${installS} s, run ${appS} s):\n${tail(app.out)}` };
+  if (dup.length) return { name, ok: false, why: `${dup.length} duplicate-registration lines, e.g.:\n${dup.slice(0, 5).join('\n')}` };
+  return { name, ok: true, why: `install ${installS} s, run ${appS} s; ${summary}${withNode && !native ? ' (workspace tfjs-node binding unavailable: ran on wasm)' : ''}` };
+}
+
+/** A project without any TensorFlow.js: loading @sugar-lab/core must say what to install. */
+function runWithoutTfjs(base, tarballs) {
+  const name = 'no TensorFlow.js in the project: @sugar-lab/core says what to install';
+  const dir = path.join(base, 'no-tfjs');
+  fs.mkdirSync(dir);
+  const deps = { '@sugar-lab/core': `file:${tarballs['@sugar-lab/core']}` };
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'no-tfjs', version: '1.0.0', private: true, dependencies: deps }));
+  const install = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--loglevel=error'], { cwd: dir });
+  if (install.status !== 0) return { name, ok: false, why: `npm install failed:\n${tail(install.out)}` };
+  const load = run(process.execPath, ['-e', "require('@sugar-lab/core')"], { cwd: dir });
+  const said = /SugarError: @sugar-lab\/core needs @tensorflow\/tfjs-core >=4\.20\.0 <5; it is not installed: install @tensorflow\/tfjs/.test(load.out);
+  return { name, ok: load.status !== 0 && said, why: said ? '' : `expected a SugarError naming @tensorflow/tfjs-core; got (exit ${load.status}):\n${tail(load.out, 8)}` };
+}
+
+function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'sugar-consumer-'));
+  const results = [];
+  const record = (name, ok, why) => {
+    results.push({ name, ok });
+    console.log(`${ok ? 'PASS' : 'FAIL'} consumer: ${name}${why ? `\n${why.replace(/^/gm, '  ')}` : ''}`);
+  };
+  try {
+    console.log(`consumer test in ${base}`);
+    const tarDir = path.join(base, 'tarballs');
+    fs.mkdirSync(tarDir);
+    let tarballs;
+    try {
+      const packed = pack(tarDir);
+      tarballs = packed.tarballs;
+      record('npm pack: every lib holds only dist (js, d.ts), README, LICENSE', packed.problems.length === 0, packed.problems.join('\n'));
+    } catch (err) {
+      record('npm pack', false, err.message);
+    }
+    if (tarballs) {
+      const r = runWithoutTfjs(base, tarballs);
+      record(r.name, r.ok, r.why);
+    }
+    for (const which of opts.tfjs) {
+      if (!tarballs) break;
+      const r = runVariant(base, tarballs, which);
+      record(r.name, r.ok, r.why);
+    }
+  } finally {
+    if (opts.keep) console.log(`kept ${base}`);
+    else fs.rmSync(base, { recursive: true, force: true });
+  }
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  if (opts.results) fs.writeFileSync(opts.results, JSON.stringify({ passed, failed }));
+  console.log(`consumer: ${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main();
