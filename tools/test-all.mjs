@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The README's test command: builds and tests every project through Nx (cached), runs the
+// The README's test command: builds and tests every project through Nx (cached), runs the consumer
+// test (tools/consumer: the packed libs in a fresh TensorFlow.js project) and
 // notebooks headlessly when Jupyter is present, and sums all suites into one closing line.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -33,6 +34,23 @@ for (const p of projects) {
   failed += r.numFailedTests + broken;
   skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   rows.push(`${p}: ${r.numPassedTests} passed, ${r.numFailedTests + broken} failed`);
+}
+
+// The libraries as another TensorFlow.js project installs them (packed, beside its own tfjs).
+const consumer = path.join(ROOT, 'tools', 'consumer', 'test.mjs');
+if (fs.existsSync(consumer)) {
+  const out = path.join(ROOT, 'tools', 'consumer', '.results.json');
+  fs.rmSync(out, { force: true });
+  spawnSync(process.execPath, [consumer, '--results', out], { cwd: ROOT, env, stdio: 'inherit' });
+  if (fs.existsSync(out)) {
+    const r = JSON.parse(fs.readFileSync(out, 'utf8'));
+    passed += r.passed;
+    failed += r.failed;
+    rows.push(`consumer: ${r.passed} passed, ${r.failed} failed`);
+  } else {
+    rows.push('consumer: test produced no report');
+    failed += 1;
+  }
 }
 
 const notebooks = path.join(ROOT, 'tools', 'notebooks', 'run-all.mjs');
