@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The README's test command: builds and tests every project through Nx (cached), runs the consumer
-// test (tools/consumer: the packed libs in a fresh TensorFlow.js project) and
+// test (tools/consumer: the packed libs in a fresh TensorFlow.js project), runs the
 // notebooks headlessly when Jupyter is present, and sums all suites into one closing line.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
