@@ -11,6 +11,7 @@ export * from './slurm';
 export * from './aggregate';
 export * from './markdown';
 export * from './run-one';
+export * from './run-id';
 
 export * from './report';
 export * from './landscape-probe';

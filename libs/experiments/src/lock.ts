@@ -1,48 +1,34 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import { isProcessAlive } from '@sugar-lab/core';
+import * as path from 'node:path';
+import { acquireLock as takeLock, LockHeldError, type HeldLock } from '@sugar-lab/core';
 import { LockError } from './errors';
-
-interface LockInfo {
-  pid: number;
-  host: string;
-  since: string;
-}
+import type { ResultsStore } from './store';
 
 /**
- * Takes an exclusive lock file (O_EXCL). A lock left by a dead process on this host is taken over;
- * one held by a live process, or by another host (a shared cluster filesystem), is refused.
- * Returns the release function.
+ * The locks of a results directory, all core's (one format, atomic takeover, heartbeat): `DIR/.lock` for a
+ * sweep runner, `DIR/runs/<id>/.lock` for whoever trains that run (a sweep's lane or `run-one`), so no two
+ * processes ever train one run.
  */
+
+/** Takes an exclusive lock or throws LockError naming its holder. Returns the release function. */
 export function acquireLock(file: string, what: string): () => void {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = fs.openSync(file, 'wx');
-      const info: LockInfo = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
-      fs.writeSync(fd, JSON.stringify(info));
-      fs.closeSync(fd);
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        fs.rmSync(file, { force: true });
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      let info: LockInfo | undefined;
-      try {
-        info = JSON.parse(fs.readFileSync(file, 'utf8')) as LockInfo;
-      } catch {
-        info = undefined; // half-written by a process killed mid-write: stale
-      }
-      const stale = !info || (info.host === os.hostname() && !isProcessAlive(info.pid));
-      if (!stale) {
-        throw new LockError(
-          `${what} is in use by process ${info!.pid} on ${info!.host} since ${info!.since} (lock file ${file}); wait for it, or delete the lock file if that process is gone`,
-        );
-      }
-      fs.rmSync(file, { force: true });
-    }
+  const held = lockOrThrow(file, what);
+  return () => held.release();
+}
+
+/** The lock of one run: taken by the sweep for each run it trains, and by `run-one`. */
+export function lockRun(store: ResultsStore, id: string): HeldLock {
+  return lockOrThrow(runLockFile(store, id), `run ${id}`);
+}
+
+export function runLockFile(store: ResultsStore, id: string): string {
+  return path.join(store.runDir(id), '.lock');
+}
+
+function lockOrThrow(file: string, what: string): HeldLock {
+  try {
+    return takeLock(file, { what });
+  } catch (err) {
+    if (err instanceof LockHeldError) throw new LockError(err.message, { cause: err });
+    throw err;
   }
-  throw new LockError(`could not take the lock ${file}`);
 }

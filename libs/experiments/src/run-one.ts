@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initBackend, type ActivationSpec, type BackendName } from '@sugar-lab/core';
 import { loadDataset } from '@sugar-lab/datasets';
@@ -6,7 +7,9 @@ import { fit, type EpochMetrics } from '@sugar-lab/train';
 import { readJSON } from './atomic';
 import type { PlannedRun } from './grid';
 import { runLandscape } from './landscape-probe';
-import { acquireLock } from './lock';
+import { RunIdError } from './errors';
+import { lockRun } from './lock';
+import { checkRunId } from './run-id';
 import { trainConfigOf } from './spec';
 import { ResultsStore, type RunSummary } from './store';
 
@@ -92,38 +95,82 @@ export async function runOne(run: PlannedRun, dir: string, opts: RunOneOptions =
 }
 
 /**
- * Runs (or resumes) one run of a results directory by id: what each Slurm array task does. A per-run lock
- * keeps two tasks off one run; a finished run is left as it is.
+ * Runs (or resumes) one run of a results directory by id: what each Slurm array task does. The run's lock
+ * (the same one the sweep takes) keeps any second process off it; a finished run is left as it is. Returns
+ * undefined when `signal` interrupted it (its checkpoint holds the last finished epoch; the lock is released).
  */
-export async function runSingle(dir: string, id: string, opts: RunOneOptions = {}): Promise<RunSummary | undefined> {
+export async function runSingle(dir: string, id: string, opts: RunSingleOptions = {}): Promise<RunSummary | undefined> {
+  checkRunId(id, 'run-one');
   const store = new ResultsStore(dir);
   const saved = readJSON<Omit<PlannedRun, 'id'> & { id: string }>(path.join(store.runDir(id), 'config.json'));
-  if (!saved) throw new Error(`no run '${id}' in ${dir} (expected ${path.join(store.runDir(id), 'config.json')})`);
+  if (!saved || saved.id !== id) throw new RunIdError(`run-one ${dir}`, `a run of this directory (${path.join(store.runDir(id), 'config.json')})`, `no run '${id}'`);
   if (store.isFinished(id)) return store.summary(id);
-  const release = acquireLock(path.join(store.runDir(id), '.lock'), `run ${id}`);
+  const lock = lockRun(store, id);
   try {
-    const t0 = Date.now();
-    let summary: RunSummary | 'interrupted';
-    try {
-      summary = await runOne(saved as PlannedRun, store.runDir(id), opts);
-    } catch (err) {
-      summary = {
-        id,
-        variant: saved.variant,
-        seed: saved.seed,
-        point: saved.point,
-        status: 'failed',
-        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
-        epochs: 0,
-        final: {},
-        backend: opts.backend ?? 'default',
-        seconds: (Date.now() - t0) / 1000,
-      };
-    }
+    if (store.isFinished(id)) return store.summary(id); // finished by another process just before we locked it
+    if (lock.tookOver) opts.onLog?.(`run ${id}: took over its lock (${lock.tookOver})`);
+    const summary = await runOrFailure(saved as PlannedRun, store, opts);
     if (summary === 'interrupted') return undefined;
     store.writeSummary(summary);
     return summary;
   } finally {
-    release();
+    lock.release();
   }
+}
+
+export interface RunSingleOptions extends RunOneOptions {
+  /** Notes for the user (a stale lock taken over). */
+  onLog?: (message: string) => void;
+}
+
+async function runOrFailure(run: PlannedRun, store: ResultsStore, opts: RunOneOptions): Promise<RunSummary | 'interrupted'> {
+  const t0 = Date.now();
+  try {
+    return await runOne(run, store.runDir(run.id), opts);
+  } catch (err) {
+    return failedSummary(run, err instanceof Error ? (err.stack ?? err.message) : String(err), opts.backend, t0);
+  }
+}
+
+/** The summary of a run that could not finish (an error, a crashed worker), started at `t0`. */
+export function failedSummary(run: PlannedRun, error: string, backend: string | undefined, t0: number): RunSummary {
+  return {
+    id: run.id,
+    variant: run.variant,
+    seed: run.seed,
+    point: run.point,
+    status: 'failed',
+    error,
+    epochs: 0,
+    final: {},
+    backend: backend ?? 'default',
+    seconds: (Date.now() - t0) / 1000,
+  };
+}
+
+/** The run ids of an emitted Slurm sweep (DIR/run-ids.txt), each checked to be a plain run id. */
+export function readRunIds(dir: string): string[] {
+  const file = path.join(dir, 'run-ids.txt');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new RunIdError(file, 'the run list `sugar run --emit slurm` writes', 'no such file');
+  }
+  return text
+    .split('\n')
+    .map((line, i) => ({ line: line.trim(), n: i + 1 }))
+    .filter((l) => l.line)
+    .map((l) => checkRunId(l.line, `${file}:${l.n}`));
+}
+
+/** The run id of Slurm array task `index` (0-based: SLURM_ARRAY_TASK_ID; a string is checked as typed). */
+export function runIdOfTask(dir: string, index: number | string): string {
+  const ids = readRunIds(dir);
+  const i = typeof index === 'number' ? index : /^\d+$/.test(index) ? Number(index) : NaN;
+  if (!Number.isInteger(i) || i < 0 || i >= ids.length) {
+    const where = `run-one --task (${path.join(dir, 'run-ids.txt')} lists ${ids.length} runs)`;
+    throw new RunIdError(where, `an array task index from 0 to ${ids.length - 1}`, JSON.stringify(String(index)));
+  }
+  return ids[i];
 }

@@ -171,7 +171,7 @@ describe('slurm', () => {
     const text = fs.readFileSync(script, 'utf8');
     expect(text).toContain('#SBATCH --array=0-3%2');
     expect(text).toContain('#SBATCH --partition=cpu');
-    expect(text).toMatch(/run-one .* "\$ID"/);
+    expect(text).toContain('run-one "$OUT" --task "$SLURM_ARRAY_TASK_ID"');
     const ids = fs.readFileSync(path.join(out, 'run-ids.txt'), 'utf8').trim().split('\n');
     expect(ids).toEqual(expandGrid(spec).map((r) => r.id));
     const s = await runSingle(out, ids[1]);

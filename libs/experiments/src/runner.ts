@@ -6,7 +6,8 @@ import { writeFileAtomic } from './atomic';
 import { canonicalJSON } from './canonical-json';
 import { LockError } from './errors';
 import { expandGrid, filterRuns, type PlannedRun } from './grid';
-import { acquireLock } from './lock';
+import { acquireLock, lockRun } from './lock';
+import { failedSummary } from './run-one';
 import type { Spec } from './spec';
 import { ResultsStore, type RunSummary } from './store';
 import type { ToWorker, FromWorker } from './worker-protocol';
@@ -38,6 +39,8 @@ export interface SweepResult {
   failed: number;
   skipped: number;
   interrupted: number;
+  /** Runs another process (`run-one`, a Slurm task) was training: left to it, not trained here. */
+  busy: number;
   summaries: RunSummary[];
 }
 
@@ -83,7 +86,7 @@ async function sweepLocked(spec: Spec, store: ResultsStore, opts: SweepOptions):
     );
   }
   const todo = all.filter((r) => !store.isFinished(r.id));
-  const result: SweepResult = { total: all.length, completed: 0, diverged: 0, failed: 0, skipped: all.length - todo.length, interrupted: 0, summaries: [] };
+  const result: SweepResult = { total: all.length, completed: 0, diverged: 0, failed: 0, skipped: all.length - todo.length, interrupted: 0, busy: 0, summaries: [] };
   opts.onEvent?.({ type: 'start', total: all.length, todo: todo.length, skipped: result.skipped });
   for (const r of todo) store.writeConfig(r);
 
@@ -106,30 +109,43 @@ async function sweepLocked(spec: Spec, store: ResultsStore, opts: SweepOptions):
     opts.onEvent?.({ type: 'run-end', run, summary });
   };
 
+  const train = async (run: PlannedRun) => {
+    const t0 = Date.now();
+    opts.onEvent?.({ type: 'run-start', run, resumed: fs.existsSync(path.join(store.runDir(run.id), 'checkpoint')) });
+    const outcome = await runInWorker(run, store, opts, workers, () => stopping);
+    if (outcome.kind === 'summary') record(run, outcome.summary);
+    else if (outcome.kind === 'interrupted') {
+      result.interrupted++;
+      opts.onEvent?.({ type: 'run-end', run, interrupted: true });
+    } else record(run, failedSummary(run, outcome.error, opts.backend, t0));
+  };
+
+  // Each run is trained under its own lock, the one `run-one` takes: a run another process is training is
+  // skipped (left to it), so `sugar run` and Slurm tasks on one directory never both train a run.
   const lane = async () => {
     while (queue.length && !stopping) {
       const run = queue.shift()!;
-      const t0 = Date.now();
-      opts.onEvent?.({ type: 'run-start', run, resumed: fs.existsSync(path.join(store.runDir(run.id), 'checkpoint')) });
-      const outcome = await runInWorker(run, store, opts, workers, () => stopping);
-      if (outcome.kind === 'summary') record(run, outcome.summary);
-      else if (outcome.kind === 'interrupted') {
-        result.interrupted++;
-        opts.onEvent?.({ type: 'run-end', run, interrupted: true });
-      } else {
-        record(run, {
-          id: run.id,
-          variant: run.variant,
-          seed: run.seed,
-          point: run.point,
-          status: 'failed',
-          error: outcome.error,
-          epochs: 0,
-          final: {},
-          backend: opts.backend ?? 'default',
-          seconds: (Date.now() - t0) / 1000,
-        });
+      const lock = lockOrSkip(run);
+      if (!lock) continue;
+      try {
+        if (store.isFinished(run.id)) result.skipped++; // finished by another process since the sweep started
+        else {
+          if (lock.tookOver) opts.onEvent?.({ type: 'log', message: `run ${run.id}: took over its lock (${lock.tookOver})` });
+          await train(run);
+        }
+      } finally {
+        lock.release();
       }
+    }
+  };
+  const lockOrSkip = (run: PlannedRun) => {
+    try {
+      return lockRun(store, run.id);
+    } catch (err) {
+      if (!(err instanceof LockError)) throw err;
+      result.busy++;
+      opts.onEvent?.({ type: 'log', message: `${run.variant} seed=${run.seed}: skipped, another process trains it: ${err.message}` });
+      return undefined;
     }
   };
   try {

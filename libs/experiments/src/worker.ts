@@ -7,7 +7,10 @@ const controller = new AbortController();
 const reply = (m: FromWorker, then?: () => void) => process.send?.(m, undefined, {}, () => then?.());
 
 process.on('disconnect', () => process.exit(130));
-process.on('SIGINT', () => controller.abort()); // the terminal's Ctrl-C reaches the whole process group
+// The terminal's Ctrl-C reaches the whole process group; Slurm's scancel / time limit sends SIGTERM to every
+// process of the job: either way the run finishes its epoch, checkpoints and reports 'interrupted'.
+process.on('SIGINT', () => controller.abort());
+process.on('SIGTERM', () => controller.abort());
 
 process.on('message', (m: ToWorker) => {
   if (m.type === 'stop') {

@@ -1,8 +1,10 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import type { BackendName } from '@sugar-lab/core';
-import { emitSlurm, resolveSpec, runSingle, runSweep, writeReport, type SweepEvent } from '@sugar-lab/experiments';
+import { emitSlurm, resolveSpec, runIdOfTask, runSingle, runSweep, shellQuote, writeReport, type SweepEvent } from '@sugar-lab/experiments';
 import { SweepProgress } from '../progress';
+import { stopOnSignals } from '../stop-signals';
 
 interface RunOpts {
   out?: string;
@@ -39,22 +41,15 @@ export function registerRunCommands(program: Command): void {
       const out = path.resolve(o.out ?? path.join('runs', spec.name));
       if (o.emit) {
         if (o.emit !== 'slurm') throw new Error(`--emit supports 'slurm'; found '${o.emit}'`);
-        const { script, runs } = emitSlurm(spec, { out, only: o.only, partition: o.partition, time: o.time, cpusPerTask: Number(o.cpus) });
-        console.log(`wrote ${script} (${runs} array tasks)\nsubmit: sbatch ${script}\nthen:   sugar report ${out}`);
+        // Tasks start this very CLI (its real path, quoted), with the node on the nodes' PATH.
+        const command = `node ${shellQuote(fs.realpathSync(process.argv[1]))}`;
+        const { script, runs } = emitSlurm(spec, { out, only: o.only, partition: o.partition, time: o.time, cpusPerTask: o.cpus, command });
+        console.log(`wrote ${script} (${runs} array tasks)\nsubmit: sbatch ${shellQuote(script)}\nthen:   sugar report ${shellQuote(out)}`);
         return;
       }
       const workers = o.workers === undefined ? undefined : Number(o.workers);
       if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new Error(`--workers must be a positive integer; found '${o.workers}'`);
-      const controller = new AbortController();
-      let interrupts = 0;
-      const onSigint = () => {
-        interrupts++;
-        if (interrupts === 1) {
-          console.error('\nstopping: running runs finish their current epoch and checkpoint (Ctrl-C again to kill)');
-          controller.abort();
-        } else process.exit(130);
-      };
-      process.on('SIGINT', onSigint);
+      const stop = stopOnSignals((m) => console.error(`\n${m}`));
       const progress = new SweepProgress(spec.name, process.stderr);
       const result = await runSweep(spec, {
         out,
@@ -62,33 +57,44 @@ export function registerRunCommands(program: Command): void {
         resume: o.resume,
         only: o.only,
         backend: o.backend,
-        signal: controller.signal,
+        signal: stop.signal,
         onEvent: (e: SweepEvent) => progress.update(e),
       }).finally(() => {
-        process.off('SIGINT', onSigint);
+        stop.dispose();
         progress.done();
       });
       console.log(
         `${spec.name}: ${result.completed} completed, ${result.diverged} diverged, ${result.failed} failed, ${result.skipped} already done` +
           (result.interrupted ? `, ${result.interrupted} interrupted (rerun with --resume)` : '') +
+          (result.busy ? `, ${result.busy} skipped: another process is training them` : '') +
           ` -> ${out}`,
       );
-      if (o.report && !controller.signal.aborted) {
+      if (o.report && !stop.signal.aborted) {
         const files = await writeReport(out, { png: o.png });
         console.log(`report: ${files.html}`);
-      } else if (!controller.signal.aborted) console.log(`next: sugar report ${out}`);
-      if (result.failed || controller.signal.aborted) process.exitCode = 1;
+      } else if (!stop.signal.aborted) console.log(`next: sugar report ${out}`);
+      if (result.failed) process.exitCode = 1;
+      if (stop.exitCode()) process.exitCode = stop.exitCode();
     });
 
   program
     .command('run-one')
     .description('run (or resume) one run of a results directory by id: what each Slurm array task calls')
     .argument('<dir>', 'results directory written by `sugar run --emit slurm`')
-    .argument('<id>', 'run id (a line of DIR/run-ids.txt)')
+    .argument('[id]', 'run id (a line of DIR/run-ids.txt)')
+    .option('--task <index>', 'instead of an id: the run on line index+1 of DIR/run-ids.txt (SLURM_ARRAY_TASK_ID)')
     .option('--backend <name>', 'tensorflow, wasm or cpu')
-    .action(async (dir: string, id: string, o: { backend?: BackendName }) => {
-      const summary = await runSingle(path.resolve(dir), id, { backend: o.backend });
-      console.log(summary ? `${id}: ${summary.status}` : `${id}: interrupted`);
-      if (!summary || summary.status === 'failed') process.exitCode = 1;
+    .action(async (dirArg: string, idArg: string | undefined, o: { backend?: BackendName; task?: string }) => {
+      const dir = path.resolve(dirArg);
+      if ((idArg === undefined) === (o.task === undefined)) throw new Error('run-one: give a run id or --task <index>, not both');
+      const id = idArg ?? runIdOfTask(dir, o.task!);
+      const stop = stopOnSignals((m) => console.error(`${id}: ${m}`));
+      try {
+        const summary = await runSingle(dir, id, { backend: o.backend, signal: stop.signal, onLog: (m) => console.error(m) });
+        console.log(summary ? `${id}: ${summary.status}` : `${id}: interrupted (checkpointed; rerun to continue)`);
+        process.exitCode = stop.exitCode() ?? (!summary || summary.status === 'failed' ? 1 : 0);
+      } finally {
+        stop.dispose();
+      }
     });
 }

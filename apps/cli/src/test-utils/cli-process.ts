@@ -1,0 +1,76 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** The built CLI, as users (and Slurm tasks) start it. */
+export const CLI = path.resolve(__dirname, '..', '..', 'dist', 'main.js');
+
+export interface CliProcess {
+  proc: ChildProcess;
+  /** stdout + stderr so far. */
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
+  const proc = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SUGAR_QUIET: '1', ...env } });
+  let text = '';
+  proc.stdout!.on('data', (d: Buffer) => (text += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (text += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => proc.on('exit', (code, signal) => r({ code, signal })));
+  return { proc, output: () => text, exited };
+}
+
+/** A small spec file (spirals, MLP, cpu backend): `seeds` runs of `epochs` epochs, each taking a few seconds at most. */
+export function tinySpecFile(dir: string, epochs: number, seeds: number[]): string {
+  const spec = {
+    name: 'locks',
+    base: {
+      dataset: { name: 'spirals', classes: 3, nTrain: 1024, nTest: 128, noise: 0.1 },
+      model: { name: 'mlp', depth: 2, width: 32 },
+      activation: { kind: 'relu' },
+      optimizer: { name: 'adam', lr: 0.01 },
+      epochs,
+      batchSize: 32,
+      seed: 0,
+      backend: 'cpu',
+    },
+    grid: { seed: seeds },
+  };
+  const file = path.join(dir, 'spec.json');
+  fs.writeFileSync(file, JSON.stringify(spec));
+  return file;
+}
+
+export function tmpDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** The epochs logged in a run's metrics.jsonl, in file order (a run trained twice shows repeats). */
+export function loggedEpochs(runDir: string): number[] {
+  const file = path.join(runDir, 'metrics.jsonl');
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as { type: string; epoch?: number })
+    .filter((r) => r.type === 'epoch')
+    .map((r) => r.epoch!);
+}
+
+export function runIds(out: string): string[] {
+  return fs.readFileSync(path.join(out, 'run-ids.txt'), 'utf8').trim().split('\n');
+}
+
+/** Polls until `check` is true; fails with `what` after `timeoutMs`. */
+export async function waitFor(what: string, check: () => boolean, timeoutMs = 60_000, everyMs = 50): Promise<void> {
+  const t0 = Date.now();
+  while (!check()) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export const range = (n: number) => Array.from({ length: n + 1 }, (_, i) => i);
