@@ -1,8 +1,11 @@
 import type { OptionSchema } from '@sugar-lab/core';
+import { convnext, CONVNEXT_OPTIONS, CONVNEXT_SIZES, type ConvNextSize } from './convnext';
 import { mlp } from './mlp';
 import { registerModel } from './registry';
 import { resnet, RESNET_BLOCKS, type ResNetName } from './resnet';
+import { swin, SWIN_OPTIONS, SWIN_SIZES, type SwinSize } from './swin';
 import { vgg, VGG_CONFIGS, type VggName } from './vgg';
+import { vit, VIT_OPTIONS, VIT_SIZES, type VitSize } from './vit';
 
 // Option schemas of the built-in families (what spec validation, help and docs read); each builder also
 // checks its own options when called directly.
@@ -48,5 +51,35 @@ for (const v of Object.keys(RESNET_BLOCKS) as ResNetName[]) {
     description: `ResNet-${v.slice(6)} for CIFAR: 3x3 stem, BasicBlocks ${JSON.stringify(RESNET_BLOCKS[v])}, global avg pool -> fc`,
     options: RESNET_OPTIONS,
     build: (opts, name) => resnet(v, opts, name),
+  });
+}
+
+for (const size of Object.keys(CONVNEXT_SIZES) as ConvNextSize[]) {
+  const { depths, dims } = CONVNEXT_SIZES[size];
+  registerModel(`convnext-${size}`, {
+    family: 'convnext',
+    description: `ConvNeXt-${size} with a CIFAR-sized patchify stem: blocks ${JSON.stringify(depths)}, channels ${JSON.stringify(dims)}, GELU by default`,
+    options: CONVNEXT_OPTIONS,
+    build: (opts, name) => convnext(size, opts, name),
+  });
+}
+
+for (const size of Object.keys(VIT_SIZES) as VitSize[]) {
+  const { dim, depth, heads } = VIT_SIZES[size];
+  registerModel(`vit-${size}`, {
+    family: 'vit',
+    description: `ViT-${size === 'tiny' ? 'Ti' : 'S'}, patch 4 for 32x32: width ${dim}, ${depth} blocks, ${heads} heads, class token, GELU by default`,
+    options: VIT_OPTIONS,
+    build: (opts, name) => vit(size, opts, name),
+  });
+}
+
+for (const size of Object.keys(SWIN_SIZES) as SwinSize[]) {
+  const { dim, depths, heads } = SWIN_SIZES[size];
+  registerModel(`swin-${size}`, {
+    family: 'swin',
+    description: `Swin-T scaled for 32x32 (patch 2, window 4): width ${dim}, blocks ${JSON.stringify(depths)}, heads ${JSON.stringify(heads)}, GELU by default`,
+    options: SWIN_OPTIONS,
+    build: (opts, name) => swin(size, opts, name),
   });
 }

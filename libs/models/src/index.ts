@@ -22,3 +22,6 @@ export { PositionEmbedding, type PositionEmbeddingArgs } from './position-embedd
 export { MultiHeadSelfAttention, selfAttention, type MultiHeadSelfAttentionArgs } from './multi-head-attention';
 export { WindowAttention, relativePositionIndex, shiftedWindowMask, type WindowAttentionArgs } from './window-attention';
 export { PatchMerging, type PatchMergingArgs } from './patch-merging';
+export { convnext, CONVNEXT_SIZES, CONVNEXT_OPTIONS, type ConvNextSize, type ConvNextOptions } from './convnext';
+export { vit, VIT_SIZES, VIT_OPTIONS, type VitSize, type VitOptions } from './vit';
+export { swin, SWIN_SIZES, SWIN_OPTIONS, type SwinSize, type SwinOptions } from './swin';

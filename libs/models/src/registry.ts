@@ -1,9 +1,12 @@
 import { optionIssues, type OptionSchema, type tf } from '@sugar-lab/core';
+import type { ConvNextOptions } from './convnext';
 import { DuplicateModelError, ModelConfigError, UnknownModelError } from './errors';
 import type { MlpOptions } from './mlp';
 import { COMMON_MODEL_OPTIONS, type CommonModelOptions } from './options';
 import type { ResNetOptions } from './resnet';
+import type { SwinOptions } from './swin';
 import type { VggOptions } from './vgg';
+import type { VitOptions } from './vit';
 
 export interface ModelEntry<O extends CommonModelOptions = CommonModelOptions> {
   family: string;
@@ -34,6 +37,14 @@ export interface ModelOptionsMap {
   vgg16: VggOptions;
   resnet18: ResNetOptions;
   resnet34: ResNetOptions;
+  'convnext-atto': ConvNextOptions;
+  'convnext-femto': ConvNextOptions;
+  'convnext-pico': ConvNextOptions;
+  'convnext-nano': ConvNextOptions;
+  'convnext-tiny': ConvNextOptions;
+  'vit-tiny': VitOptions;
+  'vit-small': VitOptions;
+  'swin-tiny': SwinOptions;
 }
 
 // Entries keep their own option types; buildModel's overloads give callers the typed view.

@@ -112,7 +112,10 @@ export class WindowAttention extends tf.layers.Layer {
     this.disposeConstants();
     const win = this.win;
     const n = win * win;
-    const oneHot = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(relativePositionIndex(win), 'int32'), (2 * win - 1) ** 2), 'float32') as tf.Tensor2D);
+    const t = (2 * win - 1) ** 2;
+    const rows = new Float32Array(n * n * t);
+    relativePositionIndex(win).forEach((col, row) => (rows[row * t + col] = 1));
+    const oneHot = tf.tensor2d(rows, [n * n, t]);
     const mask = this.shift ? tf.tensor(shiftedWindowMask(h, w, win, this.shift), [(h / win) * (w / win), 1, n, n]) : undefined;
     return { oneHot: tf.keep(oneHot), mask: mask && tf.keep(mask) };
   }
