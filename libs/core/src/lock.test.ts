@@ -82,6 +82,16 @@ describe('acquireLock', () => {
     l.release();
   });
 
+  it('takes over even when a process was killed inside its takeover (its mutex left behind)', () => {
+    const file = tmpLock();
+    fakeLock(file, {});
+    fakeLock(`${file}.takeover`, { token: 'mutex-of-the-dead' });
+    const l = acquireLock(file);
+    expect(l.tookOver).toMatch(/on this host is gone/);
+    l.release();
+    expect(fs.readdirSync(path.dirname(file))).toEqual([]);
+  });
+
   it.skipIf(!fs.existsSync('/proc/self/stat'))('takes over a lock whose pid now belongs to another process', () => {
     const file = tmpLock();
     fakeLock(file, { pid: process.pid, procStart: '1' });
