@@ -88,6 +88,15 @@ describe('hessianEigenvalues', () => {
     q.dispose();
   });
 
+  it('a zero Hessian (every ReLU dead, as after a huge step) gives 0 at both ends, converged, by both methods', () => {
+    const q = new QuadraticOracle(withEigenvalues([0, 0, 0, 0]), [0.1, 0, 0, 0], [1, 2, 3, 4]);
+    for (const method of ['lanczos', 'power'] as const) {
+      const s = hessianEigenvalues(q, { method });
+      expect([s.max, s.min, s.converged]).toEqual([0, 0, true]);
+    }
+    q.dispose();
+  });
+
   it("differentiates SugarReLU as ReLU with gradients 'relu', and with the surrogate with 'surrogate'", () => {
     const relu = mlp(2, 6, { kind: 'relu' }, 3);
     const sugar = mlp(2, 6, { kind: 'sugar', surrogate: { name: 'bsilu' } }, 3);

@@ -224,7 +224,7 @@ const relative = (r: number, scale: number) => (scale > 0 ? r / scale : r === 0 
 function ritzEnds(a: number[], b: number[], beta: number): { min: number; max: number; rMin: number; rMax: number } {
   const { min, max } = tridiagonalExtremes(a, b);
   const radius = Math.max(Math.abs(min), Math.abs(max));
-  const r = (theta: number) => relative(beta * Math.abs(tridiagonalEigenvector(a, b, theta)[a.length - 1]), residualScale(theta, radius));
+  const r = (theta: number) => (beta === 0 ? 0 : relative(beta * Math.abs(tridiagonalEigenvector(a, b, theta)[a.length - 1]), residualScale(theta, radius)));
   return { min, max, rMin: r(min), rMax: r(max) };
 }
 

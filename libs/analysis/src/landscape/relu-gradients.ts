@@ -1,11 +1,12 @@
 import { getSurrogate, tf, type Surrogate } from '@sugar-lab/core';
 
-type SurrogateHolder = tf.layers.Layer & { surrogate: Surrogate };
+// SugarReLU's supported way to swap the derivative its backward pass uses (core's setSurrogate).
+type SurrogateHolder = tf.layers.Layer & { readonly surrogate: Surrogate; setSurrogate(s: Surrogate): void };
 
 function sugarLayers(model: tf.LayersModel, into: SurrogateHolder[] = []): SurrogateHolder[] {
   for (const layer of model.layers) {
     if (layer instanceof tf.LayersModel) sugarLayers(layer, into);
-    else if (layer.getClassName() === 'SugarReLU' && 'surrogate' in layer) into.push(layer as SurrogateHolder);
+    else if (layer.getClassName() === 'SugarReLU') into.push(layer as SurrogateHolder);
   }
   return into;
 }
@@ -22,10 +23,10 @@ export function withReluGradients<T>(model: tf.LayersModel, fn: () => T): T {
   if (layers.length === 0) return fn();
   const saved = layers.map((l) => l.surrogate);
   const relu = getSurrogate('relu');
-  layers.forEach((l) => (l.surrogate = relu));
+  layers.forEach((l) => l.setSurrogate(relu));
   try {
     return fn();
   } finally {
-    layers.forEach((l, i) => (l.surrogate = saved[i]));
+    layers.forEach((l, i) => l.setSurrogate(saved[i]));
   }
 }

@@ -51,4 +51,11 @@ describe('tridiagonalEigenvector', () => {
       expect(Math.hypot(...x)).toBeCloseTo(1, 12);
     }
   });
+
+  it('works for tiny (subnormal) and zero matrices, as a Hessian of dead ReLUs gives', () => {
+    const x = tridiagonalEigenvector([-4.9e-316, 1e-320], [2e-318], tridiagonalExtremes([-4.9e-316, 1e-320], [2e-318]).min);
+    expect(x.every(Number.isFinite)).toBe(true);
+    expect(Math.hypot(...x)).toBeCloseTo(1, 12);
+    expect(tridiagonalEigenvector([0, 0], [0], 0)).toEqual([1, 0]);
+  });
 });

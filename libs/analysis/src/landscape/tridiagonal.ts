@@ -32,6 +32,7 @@ function gershgorin(a: number[], b: number[]): { lo: number; hi: number; span: n
 
 // The k-th smallest eigenvalue: the least x with more than k eigenvalues below it.
 function kthEigenvalue(a: number[], b: number[], k: number, g: { lo: number; hi: number; span: number }): number {
+  if (g.lo === g.hi) return g.lo; // a multiple of the identity (the zero matrix included): exact
   let l = g.lo - 1e-12 * g.span;
   let h = g.hi + 1e-12 * g.span;
   for (let it = 0; it < 200 && h - l > 1e-15 * g.span; it++) {
@@ -105,11 +106,15 @@ export function tridiagonalEigenvector(a: number[], b: number[], theta: number):
   const n = a.length;
   if (n === 0) throw new LandscapeError('tridiagonalEigenvector: expected at least one diagonal value');
   checkTridiagonal(a, b, 'tridiagonalEigenvector');
-  const { span } = gershgorin(a, b);
+  // Scaled to entries of at most 1 (same eigenvectors), so tiny or subnormal matrices do not overflow the solve.
+  const scale = Math.max(...a.map(Math.abs), ...b.map(Math.abs));
+  if (scale === 0) return a.map((_, i) => (i === 0 ? 1 : 0)); // the zero matrix: every vector is one
+  const [as, bs] = [a.map((x) => x / scale), b.map((x) => x / scale)];
+  const { span } = gershgorin(as, bs);
   // A start vector with no special structure, so it is not orthogonal to the wanted eigenvector.
   let x = a.map((_, i) => 1 + 0.1 * Math.sin(i + 1));
   for (let it = 0; it < 3; it++) {
-    shiftedSolve(a, b, theta, x, 1e-300 + Number.EPSILON * span);
+    shiftedSolve(as, bs, theta / scale, x, Number.EPSILON * span);
     const norm = Math.hypot(...x);
     if (!Number.isFinite(norm) || norm === 0) throw new LandscapeError(`tridiagonalEigenvector: inverse iteration at ${theta} broke down`);
     x = x.map((v) => v / norm);
