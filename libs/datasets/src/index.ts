@@ -19,7 +19,7 @@ export { importDataset, type ImportOptions, type ImportResult, type ImportedFile
 export { dataSearchPath, findLocalCopies } from './locations';
 export { QUARANTINE_DIR } from './quarantine';
 export { RECORD_FILE, readRecord, type RecordEntry, type VerifiedForm } from './record';
-export { verifyEntry, acceptedNames, type EntryVerification } from './verify';
+export { verifyEntry, acceptedNames, type EntryVerification, type Failure } from './verify';
 export { downloadFile, DownloadFailedError, type DownloadOptions } from './download';
 export { digestFile, digestStream, type FileDigest, type Mismatch } from './digest';
 export { batches, makeBatch, toTensors, epochOrder, numBatches, type Batch, type BatchOptions } from './batches';
