@@ -45,6 +45,7 @@ export type { LayerArgs } from './layer-args';
 export * from './sugar-relu-layer';
 export * from './surrogate-activation-layer';
 export * from './activation-layer';
+export * from './is-activation-layer';
 export * from './sugarize';
 export * from './file-handler';
 export * from './wasm-kernels';

@@ -14,14 +14,27 @@ export interface SugarReLUArgs extends LayerArgs {
 /** ReLU forward, surrogate derivative backward; saves and loads with its surrogate and region. */
 export class SugarReLU extends tf.layers.Layer {
   static className = 'SugarReLU';
-  readonly surrogate: Surrogate;
   readonly region: SugarRegion;
+  private current: Surrogate;
 
   constructor(args: SugarReLUArgs = {}) {
     super(args);
-    this.surrogate = resolveSurrogate(args.surrogate ?? { name: 'bsilu' });
+    this.current = resolveSurrogate(args.surrogate ?? { name: 'bsilu' });
     this.region = checkRegion(args.region, `SugarReLU '${this.name}'`);
     this.supportsMasking = true;
+  }
+
+  /** The surrogate whose derivative the backward pass uses. */
+  get surrogate(): Surrogate {
+    return this.current;
+  }
+
+  /**
+   * Uses another surrogate's derivative from the next call on (the forward pass stays ReLU), e.g. plain
+   * ReLU's to take the network's true gradient. Checked like the constructor's; saved configs carry it.
+   */
+  setSurrogate(surrogate: SurrogateLike): void {
+    this.current = resolveSurrogate(surrogate);
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {

@@ -4,6 +4,7 @@
 import { resolveActivation } from './activation';
 import type { ActivationSpec, SugarRegion } from './activation-spec';
 import { SurgeryError } from './errors';
+import { isReluLayer } from './is-activation-layer';
 import { SugarReLU } from './sugar-relu-layer';
 import { resolveSurrogate, surrogateToSpec, type Surrogate, type SurrogateLike } from './surrogate';
 import * as tf from './tf';
@@ -139,11 +140,6 @@ function rebuild(model: tf.LayersModel, visit: Visitor): tf.LayersModel {
   const out = build(className, config);
   copyWeights(model, out, model.name);
   return out;
-}
-
-function isReluLayer(e: LayerEntry): boolean {
-  if (e.className === 'Activation') return e.config.activation === 'relu';
-  return e.className === 'ReLU' && e.config.maxValue == null;
 }
 
 function sugarTarget(spec: SurrogateLike | ActivationSpec): { surrogate: Surrogate; region: SugarRegion } {

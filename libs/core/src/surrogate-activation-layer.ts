@@ -1,3 +1,4 @@
+import { SurrogateError } from './errors';
 import { singleTensor, type LayerArgs } from './layer-args';
 import { surrogateActivation } from './sugar-relu';
 import { resolveSurrogate, surrogateToSpec, type Surrogate, type SurrogateLike } from './surrogate';
@@ -15,7 +16,7 @@ export class SurrogateActivation extends tf.layers.Layer {
 
   constructor(args: SurrogateActivationArgs) {
     super(args);
-    if (args?.surrogate === undefined) throw new Error(`SurrogateActivation '${this.name}': expected a surrogate; found none`);
+    if (args?.surrogate === undefined) throw new SurrogateError(`SurrogateActivation '${this.name}': expected a surrogate; found none`);
     this.surrogate = resolveSurrogate(args.surrogate);
     this.supportsMasking = true;
   }
