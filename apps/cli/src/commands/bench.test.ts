@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { initBackend, tf } from '@sugar-lab/core';
 import { measureTrainingStep } from '../bench/measure-step';
 import { referenceModel } from '../bench/reference-models';
-import { activationFromLabel, formatBenchRow } from './bench';
+import { activationFromLabel, activationsFromLabels, formatBenchRow, modernBenchModels } from './bench';
 
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'main.js');
 
@@ -29,6 +29,20 @@ describe('sugar bench', () => {
     const cnn = referenceModel('cnn', { kind: 'relu' });
     expect(cnn.outputs[0].shape).toEqual([null, 10]);
     expect(() => activationFromLabel('nope')).toThrow(/unknown surrogate 'nope'/);
+  });
+
+  it('reads gelu,relu,sugar:nelu as GELU, ReLU and SUGAR(NeLU); bare names alone still mean SUGAR', () => {
+    expect(activationsFromLabels(['gelu', 'relu', 'sugar:nelu'])).toEqual([
+      { kind: 'gelu' },
+      { kind: 'relu' },
+      { kind: 'sugar', surrogate: { name: 'nelu', alpha: 0.01 } },
+    ]);
+    expect(activationsFromLabels(['relu', 'bsilu'])).toEqual([{ kind: 'relu' }, { kind: 'sugar', surrogate: { name: 'bsilu', alpha: 1.67 } }]);
+    expect(() => activationsFromLabels(['sugar:nelo'])).toThrow(/unknown surrogate 'nelo'/);
+    expect(modernBenchModels()).toEqual(expect.arrayContaining(['convnext-atto', 'vit-tiny', 'swin-tiny']));
+    const row = { msPerStep: 12, msMin: 11, msMax: 13, samplesPerSec: 1, tensorsBefore: 1, tensorsAfter: 1, peakBytes: 0, rssBytes: 0 };
+    const line = formatBenchRow({ ...row, backend: 'cpu', model: 'convnext-atto', activation: 'sugar(nelu,alpha=0.01)', batch: 64, vsRelu: 1.2, vsGelu: 0.75 });
+    expect(line).toMatch(/convnext-atto\s+sugar\(nelu,alpha=0\.01\)\s+12\.0 ms .* \+20\.0%\s+-25\.0%/);
   });
 
   it('prints the JSON the issue asks for', async () => {
