@@ -1,29 +1,12 @@
-import { tf } from '@sugar-lab/core';
+import { activationLayers, tf } from '@sugar-lab/core';
 import { ProbeError } from './errors';
 
 type Layer = tf.layers.Layer;
 
-// Element-wise activation layer classes (tfjs-layers' and sugar-lab's own). Classes whose name
-// starts with 'Surrogate' or 'Sugar' are sugar-lab's forward-surrogate and SUGAR layers.
-const ACTIVATION_CLASSES = new Set(['ReLU', 'LeakyReLU', 'ELU', 'PReLU', 'ThresholdedReLU']);
-// Activation(...) layers that are not a hidden nonlinearity.
-const NOT_HIDDEN = new Set(['linear', 'softmax', 'sigmoid']);
-
-/** True for a layer that applies an element-wise hidden activation (ReLU, SugarReLU, Activation('relu'), ...). */
-export function isActivationLayer(layer: Layer): boolean {
-  const cls = layer.getClassName();
-  if (ACTIVATION_CLASSES.has(cls) || cls.startsWith('Sugar') || cls.startsWith('Surrogate')) return true;
-  if (cls === 'Activation') {
-    const act = (layer.getConfig() as { activation?: unknown }).activation;
-    return typeof act === 'string' && !NOT_HIDDEN.has(act);
-  }
-  return false;
-}
-
 /**
- * The model's activation layers, in model order: the named ones (e.g. from
- * `activationLayerNames(model)` of @sugar-lab/models) or else every top-level layer that
- * `isActivationLayer` accepts. Activations fused into a Dense/Conv layer cannot be probed.
+ * The layers a probe taps: the named ones, in the order given, or else core's `activationLayers(model)`
+ * (every top-level layer `isActivationLayer` accepts, in model order). Activations fused into a
+ * Dense/Conv layer cannot be probed.
  */
 export function findActivationLayers(model: tf.LayersModel, names?: readonly string[]): Layer[] {
   if (names) {
@@ -35,7 +18,7 @@ export function findActivationLayers(model: tf.LayersModel, names?: readonly str
       return found;
     });
   }
-  return model.layers.filter(isActivationLayer);
+  return activationLayers(model);
 }
 
 /** Layers with a kernel (Dense, Conv*), in model order, with the kernel's variable. */

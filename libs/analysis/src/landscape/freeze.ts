@@ -1,4 +1,4 @@
-import { tf } from '@sugar-lab/core';
+import { activationLayers, tf } from '@sugar-lab/core';
 import { LandscapeError } from './errors';
 
 type Layer = tf.layers.Layer;
@@ -36,15 +36,11 @@ function pieceOf(layer: Layer): PieceOf | undefined {
   return undefined;
 }
 
-function piecewiseLayers(model: tf.LayersModel, into: { layer: Layer; piece: PieceOf }[] = []): { layer: Layer; piece: PieceOf }[] {
-  for (const layer of model.layers) {
-    if (layer instanceof tf.LayersModel) piecewiseLayers(layer, into);
-    else {
-      const piece = pieceOf(layer);
-      if (piece) into.push({ layer, piece });
-    }
-  }
-  return into;
+function piecewiseLayers(model: tf.LayersModel): { layer: Layer; piece: PieceOf }[] {
+  return activationLayers(model, { nested: true }).flatMap((layer) => {
+    const piece = pieceOf(layer);
+    return piece ? [{ layer, piece }] : [];
+  });
 }
 
 const keepPiece = (p: Piece): Piece => (p.offset ? { slope: tf.keep(p.slope), offset: tf.keep(p.offset) } : { slope: tf.keep(p.slope) });

@@ -1,15 +1,6 @@
-import { getSurrogate, tf, type Surrogate } from '@sugar-lab/core';
+import { activationLayers, getSurrogate, SugarReLU, tf } from '@sugar-lab/core';
 
-// SugarReLU's supported way to swap the derivative its backward pass uses (core's setSurrogate).
-type SurrogateHolder = tf.layers.Layer & { readonly surrogate: Surrogate; setSurrogate(s: Surrogate): void };
-
-function sugarLayers(model: tf.LayersModel, into: SurrogateHolder[] = []): SurrogateHolder[] {
-  for (const layer of model.layers) {
-    if (layer instanceof tf.LayersModel) sugarLayers(layer, into);
-    else if (layer.getClassName() === 'SugarReLU') into.push(layer as SurrogateHolder);
-  }
-  return into;
-}
+const sugarLayers = (model: tf.LayersModel): SugarReLU[] => activationLayers(model, { nested: true }).filter((l): l is SugarReLU => l instanceof SugarReLU);
 
 /**
  * Runs `fn` with every SugarReLU layer of `model` (nested models included) differentiating as plain
