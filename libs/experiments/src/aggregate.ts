@@ -1,5 +1,5 @@
 import pl from 'nodejs-polars';
-import { pairedTTest, studentTQuantile } from '@sugar-lab/analysis';
+import { mean, pairedTTest, std, studentTQuantile } from '@sugar-lab/analysis';
 import type { RunSummary } from './store';
 
 /** Final scalar metrics of a run: every finite number at the top level of its summary's `final`. */
@@ -9,9 +9,37 @@ export function scalarMetrics(s: RunSummary): Record<string, number> {
   return out;
 }
 
+/** Runs of a variant by status: only completed ones enter means, intervals and paired tests. */
+export interface StatusCounts {
+  completed: number;
+  diverged: number;
+  failed: number;
+}
+
+/** Per variant label, how many of its runs completed, diverged and failed. */
+export function statusCounts(summaries: RunSummary[]): Map<string, StatusCounts> {
+  const out = new Map<string, StatusCounts>();
+  for (const s of summaries) {
+    const c = out.get(s.variant) ?? { completed: 0, diverged: 0, failed: 0 };
+    c[s.status]++;
+    out.set(s.variant, c);
+  }
+  return out;
+}
+
+const completed = (summaries: RunSummary[]) => summaries.filter((s) => s.status === 'completed');
+
+/** Whether a run measured Hessian extremes without recording that they converged (old runs never recorded it). */
+export function hessianUnconverged(s: RunSummary): boolean {
+  return typeof s.final?.hessianTop === 'number' && s.final.hessianConverged !== true;
+}
+
+const hasLandscape = (summaries: RunSummary[]) => summaries.some((s) => s.final?.hessianTop !== undefined);
+
 /** One row per run: id, variant, seed, status, epochs, seconds and its final scalar metrics. */
 export function runsTable(summaries: RunSummary[]): pl.DataFrame {
   const metrics = [...new Set(summaries.flatMap((s) => Object.keys(scalarMetrics(s))))].sort();
+  const landscape = hasLandscape(summaries);
   const rows = summaries.map((s) => {
     const m = scalarMetrics(s);
     return {
@@ -21,75 +49,126 @@ export function runsTable(summaries: RunSummary[]): pl.DataFrame {
       status: s.status,
       epochs: s.epochs,
       seconds: s.seconds,
+      ...(landscape ? { hessianConverged: typeof s.final?.hessianConverged === 'boolean' ? s.final.hessianConverged : null } : {}),
       ...Object.fromEntries(metrics.map((k) => [k, m[k] ?? null])),
     };
   });
   return rows.length ? pl.DataFrame(rows) : pl.DataFrame({ id: [], variant: [], seed: [], status: [] });
 }
 
-/**
- * Per variant (over seeds; completed and diverged runs, diverged ones counting with their last metrics):
- * n, mean, std and the 95% Student-t interval of each metric. Variants keep the order given.
- */
-export function variantTable(summaries: RunSummary[], metrics: string[], order: string[]): pl.DataFrame {
-  const done = summaries.filter((s) => s.status !== 'failed');
-  if (!done.length) return pl.DataFrame({ variant: [] as string[] });
-  const runs = runsTable(done);
-  const present = metrics.filter((m) => runs.columns.includes(m));
-  const agg = runs
-    .groupBy('variant')
-    .agg(
-      pl.len().alias('n'),
-      pl.col('status').filter(pl.col('status').eq(pl.lit('diverged'))).count().alias('diverged'),
-      ...present.flatMap((m) => [pl.col(m).mean().alias(`${m}_mean`), pl.col(m).std().alias(`${m}_std`)]),
-    );
-  const rows = agg.toRecords() as Record<string, number | string | null>[];
-  const rank = (v: string) => (order.indexOf(v) === -1 ? order.length : order.indexOf(v));
-  rows.sort((a, b) => rank(String(a.variant)) - rank(String(b.variant)));
-  for (const r of rows) {
-    const n = Number(r.n);
-    for (const m of present) {
-      const sd = r[`${m}_std`] as number | null;
-      const half = n > 1 && sd !== null ? studentTQuantile(0.975, n - 1) * (sd / Math.sqrt(n)) : null;
-      const mean = r[`${m}_mean`] as number | null;
-      r[`${m}_ci_lo`] = half === null || mean === null ? null : mean - half;
-      r[`${m}_ci_hi`] = half === null || mean === null ? null : mean + half;
-    }
-  }
-  return pl.DataFrame(rows);
+// JS numbers arrive in polars as floats; counts are written as integers (2, not 2.0).
+function integers(df: pl.DataFrame, cols: string[]): pl.DataFrame {
+  const present = cols.filter((c) => df.columns.includes(c));
+  return present.length ? df.withColumns(...present.map((c) => pl.col(c).cast(pl.Int64))) : df;
+}
+
+const COUNTS = ['n', 'diverged', 'failed', 'hessianUnconverged', 'pairs'];
+
+const rankIn = (order: string[]) => (v: string) => (order.indexOf(v) === -1 ? order.length : order.indexOf(v));
+
+// mean, std, 95% Student-t interval and count of one metric over a variant's completed runs.
+function metricStats(values: number[], m: string): Record<string, number | null> {
+  const n = values.length;
+  const mu = n ? mean(values) : null;
+  const sd = n > 1 ? std(values) : null;
+  const half = sd !== null ? studentTQuantile(0.975, n - 1) * (sd / Math.sqrt(n)) : null;
+  return {
+    [`${m}_n`]: n,
+    [`${m}_mean`]: mu,
+    [`${m}_std`]: sd,
+    [`${m}_ci_lo`]: half === null || mu === null ? null : mu - half,
+    [`${m}_ci_hi`]: half === null || mu === null ? null : mu + half,
+  };
 }
 
 /**
- * Paired comparison with the baseline: each run is paired with the baseline run that shares its seed and
- * every other grid axis, and the differences (variant - baseline) get a mean, a 95% CI and a paired t-test.
+ * Per variant: n (completed runs), diverged, failed, and over the completed runs only the mean, std, 95%
+ * Student-t interval and count of each metric (a diverged run's last metrics are those of the epoch before
+ * it blew up, often epoch 0: averaging them in would mix untrained numbers into the means). With landscape
+ * scalars, `hessianUnconverged` counts completed runs whose Hessian estimates did not converge. Variants
+ * keep the order given; a variant none of whose runs completed keeps its row, with empty statistics.
  */
-export function pairedTable(summaries: RunSummary[], metric: string, baseline: string, baselineAxis: string): pl.DataFrame {
-  const done = summaries.filter((s) => s.status !== 'failed' && typeof s.final?.[metric] === 'number');
-  const label = (s: RunSummary) => s.variant;
-  const keyOf = (s: RunSummary) => JSON.stringify(Object.entries(s.point).filter(([k]) => k !== baselineAxis).sort());
-  const isBase = (s: RunSummary) => s.variant.split(' | ').includes(baseline);
-  const base = new Map(done.filter(isBase).map((s) => [keyOf(s), s]));
-  const groups = new Map<string, { a: number[]; b: number[]; baseline: string }>();
-  for (const s of done) {
-    if (isBase(s)) continue;
-    const b = base.get(keyOf(s));
-    if (!b) continue;
-    const g = groups.get(label(s)) ?? { a: [], b: [], baseline: b.variant };
-    g.a.push(s.final[metric] as number);
-    g.b.push(b.final[metric] as number);
-    groups.set(label(s), g);
-  }
-  const rows = [...groups].map(([variant, g]) => {
-    const row: Record<string, string | number | null> = { variant, baseline: g.baseline, metric, pairs: g.a.length };
-    if (g.a.length >= 2) {
-      const t = pairedTTest(g.a, g.b);
-      Object.assign(row, { meanDiff: t.meanDiff, ciLo: t.ci.lo, ciHi: t.ci.hi, t: Number.isFinite(t.t) ? t.t : null, p: Number.isFinite(t.p) ? t.p : null });
-    } else {
-      Object.assign(row, { meanDiff: g.a.length ? g.a[0] - g.b[0] : null, ciLo: null, ciHi: null, t: null, p: null });
-    }
+export function variantTable(summaries: RunSummary[], metrics: string[], order: string[]): pl.DataFrame {
+  if (!summaries.length) return pl.DataFrame({ variant: [] as string[] });
+  const counts = statusCounts(summaries);
+  const done = completed(summaries);
+  const present = metrics.filter((m) => done.some((s) => m in scalarMetrics(s)));
+  const landscape = hasLandscape(summaries);
+  const rank = rankIn(order);
+  const variants = [...counts.keys()].sort((a, b) => rank(a) - rank(b));
+  const rows = variants.map((variant) => {
+    const c = counts.get(variant)!;
+    const runs = done.filter((s) => s.variant === variant);
+    const row: Record<string, string | number | null> = { variant, n: c.completed, diverged: c.diverged, failed: c.failed };
+    if (landscape) row.hessianUnconverged = runs.filter(hessianUnconverged).length;
+    for (const m of present) Object.assign(row, metricStats(runs.flatMap((s) => (m in scalarMetrics(s) ? [scalarMetrics(s)[m]] : [])), m));
     return row;
   });
-  return rows.length ? pl.DataFrame(rows) : pl.DataFrame({ variant: [] as string[] });
+  return integers(pl.DataFrame(rows), [...COUNTS, ...present.map((m) => `${m}_n`)]);
+}
+
+const HESSIAN_METRICS = new Set(['hessianTop', 'hessianMin', 'convexityRatio']);
+
+interface PairGroup {
+  baseline: string;
+  a: number[];
+  b: number[];
+  diverged: number;
+  failed: number;
+  unconverged: number;
+}
+
+// A point lost to a run that did not complete counts as failed if either run failed, else as diverged.
+function lostTo(a: RunSummary, b: RunSummary): 'diverged' | 'failed' | undefined {
+  if (a.status === 'failed' || b.status === 'failed') return 'failed';
+  if (a.status === 'diverged' || b.status === 'diverged') return 'diverged';
+  return undefined;
+}
+
+/**
+ * Paired comparison with the baseline, per metric: each run is paired with the baseline run that shares its
+ * seed and every other grid axis, and the differences (variant - baseline) over the pairs where both runs
+ * completed get a mean, a 95% CI and a paired t-test. `diverged` / `failed` count the points lost because
+ * either run of the pair diverged / failed; with landscape scalars, `hessianUnconverged` counts (for Hessian
+ * metrics) the pairs with an unconverged estimate.
+ */
+export function pairedTable(summaries: RunSummary[], metrics: string | string[], baseline: string, baselineAxis: string): pl.DataFrame {
+  const landscape = hasLandscape(summaries);
+  const rows = (typeof metrics === 'string' ? [metrics] : metrics).flatMap((m) => pairedRows(summaries, m, baseline, baselineAxis, landscape));
+  return rows.length ? integers(pl.DataFrame(rows), COUNTS) : pl.DataFrame({ variant: [] as string[] });
+}
+
+function pairedRows(summaries: RunSummary[], metric: string, baseline: string, baselineAxis: string, landscape: boolean): Record<string, string | number | null>[] {
+  const keyOf = (s: RunSummary) => JSON.stringify(Object.entries(s.point).filter(([k]) => k !== baselineAxis).sort());
+  const isBase = (s: RunSummary) => s.variant.split(' | ').includes(baseline);
+  const base = new Map(summaries.filter(isBase).map((s) => [keyOf(s), s]));
+  const hessian = HESSIAN_METRICS.has(metric);
+  const groups = new Map<string, PairGroup>();
+  for (const s of summaries) {
+    const b = isBase(s) ? undefined : base.get(keyOf(s));
+    if (!b) continue;
+    const g = groups.get(s.variant) ?? { baseline: b.variant, a: [], b: [], diverged: 0, failed: 0, unconverged: 0 };
+    groups.set(s.variant, g);
+    const lost = lostTo(s, b);
+    if (lost) g[lost]++;
+    else if (typeof s.final?.[metric] === 'number' && typeof b.final?.[metric] === 'number') {
+      g.a.push(s.final[metric] as number);
+      g.b.push(b.final[metric] as number);
+      if (hessian && (hessianUnconverged(s) || hessianUnconverged(b))) g.unconverged++;
+    }
+  }
+  return [...groups].filter(([, g]) => g.a.length || g.diverged || g.failed).map(([variant, g]) => pairedRow(variant, metric, g, landscape ? hessian : undefined));
+}
+
+// `hessian`: undefined without landscape scalars (no column), else whether the metric is a Hessian one.
+function pairedRow(variant: string, metric: string, g: PairGroup, hessian: boolean | undefined): Record<string, string | number | null> {
+  const row: Record<string, string | number | null> = { variant, baseline: g.baseline, metric, pairs: g.a.length, diverged: g.diverged, failed: g.failed };
+  if (hessian !== undefined) row.hessianUnconverged = hessian ? g.unconverged : null;
+  if (g.a.length >= 2) {
+    const t = pairedTTest(g.a, g.b);
+    return Object.assign(row, { meanDiff: t.meanDiff, ciLo: t.ci.lo, ciHi: t.ci.hi, t: Number.isFinite(t.t) ? t.t : null, p: Number.isFinite(t.p) ? t.p : null });
+  }
+  return Object.assign(row, { meanDiff: g.a.length ? g.a[0] - g.b[0] : null, ciLo: null, ciHi: null, t: null, p: null });
 }
 
 export interface LayerRow {
@@ -100,8 +179,11 @@ export interface LayerRow {
   [metric: string]: string | number;
 }
 
-/** Per variant (in `order`) and activation layer: mean over seeds of the final per-layer probe numbers. */
-export function layerTable(rows: LayerRow[], order: string[] = []): pl.DataFrame {
+/**
+ * Per variant (in `order`) and activation layer: mean over seeds of the final per-layer probe numbers of
+ * the given rows (the report passes completed runs only), with the variant's diverged and failed counts.
+ */
+export function layerTable(rows: LayerRow[], order: string[] = [], counts: Map<string, StatusCounts> = new Map()): pl.DataFrame {
   if (!rows.length) return pl.DataFrame({ variant: [] as string[] });
   const df = pl.DataFrame(rows);
   const metrics = df.columns.filter((c) => !['variant', 'seed', 'layer', 'index'].includes(c));
@@ -109,7 +191,11 @@ export function layerTable(rows: LayerRow[], order: string[] = []): pl.DataFrame
     .groupBy(['variant', 'layer', 'index'])
     .agg(pl.len().alias('n'), ...metrics.map((m) => pl.col(m).mean().alias(m)))
     .toRecords() as Record<string, string | number>[];
-  const rank = (v: string) => (order.indexOf(v) === -1 ? order.length : order.indexOf(v));
+  const rank = rankIn(order);
   grouped.sort((a, b) => rank(String(a.variant)) - rank(String(b.variant)) || String(a.variant).localeCompare(String(b.variant)) || Number(a.index) - Number(b.index));
-  return pl.DataFrame(grouped);
+  const withCounts = grouped.map(({ variant, layer, index, n, ...m }) => {
+    const c = counts.get(String(variant));
+    return { variant, layer, index, n, diverged: c?.diverged ?? 0, failed: c?.failed ?? 0, ...m };
+  });
+  return integers(pl.DataFrame(withCounts), COUNTS);
 }

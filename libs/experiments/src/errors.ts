@@ -40,3 +40,36 @@ export class SlurmOptionError extends Error {
     this.name = 'SlurmOptionError';
   }
 }
+
+/** A results directory the report cannot summarize honestly, or not at all. */
+export class ReportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReportError';
+  }
+}
+
+/** Runs under one variant label whose configs differ beyond the seed: per field, which runs hold which value. */
+export interface MixedConfig {
+  variant: string;
+  fields: { field: string; values: { value: string; runs: string[] }[] }[];
+}
+
+/** The report will not average runs of different configs under one label (a sweep resumed after its spec changed). */
+export class MixedConfigError extends ReportError {
+  constructor(
+    readonly dir: string,
+    readonly conflicts: MixedConfig[],
+  ) {
+    const lines = conflicts.flatMap((c) => [
+      `  variant '${c.variant}':`,
+      ...c.fields.map((f) => `    ${f.field}: ${f.values.map((v) => `${v.value} in ${v.runs.join(', ')}`).join('; ')}`),
+    ]);
+    super(
+      `report ${dir}: runs under one variant label differ in more than their seed, so their numbers would be pooled:\n${lines.join('\n')}\n` +
+        `The directory holds runs of more than one spec (was the sweep resumed after its spec changed?). ` +
+        `Run each spec into its own directory (sugar run SPEC --out NEW_DIR) and report that.`,
+    );
+    this.name = 'MixedConfigError';
+  }
+}

@@ -86,7 +86,7 @@ describe('runSweep', () => {
       expect(Number.isFinite(s.final.convexityRatio)).toBe(true);
     }
     const md = fs.readFileSync((await writeReport(out)).markdown, 'utf8');
-    expect(md).toMatch(/\| variant \| n \| diverged \| testAccuracy .*sharpness \| hessianTop \| convexityRatio \|/);
+    expect(md).toMatch(/\| variant \| n \| diverged \| failed \| hessianUnconverged \| testAccuracy .*sharpness \| hessianTop \| convexityRatio \|/);
     expect(md).toMatch(/\| sugar\(bsilu,alpha=1\.67\) \| relu \| sharpness \| 2 \|/);
   });
 

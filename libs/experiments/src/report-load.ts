@@ -1,0 +1,81 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fromJsonLine, type EpochMetrics } from '@sugar-lab/train';
+import { readJSON } from './atomic';
+import { ReportError } from './errors';
+import { axisLabel } from './grid';
+import { checkOneConfigPerVariant } from './report-configs';
+import { epochScalars } from './run-one';
+import { parseSpecFields, type Spec } from './spec';
+import { ResultsStore, type RunSummary } from './store';
+
+export interface SweepResults {
+  dir: string;
+  spec: Spec;
+  summaries: RunSummary[];
+  /** Variants in spec order (the baseline first where the spec puts it first). */
+  variants: string[];
+  /** Per run id, its per-epoch scalars as logged. */
+  curves: Map<string, CurvePoint[]>;
+}
+
+export interface CurvePoint {
+  epoch: number;
+  scalars: Record<string, number>;
+  layers: { layer: string; deadFraction: number }[];
+}
+
+function readCurves(file: string): CurvePoint[] {
+  if (!fs.existsSync(file)) return [];
+  const out: CurvePoint[] = [];
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    let m: EpochMetrics & { type?: string };
+    try {
+      m = fromJsonLine<EpochMetrics & { type?: string }>(line);
+    } catch {
+      continue; // a line cut by a crash mid-write; the epoch was redone after resume
+    }
+    if (m.type !== undefined && m.type !== 'epoch') continue;
+    out.push({ epoch: m.epoch, scalars: epochScalars(m), layers: (m.probes?.layers ?? []).map((l) => ({ layer: l.layer, deadFraction: l.deadFraction })) });
+  }
+  // After a resume the log may repeat epochs; the last record of an epoch wins.
+  return [...new Map(out.map((r) => [r.epoch, r])).values()].sort((a, b) => a.epoch - b.epoch);
+}
+
+/**
+ * The spec as `sugar run` wrote it: its shape is checked, but not its values against today's model, dataset
+ * and surrogate registries, so results stay readable after those change.
+ */
+function readSpec(dir: string): Spec {
+  const file = path.join(dir, 'spec.json');
+  const raw = readJSON<unknown>(file);
+  if (!raw) throw new ReportError(`${dir} is not a results directory (expected ${file}, written by sugar run)`);
+  return parseSpecFields(raw, file);
+}
+
+/** Variant labels in grid order (first axis slowest), as the sweep planned them; undefined if a label cannot be made. */
+function plannedVariants(spec: Spec): string[] | undefined {
+  const axes = Object.entries(spec.grid).filter(([axis]) => axis !== 'seed');
+  if (!axes.length) return undefined;
+  try {
+    let labels = [''];
+    for (const [axis, values] of axes) labels = labels.flatMap((l) => values.map((v) => (l ? `${l} | ` : '') + axisLabel(axis, v)));
+    return labels;
+  } catch {
+    return undefined; // an activation today's registry no longer knows: fall back to the runs' order
+  }
+}
+
+/** Everything a report needs from a results directory; refuses one that pools different configs under a label. */
+export function loadResults(dir: string): SweepResults {
+  const spec = readSpec(dir);
+  const store = new ResultsStore(dir);
+  const summaries = store.summaries();
+  if (!summaries.length) throw new ReportError(`no finished runs in ${dir} yet (runs/*/summary.json); run or resume the sweep first`);
+  checkOneConfigPerVariant(store, summaries);
+  const variants = [...new Set([...(plannedVariants(spec) ?? []), ...summaries.map((s) => s.variant)])];
+  summaries.sort((a, b) => variants.indexOf(a.variant) - variants.indexOf(b.variant) || a.seed - b.seed);
+  const curves = new Map(summaries.map((s) => [s.id, readCurves(path.join(store.runDir(s.id), 'metrics.jsonl'))]));
+  return { dir, spec, summaries, variants, curves };
+}
