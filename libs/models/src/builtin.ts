@@ -5,6 +5,7 @@ import { registerModel } from './registry';
 import { resnet, RESNET_BLOCKS, type ResNetName } from './resnet';
 import { swin, SWIN_OPTIONS, SWIN_SIZES, type SwinSize } from './swin';
 import { vgg, VGG_CONFIGS, type VggName } from './vgg';
+import { vggSmall, VGG_SMALL_OPTIONS } from './vgg-small';
 import { vit, VIT_OPTIONS, VIT_SIZES, type VitSize } from './vit';
 
 // Option schemas of the built-in families (what spec validation, help and docs read); each builder also
@@ -44,6 +45,13 @@ for (const v of Object.keys(VGG_CONFIGS) as VggName[]) {
     build: (opts, name) => vgg(v, opts, name),
   });
 }
+
+registerModel('vgg-small', {
+  family: 'vgg',
+  description: 'VGG-style CNN for 28x28 and up: stages x (convs x conv3x3 [-> bn] -> act, max-pool), channels 16 doubling per stage, flatten -> [hidden 128 -> act] -> fc',
+  options: VGG_SMALL_OPTIONS,
+  build: vggSmall,
+});
 
 for (const v of Object.keys(RESNET_BLOCKS) as ResNetName[]) {
   registerModel(v, {

@@ -6,6 +6,7 @@ import { COMMON_MODEL_OPTIONS, type CommonModelOptions } from './options';
 import type { ResNetOptions } from './resnet';
 import type { SwinOptions } from './swin';
 import type { VggOptions } from './vgg';
+import type { VggSmallOptions } from './vgg-small';
 import type { VitOptions } from './vit';
 
 export interface ModelEntry<O extends CommonModelOptions = CommonModelOptions> {
@@ -35,6 +36,7 @@ export interface ModelOptionsMap {
   vgg11: VggOptions;
   vgg13: VggOptions;
   vgg16: VggOptions;
+  'vgg-small': VggSmallOptions;
   resnet18: ResNetOptions;
   resnet34: ResNetOptions;
   'convnext-atto': ConvNextOptions;
