@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BACKENDS, BackendError, backendInfo, findPeerPackage, initBackend, tf } from './index';
+import { BACKENDS, BackendError, backendInfo, findPeerPackage, initBackend, loadedTfjsCoreCopies, tf } from './index';
 import { ensureBuilt } from './test-utils/build';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sugar-backend-'));
@@ -81,5 +81,31 @@ describe('backend packages of the host project', () => {
     if (out.b !== 'tensorflow') return ctx.skip();
     expect(fs.realpathSync(out.host)).toBe(fs.realpathSync(path.join(nm, 'tfjs-node', 'dist', 'index.js')));
     expect(out.info.attempts.at(-1).provider).toBe('@tensorflow/tfjs-node');
+  });
+});
+
+describe('one tfjs-core per process', () => {
+  it('is the case here', () => {
+    expect(loadedTfjsCoreCopies()).toHaveLength(1);
+  });
+
+  it('initBackend names both copies when the host loaded a second tfjs-core', () => {
+    // A host whose npm install nested another tfjs-core (its bundle, with the two packages it requires).
+    const host = path.join(tmp, 'two-cores');
+    const realCore = path.dirname(require.resolve('@tensorflow/tfjs-core/package.json'));
+    const copy = path.join(host, 'node_modules', '@tensorflow', 'tfjs-core');
+    fs.mkdirSync(path.join(copy, 'dist'), { recursive: true });
+    const manifest = JSON.parse(fs.readFileSync(path.join(realCore, 'package.json'), 'utf8'));
+    fs.writeFileSync(path.join(copy, 'package.json'), JSON.stringify({ ...manifest, version: '4.20.0' }));
+    fs.copyFileSync(path.join(realCore, manifest.main), path.join(copy, manifest.main));
+    for (const dep of ['seedrandom', 'node-fetch']) {
+      const from = path.dirname(require.resolve(`${dep}/package.json`, { paths: [realCore] }));
+      fs.symlinkSync(from, path.join(host, 'node_modules', dep));
+    }
+    const core = ensureBuilt();
+    const script = `require(${JSON.stringify(copy)}); const c = require(${JSON.stringify(core)});
+      c.initBackend('cpu', { quiet: true }).then(() => console.log('no error'), (e) => console.log(e.name + ': ' + e.message));`;
+    const out = execFileSync(process.execPath, ['-e', script], { cwd: host, encoding: 'utf8', env: { ...process.env, SUGAR_BACKEND: '' } });
+    expect(out).toMatch(/BackendError: 2 copies of @tensorflow\/tfjs-core are loaded \(.*4\.20\.0 at .*two-cores.*\); sugar-lab and your TensorFlow\.js must share one/);
   });
 });

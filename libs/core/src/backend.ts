@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { SugarError } from './errors';
 import * as tf from './tf';
 import { registerWasmConvGradKernels } from './wasm-kernels';
+import { applyThreadSettings, threadSettings } from './threads';
 
 /** A bad backend name, or no backend that can be initialized (the message says why for each). */
 export class BackendError extends SugarError {}
@@ -103,6 +104,36 @@ export function findPeerPackage(pkg: string, via: readonly string[], bases = pac
   throw new BackendError(skipped.length ? skipped.join('; ') : `${pkg} is not installed`);
 }
 
+/** Package directories of every @tensorflow/tfjs-core loaded into this process; more than one means two engines' classes. */
+export function loadedTfjsCoreCopies(): string[] {
+  const roots = new Set<string>();
+  for (const file of Object.keys(nodeRequire.cache)) {
+    const m = /^(.*[\\/]@tensorflow[\\/]tfjs-core)[\\/]/.exec(file);
+    if (m) roots.add(m[1]);
+  }
+  return [...roots];
+}
+
+function versionAt(dir: string): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown version';
+  }
+}
+
+// Two tfjs-core copies share the process-wide engine and kernel registry but not their classes, so
+// variables, layers and kernels collide later with errors that do not name the cause.
+function checkOneTfjsCore(): void {
+  const copies = loadedTfjsCoreCopies();
+  if (copies.length < 2) return;
+  throw new BackendError(
+    `${copies.length} copies of @tensorflow/tfjs-core are loaded (${copies.map((d) => `${versionAt(d)} at ${d}`).join('; ')}); ` +
+      `sugar-lab and your TensorFlow.js must share one: \`npm ls @tensorflow/tfjs-core\` shows which package brings which, ` +
+      `and installing @tensorflow/tfjs-core, -layers and -backend-cpu at your tfjs version (or \`npm dedupe\`) leaves one`,
+  );
+}
+
 function loadTensorflow(): string {
   // The GPU build registers the same 'tensorflow' backend; prefer it where installed.
   const errors: string[] = [];
@@ -115,6 +146,8 @@ function loadTensorflow(): string {
       continue;
     }
     if (!process.env.TF_CPP_MIN_LOG_LEVEL) process.env.TF_CPP_MIN_LOG_LEVEL = '2';
+    // libtensorflow sizes its thread pools from these variables once, as the binding loads.
+    applyThreadSettings();
     try {
       nodeRequire(found.main);
       return pkg;
@@ -152,12 +185,14 @@ async function tryBackend(name: BackendName): Promise<BackendAttempt> {
  */
 export async function initBackend(prefer?: BackendName, opts: InitBackendOptions = {}): Promise<BackendName> {
   const env = process.env.SUGAR_BACKEND?.trim() || undefined;
+  threadSettings(); // a bad SUGAR_THREADS / TF_* thread variable is an error, not a silent fallback to wasm
   if (env && !isBackendName(env)) {
     throw new BackendError(`SUGAR_BACKEND must be one of ${BACKENDS.join(', ')}; found '${env}'`);
   }
   if (prefer !== undefined && !isBackendName(prefer)) {
     throw new BackendError(`initBackend: backend must be one of ${BACKENDS.join(', ')}; found '${String(prefer)}'`);
   }
+  checkOneTfjsCore();
   const wanted = (env as BackendName | undefined) ?? prefer;
   const order = wanted ? [wanted, ...BACKENDS.filter((b) => b !== wanted)] : [...BACKENDS];
   const requestedBy: BackendInfo['requestedBy'] = env ? 'SUGAR_BACKEND' : prefer ? 'argument' : 'default';
