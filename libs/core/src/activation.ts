@@ -18,9 +18,9 @@ function describe(x: unknown): string {
 }
 
 /** An error at `path` inside the spec whose root the caller calls `prefix` (`activation`, `spec.model.activation`). */
-function specError(prefix: string, path: readonly string[], reason: string): ActivationSpecError {
+function specError(prefix: string, path: readonly string[], reason: string, unknownKey = false): ActivationSpecError {
   const where = [prefix, ...path].filter(Boolean).join('.');
-  return new ActivationSpecError(`${where ? `${where}: ` : ''}${reason}`, { path, reason });
+  return new ActivationSpecError(`${where ? `${where}: ` : ''}${reason}`, { path, reason, unknownKey });
 }
 
 /**
@@ -37,7 +37,7 @@ function surrogateAt(name: unknown, params: Record<string, unknown>, prefix: str
     if (!(err instanceof SurrogateError)) throw err;
     const where = [prefix, ...at].filter(Boolean).join('.');
     const path = err.param !== undefined ? [...at, err.param] : nameAt;
-    throw new ActivationSpecError(`${where ? `${where}: ` : ''}${err.message}`, { path, reason: err.message });
+    throw new ActivationSpecError(`${where ? `${where}: ` : ''}${err.message}`, { path, reason: err.message, unknownKey: err.unknownParam });
   }
 }
 
@@ -63,7 +63,7 @@ export function resolveActivation(spec: ActivationSpec, path = 'activation'): Re
     const bad = Object.keys(rest).filter((k) => !allowed.includes(k));
     if (bad.length) {
       const expected = allowed.length ? `only ${allowed.join(', ')}` : 'no other keys';
-      throw specError(path, [bad[0]], `unknown key for kind '${kind}'; expected ${expected}${didYouMean(bad[0], allowed)}`);
+      throw specError(path, [bad[0]], `unknown key for kind '${kind}'; expected ${expected}${didYouMean(bad[0], allowed)}`, true);
     }
   };
   if (kind === 'relu') {

@@ -16,6 +16,7 @@ describe('did you mean', () => {
     expect(closestName('normalise', ['normalize', 'augment'])).toBe('normalize');
     expect(closestName('lrr', ['lr', 'momentum'])).toBe('lr');
     expect(closestName('batchnorm', ['batchNorm', 'dropout'])).toBe('batchNorm');
+    expect(closestName('testAcc', ['testLoss', 'testAccuracy', 'trainAccuracy'])).toBe('testAccuracy');
     expect(didYouMean('dropuot', ['depth', 'width', 'dropout'])).toBe("; did you mean 'dropout'?");
   });
 

@@ -17,9 +17,21 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate a typo most likely meant: the closest one (case ignored) within a third of the word's
- * length (at least one edit), or undefined when nothing is that close.
+ * length (at least one edit), else the shortest one the word abbreviates (`testAcc` -> `testAccuracy`),
+ * or undefined when nothing is that close.
  */
 export function closestName(word: string, candidates: readonly string[]): string | undefined {
+  return closestByEdits(word, candidates) ?? shortestExtension(word, candidates);
+}
+
+function shortestExtension(word: string, candidates: readonly string[]): string | undefined {
+  const w = word.toLowerCase();
+  if (w.length < 3) return undefined;
+  const longer = candidates.filter((c) => c !== word && c.toLowerCase().startsWith(w));
+  return longer.sort((a, b) => a.length - b.length)[0];
+}
+
+function closestByEdits(word: string, candidates: readonly string[]): string | undefined {
   const w = word.toLowerCase();
   const limit = Math.max(1, Math.floor(w.length / 3));
   let best: string | undefined;

@@ -11,6 +11,8 @@ export class SurrogateError extends SugarError {
   constructor(
     message: string,
     readonly param?: string,
+    /** `param` is not a parameter of the surrogate at all (rather than a bad value). */
+    readonly unknownParam = false,
   ) {
     super(message);
   }
@@ -24,10 +26,13 @@ export class SurrogateError extends SugarError {
 export class ActivationSpecError extends SugarError {
   readonly path: readonly string[];
   readonly reason: string;
-  constructor(message: string, where?: { path: readonly string[]; reason: string }) {
+  /** The last key of `path` is not a key the spec may have (a typo), rather than a bad value. */
+  readonly unknownKey: boolean;
+  constructor(message: string, where?: { path: readonly string[]; reason: string; unknownKey?: boolean }) {
     super(message);
     this.path = where?.path ?? [];
     this.reason = where?.reason ?? message;
+    this.unknownKey = where?.unknownKey ?? false;
   }
 }
 

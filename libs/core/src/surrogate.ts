@@ -140,6 +140,7 @@ export function getSurrogate(name: string, params: Partial<SurrogateParams> = {}
       throw new SurrogateError(
         `surrogate '${name}': unknown parameter '${key}'; expected ${valid.length ? `one of: ${valid.join(', ')}` : 'no parameters'}${didYouMean(key, valid)}`,
         key,
+        true,
       );
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveTrainConfig, type TrainConfig } from './config';
+import { resolveTrainConfig, trainConfigIssues, type TrainConfig } from './config';
 import { TrainConfigError } from './errors';
 
 const base: TrainConfig = { epochs: 2, batchSize: 8, optimizer: { name: 'adam', lr: 1e-3 } };
@@ -54,6 +54,12 @@ describe('resolveTrainConfig', () => {
     expect(reason({ ...base, schedule: { kind: 'cosin' } })).toMatch(/^schedule\.kind: must be one of 'constant', 'step', 'cosine', 'linear'; found 'cosin'; did you mean 'cosine'\?$/);
     // Options that exist, but not for this optimizer, would be ignored: they are errors too.
     expect(reason({ ...base, optimizer: { name: 'sgd', lr: 0.1, beta1: 0.8 } })).toBe("optimizer.beta1: must be unset for 'sgd' (beta1 is an adam/adamw option); found 0.8");
+  });
+
+  it('lists the first problem of every part at once', () => {
+    const c = { ...base, optimizer: { name: 'sgd', lr: 0.1, momentun: 0.9 }, schedule: { kind: 'cosine', minFactr: 0 }, probes: { sise: 1 }, data: { normalise: true } };
+    expect(trainConfigIssues(c as unknown as TrainConfig).map((e) => e.path)).toEqual(['optimizer.momentun', 'schedule.minFactr', 'probes.sise', 'data.normalise']);
+    expect(trainConfigIssues(base)).toEqual([]);
   });
 
   it('names NaN, Infinity and strings for what they are', () => {

@@ -137,7 +137,7 @@ function onlyKeys(path: string, obj: Record<string, unknown>, keys: readonly str
   for (const key of Object.keys(obj)) {
     if (keys.includes(key) || obj[key] === undefined) continue;
     const reason = `is not an option of ${what}; expected one of: ${keys.join(', ')}${didYouMean(key, keys)}`;
-    throw new TrainConfigError(join(path, key), `one of: ${keys.join(', ')}`, obj[key], reason);
+    throw new TrainConfigError(join(path, key), `one of: ${keys.join(', ')}`, obj[key], reason, true);
   }
 }
 
@@ -291,4 +291,34 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedTrainConfig {
     keepCheckpoints: num('keepCheckpoints', c.keepCheckpoints ?? 1, 1, Infinity, { integer: true }),
     progress: oneOf('progress', c.progress ?? 'auto', ['auto', 'bar', 'lines', 'none'] as const),
   };
+}
+
+/**
+ * Every problem of a config, the first of each part (top level, optimizer, schedule, warmup, eval, probes,
+ * data), so a spec with several typos is fixed in one pass. Empty when `resolveTrainConfig` accepts it.
+ */
+export function trainConfigIssues(config: TrainConfig): TrainConfigError[] {
+  if (!isObject(config)) return [new TrainConfigError('', 'a config object', config)];
+  const c = config as unknown as Record<string, unknown>;
+  const parts: (() => unknown)[] = [
+    () => onlyKeys('', c, TRAIN_KEYS),
+    () => resolveOptimizer(c.optimizer),
+    () => resolveSchedule(c.schedule),
+    () => checkWarmup(c.warmup),
+    () => resolveEval(c.eval),
+    () => checkProbes(c.probes),
+    () => checkData(c.data),
+    () => resolveTrainConfig(config),
+  ];
+  const issues: TrainConfigError[] = [];
+  for (const part of parts) {
+    try {
+      part();
+    } catch (err) {
+      if (!(err instanceof TrainConfigError)) throw err;
+      const e = err;
+      if (!issues.some((i) => i.path === e.path && i.reason === e.reason)) issues.push(e);
+    }
+  }
+  return issues;
 }

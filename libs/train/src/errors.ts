@@ -11,6 +11,8 @@ export class TrainConfigError extends Error {
     readonly expected: string,
     readonly found: unknown,
     reason?: string,
+    /** The last key of `path` is not an option at all (a typo), rather than a bad value. */
+    readonly unknownKey = false,
   ) {
     const why = reason ?? `must be ${expected}; found ${show(found, expected)}`;
     super(`train config: '${path}' ${why}`);
