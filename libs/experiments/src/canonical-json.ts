@@ -18,7 +18,12 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
+/** The SHA-256 (hex) of a value's canonical JSON: the one content hash of configs and specs. */
+export function canonicalHash(value: unknown): string {
+  return createHash('sha256').update(canonicalJSON(value)).digest('hex');
+}
+
 /** A run's id: the first 12 hex digits of the SHA-256 of its resolved config. */
 export function runId(config: unknown): string {
-  return createHash('sha256').update(canonicalJSON(config)).digest('hex').slice(0, 12);
+  return canonicalHash(config).slice(0, 12);
 }

@@ -1,11 +1,27 @@
-/** A spec that cannot run: `path` names the exact place (e.g. `grid.activation[2].surrogate.alpha`). */
+/** One problem of a spec: `parts` is its place as keys and indices, `path` the same as people write it. */
+export interface SpecIssue {
+  /** `grid.activation[2].surrogate.alpha` ('' for the file or document itself). */
+  path: string;
+  parts: (string | number)[];
+  message: string;
+}
+
+/** A spec that cannot run: each issue names the exact place (e.g. `grid.activation[2].surrogate.alpha`). */
 export class SpecError extends Error {
   constructor(
     readonly source: string,
-    readonly issues: { path: string; message: string }[],
+    readonly issues: SpecIssue[],
   ) {
     super(`invalid spec ${source}:\n${issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`);
     this.name = 'SpecError';
+  }
+}
+
+/** A results directory holds the sweep of another spec (see claimSpec: a new --out, or --extend). */
+export class SpecConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SpecConflictError';
   }
 }
 

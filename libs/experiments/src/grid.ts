@@ -1,6 +1,7 @@
 import { canonicalActivation, type ActivationSpec } from '@sugar-lab/core';
 import { runId } from './canonical-json';
-import { runConfigSchema, resolveRun, type RunConfig, type Spec } from './spec';
+import { normalizeRunConfig, type RunConfig } from './run-config';
+import type { Spec } from './spec';
 
 /** One point of a sweep: its resolved config, stable id, and the labels tables group by. */
 export interface PlannedRun {
@@ -24,13 +25,42 @@ export function axisLabel(axis: string, value: unknown): string {
   return `${axis}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`;
 }
 
-/** The cartesian product of the grid axes, in spec order (last axis varies fastest). */
+/** Base config with grid values set at their dotted paths (deep copy). */
+export function resolveRun(spec: Spec, point: Record<string, unknown>): Record<string, unknown> {
+  const cfg = structuredClone(spec.base) as Record<string, unknown>;
+  for (const [axis, value] of Object.entries(point)) {
+    const keys = axis.split('.');
+    let obj = cfg;
+    for (const k of keys.slice(0, -1)) {
+      if (!obj[k] || typeof obj[k] !== 'object') obj[k] = {};
+      obj = obj[k] as Record<string, unknown>;
+    }
+    obj[keys[keys.length - 1]] = structuredClone(value);
+  }
+  return cfg;
+}
+
+/** Every point of the grid as axis -> value index, in spec order (the last axis varies fastest). */
+export function gridIndices(spec: Spec): Record<string, number>[] {
+  let points: Record<string, number>[] = [{}];
+  for (const [axis, values] of Object.entries(spec.grid)) points = points.flatMap((p) => values.map((_, i) => ({ ...p, [axis]: i })));
+  return points;
+}
+
+/** The axis the baseline is a value of: `activation` when it is an axis, else the first non-seed axis. */
+export function baselineAxis(spec: Spec): string {
+  const axes = Object.keys(spec.grid).filter((k) => k !== 'seed');
+  return axes.includes('activation') ? 'activation' : (axes[0] ?? 'activation');
+}
+
+/**
+ * The cartesian product of the grid axes, in spec order (last axis varies fastest), for a spec that
+ * `parseSpec` accepted (its configs are not checked again here).
+ */
 export function expandGrid(spec: Spec): PlannedRun[] {
-  const axes = Object.entries(spec.grid);
-  let points: Record<string, unknown>[] = [{}];
-  for (const [axis, values] of axes) points = points.flatMap((p) => values.map((v) => ({ ...p, [axis]: v })));
-  return points.map((point) => {
-    const config = runConfigSchema.parse(resolveRun(spec, point)) as RunConfig;
+  return gridIndices(spec).map((indices) => {
+    const point = Object.fromEntries(Object.entries(indices).map(([axis, i]) => [axis, spec.grid[axis][i]]));
+    const config = normalizeRunConfig(resolveRun(spec, point));
     const labels = Object.entries(point)
       .filter(([axis]) => axis !== 'seed')
       .map(([axis, v]) => axisLabel(axis, v));

@@ -3,6 +3,8 @@ export * from './errors';
 export * from './canonical-json';
 export * from './spec';
 export * from './grid';
+export * from './spec-claim';
+export * from './metrics';
 export * from './presets';
 export * from './store';
 export * from './lock';

@@ -2,13 +2,12 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeFileAtomic } from './atomic';
-import { canonicalJSON } from './canonical-json';
 import { LockError } from './errors';
 import { expandGrid, filterRuns, type PlannedRun } from './grid';
 import { acquireLock, lockRun } from './lock';
 import { failedSummary } from './run-one';
 import type { Spec } from './spec';
+import { claimSpec } from './spec-claim';
 import { ResultsStore, type RunSummary } from './store';
 import type { ToWorker, FromWorker } from './worker-protocol';
 
@@ -18,6 +17,8 @@ export interface SweepOptions {
   workers?: number;
   /** Continue a sweep already in `out` (interrupted runs continue from their last checkpoint). */
   resume?: boolean;
+  /** Add the spec's new grid points to the sweep in `out` (refused if any existing run would change). */
+  extend?: boolean;
   only?: string;
   backend?: 'tensorflow' | 'wasm' | 'cpu';
   /** Abort: running runs finish their current epoch, checkpoint, and the sweep stops. */
@@ -68,15 +69,8 @@ export async function runSweep(spec: Spec, opts: SweepOptions): Promise<SweepRes
 }
 
 async function sweepLocked(spec: Spec, store: ResultsStore, opts: SweepOptions): Promise<SweepResult> {
-  const specFile = path.join(opts.out, 'spec.json');
-  const specText = canonicalJSON(spec);
-  if (fs.existsSync(specFile)) {
-    const old = fs.readFileSync(specFile, 'utf8').trim();
-    if (!opts.resume && old !== specText) {
-      throw new LockError(`${opts.out} already holds a sweep of another spec; pass --resume to add to it or choose another --out`);
-    }
-  }
-  writeFileAtomic(specFile, specText + '\n');
+  // The directory belongs to one spec: another one (even with --resume) is refused; --extend only adds points.
+  claimSpec(opts.out, spec, { extend: opts.extend });
 
   const all = filterRuns(expandGrid(spec), opts.only);
   const started = all.filter((r) => !store.isFinished(r.id) && store.hasStarted(r.id));

@@ -1,15 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from './atomic';
-import { canonicalJSON } from './canonical-json';
 import { expandGrid, filterRuns } from './grid';
 import { SlurmOptionError } from './errors';
 import type { Spec } from './spec';
+import { claimSpec } from './spec-claim';
 import { ResultsStore } from './store';
 
 export interface SlurmOptions {
   out: string;
   only?: string;
+  /** Add the spec's new grid points to the sweep in `out` (refused if any existing run would change). */
+  extend?: boolean;
   /** Shell words that start the CLI on the cluster nodes, already quoted (default: node + this checkout's built CLI). */
   command?: string;
   /** A positive integer (a string from the command line is checked as typed). */
@@ -37,8 +39,7 @@ export function emitSlurm(spec: Spec, opts: SlurmOptions): { script: string; run
   const store = new ResultsStore(out);
   const runs = filterRuns(expandGrid(spec), opts.only);
   if (!runs.length) throw new SlurmOptionError('--only', 'a filter that matches at least one run', opts.only);
-  fs.mkdirSync(out, { recursive: true });
-  writeFileAtomic(path.join(out, 'spec.json'), canonicalJSON(spec) + '\n');
+  claimSpec(out, spec, { extend: opts.extend });
   for (const r of runs) store.writeConfig(r);
   writeFileAtomic(path.join(out, 'run-ids.txt'), runs.map((r) => r.id).join('\n') + '\n');
   const cli = opts.command ?? `node ${shellQuote(path.resolve(__dirname, '..', '..', '..', 'apps', 'cli', 'dist', 'main.js'))}`;

@@ -1,180 +1,187 @@
 import * as fs from 'node:fs';
-import { z } from 'zod';
 import YAML from 'yaml';
-import { validateActivation } from '@sugar-lab/core';
-import { datasetNames } from '@sugar-lab/datasets';
-import { listModels } from '@sugar-lab/models';
-import { resolveTrainConfig, TrainConfigError, type TrainConfig } from '@sugar-lab/train';
-import { SpecError } from './errors';
+import { describeValue, didYouMean, optionIssues, type OptionSchema } from '@sugar-lab/core';
+import { SpecError, type SpecIssue } from './errors';
+import { gridIndices, resolveRun } from './grid';
 import { formatPath } from './path-format';
+import { RUN_FIELDS, runConfigIssues, type RunIssue } from './run-config';
+import { sweepIssues } from './spec-checks';
+import { decodeSpecText } from './spec-text';
 
-const activation = z
-  .object({ kind: z.string().min(1) })
-  .passthrough()
-  .superRefine((spec, ctx) => {
-    try {
-      validateActivation(spec as never, '@');
-    } catch (err) {
-      // core names the spec path in its message ('@.surrogate: alpha must be > 0 ...'); re-root it here.
-      const msg = err instanceof Error ? err.message : String(err);
-      const m = /^@([\w.]*): ([\s\S]*)$/.exec(msg);
-      const sub = m && m[1] ? m[1].slice(1).split('.') : [];
-      const text = m ? m[2] : msg;
-      const param = /parameter (\w+)/.exec(text)?.[1];
-      const leaf = param ?? (/^unknown surrogate/.test(text) && sub[sub.length - 1] === 'surrogate' ? 'name' : undefined);
-      ctx.addIssue({ code: 'custom', message: text, path: leaf && !sub.includes(leaf) ? [...sub, leaf] : sub });
-    }
-  });
+export { TRAIN_FIELDS, RUN_FIELDS, LANDSCAPE_OPTIONS, trainConfigOf, normalizeRunConfig, runConfigIssues } from './run-config';
+export type { RunConfig, RunIssue, LandscapeConfig } from './run-config';
 
-const named = (what: string, names: () => string[]) =>
-  z
-    .object({ name: z.string().min(1) })
-    .passthrough()
-    .superRefine((v, ctx) => {
-      const known = names();
-      if (!known.includes(v.name)) ctx.addIssue({ code: 'custom', path: ['name'], message: `unknown ${what} '${v.name}'; expected one of: ${known.join(', ')}` });
-    });
-
-/** Fields `fit` reads (validated by @sugar-lab/train itself, so the two never disagree). */
-const TRAIN_FIELDS = ['seed', 'epochs', 'batchSize', 'dropLast', 'optimizer', 'schedule', 'warmup', 'data', 'eval', 'probes'] as const;
-
-export const runConfigSchema = z
-  .object({
-    dataset: named('dataset', datasetNames),
-    model: named('model', listModels),
-    activation,
-    seed: z.number().int().min(0),
-    epochs: z.unknown(),
-    batchSize: z.unknown(),
-    dropLast: z.unknown().optional(),
-    optimizer: z.unknown(),
-    schedule: z.unknown().optional(),
-    warmup: z.unknown().optional(),
-    data: z.unknown().optional(),
-    eval: z.unknown().optional(),
-    probes: z.unknown().optional(),
-    /** Loss-landscape scalars at the end of a completed run: sharpness, Hessian extremes, convexity ratio. */
-    landscape: z
-      .object({
-        enabled: z.boolean().default(true),
-        samples: z.number().int().positive().optional(),
-        directions: z.number().int().positive().optional(),
-        radius: z.number().positive().optional(),
-        powerIterations: z.number().int().positive().optional(),
-        method: z.enum(['lanczos', 'power']).optional(),
-        /** Seeds the directions; one value for the whole sweep cuts every run along the same raw directions. */
-        seed: z.number().int().min(0).default(0),
-      })
-      .strict()
-      .optional(),
-    backend: z.enum(['tensorflow', 'wasm', 'cpu']).optional(),
-  })
-  .strict()
-  .superRefine((cfg, ctx) => {
-    const train = Object.fromEntries(TRAIN_FIELDS.filter((k) => cfg[k] !== undefined).map((k) => [k, cfg[k]]));
-    try {
-      resolveTrainConfig(train as unknown as TrainConfig);
-    } catch (err) {
-      if (!(err instanceof TrainConfigError)) throw err;
-      ctx.addIssue({ code: 'custom', path: err.path.split('.').filter(Boolean), message: err.message.replace(/^train config: '[^']*' /, '') });
-    }
-  });
-
-/** The part of a run config that `fit` takes. */
-export function trainConfigOf(cfg: RunConfig): TrainConfig {
-  return Object.fromEntries(TRAIN_FIELDS.filter((k) => cfg[k] !== undefined).map((k) => [k, cfg[k]])) as unknown as TrainConfig;
+/** An ablation: a `base` run config plus `grid` axes (dotted config paths to lists of values). */
+export interface Spec {
+  /** Names the default results directory `runs/<name>`: a plain directory name. */
+  name: string;
+  description?: string;
+  base: Record<string, unknown>;
+  /** Axes: dotted config paths (`activation`, `optimizer.lr`, `seed`) to lists of values. */
+  grid: Record<string, unknown[]>;
+  /** The variant the others are compared with (its label on the baseline axis, e.g. `relu`). */
+  baseline?: string;
+  /** The headline metric of tables and plots. */
+  metric: string;
+  /** Worker processes this sweep suits (small models: one per core); `--workers` overrides. */
+  workers?: number;
 }
 
-type TrainField = (typeof TRAIN_FIELDS)[number];
+export const SPEC_FIELDS = ['name', 'description', 'base', 'grid', 'baseline', 'metric', 'workers'] as const;
 
-/** A resolved run: dataset, model, activation and the `fit` fields (typed as @sugar-lab/train declares them). */
-export type RunConfig = Omit<z.infer<typeof runConfigSchema>, TrainField> &
-  Pick<TrainConfig, 'epochs' | 'batchSize' | 'optimizer'> &
-  Partial<Pick<TrainConfig, 'dropLast' | 'schedule' | 'warmup' | 'data' | 'eval' | 'probes'>> & { seed: number };
+const SPEC_SCALARS: OptionSchema = {
+  name: { type: 'string', required: true },
+  description: { type: 'string' },
+  baseline: { type: 'string' },
+  metric: { type: 'string' },
+  workers: { type: 'number', integer: true, min: 1 },
+};
 
-export const specSchema = z
-  .object({
-    name: z.string().min(1),
-    description: z.string().optional(),
-    base: z.record(z.string(), z.unknown()),
-    /** Axes: dotted config paths (`activation`, `optimizer.lr`, `seed`) to lists of values. */
-    grid: z.record(z.string(), z.array(z.unknown()).min(1)).default({}),
-    /** The variant the others are compared with (its label, e.g. `relu`). */
-    baseline: z.string().optional(),
-    /** The headline metric of tables and plots. */
-    metric: z.string().default('testAccuracy'),
-    /** Worker processes this sweep suits (small models: one per core); `--workers` overrides. */
-    workers: z.number().int().positive().optional(),
-  })
-  .strict();
+/** A name that stays one directory below the results root: no separators, no `..`, not absolute. */
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
-export type Spec = z.infer<typeof specSchema>;
-
-function issuesOf(err: z.ZodError, prefix: (string | number)[]): { path: string; message: string }[] {
-  return err.issues.map((i) => ({ path: formatPath([...prefix, ...(i.path as (string | number)[])]), message: i.message }));
+function isObject(x: unknown): x is Record<string, unknown> {
+  return x !== null && typeof x === 'object' && !Array.isArray(x);
 }
 
-/** Parses and validates a spec object; every grid value is checked where it stands, before any training. */
-export function parseSpec(raw: unknown, source = 'spec'): Spec {
-  const parsed = specSchema.safeParse(raw);
-  if (!parsed.success) throw new SpecError(source, issuesOf(parsed.error, []));
-  const spec = parsed.data;
-  const axes = Object.keys(spec.grid);
-  const first = Object.fromEntries(axes.map((k) => [k, spec.grid[k][0]]));
-  const issues = new Map<string, string>();
-  const known = Object.keys(runConfigSchema.shape);
-  for (const axis of axes) {
-    if (!known.includes(axis.split('.')[0])) {
-      issues.set(`grid.${axis}`, `unknown config field '${axis}'; expected one of ${known.join(', ')} or a dotted path into them`);
+const issue = (parts: (string | number)[], message: string): SpecIssue => ({ path: formatPath(parts), parts, message });
+
+function nameIssues(name: unknown): SpecIssue[] {
+  if (typeof name !== 'string' || NAME_RE.test(name)) return [];
+  return [issue(['name'], `must be a plain directory name (letters, digits, '.', '_', '-'; no '/' or '..'; at most 100 characters), since results go to runs/<name>; found ${describeValue(name)}`)];
+}
+
+function gridShapeIssues(grid: unknown): SpecIssue[] {
+  if (grid === undefined) return [];
+  if (!isObject(grid)) return [issue(['grid'], `must be a mapping of config paths to lists of values; found ${describeValue(grid, 'object')}`)];
+  return Object.entries(grid).flatMap(([axis, values]) => {
+    if (!Array.isArray(values)) return [issue(['grid', axis], `must be a list of values; found ${describeValue(values)}`)];
+    return values.length ? [] : [issue(['grid', axis], 'must list at least one value')];
+  });
+}
+
+/** The spec's own fields (not the run configs inside it): what a stored spec.json needs to be read. */
+function envelopeIssues(raw: unknown): SpecIssue[] {
+  if (!isObject(raw)) return [issue([], `must be a mapping with name, base and grid; found ${describeValue(raw, 'object')}`)];
+  const issues: SpecIssue[] = [];
+  for (const key of Object.keys(raw)) {
+    if (!(SPEC_FIELDS as readonly string[]).includes(key)) {
+      issues.push(issue([key], `is not a spec field; expected one of: ${SPEC_FIELDS.join(', ')}${didYouMean(key, SPEC_FIELDS)}`));
     }
   }
-  // Every grid value is checked in a full config (the other axes at their first value), so an
-  // error is reported where it stands: `grid.activation[2].surrogate.alpha`, or `base.epochs`.
-  const points = axes.length ? axes.flatMap((axis) => spec.grid[axis].map((v, i) => ({ axis, i, point: { ...first, [axis]: v } }))) : [{ axis: '', i: 0, point: {} }];
-  for (const { axis, i, point } of points) {
-    if (issues.has(`grid.${axis}`)) continue;
-    const r = runConfigSchema.safeParse(resolveRun(spec, point));
-    if (r.success) continue;
-    for (const issue of r.error.issues) {
-      const p = formatPath(issue.path as (string | number)[]);
-      const owner = axes.find((k) => p === k || p.startsWith(`${k}.`) || p.startsWith(`${k}[`));
-      if (owner && owner !== axis) continue; // reported when that axis is checked
-      const at = owner ? `grid.${owner}[${i}]${p.slice(owner.length)}` : `base.${p}`;
-      if (!issues.has(at)) issues.set(at, issue.message);
-    }
-  }
-  if (issues.size) throw new SpecError(source, [...issues].map(([path, message]) => ({ path, message })));
+  const scalars = Object.fromEntries(Object.keys(SPEC_SCALARS).map((k) => [k, raw[k]]));
+  issues.push(...optionIssues(SPEC_SCALARS, scalars).map((i) => issue(i.path, i.reason)));
+  issues.push(...nameIssues(raw.name));
+  if (!isObject(raw.base)) issues.push(issue(['base'], `must be a run config mapping (dataset, model, activation, optimizer, ...); found ${describeValue(raw.base, 'object')}`));
+  issues.push(...gridShapeIssues(raw.grid));
+  return issues;
+}
+
+/**
+ * Reads a spec's own fields without checking its run configs against today's registries: what reading the
+ * spec.json of existing results needs (a validator tightened since must not make them unreadable).
+ */
+export function parseSpecFields(raw: unknown, source = 'spec'): Spec {
+  const issues = envelopeIssues(raw);
+  if (issues.length) throw new SpecError(source, issues);
+  const r = raw as Record<string, unknown>;
+  const spec: Spec = { name: r.name as string, base: r.base as Record<string, unknown>, grid: (r.grid ?? {}) as Record<string, unknown[]>, metric: (r.metric as string | undefined) ?? 'testAccuracy' };
+  if (r.description !== undefined) spec.description = r.description as string;
+  if (r.baseline !== undefined) spec.baseline = r.baseline as string;
+  if (r.workers !== undefined) spec.workers = r.workers as number;
   return spec;
 }
 
-/** Base config with grid values set at their dotted paths (deep copy). */
-export function resolveRun(spec: Spec, point: Record<string, unknown>): Record<string, unknown> {
-  const cfg = structuredClone(spec.base) as Record<string, unknown>;
-  for (const [axis, value] of Object.entries(point)) {
+/** Every grid path names a place a value can go: a run config field, through objects only, not overwritten by a later axis. */
+function gridPathIssues(spec: Spec): SpecIssue[] {
+  const axes = Object.keys(spec.grid);
+  return axes.flatMap((axis, i): SpecIssue[] => {
     const keys = axis.split('.');
-    let obj = cfg;
-    for (const k of keys.slice(0, -1)) {
-      if (!obj[k] || typeof obj[k] !== 'object') obj[k] = {};
-      obj = obj[k] as Record<string, unknown>;
+    if (keys.some((k) => k === '')) return [issue(['grid', axis], `is not a config path (dotted field names such as 'optimizer.lr')`)];
+    if (!RUN_FIELDS.includes(keys[0])) {
+      return [issue(['grid', axis], `'${keys[0]}' is not a run config field; expected one of: ${RUN_FIELDS.join(', ')}${didYouMean(keys[0], RUN_FIELDS)}`)];
     }
-    obj[keys[keys.length - 1]] = structuredClone(value);
-  }
-  return cfg;
+    let v: unknown = spec.base;
+    for (let k = 0; k < keys.length - 1; k++) {
+      v = isObject(v) ? v[keys[k]] : undefined;
+      if (v !== undefined && !isObject(v)) {
+        const at = keys.slice(0, k + 1).join('.');
+        return [issue(['grid', axis], `base.${at} is ${describeValue(v)}, not a mapping, so '${axis}' names no field`)];
+      }
+    }
+    const later = axes.slice(i + 1).find((b) => axis.startsWith(`${b}.`));
+    return later ? [issue(['grid', axis], `is replaced by the later axis '${later}' (it sets all of ${later}); list '${later}' first`)] : [];
+  });
 }
 
-/** Loads a spec from a YAML or JSON file; errors name the file. */
-export function loadSpecFile(file: string): Spec {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new SpecError(file, [{ path: '', message: `cannot read: ${(err as Error).message}` }]);
+const startsWith = (path: (string | number)[], prefix: string[]) => prefix.length <= path.length && prefix.every((k, i) => path[i] === k);
+
+/**
+ * Where in the spec a run config issue belongs: inside the value of the deepest axis that sets it
+ * (`grid.activation[2].surrogate.alpha`), at the axis itself when the axis path names no field
+ * (`grid.optimizer.lrr`), else in `base`.
+ */
+function placeIssue(spec: Spec, indices: Record<string, number>, i: RunIssue): SpecIssue {
+  const owner = Object.keys(spec.grid)
+    .map((axis) => ({ axis, keys: axis.split('.') }))
+    .filter(({ keys }) => startsWith(i.path, keys))
+    .sort((a, b) => b.keys.length - a.keys.length)[0];
+  if (!owner) return issue(['base', ...i.path], i.reason);
+  if (i.unknownKey && owner.keys.length === i.path.length) return issue(['grid', owner.axis], i.reason);
+  const parts: (string | number)[] = ['grid', owner.axis, indices[owner.axis], ...i.path.slice(owner.keys.length)];
+  return issue(parts, i.reason);
+}
+
+/** Every point of the full grid is checked, so a combination (a model axis with an option axis) cannot slip through. */
+function gridPointIssues(spec: Spec): SpecIssue[] {
+  const found = new Map<string, SpecIssue>();
+  for (const indices of gridIndices(spec)) {
+    const point = Object.fromEntries(Object.entries(indices).map(([axis, i]) => [axis, spec.grid[axis][i]]));
+    for (const i of runConfigIssues(resolveRun(spec, point))) {
+      const placed = placeIssue(spec, indices, i);
+      const key = `${placed.path}\n${placed.message}`;
+      if (!found.has(key)) found.set(key, placed);
+    }
   }
+  return [...found.values()];
+}
+
+/**
+ * Parses and validates a spec: its own fields, every grid path, every run config of the full grid (registry
+ * schemas of models, datasets and surrogates; train's config; the landscape probe; the backend), duplicate
+ * grid points, the baseline and the metric. Nothing trains on a spec that does not pass.
+ */
+export function parseSpec(raw: unknown, source = 'spec'): Spec {
+  const spec = parseSpecFields(raw, source);
+  const pathIssues = gridPathIssues(spec);
+  if (pathIssues.length) throw new SpecError(source, pathIssues);
+  const issues = gridPointIssues(spec);
+  if (issues.length) throw new SpecError(source, issues);
+  const more = sweepIssues(spec);
+  if (more.length) throw new SpecError(source, more);
+  return spec;
+}
+
+/** Loads a spec from a YAML or JSON file (UTF-8, a byte-order mark allowed); errors name the file. */
+export function loadSpecFile(file: string): Spec {
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    throw new SpecError(file, [{ path: '', parts: [], message: `cannot read: ${(err as Error).message}` }]);
+  }
+  const decoded = decodeSpecText(bytes);
+  if ('invalidAt' in decoded) {
+    const hex = decoded.byte.toString(16).padStart(2, '0');
+    const where = `line ${decoded.line}, column ${decoded.column} (byte ${decoded.invalidAt})`;
+    throw new SpecError(file, [{ path: '', parts: [], message: `not valid UTF-8 at ${where}: byte 0x${hex}; save the file as UTF-8` }]);
+  }
+  const json = /\.json$/i.test(file);
   let raw: unknown;
   try {
-    raw = /\.json$/i.test(file) ? JSON.parse(text) : YAML.parse(text, { prettyErrors: true });
+    raw = json ? JSON.parse(decoded.text) : YAML.parse(decoded.text, { prettyErrors: true });
   } catch (err) {
-    throw new SpecError(file, [{ path: '', message: `not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML'}: ${(err as Error).message}` }]);
+    throw new SpecError(file, [{ path: '', parts: [], message: `not valid ${json ? 'JSON' : 'YAML'}: ${(err as Error).message}` }]);
   }
   return parseSpec(raw, file);
 }

@@ -18,9 +18,29 @@ export interface RunSummary {
   seconds: number;
 }
 
-/** Layout: DIR/spec.json, DIR/runs/<id>/{config.json, metrics.jsonl, summary.json, checkpoint/}. */
+/**
+ * Layout: DIR/spec.json (the spec the directory belongs to), DIR/spec.sha256 (its hash), DIR/spec-history.jsonl
+ * (each spec claimed, extensions included), DIR/runs/<id>/{config.json, metrics.jsonl, summary.json, checkpoint/}.
+ */
 export class ResultsStore {
   constructor(readonly dir: string) {}
+
+  get specFile(): string {
+    return path.join(this.dir, 'spec.json');
+  }
+
+  get specHashFile(): string {
+    return path.join(this.dir, 'spec.sha256');
+  }
+
+  get specHistoryFile(): string {
+    return path.join(this.dir, 'spec-history.jsonl');
+  }
+
+  /** What the directory's runs were planned as: id, variant label, grid point (from each run's config.json). */
+  plannedRun(id: string): Pick<PlannedRun, 'id' | 'variant' | 'point'> | undefined {
+    return readJSON<PlannedRun>(path.join(this.runDir(id), 'config.json'));
+  }
 
   runDir(id: string): string {
     return path.join(this.dir, 'runs', id);

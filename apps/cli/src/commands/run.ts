@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Command } from 'commander';
-import type { BackendName } from '@sugar-lab/core';
+import { InvalidArgumentError, type Command } from 'commander';
+import { BACKENDS, didYouMean, type BackendName } from '@sugar-lab/core';
 import { emitSlurm, resolveSpec, runIdOfTask, runSingle, runSweep, shellQuote, writeReport, type SweepEvent } from '@sugar-lab/experiments';
 import { SweepProgress } from '../progress';
 import { stopOnSignals } from '../stop-signals';
@@ -10,6 +10,7 @@ interface RunOpts {
   out?: string;
   workers?: string;
   resume?: boolean;
+  extend?: boolean;
   only?: string;
   backend?: BackendName;
   emit?: string;
@@ -20,6 +21,12 @@ interface RunOpts {
   cpus?: string;
 }
 
+/** `--backend`, checked when the command line is parsed: before a spec is read or a worker starts. */
+export function parseBackend(value: string): BackendName {
+  if (BACKENDS.includes(value as BackendName)) return value as BackendName;
+  throw new InvalidArgumentError(`expected one of ${BACKENDS.join(', ')}; found '${value}'${didYouMean(value, BACKENDS)}`);
+}
+
 export function registerRunCommands(program: Command): void {
   program
     .command('run')
@@ -28,8 +35,9 @@ export function registerRunCommands(program: Command): void {
     .option('--out <dir>', 'results directory (default: runs/<spec name>)')
     .option('--workers <n>', 'worker processes (default: 1 on tensorflow, one per core on wasm/cpu)')
     .option('--resume', 'continue a sweep in --out: finished runs are kept, interrupted ones continue from their checkpoints')
+    .option('--extend', 'add the grid points of an enlarged spec to the sweep in --out (refused if any existing run would change)')
     .option('--only <filter>', 'run a subset: comma-separated terms like activation=relu, seed=0, a run id prefix or variant text')
-    .option('--backend <name>', 'tensorflow, wasm or cpu (default: the fastest that loads)')
+    .option('--backend <name>', 'tensorflow, wasm or cpu (default: the fastest that loads)', parseBackend)
     .option('--report', 'write the report (sugar report) when the sweep ends')
     .option('--png', 'with --report: also static PNG figures')
     .option('--emit <target>', 'write a scheduler script instead of running: slurm')
@@ -43,7 +51,7 @@ export function registerRunCommands(program: Command): void {
         if (o.emit !== 'slurm') throw new Error(`--emit supports 'slurm'; found '${o.emit}'`);
         // Tasks start this very CLI (its real path, quoted), with the node on the nodes' PATH.
         const command = `node ${shellQuote(fs.realpathSync(process.argv[1]))}`;
-        const { script, runs } = emitSlurm(spec, { out, only: o.only, partition: o.partition, time: o.time, cpusPerTask: o.cpus, command });
+        const { script, runs } = emitSlurm(spec, { out, only: o.only, extend: o.extend, partition: o.partition, time: o.time, cpusPerTask: o.cpus, command });
         console.log(`wrote ${script} (${runs} array tasks)\nsubmit: sbatch ${shellQuote(script)}\nthen:   sugar report ${shellQuote(out)}`);
         return;
       }
@@ -55,6 +63,7 @@ export function registerRunCommands(program: Command): void {
         out,
         workers,
         resume: o.resume,
+        extend: o.extend,
         only: o.only,
         backend: o.backend,
         signal: stop.signal,
@@ -83,7 +92,7 @@ export function registerRunCommands(program: Command): void {
     .argument('<dir>', 'results directory written by `sugar run --emit slurm`')
     .argument('[id]', 'run id (a line of DIR/run-ids.txt)')
     .option('--task <index>', 'instead of an id: the run on line index+1 of DIR/run-ids.txt (SLURM_ARRAY_TASK_ID)')
-    .option('--backend <name>', 'tensorflow, wasm or cpu')
+    .option('--backend <name>', 'tensorflow, wasm or cpu', parseBackend)
     .action(async (dirArg: string, idArg: string | undefined, o: { backend?: BackendName; task?: string }) => {
       const dir = path.resolve(dirArg);
       if ((idArg === undefined) === (o.task === undefined)) throw new Error('run-one: give a run id or --task <index>, not both');

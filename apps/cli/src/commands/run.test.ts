@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const MAIN = path.resolve(__dirname, '..', '..', 'dist', 'main.js');
+
+const SPEC = `name: cli-check
+base:
+  dataset: { name: spirals, classes: 3, nTrain: 64, nTest: 32 }
+  model: { name: mlp, depth: 1, width: 4 }
+  activation: { kind: relu }
+  optimizer: { name: sgd, lr: 0.01, momentum: 0.9 }
+  epochs: 1
+  batchSize: 32
+  seed: 0
+  backend: cpu
+grid:
+  activation: [{ kind: relu }, { kind: gelu }]
+baseline: relu
+`;
+
+function sugar(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, SUGAR_QUIET: '1' }, timeout: 120_000 });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+function workspace(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-run-'));
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+describe('sugar run refuses a bad spec before anything trains', () => {
+  it('names the path of a typo and writes nothing', () => {
+    const dir = workspace({ 'bad.yaml': SPEC.replace('momentum: 0.9', 'momentun: 0.9') });
+    const r = sugar(['run', 'bad.yaml', '--out', 'out'], dir);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/invalid spec bad\.yaml:\n\s+base\.optimizer\.momentun: is not an option of optimizer; .*did you mean 'momentum'\?/);
+    expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
+  });
+
+  it('checks --backend when the command line is read', () => {
+    const dir = workspace({ 'ok.yaml': SPEC });
+    const r = sugar(['run', 'ok.yaml', '--out', 'out', '--backend', 'wsam'], dir);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/--backend.*expected one of tensorflow, wasm, cpu; found 'wsam'; did you mean 'wasm'\?/);
+    expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
+  });
+
+  it('refuses a spec name that would write outside runs/', () => {
+    const dir = workspace({ 'escape.yaml': SPEC.replace('name: cli-check', 'name: ../../escape') });
+    const r = sugar(['run', 'escape.yaml'], dir);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/name: must be a plain directory name/);
+    expect(fs.readdirSync(dir)).toEqual(['escape.yaml']);
+    expect(fs.existsSync(path.join(dir, '..', '..', 'escape'))).toBe(false);
+  });
+
+  it('refuses another spec in a results directory, even with --resume; --extend adds grid points', () => {
+    const dir = workspace({ 'a.yaml': SPEC, 'b.yaml': SPEC.replace('epochs: 1', 'epochs: 2'), 'c.yaml': SPEC.replace('{ kind: gelu }]', '{ kind: gelu }, { kind: elu }]') });
+    expect(sugar(['run', 'a.yaml', '--out', 'out', '--emit', 'slurm'], dir).code).toBe(0);
+    const other = sugar(['run', 'b.yaml', '--out', 'out', '--resume'], dir);
+    expect(other.code).not.toBe(0);
+    expect(other.out).toMatch(/holds the sweep of spec 'cli-check' \(spec [0-9a-f]{12}\), not 'cli-check' \(spec [0-9a-f]{12}\); they differ in base\.epochs: 1 -> 2\. Run this spec with a new --out, or pass --extend/);
+    expect(fs.existsSync(path.join(dir, 'out', 'runs'))).toBe(true);
+    expect(fs.readdirSync(path.join(dir, 'out', 'runs'))).toHaveLength(2);
+    expect(sugar(['run', 'b.yaml', '--out', 'out', '--emit', 'slurm', '--extend'], dir).out).toMatch(/--extend: .*changes existing runs/);
+    const extended = sugar(['run', 'c.yaml', '--out', 'out', '--emit', 'slurm', '--extend'], dir);
+    expect(extended.code).toBe(0);
+    expect(extended.out).toMatch(/3 array tasks/);
+  });
+});
