@@ -3,6 +3,7 @@ import * as tf from './tf';
 export { tf };
 export * from './activation-spec';
 export * from './backend';
+export * from './threads';
 export * from './paths';
 export { writeFileAtomic, fsyncDir, isProcessAlive } from './fs-safe';
 export {
