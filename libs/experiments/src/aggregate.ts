@@ -107,7 +107,8 @@ export function variantTable(summaries: RunSummary[], metrics: string[], order: 
   return integers(pl.DataFrame(rows), [...COUNTS, ...present.map((m) => `${m}_n`)]);
 }
 
-const HESSIAN_METRICS = new Set(['hessianTop', 'hessianMin', 'convexityRatio']);
+/** Metrics estimated by an iteration that may stop short of convergence (flagged in tables). */
+export const HESSIAN_METRICS = ['hessianTop', 'hessianMin', 'convexityRatio'];
 
 interface PairGroup {
   baseline: string;
@@ -142,7 +143,7 @@ function pairedRows(summaries: RunSummary[], metric: string, baseline: string, b
   const keyOf = (s: RunSummary) => JSON.stringify(Object.entries(s.point).filter(([k]) => k !== baselineAxis).sort());
   const isBase = (s: RunSummary) => s.variant.split(' | ').includes(baseline);
   const base = new Map(summaries.filter(isBase).map((s) => [keyOf(s), s]));
-  const hessian = HESSIAN_METRICS.has(metric);
+  const hessian = HESSIAN_METRICS.includes(metric);
   const groups = new Map<string, PairGroup>();
   for (const s of summaries) {
     const b = isBase(s) ? undefined : base.get(keyOf(s));

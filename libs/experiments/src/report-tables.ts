@@ -1,5 +1,5 @@
 import pl from 'nodejs-polars';
-import { layerTable, pairedTable, runsTable, scalarMetrics, statusCounts, variantTable, type LayerRow } from './aggregate';
+import { HESSIAN_METRICS, layerTable, pairedTable, runsTable, scalarMetrics, statusCounts, variantTable, type LayerRow } from './aggregate';
 import type { SweepResults } from './report-load';
 import { baselineAxis } from './grid';
 import type { RunSummary } from './store';
@@ -13,8 +13,6 @@ export interface ReportTables {
 
 const HEADLINE = ['testAccuracy', 'valAccuracy', 'testLoss', 'valLoss', 'trainLoss', 'trainAccuracy', 'deadFraction', 'deadFractionInit', 'sparsity', 'resurrectedTotal', 'sharpness', 'hessianTop', 'hessianMin', 'convexityRatio'];
 const PAIRED = ['deadFraction', 'sparsity', 'sharpness', 'hessianTop'];
-/** Metrics estimated by an iteration that may stop short of convergence (flagged in tables). */
-export const HESSIAN_METRICS = ['hessianTop', 'hessianMin', 'convexityRatio'];
 
 export const baselineOf = (r: SweepResults): string => r.spec.baseline ?? r.variants[0];
 

@@ -11,7 +11,7 @@ import { renderHTML, renderMarkdown } from './report-render';
 import { reportTables, UNCONVERGED_MARK } from './report-tables';
 
 export { loadResults, type SweepResults, type CurvePoint } from './report-load';
-export { reportTables, compactVariants, HESSIAN_METRICS, type ReportTables } from './report-tables';
+export { reportTables, compactVariants, type ReportTables } from './report-tables';
 export { reportFigures, type NamedFigure } from './report-figures';
 export { reportDocument } from './report-document';
 export { renderMarkdown, renderHTML, htmlTable, escapeHTML, type ReportDocument, type ReportSection, type Paragraph, type Inline } from './report-render';
