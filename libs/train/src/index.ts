@@ -14,4 +14,3 @@ export * from './progress';
 export * from './hash';
 export * from './fit';
 export * from './interrupt';
-export * from './dying-relu';
