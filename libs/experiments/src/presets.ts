@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { didYouMean } from '@sugar-lab/core';
+import { SpecError } from './errors';
 import { loadSpecFile, type Spec } from './spec';
 
 // presets/ sits beside src/ and dist/, so this path holds for the sources and the build.
@@ -21,5 +23,6 @@ export function resolveSpec(nameOrFile: string): Spec {
   const preset = path.join(PRESET_DIR, `${nameOrFile}.yaml`);
   if (fs.existsSync(preset)) return loadSpecFile(preset);
   const names = fs.readdirSync(PRESET_DIR).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
-  throw new Error(`no spec file '${nameOrFile}' and no preset of that name; presets: ${names.join(', ')}`);
+  const message = `no spec file '${nameOrFile}' and no preset of that name; presets: ${names.join(', ')}${didYouMean(nameOrFile, names)}`;
+  throw new SpecError(nameOrFile, [{ path: '', parts: [], message }]);
 }

@@ -59,6 +59,11 @@ describe('spec validation', () => {
     expect(specError({ base }).issues[0].path).toBe('name');
   });
 
+  it('suggests the preset a mistyped name meant', () => {
+    expect(() => resolveSpec('quik')).toThrow(SpecError);
+    expect(() => resolveSpec('quik')).toThrow(/no preset of that name; presets: .*did you mean 'quick'\?$/);
+  });
+
   it('names the file of a malformed YAML document', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'spec-')), 'broken.yaml');
     fs.writeFileSync(file, 'name: x\nbase: [1, 2\n');
