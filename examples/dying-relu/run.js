@@ -1,53 +1,113 @@
 #!/usr/bin/env node
-// The dying-ReLU experiment: ReLU vs SUGAR(bsilu) in deep narrow MLPs on 3-class spirals.
+// The dying-ReLU experiment: the `dying-relu` preset (ReLU vs SUGAR(bsilu) in deep narrow MLPs on 3-class
+// spirals), run and read through the experiments API, the same path as `sugar run dying-relu`.
 // Build the libs first (npm run build), then from the repository root:
-//   node examples/dying-relu/run.js [--backend tensorflow|wasm|cpu] [--seeds 0,1,2,3] [--steps 1500]
-//                                   [--arch 12x24,20x8] [--out examples/dying-relu/out]
-// Prints Markdown tables; with --out also writes result.json and one JSONL log per run.
+//   node examples/dying-relu/run.js [--out runs/dying-relu] [--backend wasm|tensorflow|cpu] [--workers N]
+//                                   [--only 'seed=0'] [--resume]
+// Finished runs in --out are kept and skipped, so a second call only prints the tables.
 'use strict';
-const fs = require('node:fs');
 const path = require('node:path');
-const { dyingReluExperiment, formatDyingReluReport } = require('@sugar-lab/train');
+const { loadResults, pl, reportTables, resolveSpec, runSweep, toMarkdown } = require('@sugar-lab/experiments');
+
+const USAGE = 'usage: node examples/dying-relu/run.js [--out DIR] [--backend NAME] [--workers N] [--only FILTER] [--resume]';
 
 function args(argv) {
-  const out = {};
-  for (let i = 0; i < argv.length; i += 2) {
+  const out = { out: path.join('runs', 'dying-relu'), resume: false };
+  for (let i = 0; i < argv.length; i++) {
     const key = argv[i];
-    if (!key.startsWith('--') || argv[i + 1] === undefined) throw new Error(`expected --option value pairs; found '${key}' at position ${i + 1}`);
-    out[key.slice(2)] = argv[i + 1];
+    if (key === '--resume') out.resume = true;
+    else if (['--out', '--backend', '--workers', '--only'].includes(key) && argv[i + 1] !== undefined) out[key.slice(2)] = argv[++i];
+    else throw new Error(`${USAGE}\nfound '${key}' at position ${i + 1}`);
   }
+  if (out.workers !== undefined && !/^[1-9]\d*$/.test(out.workers)) throw new Error(`--workers: expected a whole number >= 1; found '${out.workers}'`);
   return out;
+}
+
+const pct = (x) => (typeof x === 'number' ? `${(100 * x).toFixed(1)}%` : '');
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const net = (s) => `${s.point.model.depth} x ${s.point.model.width}`;
+const act = (s) => s.variant.split(' | ')[1];
+
+/** Mean [95% interval] of the headline metrics per variant, and the paired SUGAR - ReLU differences (reportTables). */
+function summaryTables(results, tables) {
+  const first = (variant) => results.summaries.find((s) => s.variant === variant);
+  const label = (variant) => ({ MLP: net(first(variant)), activation: act(first(variant)) });
+  const ci = (r, m) => (r[`${m}_ci_lo`] === null ? pct(r[`${m}_mean`]) : `${pct(r[`${m}_mean`])} [${pct(r[`${m}_ci_lo`])}, ${pct(r[`${m}_ci_hi`])}]`);
+  const variants = pl.DataFrame(
+    tables.variants.toRecords().map((r) => ({ ...label(r.variant), n: r.n, 'dead at init': pct(r.deadFractionInit_mean), 'dead at end': ci(r, 'deadFraction'), 'test accuracy': ci(r, 'testAccuracy') })),
+  );
+  const paired = pl.DataFrame(
+    tables.paired
+      .toRecords()
+      .filter((r) => ['deadFraction', 'testAccuracy'].includes(r.metric))
+      .map((r) => ({ metric: r.metric, MLP: net(first(r.variant)), comparison: `${act(first(r.variant))} - ${act(first(r.baseline))}`, pairs: r.pairs, difference: pct(r.meanDiff), '95% CI': r.ciLo === null ? '' : `[${pct(r.ciLo)}, ${pct(r.ciHi)}]`, p: r.p })),
+  );
+  return [toMarkdown(variants), toMarkdown(paired)];
+}
+
+/** One row per run: dead units before training, the most at any epoch, at the end; revived units; accuracy. */
+function runRows(results) {
+  return results.summaries.map((s) => {
+    const dead = (results.curves.get(s.id) ?? []).map((p) => p.scalars.deadFraction);
+    const units = s.point.model.depth * s.point.model.width;
+    const f = s.final;
+    return `| ${net(s)} | ${act(s)} | ${s.seed} | ${s.status} | ${pct(f.deadFractionInit)} | ${pct(Math.max(...dead))} | ${pct(f.deadFraction)} | ${f.resurrected} of ${units} | ${pct(f.testAccuracy)} | ${f.trainLoss.toFixed(4)} | ${s.seconds.toFixed(1)} |`;
+  });
+}
+
+/** Dead fraction / test accuracy at a few epochs, mean over seeds. */
+function overTraining(results, epochs) {
+  const at = results.variants.map((variant) => {
+    const runs = results.summaries.filter((s) => s.variant === variant && s.status === 'completed');
+    if (!runs.length) return undefined;
+    const cell = (e) => {
+      const pts = runs.map((s) => (results.curves.get(s.id) ?? []).find((p) => p.epoch === e)).filter(Boolean);
+      return pts.length ? `${pct(mean(pts.map((p) => p.scalars.deadFraction)))} / ${pct(mean(pts.map((p) => p.scalars.testAccuracy)))}` : '';
+    };
+    return `| ${net(runs[0])} ${act(runs[0])} | ${epochs.map(cell).join(' | ')} |`;
+  });
+  return [`| network, activation | ${epochs.map((e) => `epoch ${e}`).join(' | ')} |`, `| --- | ${epochs.map(() => '---').join(' | ')} |`, ...at.filter(Boolean)].join('\n');
 }
 
 async function main() {
   const a = args(process.argv.slice(2));
-  const opts = {
-    backend: a.backend,
-    seeds: a.seeds ? a.seeds.split(',').map(Number) : undefined,
-    steps: a.steps ? Number(a.steps) : undefined,
-    architectures: a.arch
-      ? a.arch.split(',').map((s) => {
-          const [depth, width] = s.split('x').map(Number);
-          return { depth, width };
-        })
-      : undefined,
-    outDir: a.out,
-    onRun: (r) =>
-      console.error(
-        `mlp ${r.depth}x${r.width} ${r.activation} seed ${r.seed}: ${r.status}, dead ${(100 * r.deadFinal).toFixed(1)}%, ` +
-          `test acc ${(100 * r.testAcc).toFixed(1)}%, ${r.msPerStep.toFixed(2)} ms/step, probe cost ${(100 * r.probeCost).toFixed(1)}%`,
-      ),
-  };
-  if (a.out) fs.mkdirSync(a.out, { recursive: true });
+  const spec = resolveSpec('dying-relu');
   const t0 = Date.now();
-  const result = await dyingReluExperiment(opts);
-  const report = formatDyingReluReport(result);
-  console.log(report);
-  console.log(`\nTotal ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
-  if (a.out) fs.writeFileSync(path.join(a.out, 'result.json'), JSON.stringify(result, null, 2) + '\n');
+  const sweep = await runSweep(spec, {
+    out: a.out,
+    backend: a.backend,
+    workers: a.workers === undefined ? undefined : Number(a.workers),
+    only: a.only,
+    resume: a.resume,
+    onEvent: (e) => {
+      if (e.type === 'run-end' && e.summary) {
+        const f = e.summary.final;
+        console.error(`${e.run.variant} seed ${e.run.seed}: ${e.summary.status}, dead ${pct(f.deadFraction)}, test acc ${pct(f.testAccuracy)}, ${e.summary.seconds.toFixed(1)} s`);
+      } else if (e.type === 'log') console.error(e.message);
+    },
+  });
+  console.error(`${sweep.completed} completed, ${sweep.diverged} diverged, ${sweep.failed} failed, ${sweep.skipped} already finished, in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+
+  const results = loadResults(a.out);
+  const [variants, paired] = summaryTables(results, reportTables(results));
+  console.log(
+    [
+      `Backend: ${[...new Set(results.summaries.map((s) => s.backend))].join(', ')}; ${spec.base.epochs} epochs of ${Math.ceil(spec.base.dataset.nTrain / spec.base.batchSize)} steps; results in ${a.out}.`,
+      '',
+      variants,
+      '',
+      paired,
+      '',
+      '| MLP | activation | seed | status | dead at init | max dead | dead at end | resurrected at end | test acc | train loss | seconds |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+      ...runRows(results),
+      '',
+      overTraining(results, [0, 1, 5, 10, 25, spec.base.epochs]),
+    ].join('\n'),
+  );
 }
 
 main().catch((err) => {
-  console.error(err instanceof Error ? err.stack : err);
+  console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });
