@@ -14,7 +14,7 @@ export { loadResults, type SweepResults, type CurvePoint } from './report-load';
 export { reportTables, compactVariants, type ReportTables } from './report-tables';
 export { reportFigures, type NamedFigure } from './report-figures';
 export { reportDocument } from './report-document';
-export { renderMarkdown, renderHTML, htmlTable, escapeHTML, type ReportDocument, type ReportSection, type Paragraph, type Inline } from './report-render';
+export { renderMarkdown, renderHTML, htmlTable, escapeHTML, type HtmlParts, type ReportDocument, type ReportSection, type Paragraph, type Inline } from './report-render';
 export { checkOneConfigPerVariant } from './report-configs';
 
 export interface ReportOptions {

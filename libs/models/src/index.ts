@@ -21,7 +21,7 @@ export { DropPath, type DropPathArgs } from './drop-path';
 export { PatchEmbedding, type PatchEmbeddingArgs } from './patch-embedding';
 export { ClassToken, ClassTokenPool, type ClassTokenArgs } from './class-token';
 export { PositionEmbedding, type PositionEmbeddingArgs } from './position-embedding';
-export { MultiHeadSelfAttention, selfAttention, type MultiHeadSelfAttentionArgs } from './multi-head-attention';
+export { MultiHeadSelfAttention, selfAttention, type AttentionWeights, type MultiHeadSelfAttentionArgs } from './multi-head-attention';
 export { WindowAttention, relativePositionIndex, shiftedWindowMask, type WindowAttentionArgs } from './window-attention';
 export { PatchMerging, type PatchMergingArgs } from './patch-merging';
 export { convnext, CONVNEXT_SIZES, CONVNEXT_OPTIONS, type ConvNextSize, type ConvNextOptions } from './convnext';
