@@ -1,5 +1,6 @@
 import type { ProbeConfig } from '@sugar-lab/analysis';
 import { describeValue, didYouMean } from '@sugar-lab/core';
+import { DEFAULT_KEEP_CHECKPOINTS } from './checkpoint';
 import { TrainConfigError } from './errors';
 
 /** Optimizer settings. Semantics follow PyTorch's SGD, Adam and AdamW. */
@@ -80,7 +81,7 @@ export interface TrainConfig {
   checkpointDir?: string;
   /** Continue from the latest checkpoint in `checkpointDir` if there is one (default false). */
   resume?: boolean;
-  /** Checkpoints kept (default 1: the latest). */
+  /** Checkpoints kept (default 2: the latest and one to fall back to if it proves corrupt). */
   keepCheckpoints?: number;
   /** 'auto': a bar on a TTY, one line per epoch otherwise (default 'auto'). */
   progress?: 'auto' | 'bar' | 'lines' | 'none';
@@ -288,7 +289,7 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedTrainConfig {
     optimizer,
     schedule,
     eval: evalConfig,
-    keepCheckpoints: num('keepCheckpoints', c.keepCheckpoints ?? 1, 1, Infinity, { integer: true }),
+    keepCheckpoints: num('keepCheckpoints', c.keepCheckpoints ?? DEFAULT_KEEP_CHECKPOINTS, 1, Infinity, { integer: true }),
     progress: oneOf('progress', c.progress ?? 'auto', ['auto', 'bar', 'lines', 'none'] as const),
   };
 }

@@ -1,6 +1,5 @@
 import { findActivationLayers, ProbeSuite } from '@sugar-lab/analysis';
 import type { tf } from '@sugar-lab/core';
-import { DEFAULT_KEEP_CHECKPOINTS } from './checkpoint';
 import { resolveTrainConfig, RUNTIME_FIELDS, type ResolvedTrainConfig, type TrainConfig } from './config';
 import { batchesPerEpoch, dataSource, type DataSource, type TrainData } from './data';
 import { TrainDataError } from './errors';
@@ -15,7 +14,6 @@ import { createProgress, type ProgressReporter } from './progress';
 export interface FitRun {
   readonly model: tf.LayersModel;
   readonly cfg: ResolvedTrainConfig;
-  /** Checkpoints kept: the config's keepCheckpoints, else DEFAULT_KEEP_CHECKPOINTS. */
   readonly keep: number;
   readonly hash: string;
   readonly source: DataSource;
@@ -74,7 +72,7 @@ export function createRun(model: tf.LayersModel, data: TrainData, config: TrainC
   return {
     model,
     cfg,
-    keep: config.keepCheckpoints === undefined ? DEFAULT_KEEP_CHECKPOINTS : cfg.keepCheckpoints,
+    keep: cfg.keepCheckpoints,
     hash: configHash(cfg),
     source,
     evalName,
