@@ -1,14 +1,19 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MixedConfigError } from './errors';
 import { writeReport } from './report';
 import { runSweep } from './runner';
 import { parseSpec } from './spec';
 import { ResultsStore } from './store';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'sugar-report-'));
+const made: string[] = [];
+const tmp = () => {
+  made.push(fs.mkdtempSync(path.join(os.tmpdir(), 'sugar-report-')));
+  return made[made.length - 1];
+};
+afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 // SGD at lr 1e12 blows up in the first step of every seed: the run ends 'diverged' with its epoch-0 (untrained) numbers.
 function spec(extra: { epochs?: number; seeds?: number[]; lrs?: number[]; description?: string } = {}) {
