@@ -1,4 +1,4 @@
-import { tf, type ActivationSpec } from '@sugar-lab/core';
+import { sugarize, tf, type ActivationSpec } from '@sugar-lab/core';
 import { describe, expect, it } from 'vitest';
 import { activationLayerNames, buildModel, ModelConfigError } from './index';
 import { BLOCK_BACKENDS, fileRoundTrip, onBackend, seeded } from './test-utils/blocks';
@@ -74,6 +74,18 @@ describe.each(SMALL)('%s (small)', (name, extra, shape, blocks) => {
       if (!spec) expect((m.getLayer(names[0]).getConfig() as { activation: string }).activation).toBe('gelu');
       m.dispose();
     }
+  });
+
+  it("sugarize turns a ReLU build's activations into SugarReLU, weights and outputs kept", async () => {
+    await onBackend('cpu');
+    const m = build(name, extra, shape, RELU);
+    const s = sugarize(m, { name: 'nelu', alpha: 0.1 });
+    expect(new Set(activationLayerNames(s).map((n) => s.getLayer(n).getClassName()))).toEqual(new Set(['SugarReLU']));
+    const x = seeded([2, ...shape], 6);
+    const [a, b] = [m, s].map((n) => tf.tidy(() => Array.from((n.predict(x) as tf.Tensor).dataSync())));
+    expect(b).toEqual(a);
+    tf.dispose(x);
+    [m, s].forEach((n) => n.dispose());
   });
 
   it('same seed, same weights; different seed, different weights', async () => {
