@@ -1,5 +1,6 @@
 import { tf } from '@sugar-lab/core';
 import { kernelLayers } from './activation-layers';
+import { ProbeError } from './errors';
 
 /**
  * Running mean of the L2 norm of each layer's kernel gradient over the steps it is fed. The sum
@@ -28,6 +29,21 @@ export class GradientNormMeter {
       const stacked = tf.stack(norms) as tf.Tensor1D;
       return this.sum ? (tf.add(this.sum, stacked) as tf.Tensor1D) : stacked;
     });
+    this.sum?.dispose();
+    this.sum = tf.keep(next);
+    this.count++;
+  }
+
+  /**
+   * Adds one step's norms computed elsewhere (one per kernel, in `layerNames` order), e.g. a packed run's
+   * row of norms taken over stacked kernels; the caller keeps ownership of `norms`.
+   */
+  accumulateNorms(norms: tf.Tensor1D): void {
+    if (this.variableNames.length === 0) return;
+    if (norms.shape[0] !== this.variableNames.length) {
+      throw new ProbeError(`GradientNormMeter.accumulateNorms: expected ${this.variableNames.length} norms (${this.layerNames.join(', ')}); found ${norms.shape[0]}`);
+    }
+    const next = tf.tidy(() => (this.sum ? (tf.add(this.sum, norms) as tf.Tensor1D) : norms.clone()));
     this.sum?.dispose();
     this.sum = tf.keep(next);
     this.count++;

@@ -102,6 +102,11 @@ export class ProbeSuite {
     this.grads.accumulate(grads);
   }
 
+  /** Feeds one step's kernel-gradient norms computed elsewhere (see GradientNormMeter.accumulateNorms). */
+  recordGradientNorms(norms: tf.Tensor1D): void {
+    this.grads.accumulateNorms(norms);
+  }
+
   /** Measures now, updates resurrection bookkeeping, and returns the compact record and the per-unit detail. */
   measure(): { record: ProbeRecord; units: LayerUnitStats[] } {
     const units = this.probe.measure();

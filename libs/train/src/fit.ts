@@ -32,7 +32,8 @@ export interface FitOptions {
   onWarning?(message: string): void;
 }
 
-interface Ending {
+/** How a run's training ended (internal to fit and fitPacked). */
+export interface Ending {
   status: FitStatus;
   error?: string;
 }
@@ -56,7 +57,7 @@ async function trainEpochs(run: FitRun): Promise<Ending> {
 }
 
 /** The result, the log's end line and the progress summary; frees the run's tensors. */
-async function finishRun(run: FitRun, { status, error }: Ending): Promise<FitResult> {
+export async function finishRun(run: FitRun, { status, error }: Ending): Promise<FitResult> {
   const final = run.epochs[run.epochs.length - 1];
   const result: FitResult = { status, epochs: run.epochs, final, step: run.step };
   if (error !== undefined) result.error = error;

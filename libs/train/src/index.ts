@@ -12,5 +12,7 @@ export * from './checkpoint-recovery';
 export { STALE_TEMP_AGE_MS, sweepStaleTempDirs } from './checkpoint-temp';
 export * from './progress';
 export * from './hash';
-export * from './fit';
+export { fit, type FitCallbacks, type FitOptions } from './fit';
+export { fitPacked, packFields, type PackMember } from './packed-fit';
+export { PackError, packPlan, type PackPlan, type PackedLayer } from './packed-plan';
 export * from './interrupt';
