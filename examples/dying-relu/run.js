@@ -7,7 +7,7 @@
 // Finished runs in --out are kept and skipped, so a second call only prints the tables.
 'use strict';
 const path = require('node:path');
-const { loadResults, pl, reportTables, resolveSpec, runSweep, toMarkdown } = require('@sugar-lab/experiments');
+const { expandGrid, loadResults, pl, reportTables, resolveSpec, runSweep, toMarkdown } = require('@sugar-lab/experiments');
 
 const USAGE = 'usage: node examples/dying-relu/run.js [--out DIR] [--backend NAME] [--workers N] [--only FILTER] [--resume]';
 
@@ -28,17 +28,23 @@ const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const net = (s) => `${s.point.model.depth} x ${s.point.model.width}`;
 const act = (s) => s.variant.split(' | ')[1];
 
+/** Rows in the order the spec plans its variants (network, then activation), seeds ascending. */
+function inSpecOrder(spec, rows, variantOf = (r) => r.variant) {
+  const order = [...new Set(expandGrid(spec).map((r) => r.variant))];
+  const rank = (r) => order.indexOf(variantOf(r));
+  return [...rows].sort((a, b) => rank(a) - rank(b) || (a.seed ?? 0) - (b.seed ?? 0));
+}
+
 /** Mean [95% interval] of the headline metrics per variant, and the paired SUGAR - ReLU differences (reportTables). */
-function summaryTables(results, tables) {
+function summaryTables(spec, results, tables) {
   const first = (variant) => results.summaries.find((s) => s.variant === variant);
   const label = (variant) => ({ MLP: net(first(variant)), activation: act(first(variant)) });
   const ci = (r, m) => (r[`${m}_ci_lo`] === null ? pct(r[`${m}_mean`]) : `${pct(r[`${m}_mean`])} [${pct(r[`${m}_ci_lo`])}, ${pct(r[`${m}_ci_hi`])}]`);
   const variants = pl.DataFrame(
-    tables.variants.toRecords().map((r) => ({ ...label(r.variant), n: r.n, 'dead at init': pct(r.deadFractionInit_mean), 'dead at end': ci(r, 'deadFraction'), 'test accuracy': ci(r, 'testAccuracy') })),
+    inSpecOrder(spec, tables.variants.toRecords()).map((r) => ({ ...label(r.variant), n: r.n, 'dead at init': pct(r.deadFractionInit_mean), 'dead at end': ci(r, 'deadFraction'), 'test accuracy': ci(r, 'testAccuracy') })),
   );
   const paired = pl.DataFrame(
-    tables.paired
-      .toRecords()
+    inSpecOrder(spec, tables.paired.toRecords())
       .filter((r) => ['deadFraction', 'testAccuracy'].includes(r.metric))
       .map((r) => ({ metric: r.metric, MLP: net(first(r.variant)), comparison: `${act(first(r.variant))} - ${act(first(r.baseline))}`, pairs: r.pairs, difference: pct(r.meanDiff), '95% CI': r.ciLo === null ? '' : `[${pct(r.ciLo)}, ${pct(r.ciHi)}]`, p: r.p })),
   );
@@ -46,8 +52,8 @@ function summaryTables(results, tables) {
 }
 
 /** One row per run: dead units before training, the most at any epoch, at the end; revived units; accuracy. */
-function runRows(results) {
-  return results.summaries.map((s) => {
+function runRows(spec, results) {
+  return inSpecOrder(spec, results.summaries).map((s) => {
     const dead = (results.curves.get(s.id) ?? []).map((p) => p.scalars.deadFraction);
     const units = s.point.model.depth * s.point.model.width;
     const f = s.final;
@@ -56,8 +62,8 @@ function runRows(results) {
 }
 
 /** Dead fraction / test accuracy at a few epochs, mean over seeds. */
-function overTraining(results, epochs) {
-  const at = results.variants.map((variant) => {
+function overTraining(spec, results, epochs) {
+  const at = [...new Set(expandGrid(spec).map((r) => r.variant))].map((variant) => {
     const runs = results.summaries.filter((s) => s.variant === variant && s.status === 'completed');
     if (!runs.length) return undefined;
     const cell = (e) => {
@@ -89,7 +95,7 @@ async function main() {
   console.error(`${sweep.completed} completed, ${sweep.diverged} diverged, ${sweep.failed} failed, ${sweep.skipped} already finished, in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 
   const results = loadResults(a.out);
-  const [variants, paired] = summaryTables(results, reportTables(results));
+  const [variants, paired] = summaryTables(spec, results, reportTables(results));
   console.log(
     [
       `Backend: ${[...new Set(results.summaries.map((s) => s.backend))].join(', ')}; ${spec.base.epochs} epochs of ${Math.ceil(spec.base.dataset.nTrain / spec.base.batchSize)} steps; results in ${a.out}.`,
@@ -100,9 +106,9 @@ async function main() {
       '',
       '| MLP | activation | seed | status | dead at init | max dead | dead at end | resurrected at end | test acc | train loss | seconds |',
       '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-      ...runRows(results),
+      ...runRows(spec, results),
       '',
-      overTraining(results, [0, 1, 5, 10, 25, spec.base.epochs]),
+      overTraining(spec, results, [0, 1, 5, 10, 25, spec.base.epochs]),
     ].join('\n'),
   );
 }
