@@ -4,6 +4,7 @@ import type pl from 'nodejs-polars';
 import { closeRenderer, plotlyScriptTag, plotlyVersion, toHTMLFragment, toPNG } from '@sugar-lab/plots';
 import { hessianUnconverged } from './aggregate';
 import { writeFileAtomic } from './atomic';
+import { withBestLrSection, lrTables } from './report-best-lr';
 import { reportDocument } from './report-document';
 import { reportFigures, type NamedFigure } from './report-figures';
 import { loadResults, type SweepResults } from './report-load';
@@ -16,6 +17,7 @@ export { reportFigures, type NamedFigure } from './report-figures';
 export { reportDocument } from './report-document';
 export { renderMarkdown, renderHTML, htmlTable, escapeHTML, type HtmlParts, type ReportDocument, type ReportSection, type Paragraph, type Inline } from './report-render';
 export { checkOneConfigPerVariant } from './report-configs';
+export { lrGridTable, bestLrTable, compactBestLr, bestLrSection, referenceLr, lrTables, withBestLrSection } from './report-best-lr';
 
 export interface ReportOptions {
   /** Also render every figure to PNG through headless Chromium. */
@@ -76,8 +78,8 @@ export async function writeReport(dir: string, opts: ReportOptions = {}): Promis
   const tables = reportTables(results);
   const out = opts.outDir ?? path.join(dir, 'report');
   fs.mkdirSync(out, { recursive: true });
-  const files = writeTables({ ...tables }, out);
-  const doc = reportDocument(results, tables);
+  const files = writeTables({ ...tables, ...lrTables(results) }, out);
+  const doc = withBestLrSection(reportDocument(results, tables), results);
   const markdown = path.join(out, 'report.md');
   writeFileAtomic(markdown, renderMarkdown(doc));
   files.push(markdown);
