@@ -17,6 +17,21 @@ export class SpecError extends Error {
   }
 }
 
+/**
+ * A plugin that cannot be found or loaded: `plugin` as named, `where` it was named (`plugins[0] of spec
+ * /x/spec.yaml`, `--require`, a run's config.json), and `reason`, what failed.
+ */
+export class PluginError extends Error {
+  constructor(
+    readonly plugin: string,
+    readonly where: string,
+    readonly reason: string,
+  ) {
+    super(`plugin '${plugin}' (${where}): ${reason}`);
+    this.name = 'PluginError';
+  }
+}
+
 /** A results directory holds the sweep of another spec (see claimSpec: a new --out, or --extend). */
 export class SpecConflictError extends Error {
   constructor(message: string) {

@@ -60,7 +60,8 @@ export function baselineAxis(spec: Spec): string {
 export function expandGrid(spec: Spec): PlannedRun[] {
   return gridIndices(spec).map((indices) => {
     const point = Object.fromEntries(Object.entries(indices).map(([axis, i]) => [axis, spec.grid[axis][i]]));
-    const config = normalizeRunConfig(resolveRun(spec, point));
+    // The spec's plugins are part of what a run is (omitted when none, so ids without plugins stay the same).
+    const config = normalizeRunConfig({ ...resolveRun(spec, point), ...(spec.plugins?.length ? { plugins: spec.plugins } : {}) });
     const labels = Object.entries(point)
       .filter(([axis]) => axis !== 'seed')
       .map(([axis, v]) => axisLabel(axis, v));

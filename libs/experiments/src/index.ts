@@ -14,6 +14,7 @@ export * from './aggregate';
 export * from './markdown';
 export * from './run-one';
 export * from './run-id';
+export { loadPlugins, loadPluginsSync, resolvePlugins, loadedPlugins, requireSource, loadResultsPlugins, type ResolvedPlugin, type PluginSource } from './plugins';
 
 export * from './report';
 export * from './landscape-probe';

@@ -6,6 +6,7 @@ import { hessianUnconverged } from './aggregate';
 import { writeFileAtomic } from './atomic';
 import { withBestLrSection, lrTables } from './report-best-lr';
 import { reportDocument } from './report-document';
+import { loadResultsPlugins } from './plugins';
 import { reportFigures, type NamedFigure } from './report-figures';
 import { loadResults, type SweepResults } from './report-load';
 import { renderHTML, renderMarkdown } from './report-render';
@@ -24,6 +25,8 @@ export interface ReportOptions {
   png?: boolean;
   /** Where the report goes (default DIR/report). */
   outDir?: string;
+  /** Plugins to load besides those the sweep's spec.json records (`--require`). */
+  require?: readonly string[];
 }
 
 export interface ReportFiles {
@@ -74,6 +77,7 @@ async function writePNGs(figs: NamedFigure[], out: string): Promise<Map<string, 
 
 /** Writes tables (CSV, Parquet, Markdown), a self-contained HTML report and optionally PNG figures. */
 export async function writeReport(dir: string, opts: ReportOptions = {}): Promise<ReportFiles> {
+  const pluginNotes = await loadResultsPlugins(dir, opts.require);
   const results = loadResults(dir);
   const tables = reportTables(results);
   const out = opts.outDir ?? path.join(dir, 'report');
@@ -94,5 +98,5 @@ export async function writeReport(dir: string, opts: ReportOptions = {}): Promis
   const htmlFile = path.join(out, 'report.html');
   writeFileAtomic(htmlFile, html);
   files.push(htmlFile);
-  return { dir: out, html: htmlFile, markdown, files, warnings: reportWarnings(results) };
+  return { dir: out, html: htmlFile, markdown, files, warnings: [...pluginNotes, ...reportWarnings(results)] };
 }

@@ -48,6 +48,8 @@ export interface RunConfig extends Pick<TrainConfig, 'epochs' | 'batchSize' | 'o
   seed: number;
   landscape?: LandscapeConfig;
   backend?: BackendName;
+  /** The spec's plugins (absolute files), loaded before the run is built: set by the spec, not a grid or base field. */
+  plugins?: string[];
 }
 
 /** Every top-level field of a run config. */

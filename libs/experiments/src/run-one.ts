@@ -9,6 +9,7 @@ import type { PlannedRun } from './grid';
 import { runLandscape } from './landscape-probe';
 import { RunIdError } from './errors';
 import { lockRun } from './lock';
+import { loadPlugins, requireSource } from './plugins';
 import { checkRunId } from './run-id';
 import { trainConfigOf } from './spec';
 import { ResultsStore, type RunSummary } from './store';
@@ -43,6 +44,8 @@ export function epochScalars(m: EpochMetrics): Record<string, number> {
 export async function runOne(run: PlannedRun, dir: string, opts: RunOneOptions = {}): Promise<RunSummary | 'interrupted'> {
   const t0 = Date.now();
   const cfg = run.config;
+  // Before the backend (it checks for a second tfjs a plugin might bring) and before anything is built.
+  await loadPlugins(cfg.plugins ?? [], { from: [dir], where: (i) => `plugins[${i}] of run ${run.id}` });
   const backend = await initBackend(opts.backend ?? cfg.backend, { quiet: true });
   const { name: datasetName, ...datasetOpts } = cfg.dataset;
   const data = await loadDataset(datasetName, datasetOpts as never);
@@ -105,6 +108,10 @@ export async function runSingle(dir: string, id: string, opts: RunSingleOptions 
   const saved = readJSON<Omit<PlannedRun, 'id'> & { id: string }>(path.join(store.runDir(id), 'config.json'));
   if (!saved || saved.id !== id) throw new RunIdError(`run-one ${dir}`, `a run of this directory (${path.join(store.runDir(id), 'config.json')})`, `no run '${id}'`);
   if (store.isFinished(id)) return store.summary(id);
+  // Plugins load before the run is locked, so one that cannot load fails the command, not the run.
+  const configFile = path.join(store.runDir(id), 'config.json');
+  await loadPlugins(saved.config?.plugins ?? [], { from: [dir], where: (i) => `plugins[${i}] of ${configFile}` });
+  await loadPlugins(opts.require ?? [], requireSource());
   const lock = lockRun(store, id);
   try {
     if (store.isFinished(id)) return store.summary(id); // finished by another process just before we locked it
@@ -121,6 +128,8 @@ export async function runSingle(dir: string, id: string, opts: RunSingleOptions 
 export interface RunSingleOptions extends RunOneOptions {
   /** Notes for the user (a stale lock taken over). */
   onLog?: (message: string) => void;
+  /** Plugins to load besides those the run records (`--require`: paths and packages from the cwd). */
+  require?: readonly string[];
 }
 
 async function runOrFailure(run: PlannedRun, store: ResultsStore, opts: RunOneOptions): Promise<RunSummary | 'interrupted'> {

@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import YAML from 'yaml';
 import { describeValue, didYouMean, optionIssues, type OptionSchema } from '@sugar-lab/core';
-import { SpecError, type SpecIssue } from './errors';
+import { PluginError, SpecError, type SpecIssue } from './errors';
 import { gridIndices, resolveRun } from './grid';
 import { formatPath } from './path-format';
+import { loadPluginsSync, type PluginSource } from './plugins';
 import { RUN_FIELDS, runConfigIssues, type RunIssue } from './run-config';
 import { sweepIssues } from './spec-checks';
 import { decodeSpecText } from './spec-text';
@@ -16,6 +18,12 @@ export interface Spec {
   /** Names the default results directory `runs/<name>`: a plain directory name. */
   name: string;
   description?: string;
+  /**
+   * Modules loaded before the spec is validated, in the runner, every worker, `run-one` and `report`: they
+   * register custom surrogates, models and datasets. Written as paths (relative to the spec's directory) or
+   * package names; once parsed, the absolute files they resolved to (absent when there are none).
+   */
+  plugins?: string[];
   base: Record<string, unknown>;
   /** Axes: dotted config paths (`activation`, `optimizer.lr`, `seed`) to lists of values. */
   grid: Record<string, unknown[]>;
@@ -27,7 +35,7 @@ export interface Spec {
   workers?: number;
 }
 
-export const SPEC_FIELDS = ['name', 'description', 'base', 'grid', 'baseline', 'metric', 'workers'] as const;
+export const SPEC_FIELDS = ['name', 'description', 'plugins', 'base', 'grid', 'baseline', 'metric', 'workers'] as const;
 
 const SPEC_SCALARS: OptionSchema = {
   name: { type: 'string', required: true },
@@ -60,6 +68,12 @@ function gridShapeIssues(grid: unknown): SpecIssue[] {
   });
 }
 
+function pluginListIssues(plugins: unknown): SpecIssue[] {
+  if (plugins === undefined) return [];
+  if (!Array.isArray(plugins)) return [issue(['plugins'], `must be a list of plugin paths (./my-plugin.js) or package names; found ${describeValue(plugins)}`)];
+  return plugins.flatMap((p, i) => (typeof p === 'string' && p.trim() ? [] : [issue(['plugins', i], `must be a path (./my-plugin.js) or a package name; found ${describeValue(p, 'string')}`)]));
+}
+
 /** The spec's own fields (not the run configs inside it): what a stored spec.json needs to be read. */
 function envelopeIssues(raw: unknown): SpecIssue[] {
   if (!isObject(raw)) return [issue([], `must be a mapping with name, base and grid; found ${describeValue(raw, 'object')}`)];
@@ -72,6 +86,7 @@ function envelopeIssues(raw: unknown): SpecIssue[] {
   const scalars = Object.fromEntries(Object.keys(SPEC_SCALARS).map((k) => [k, raw[k]]));
   issues.push(...optionIssues(SPEC_SCALARS, scalars).map((i) => issue(i.path, i.reason)));
   issues.push(...nameIssues(raw.name));
+  issues.push(...pluginListIssues(raw.plugins));
   if (!isObject(raw.base)) issues.push(issue(['base'], `must be a run config mapping (dataset, model, activation, optimizer, ...); found ${describeValue(raw.base, 'object')}`));
   issues.push(...gridShapeIssues(raw.grid));
   return issues;
@@ -87,6 +102,8 @@ export function parseSpecFields(raw: unknown, source = 'spec'): Spec {
   const r = raw as Record<string, unknown>;
   const spec: Spec = { name: r.name as string, base: r.base as Record<string, unknown>, grid: (r.grid ?? {}) as Record<string, unknown[]>, metric: (r.metric as string | undefined) ?? 'testAccuracy' };
   if (r.description !== undefined) spec.description = r.description as string;
+  // An empty list is no list: the spec hash and run ids of specs without plugins stay what they were.
+  if (Array.isArray(r.plugins) && r.plugins.length) spec.plugins = [...(r.plugins as string[])];
   if (r.baseline !== undefined) spec.baseline = r.baseline as string;
   if (r.workers !== undefined) spec.workers = r.workers as number;
   return spec;
@@ -146,13 +163,42 @@ function gridPointIssues(spec: Spec): SpecIssue[] {
   return [...found.values()];
 }
 
+/** Where a spec's plugins resolve from: a relative path from its directory; a package from there, then the cwd. */
+export function specPluginSource(source: string, baseDir: string): PluginSource {
+  return { from: [baseDir, process.cwd()], where: (i) => `plugins[${i}] of spec ${source}` };
+}
+
+/** A spec's plugins that could not be found or loaded, as the spec's issue at `plugins[i]`. */
+export function pluginSpecError(source: string, index: number, err: PluginError): SpecError {
+  return new SpecError(source, [issue(['plugins', index], `cannot load plugin '${err.plugin}': ${err.reason}`)]);
+}
+
+/** Loads the spec's plugins (each once per process) and returns the files they resolved to. */
+function loadSpecPlugins(plugins: string[], source: string, baseDir: string): string[] {
+  const files = plugins.map((p, i) => {
+    try {
+      return loadPluginsSync([p], specPluginSource(source, baseDir))[0].file;
+    } catch (err) {
+      throw err instanceof PluginError ? pluginSpecError(source, i, err) : err;
+    }
+  });
+  return [...new Set(files)];
+}
+
+export interface ParseSpecOptions {
+  /** Where the spec's relative plugin paths point from (and its packages resolve first): default the cwd. */
+  baseDir?: string;
+}
+
 /**
- * Parses and validates a spec: its own fields, every grid path, every run config of the full grid (registry
- * schemas of models, datasets and surrogates; train's config; the landscape probe; the backend), duplicate
- * grid points, the baseline and the metric. Nothing trains on a spec that does not pass.
+ * Parses and validates a spec: its own fields, then its plugins are loaded (so what they register is known),
+ * then every grid path, every run config of the full grid (registry schemas of models, datasets and
+ * surrogates; train's config; the landscape probe; the backend), duplicate grid points, the baseline and the
+ * metric. Nothing trains on a spec that does not pass. The returned spec lists its plugins as absolute files.
  */
-export function parseSpec(raw: unknown, source = 'spec'): Spec {
+export function parseSpec(raw: unknown, source = 'spec', opts: ParseSpecOptions = {}): Spec {
   const spec = parseSpecFields(raw, source);
+  if (spec.plugins) spec.plugins = loadSpecPlugins(spec.plugins, source, opts.baseDir ?? process.cwd());
   const pathIssues = gridPathIssues(spec);
   if (pathIssues.length) throw new SpecError(source, pathIssues);
   const issues = gridPointIssues(spec);
@@ -162,8 +208,8 @@ export function parseSpec(raw: unknown, source = 'spec'): Spec {
   return spec;
 }
 
-/** Loads a spec from a YAML or JSON file (UTF-8, a byte-order mark allowed); errors name the file. */
-export function loadSpecFile(file: string): Spec {
+/** A spec file's content, not yet checked (YAML or JSON, UTF-8, a byte-order mark allowed); errors name the file. */
+export function readSpecFile(file: string): unknown {
   let bytes: Uint8Array;
   try {
     bytes = fs.readFileSync(file);
@@ -183,5 +229,10 @@ export function loadSpecFile(file: string): Spec {
   } catch (err) {
     throw new SpecError(file, [{ path: '', parts: [], message: `not valid ${json ? 'JSON' : 'YAML'}: ${(err as Error).message}` }]);
   }
-  return parseSpec(raw, file);
+  return raw;
+}
+
+/** Loads a spec from a YAML or JSON file: its plugins (relative to the file's directory), then validation. */
+export function loadSpecFile(file: string): Spec {
+  return parseSpec(readSpecFile(file), file, { baseDir: path.dirname(path.resolve(file)) });
 }
