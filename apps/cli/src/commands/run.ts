@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { BACKENDS, didYouMean, type BackendName } from '@sugar-lab/core';
-import { emitSlurm, resolveSpec, runIdOfTask, runSingle, runSweep, shellQuote, writeReport, type SweepEvent } from '@sugar-lab/experiments';
+import { emitSlurm, loadSpec, runIdOfTask, runSingle, runSweep, shellQuote, writeReport, type SweepEvent } from '@sugar-lab/experiments';
 import { SweepProgress } from '../progress';
 import { stopOnSignals } from '../stop-signals';
 
@@ -19,7 +19,12 @@ interface RunOpts {
   partition?: string;
   time?: string;
   cpus?: string;
+  require: string[];
 }
+
+/** `--require <plugin>`, repeatable: the values in order. */
+export const collectPlugins = (value: string, previous: string[]): string[] => [...previous, value];
+export const REQUIRE_HELP = 'load a plugin (a path or package, from the current directory) that registers surrogates, models or datasets; repeatable';
 
 /** `--backend`, checked when the command line is parsed: before a spec is read or a worker starts. */
 export function parseBackend(value: string): BackendName {
@@ -44,8 +49,9 @@ export function registerRunCommands(program: Command): void {
     .option('--partition <name>', 'with --emit slurm: the partition')
     .option('--time <hh:mm:ss>', 'with --emit slurm: the time limit per run', '24:00:00')
     .option('--cpus <n>', 'with --emit slurm: cpus per task', '4')
+    .option('--require <plugin>', `${REQUIRE_HELP}; recorded with the spec's plugins, so workers, run-one and report load it too`, collectPlugins, [])
     .action(async (specArg: string, o: RunOpts) => {
-      const spec = resolveSpec(specArg);
+      const spec = await loadSpec(specArg, { require: o.require });
       const out = path.resolve(o.out ?? path.join('runs', spec.name));
       if (o.emit) {
         if (o.emit !== 'slurm') throw new Error(`--emit supports 'slurm'; found '${o.emit}'`);
@@ -93,13 +99,14 @@ export function registerRunCommands(program: Command): void {
     .argument('[id]', 'run id (a line of DIR/run-ids.txt)')
     .option('--task <index>', 'instead of an id: the run on line index+1 of DIR/run-ids.txt (SLURM_ARRAY_TASK_ID)')
     .option('--backend <name>', 'tensorflow, wasm or cpu', parseBackend)
-    .action(async (dirArg: string, idArg: string | undefined, o: { backend?: BackendName; task?: string }) => {
+    .option('--require <plugin>', `${REQUIRE_HELP} (besides the plugins the run records)`, collectPlugins, [])
+    .action(async (dirArg: string, idArg: string | undefined, o: { backend?: BackendName; task?: string; require: string[] }) => {
       const dir = path.resolve(dirArg);
       if ((idArg === undefined) === (o.task === undefined)) throw new Error('run-one: give a run id or --task <index>, not both');
       const id = idArg ?? runIdOfTask(dir, o.task!);
       const stop = stopOnSignals((m) => console.error(`${id}: ${m}`));
       try {
-        const summary = await runSingle(dir, id, { backend: o.backend, signal: stop.signal, onLog: (m) => console.error(m) });
+        const summary = await runSingle(dir, id, { backend: o.backend, require: o.require, signal: stop.signal, onLog: (m) => console.error(m) });
         console.log(summary ? `${id}: ${summary.status}` : `${id}: interrupted (checkpointed; rerun to continue)`);
         process.exitCode = stop.exitCode() ?? (!summary || summary.status === 'failed' ? 1 : 0);
       } finally {
