@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as vm from 'node:vm';
 import { PluginError } from './errors';
+import { ResultsStore } from './store';
 
 /** A plugin as it was named and the file that was loaded for it. */
 export interface ResolvedPlugin {
@@ -230,7 +231,7 @@ export function requireSource(): PluginSource {
  * results stay readable when a plugin has moved. `require` entries must load.
  */
 export async function loadResultsPlugins(dir: string, require: readonly string[] = []): Promise<string[]> {
-  const file = path.join(dir, 'spec.json');
+  const file = new ResultsStore(dir).specFile;
   let recorded: unknown;
   try {
     recorded = (JSON.parse(fs.readFileSync(file, 'utf8')) as { plugins?: unknown }).plugins;

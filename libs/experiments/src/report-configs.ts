@@ -1,5 +1,3 @@
-import * as path from 'node:path';
-import { readJSON } from './atomic';
 import { canonicalJSON } from './canonical-json';
 import { MixedConfigError, type MixedConfig } from './errors';
 import type { ResultsStore, RunSummary } from './store';
@@ -45,7 +43,7 @@ function conflictOf(variant: string, runs: { summary: RunSummary; config: Map<st
 export function checkOneConfigPerVariant(store: ResultsStore, summaries: RunSummary[]): void {
   const groups = new Map<string, { summary: RunSummary; config: Map<string, string> }[]>();
   for (const s of summaries) {
-    const saved = readJSON<{ config?: unknown }>(path.join(store.runDir(s.id), 'config.json'));
+    const saved = store.savedRun<{ config?: unknown }>(s.id);
     const g = groups.get(s.variant) ?? [];
     g.push({ summary: s, config: leaves(saved?.config) });
     groups.set(s.variant, g);

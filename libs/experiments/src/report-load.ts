@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { fromJsonLine, type EpochMetrics } from '@sugar-lab/train';
 import { readJSON } from './atomic';
 import { ReportError } from './errors';
@@ -48,14 +47,22 @@ function readCurves(file: string): CurvePoint[] {
  * and surrogate registries, so results stay readable after those change.
  */
 function readSpec(dir: string): Spec {
-  const file = path.join(dir, 'spec.json');
+  const file = new ResultsStore(dir).specFile;
   const raw = readJSON<unknown>(file);
   if (!raw) throw new ReportError(`${dir} is not a results directory (expected ${file}, written by sugar run)`);
   return parseSpecFields(raw, file);
 }
 
-/** Variant labels in grid order (first axis slowest), as the sweep planned them; undefined if a label cannot be made. */
-function plannedVariants(spec: Spec): string[] | undefined {
+/**
+ * Variant labels in spec order, as the sweep recorded them when it claimed the directory (variants.json); for
+ * directories written before that, derived from spec.json (whose keys are sorted, so axes may come out reordered).
+ */
+function plannedVariants(store: ResultsStore, spec: Spec): string[] | undefined {
+  return store.variantOrder()?.variants ?? derivedVariants(spec);
+}
+
+/** Variant labels in grid order (first axis slowest) of a stored spec; undefined if a label cannot be made. */
+function derivedVariants(spec: Spec): string[] | undefined {
   const axes = Object.entries(spec.grid).filter(([axis]) => axis !== 'seed');
   if (!axes.length) return undefined;
   try {
@@ -74,8 +81,8 @@ export function loadResults(dir: string): SweepResults {
   const summaries = store.summaries();
   if (!summaries.length) throw new ReportError(`no finished runs in ${dir} yet (runs/*/summary.json); run or resume the sweep first`);
   checkOneConfigPerVariant(store, summaries);
-  const variants = [...new Set([...(plannedVariants(spec) ?? []), ...summaries.map((s) => s.variant)])];
+  const variants = [...new Set([...(plannedVariants(store, spec) ?? []), ...summaries.map((s) => s.variant)])];
   summaries.sort((a, b) => variants.indexOf(a.variant) - variants.indexOf(b.variant) || a.seed - b.seed);
-  const curves = new Map(summaries.map((s) => [s.id, readCurves(path.join(store.runDir(s.id), 'metrics.jsonl'))]));
+  const curves = new Map(summaries.map((s) => [s.id, readCurves(store.metricsFile(s.id))]));
   return { dir, spec, summaries, variants, curves };
 }

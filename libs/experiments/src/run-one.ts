@@ -1,10 +1,8 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { initBackend, type ActivationSpec, type BackendName } from '@sugar-lab/core';
 import { loadDataset } from '@sugar-lab/datasets';
 import { activationLayerNames, buildModel } from '@sugar-lab/models';
 import { fit, type EpochMetrics } from '@sugar-lab/train';
-import { readJSON } from './atomic';
 import type { PlannedRun } from './grid';
 import { runLandscape } from './landscape-probe';
 import { RunIdError } from './errors';
@@ -12,7 +10,7 @@ import { lockRun } from './lock';
 import { loadPlugins, requireSource } from './plugins';
 import { checkRunId } from './run-id';
 import { trainConfigOf } from './spec';
-import { ResultsStore, type RunSummary } from './store';
+import { failedSummary, ResultsStore, runFiles, writeRunSummary, type RunSummary } from './store';
 
 export interface RunOneOptions {
   backend?: BackendName;
@@ -61,7 +59,7 @@ export async function runOne(run: PlannedRun, dir: string, opts: RunOneOptions =
     const result = await fit(
       model,
       data,
-      { ...trainConfigOf(cfg), logPath: path.join(dir, 'metrics.jsonl'), checkpointDir: path.join(dir, 'checkpoint'), resume: true, progress: 'none' },
+      { ...trainConfigOf(cfg), logPath: runFiles(dir).metrics, checkpointDir: runFiles(dir).checkpoint, resume: true, progress: 'none' },
       {
         signal: opts.signal,
         activationLayers: activationLayerNames(model),
@@ -80,7 +78,7 @@ export async function runOne(run: PlannedRun, dir: string, opts: RunOneOptions =
       const { enabled: _on, ...opts } = cfg.landscape;
       Object.assign(final, runLandscape(model, data, { ...opts, data: cfg.data }));
     }
-    return {
+    const summary: RunSummary = {
       id: run.id,
       variant: run.variant,
       seed: run.seed,
@@ -92,6 +90,8 @@ export async function runOne(run: PlannedRun, dir: string, opts: RunOneOptions =
       backend,
       seconds: (Date.now() - t0) / 1000,
     };
+    writeRunSummary(dir, summary); // here, not after IPC: NaN and Infinity survive (the IPC's JSON makes them null)
+    return summary;
   } finally {
     model.dispose();
   }
@@ -105,11 +105,11 @@ export async function runOne(run: PlannedRun, dir: string, opts: RunOneOptions =
 export async function runSingle(dir: string, id: string, opts: RunSingleOptions = {}): Promise<RunSummary | undefined> {
   checkRunId(id, 'run-one');
   const store = new ResultsStore(dir);
-  const saved = readJSON<Omit<PlannedRun, 'id'> & { id: string }>(path.join(store.runDir(id), 'config.json'));
-  if (!saved || saved.id !== id) throw new RunIdError(`run-one ${dir}`, `a run of this directory (${path.join(store.runDir(id), 'config.json')})`, `no run '${id}'`);
+  const configFile = store.configFile(id);
+  const saved = store.savedRun<Omit<PlannedRun, 'id'> & { id: string }>(id);
+  if (!saved || saved.id !== id) throw new RunIdError(`run-one ${dir}`, `a run of this directory (${configFile})`, `no run '${id}'`);
   if (store.isFinished(id)) return store.summary(id);
   // Plugins load before the run is locked, so one that cannot load fails the command, not the run.
-  const configFile = path.join(store.runDir(id), 'config.json');
   await loadPlugins(saved.config?.plugins ?? [], { from: [dir], where: (i) => `plugins[${i}] of ${configFile}` });
   await loadPlugins(opts.require ?? [], requireSource());
   const lock = lockRun(store, id);
@@ -117,9 +117,7 @@ export async function runSingle(dir: string, id: string, opts: RunSingleOptions 
     if (store.isFinished(id)) return store.summary(id); // finished by another process just before we locked it
     if (lock.tookOver) opts.onLog?.(`run ${id}: took over its lock (${lock.tookOver})`);
     const summary = await runOrFailure(saved as PlannedRun, store, opts);
-    if (summary === 'interrupted') return undefined;
-    store.writeSummary(summary);
-    return summary;
+    return summary === 'interrupted' ? undefined : summary;
   } finally {
     lock.release();
   }
@@ -137,29 +135,15 @@ async function runOrFailure(run: PlannedRun, store: ResultsStore, opts: RunOneOp
   try {
     return await runOne(run, store.runDir(run.id), opts);
   } catch (err) {
-    return failedSummary(run, err instanceof Error ? (err.stack ?? err.message) : String(err), opts.backend, t0);
+    const failed = failedSummary(run, err instanceof Error ? (err.stack ?? err.message) : String(err), opts.backend, t0);
+    store.writeSummary(failed);
+    return failed;
   }
-}
-
-/** The summary of a run that could not finish (an error, a crashed worker), started at `t0`. */
-export function failedSummary(run: PlannedRun, error: string, backend: string | undefined, t0: number): RunSummary {
-  return {
-    id: run.id,
-    variant: run.variant,
-    seed: run.seed,
-    point: run.point,
-    status: 'failed',
-    error,
-    epochs: 0,
-    final: {},
-    backend: backend ?? 'default',
-    seconds: (Date.now() - t0) / 1000,
-  };
 }
 
 /** The run ids of an emitted Slurm sweep (DIR/run-ids.txt), each checked to be a plain run id. */
 export function readRunIds(dir: string): string[] {
-  const file = path.join(dir, 'run-ids.txt');
+  const file = new ResultsStore(dir).runIdsFile;
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -178,7 +162,7 @@ export function runIdOfTask(dir: string, index: number | string): string {
   const ids = readRunIds(dir);
   const i = typeof index === 'number' ? index : /^\d+$/.test(index) ? Number(index) : NaN;
   if (!Number.isInteger(i) || i < 0 || i >= ids.length) {
-    const where = `run-one --task (${path.join(dir, 'run-ids.txt')} lists ${ids.length} runs)`;
+    const where = `run-one --task (${new ResultsStore(dir).runIdsFile} lists ${ids.length} runs)`;
     throw new RunIdError(where, `an array task index from 0 to ${ids.length - 1}`, JSON.stringify(String(index)));
   }
   return ids[i];

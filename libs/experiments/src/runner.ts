@@ -5,10 +5,9 @@ import * as path from 'node:path';
 import { LockError } from './errors';
 import { expandGrid, filterRuns, type PlannedRun } from './grid';
 import { acquireLock, lockRun } from './lock';
-import { failedSummary } from './run-one';
 import type { Spec } from './spec';
 import { claimSpec } from './spec-claim';
-import { ResultsStore, type RunSummary } from './store';
+import { failedSummary, ResultsStore, type RunSummary } from './store';
 import type { ToWorker, FromWorker } from './worker-protocol';
 
 export interface SweepOptions {
@@ -95,7 +94,6 @@ async function sweepLocked(spec: Spec, store: ResultsStore, opts: SweepOptions):
   opts.signal?.addEventListener('abort', onAbort);
 
   const record = (run: PlannedRun, summary: RunSummary) => {
-    store.writeSummary(summary);
     result.summaries.push(summary);
     if (summary.status === 'completed') result.completed++;
     else if (summary.status === 'diverged') result.diverged++;
@@ -105,13 +103,17 @@ async function sweepLocked(spec: Spec, store: ResultsStore, opts: SweepOptions):
 
   const train = async (run: PlannedRun) => {
     const t0 = Date.now();
-    opts.onEvent?.({ type: 'run-start', run, resumed: fs.existsSync(path.join(store.runDir(run.id), 'checkpoint')) });
+    opts.onEvent?.({ type: 'run-start', run, resumed: store.hasCheckpoint(run.id) });
     const outcome = await runInWorker(run, store, opts, workers, () => stopping);
-    if (outcome.kind === 'summary') record(run, outcome.summary);
+    if (outcome.kind === 'summary') record(run, store.settleSummary(outcome.summary));
     else if (outcome.kind === 'interrupted') {
       result.interrupted++;
       opts.onEvent?.({ type: 'run-end', run, interrupted: true });
-    } else record(run, failedSummary(run, outcome.error, opts.backend, t0));
+    } else {
+      const failed = failedSummary(run, outcome.error, opts.backend, t0);
+      store.writeSummary(failed);
+      record(run, failed);
+    }
   };
 
   // Each run is trained under its own lock, the one `run-one` takes: a run another process is training is

@@ -41,7 +41,7 @@ export function emitSlurm(spec: Spec, opts: SlurmOptions): { script: string; run
   if (!runs.length) throw new SlurmOptionError('--only', 'a filter that matches at least one run', opts.only);
   claimSpec(out, spec, { extend: opts.extend });
   for (const r of runs) store.writeConfig(r);
-  writeFileAtomic(path.join(out, 'run-ids.txt'), runs.map((r) => r.id).join('\n') + '\n');
+  writeFileAtomic(store.runIdsFile, runs.map((r) => r.id).join('\n') + '\n');
   const cli = opts.command ?? `node ${shellQuote(path.resolve(__dirname, '..', '..', '..', 'apps', 'cli', 'dist', 'main.js'))}`;
   const lines = [
     '#!/bin/bash',

@@ -5,7 +5,7 @@ import { canonicalHash, canonicalJSON } from './canonical-json';
 import { SpecConflictError } from './errors';
 import { expandGrid, type PlannedRun } from './grid';
 import { parseSpecFields, type Spec } from './spec';
-import { ResultsStore } from './store';
+import { ResultsStore, type VariantOrder } from './store';
 
 /**
  * What makes two specs the same sweep: everything but `description` and `workers`, which change neither
@@ -90,9 +90,15 @@ function extensionProblems(store: ResultsStore, old: Spec, spec: Spec): string[]
   return problems;
 }
 
+/** The spec's variant labels (first axis slowest) and axes in its own order: spec.json's sorted keys lose both. */
+export function variantOrder(spec: Spec): VariantOrder {
+  return { axes: Object.keys(spec.grid), variants: [...new Set(expandGrid(spec).map((r) => r.variant))] };
+}
+
 function record(store: ResultsStore, spec: Spec, hash: string, mode: SpecClaim['mode'], from?: string): void {
   const text = canonicalJSON(spec) + '\n';
   if (!fs.existsSync(store.specFile) || fs.readFileSync(store.specFile, 'utf8') !== text) writeFileAtomic(store.specFile, text);
+  store.writeVariantOrder(variantOrder(spec));
   if (!fs.existsSync(store.specHashFile) || fs.readFileSync(store.specHashFile, 'utf8').trim() !== hash) writeFileAtomic(store.specHashFile, hash + '\n');
   if (mode !== 'same' || !fs.existsSync(store.specHistoryFile)) {
     const entry = { at: new Date().toISOString(), mode, hash, ...(from ? { from } : {}), spec };

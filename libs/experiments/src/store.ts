@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fromJsonText, toJsonText } from '@sugar-lab/train';
 import { readJSON, writeFileAtomic } from './atomic';
 import type { PlannedRun } from './grid';
 
@@ -18,9 +19,64 @@ export interface RunSummary {
   seconds: number;
 }
 
+/** The files of one run directory (DIR/runs/<id>/): the one place their names are written down. */
+export interface RunFiles {
+  config: string;
+  metrics: string;
+  checkpoint: string;
+  summary: string;
+}
+
+export function runFiles(runDir: string): RunFiles {
+  return {
+    config: path.join(runDir, 'config.json'),
+    metrics: path.join(runDir, 'metrics.jsonl'),
+    checkpoint: path.join(runDir, 'checkpoint'),
+    summary: path.join(runDir, 'summary.json'),
+  };
+}
+
+/** A JSON file written by `toJsonText` ("NaN", "Infinity" back to numbers); undefined if missing or unreadable. */
+function readEncoded<T>(file: string): T | undefined {
+  try {
+    return fromJsonText<T>(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes a run's summary.json into its run directory, atomically; NaN and Infinity survive (`toJsonText`). */
+export function writeRunSummary(runDir: string, summary: RunSummary): void {
+  writeFileAtomic(runFiles(runDir).summary, toJsonText(summary));
+}
+
+/** The summary of a run that could not finish (an error, a crashed worker), started at `t0`. */
+export function failedSummary(run: Pick<PlannedRun, 'id' | 'variant' | 'seed' | 'point'>, error: string, backend: string | undefined, t0: number): RunSummary {
+  return {
+    id: run.id,
+    variant: run.variant,
+    seed: run.seed,
+    point: run.point,
+    status: 'failed',
+    error,
+    epochs: 0,
+    final: {},
+    backend: backend ?? 'default',
+    seconds: (Date.now() - t0) / 1000,
+  };
+}
+
+/** The sweep's variant labels and grid axes in spec order, recorded when the spec is claimed (DIR/variants.json). */
+export interface VariantOrder {
+  axes: string[];
+  variants: string[];
+}
+
 /**
- * Layout: DIR/spec.json (the spec the directory belongs to), DIR/spec.sha256 (its hash), DIR/spec-history.jsonl
- * (each spec claimed, extensions included), DIR/runs/<id>/{config.json, metrics.jsonl, summary.json, checkpoint/}.
+ * Layout: DIR/spec.json (the spec the directory belongs to, canonical JSON), DIR/spec.sha256 (its hash),
+ * DIR/spec-history.jsonl (each spec claimed, extensions included), DIR/variants.json (variant and axis order, which
+ * spec.json's sorted keys lose), DIR/run-ids.txt (Slurm), DIR/runs/<id>/{config.json, metrics.jsonl, summary.json,
+ * checkpoint/}.
  */
 export class ResultsStore {
   constructor(readonly dir: string) {}
@@ -37,17 +93,54 @@ export class ResultsStore {
     return path.join(this.dir, 'spec-history.jsonl');
   }
 
-  /** What the directory's runs were planned as: id, variant label, grid point (from each run's config.json). */
-  plannedRun(id: string): Pick<PlannedRun, 'id' | 'variant' | 'point'> | undefined {
-    return readJSON<PlannedRun>(path.join(this.runDir(id), 'config.json'));
+  get variantsFile(): string {
+    return path.join(this.dir, 'variants.json');
+  }
+
+  get runIdsFile(): string {
+    return path.join(this.dir, 'run-ids.txt');
+  }
+
+  get runsDir(): string {
+    return path.join(this.dir, 'runs');
   }
 
   runDir(id: string): string {
-    return path.join(this.dir, 'runs', id);
+    return path.join(this.runsDir, id);
+  }
+
+  files(id: string): RunFiles {
+    return runFiles(this.runDir(id));
+  }
+
+  configFile(id: string): string {
+    return this.files(id).config;
+  }
+
+  metricsFile(id: string): string {
+    return this.files(id).metrics;
+  }
+
+  checkpointDir(id: string): string {
+    return this.files(id).checkpoint;
+  }
+
+  summaryFile(id: string): string {
+    return this.files(id).summary;
+  }
+
+  /** A run's config.json as written (id, variant, seed, grid point, resolved config); undefined if missing. */
+  savedRun<T = PlannedRun>(id: string): T | undefined {
+    return readJSON<T>(this.configFile(id));
+  }
+
+  /** What the directory's runs were planned as: id, variant label, grid point (from each run's config.json). */
+  plannedRun(id: string): Pick<PlannedRun, 'id' | 'variant' | 'point'> | undefined {
+    return this.savedRun(id);
   }
 
   summary(id: string): RunSummary | undefined {
-    return readJSON<RunSummary>(path.join(this.runDir(id), 'summary.json'));
+    return readEncoded<RunSummary>(this.summaryFile(id));
   }
 
   /** Finished means a summary exists: completed and diverged runs are final; failed ones are retried on --resume. */
@@ -57,21 +150,49 @@ export class ResultsStore {
   }
 
   hasStarted(id: string): boolean {
-    return fs.existsSync(path.join(this.runDir(id), 'config.json'));
+    return fs.existsSync(this.configFile(id));
+  }
+
+  hasCheckpoint(id: string): boolean {
+    return fs.existsSync(this.checkpointDir(id));
   }
 
   writeConfig(run: PlannedRun): void {
-    const file = path.join(this.runDir(run.id), 'config.json');
+    const file = this.configFile(run.id);
     if (!fs.existsSync(file)) writeFileAtomic(file, JSON.stringify({ id: run.id, variant: run.variant, seed: run.seed, point: run.point, config: run.config }, null, 2) + '\n');
   }
 
   writeSummary(summary: RunSummary): void {
-    writeFileAtomic(path.join(this.runDir(summary.id), 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    writeRunSummary(this.runDir(summary.id), summary);
+  }
+
+  /**
+   * A summary a worker reported over IPC, whose JSON made NaN and Infinity null: the one `runOne` wrote beside the
+   * run (same record once both are JSON), with its non-finite numbers; else (a worker that did not write it) written now.
+   */
+  settleSummary(reported: RunSummary): RunSummary {
+    const written = this.summary(reported.id);
+    if (written && JSON.stringify(written) === JSON.stringify(reported)) return written;
+    this.writeSummary(reported);
+    return reported;
+  }
+
+  /** Records the spec's variant and axis order (left as it is when unchanged). */
+  writeVariantOrder(order: VariantOrder): void {
+    const text = JSON.stringify(order, null, 2) + '\n';
+    if (!fs.existsSync(this.variantsFile) || fs.readFileSync(this.variantsFile, 'utf8') !== text) writeFileAtomic(this.variantsFile, text);
+  }
+
+  /** The recorded variant order; undefined for directories written before it was recorded (or a damaged file). */
+  variantOrder(): VariantOrder | undefined {
+    const v = readJSON<VariantOrder>(this.variantsFile);
+    const strings = (x: unknown) => Array.isArray(x) && x.every((s) => typeof s === 'string');
+    return v && strings(v.variants) && strings(v.axes) ? v : undefined;
   }
 
   listRunIds(): string[] {
-    const dir = path.join(this.dir, 'runs');
-    return fs.existsSync(dir) ? fs.readdirSync(dir).filter((d) => fs.existsSync(path.join(dir, d, 'config.json'))).sort() : [];
+    const dir = this.runsDir;
+    return fs.existsSync(dir) ? fs.readdirSync(dir).filter((d) => fs.existsSync(this.configFile(d))).sort() : [];
   }
 
   summaries(): RunSummary[] {

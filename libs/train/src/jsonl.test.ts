@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fromJsonLine, JsonlSink, readJsonl, toJsonLine } from './jsonl';
+import { fromJsonLine, fromJsonText, JsonlSink, readJsonl, toJsonLine, toJsonText } from './jsonl';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sugar-jsonl-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -35,5 +35,14 @@ describe('JSON Lines', () => {
     const file = path.join(tmp, 'bad.jsonl');
     fs.writeFileSync(file, '{"ok":1}\n{oops\n');
     expect(() => readJsonl(file)).toThrow(/bad\.jsonl:2: expected one JSON object per line/);
+  });
+});
+
+describe('toJsonText / fromJsonText', () => {
+  it('round-trips NaN and Infinity through an indented JSON file', () => {
+    const value = { a: NaN, b: [Infinity, -Infinity, 1], c: { d: 'x' } };
+    const text = toJsonText(value);
+    expect(text).toContain('"a": "NaN"');
+    expect(fromJsonText(text)).toEqual(value);
   });
 });

@@ -11,6 +11,11 @@ export function toJsonLine(record: unknown): string {
   return JSON.stringify(record, replacer) + '\n';
 }
 
+/** A JSON file's text (indented, non-finite numbers as strings, as `toJsonLine`); read back with `fromJsonText`. */
+export function toJsonText(value: unknown, indent = 2): string {
+  return JSON.stringify(value, replacer, indent) + '\n';
+}
+
 // The decoder of `replacer`: the three strings it writes come back as the numbers they stood for (a string
 // field holding exactly "NaN" would too; no record of ours has one).
 const NON_FINITE = new Map([['NaN', NaN], ['Infinity', Infinity], ['-Infinity', -Infinity]]);
@@ -22,6 +27,9 @@ function reviver(_key: string, value: unknown): unknown {
 export function fromJsonLine<T = unknown>(line: string): T {
   return JSON.parse(line, reviver) as T;
 }
+
+/** Parses the text of `toJsonText` (or of any JSON file) with the same decoding; throws SyntaxError. */
+export const fromJsonText: <T = unknown>(text: string) => T = fromJsonLine;
 
 import { writeFileAtomic } from '@sugar-lab/core';
 

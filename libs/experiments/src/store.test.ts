@@ -1,0 +1,96 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadResults } from './report-load';
+import { reportTables } from './report-tables';
+import { runSweep } from './runner';
+import { parseSpec } from './spec';
+import { ResultsStore, failedSummary, type RunSummary } from './store';
+
+const made: string[] = [];
+afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+const tmp = () => {
+  made.push(fs.mkdtempSync(path.join(os.tmpdir(), 'sugar-store-')));
+  return made[made.length - 1];
+};
+
+const base = {
+  dataset: { name: 'spirals', classes: 2, nTrain: 32, nTest: 16, noise: 0.1 },
+  model: { name: 'mlp', depth: 1, width: 4 },
+  activation: { kind: 'relu' },
+  optimizer: { name: 'sgd', lr: 0.05 },
+  epochs: 1,
+  batchSize: 16,
+  seed: 0,
+  probes: { size: 16 },
+  backend: 'cpu',
+};
+
+describe('a results directory keeps the spec order of its variants', () => {
+  const out = tmp();
+  // model before activation, and 'sugar' sorts after 'relu' but 'mlp(depth=2' after 'mlp(depth=1': spec.json's
+  // sorted keys put activation first, so labels re-derived from it read `relu | mlp(...)` and match no run.
+  const spec = parseSpec({
+    name: 'two-axis',
+    base,
+    grid: {
+      model: [
+        { name: 'mlp', depth: 2, width: 4 },
+        { name: 'mlp', depth: 1, width: 4 },
+      ],
+      activation: [{ kind: 'sugar', surrogate: { name: 'bsilu', alpha: 1.67 } }, { kind: 'relu' }],
+    },
+    baseline: 'sugar(bsilu,alpha=1.67)',
+    metric: 'testAccuracy',
+  });
+  const expected = [
+    'mlp(depth=2,width=4) | sugar(bsilu,alpha=1.67)',
+    'mlp(depth=2,width=4) | relu',
+    'mlp(depth=1,width=4) | sugar(bsilu,alpha=1.67)',
+    'mlp(depth=1,width=4) | relu',
+  ];
+
+  it('report lists the variants of a two-axis spec in spec order, the baseline first', async () => {
+    const r = await runSweep(spec, { out, workers: 2 });
+    expect(r.completed).toBe(4);
+    expect(new ResultsStore(out).variantOrder()).toEqual({ axes: ['model', 'activation'], variants: expected });
+    const results = loadResults(out);
+    expect(results.variants).toEqual(expected);
+    expect(results.summaries.map((s) => s.variant)).toEqual(expected);
+    const rows = reportTables(results).variants.toRecords() as { variant: string }[];
+    expect([...new Set(rows.map((row) => row.variant))]).toEqual(expected);
+  }, 120_000);
+
+  it('reads a directory written before variants.json (the runs own labels still come out, each once)', () => {
+    fs.rmSync(new ResultsStore(out).variantsFile);
+    const results = loadResults(out);
+    expect([...results.variants].sort()).toEqual(expect.arrayContaining([...expected].sort()));
+    expect(results.summaries).toHaveLength(4);
+  });
+});
+
+describe('summary.json keeps NaN and Infinity', () => {
+  const summary = (final: Record<string, unknown>): RunSummary => ({ ...failedSummary({ id: 'abc', variant: 'v', seed: 0, point: {} }, 'x', 'cpu', Date.now()), status: 'diverged', final });
+
+  it('writes them as strings and reads them back as numbers', () => {
+    const store = new ResultsStore(tmp());
+    store.writeSummary(summary({ trainLoss: NaN, gradNorm: Infinity, low: -Infinity, ok: 0.5 }));
+    expect(fs.readFileSync(store.summaryFile('abc'), 'utf8')).toContain('"trainLoss": "NaN"');
+    expect(store.summary('abc')?.final).toEqual({ trainLoss: NaN, gradNorm: Infinity, low: -Infinity, ok: 0.5 });
+  });
+
+  it('settleSummary keeps the written record (NaN) over the IPC copy (null), and writes one a worker did not', () => {
+    const store = new ResultsStore(tmp());
+    store.writeSummary(summary({ trainLoss: NaN }));
+    const ipc = JSON.parse(JSON.stringify(summary({ trainLoss: NaN }))) as RunSummary;
+    // the IPC copy carries its own timing; make it the same record
+    ipc.seconds = store.summary('abc')!.seconds;
+    expect(ipc.final.trainLoss).toBeNull();
+    expect(store.settleSummary(ipc).final.trainLoss).toBeNaN();
+    const other = { ...ipc, status: 'completed' as const, final: { trainLoss: 1 } };
+    expect(store.settleSummary(other)).toBe(other);
+    expect(store.summary('abc')?.status).toBe('completed');
+  });
+
+});
