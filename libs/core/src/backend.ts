@@ -4,7 +4,6 @@ import { SugarError } from './errors';
 import * as tf from './tf';
 import { registerWasmConvGradKernels } from './wasm-kernels';
 import { applyThreadSettings, threadSettings } from './threads';
-import { applyThreadSettings, threadSettings } from './threads';
 
 /** A bad backend name, or no backend that can be initialized (the message says why for each). */
 export class BackendError extends SugarError {}
