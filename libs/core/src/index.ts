@@ -21,6 +21,7 @@ export {
 } from './lock';
 export * from './errors';
 export { describeValue } from './describe-value';
+export { canonicalHash, canonicalJSON } from './canonical-json';
 export { closestName, didYouMean, editDistance } from './did-you-mean';
 export * from './option-schema';
 export {
