@@ -4,6 +4,7 @@ import { SugarError } from './errors';
 import * as tf from './tf';
 import { registerWasmConvGradKernels } from './wasm-kernels';
 import { applyThreadSettings, threadSettings } from './threads';
+import { registerTensorflowKernels } from './tensorflow-kernels';
 
 /** A bad backend name, or no backend that can be initialized (the message says why for each). */
 export class BackendError extends SugarError {}
@@ -148,8 +149,6 @@ function loadTensorflow(): string {
     if (!process.env.TF_CPP_MIN_LOG_LEVEL) process.env.TF_CPP_MIN_LOG_LEVEL = '2';
     // libtensorflow sizes its thread pools from these variables once, as the binding loads.
     applyThreadSettings();
-    // libtensorflow sizes its thread pools from these variables once, as the binding loads.
-    applyThreadSettings();
     try {
       nodeRequire(found.main);
       return pkg;
@@ -167,7 +166,10 @@ function loadTensorflow(): string {
 async function tryBackend(name: BackendName): Promise<BackendAttempt> {
   try {
     let provider: string | undefined;
-    if (name === 'tensorflow') provider = loadTensorflow();
+    if (name === 'tensorflow') {
+      provider = loadTensorflow();
+      registerTensorflowKernels();
+    }
     if (name === 'wasm') {
       nodeRequire(findPeerPackage('@tensorflow/tfjs-backend-wasm', []).main);
       registerWasmConvGradKernels();
@@ -187,7 +189,6 @@ async function tryBackend(name: BackendName): Promise<BackendAttempt> {
  */
 export async function initBackend(prefer?: BackendName, opts: InitBackendOptions = {}): Promise<BackendName> {
   const env = process.env.SUGAR_BACKEND?.trim() || undefined;
-  threadSettings(); // a bad SUGAR_THREADS / TF_* thread variable is an error, not a silent fallback to wasm
   threadSettings(); // a bad SUGAR_THREADS / TF_* thread variable is an error, not a silent fallback to wasm
   if (env && !isBackendName(env)) {
     throw new BackendError(`SUGAR_BACKEND must be one of ${BACKENDS.join(', ')}; found '${env}'`);

@@ -21,7 +21,6 @@ export {
 } from './lock';
 export * from './errors';
 export { describeValue } from './describe-value';
-export { canonicalHash, canonicalJSON } from './canonical-json';
 export { closestName, didYouMean, editDistance } from './did-you-mean';
 export * from './option-schema';
 export {
@@ -51,3 +50,4 @@ export * from './is-activation-layer';
 export * from './sugarize';
 export * from './file-handler';
 export * from './wasm-kernels';
+export * from './tensorflow-kernels';

@@ -1,7 +1,8 @@
 import type { SugarRegion } from './activation-spec';
 import { SurrogateError } from './errors';
-import { resolveSurrogate, type Surrogate, type SurrogateLike } from './surrogate';
-import './surrogates-builtin';
+import { resolveSurrogate, surrogateDefinition, type Surrogate, type SurrogateLike } from './surrogate';
+import { BUILTIN_SURROGATES } from './surrogates-builtin';
+import { hasKernel, SUGAR_BSILU_GRAD } from './tensorflow-kernels';
 import * as tf from './tf';
 
 export interface SugarReluOptions {
@@ -14,8 +15,21 @@ type UnaryOp = (x: tf.Tensor) => tf.Tensor;
 // One customGrad closure per (surrogate, region): customGrad keeps no state between calls.
 const ops = new WeakMap<Surrogate, Partial<Record<SugarRegion, UnaryOp>>>();
 
+// dy * f'(x) in one engine dispatch where the backend has a kernel for it (tensorflow: a few native ops,
+// no scalar uploads), for the built-in definition only (a surrogate registered over it keeps its own grad).
+const FUSED_GRADS: Record<string, { kernel: string; def: unknown }> = {
+  bsilu: { kernel: SUGAR_BSILU_GRAD, def: BUILTIN_SURROGATES.find((d) => d.name === 'bsilu') },
+};
+
+function fusedGrad(s: Surrogate): ((dy: tf.Tensor, x: tf.Tensor) => tf.Tensor) | undefined {
+  const f = FUSED_GRADS[s.name];
+  if (!f || surrogateDefinition(s.name) !== f.def) return undefined;
+  return (dy, x) => (hasKernel(f.kernel) ? (tf.engine().runKernel(f.kernel, { dy, x }, { ...s.params }) as tf.Tensor) : tf.mul(dy, s.grad(x)));
+}
+
 function buildOp(s: Surrogate, region: SugarRegion): UnaryOp {
   const negativeOnly = region === 'negative' && !s.unitSlopeForPositive;
+  const dyTimesGrad = fusedGrad(s) ?? ((dy: tf.Tensor, x: tf.Tensor) => tf.mul(dy, s.grad(x)));
   return tf.customGrad((x, save) => {
     (save as tf.GradSaveFunc)([x as tf.Tensor]);
     return {
@@ -23,7 +37,7 @@ function buildOp(s: Surrogate, region: SugarRegion): UnaryOp {
       value: tf.relu(x as tf.Tensor),
       gradFunc: (dy, saved) => {
         const [xs] = saved;
-        const g = tf.mul(dy, s.grad(xs));
+        const g = dyTimesGrad(dy as tf.Tensor, xs);
         if (!negativeOnly) return g;
         // Select directly: tf.where would first broadcast its three same-shaped inputs (3 more kernels).
         return tf.engine().runKernel('Select', { condition: tf.greater(xs, 0), t: dy, e: g }) as tf.Tensor;

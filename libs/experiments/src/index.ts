@@ -9,6 +9,7 @@ export * from './presets';
 export * from './store';
 export * from './lock';
 export * from './runner';
+export * from './parallelism';
 export * from './slurm';
 export * from './aggregate';
 export * from './markdown';

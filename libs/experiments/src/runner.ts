@@ -1,10 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { LockError } from './errors';
 import { expandGrid, filterRuns, type PlannedRun } from './grid';
 import { acquireLock, lockRun } from './lock';
+import { planParallelism, workerThreadEnv } from './parallelism';
 import type { Spec } from './spec';
 import { claimSpec } from './spec-claim';
 import { failedSummary, ResultsStore, type RunSummary } from './store';
@@ -12,7 +12,7 @@ import type { ToWorker, FromWorker } from './worker-protocol';
 
 export interface SweepOptions {
   out: string;
-  /** Worker processes; default: the spec's `workers`, else 1 on the tensorflow backend (it threads itself), else one per core. */
+  /** Worker processes; default: the spec's `workers`, else planParallelism's choice from the backend and model size. */
   workers?: number;
   /** Continue a sweep already in `out` (interrupted runs continue from their last checkpoint). */
   resume?: boolean;
@@ -50,9 +50,9 @@ function workerScript(): string {
   return fs.existsSync(here) ? here : path.join(__dirname, '..', 'dist', 'worker.js');
 }
 
-export function defaultWorkers(backend?: string): number {
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return backend === 'tensorflow' || backend === undefined ? 1 : Math.max(1, cores);
+/** Workers for a sweep of `runs` when neither --workers nor the spec says: see planParallelism. */
+export function defaultWorkers(backend?: string, runs: PlannedRun[] = []): number {
+  return planParallelism(runs, { backend }).workers;
 }
 
 /** Runs every run of a spec into `out`, in parallel worker processes, skipping finished runs. */
@@ -83,7 +83,11 @@ async function sweepLocked(spec: Spec, store: ResultsStore, opts: SweepOptions):
   opts.onEvent?.({ type: 'start', total: all.length, todo: todo.length, skipped: result.skipped });
   for (const r of todo) store.writeConfig(r);
 
-  const nWorkers = Math.max(1, Math.min(opts.workers ?? spec.workers ?? defaultWorkers(opts.backend), todo.length || 1));
+  // Workers x intra-op threads from the backend and model size (one libtensorflow pool per worker, sized to its share).
+  const plan = planParallelism(todo, { backend: opts.backend, workers: opts.workers ?? spec.workers });
+  const nWorkers = plan.workers;
+  const workerEnv = { ...process.env, SUGAR_QUIET: '1', ...workerThreadEnv(plan) };
+  if (todo.length) opts.onEvent?.({ type: 'log', message: `parallelism: ${plan.why}` });
   const queue = [...todo];
   let stopping = opts.signal?.aborted ?? false;
   const workers = new Set<ChildProcess>();
@@ -104,7 +108,7 @@ async function sweepLocked(spec: Spec, store: ResultsStore, opts: SweepOptions):
   const train = async (run: PlannedRun) => {
     const t0 = Date.now();
     opts.onEvent?.({ type: 'run-start', run, resumed: store.hasCheckpoint(run.id) });
-    const outcome = await runInWorker(run, store, opts, workers, () => stopping);
+    const outcome = await runInWorker(run, store, opts, workers, () => stopping, workerEnv);
     if (outcome.kind === 'summary') record(run, store.settleSummary(outcome.summary));
     else if (outcome.kind === 'interrupted') {
       result.interrupted++;
@@ -159,9 +163,9 @@ function send(w: ChildProcess, msg: ToWorker): void {
 type Outcome = { kind: 'summary'; summary: RunSummary } | { kind: 'interrupted' } | { kind: 'error'; error: string };
 
 /** One run in a fresh worker process: a crash costs that run (recorded as failed), never the sweep. */
-function runInWorker(run: PlannedRun, store: ResultsStore, opts: SweepOptions, workers: Set<ChildProcess>, stopping: () => boolean): Promise<Outcome> {
+function runInWorker(run: PlannedRun, store: ResultsStore, opts: SweepOptions, workers: Set<ChildProcess>, stopping: () => boolean, env: NodeJS.ProcessEnv): Promise<Outcome> {
   return new Promise((resolve) => {
-    const w = fork(workerScript(), [], { stdio: ['ignore', 'inherit', 'pipe', 'ipc'], env: { ...process.env, SUGAR_QUIET: '1' } });
+    const w = fork(workerScript(), [], { stdio: ['ignore', 'inherit', 'pipe', 'ipc'], env });
     workers.add(w);
     let stderr = '';
     w.stderr?.on('data', (d: Buffer) => {

@@ -3,10 +3,10 @@ import { trainOrder } from './data';
 import { evaluate } from './evaluate';
 import { checkpointRun } from './fit-resume';
 import type { FitRun } from './fit-run';
-import { correctCount, softmaxCrossEntropy } from './loss';
 import type { EpochDetail, EpochMetrics } from './metrics';
 import { formatNumber } from './progress';
 import { learningRateAt } from './schedule';
+import { trainStep, type StepOutcome } from './train-step';
 
 const now = () => performance.now();
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -18,27 +18,15 @@ export type EpochCore = Omit<EpochMetrics, 'evalSplit' | 'evalLoss' | 'evalAcc' 
 export type EpochOutcome = { core: EpochCore; trainMs: number } | { diverged: string };
 
 // One optimizer step on the samples `idx`; returns the batch's loss and correct count.
-function trainStep(run: FitRun, epoch: number, idx: Int32Array, lr: number): { loss: number; right: number } {
+function trainBatch(run: FitRun, epoch: number, idx: Int32Array, lr: number): StepOutcome {
   const { model, optimizer, probes } = run;
   const measureGrads = probes?.wantsGradients(run.step) ?? false;
   const { x: xb, y: yb } = run.source.batch('train', idx, epoch);
-  const r = tf.tidy(() => {
-    let correct: tf.Scalar | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      const logits = model.apply(xb, { training: true }) as tf.Tensor;
-      correct = tf.keep(correctCount(logits, yb));
-      return softmaxCrossEntropy(logits, yb);
-    }, run.variables);
-    const both = tf.stack([value, correct!]);
-    const [loss, right] = both.dataSync();
-    correct!.dispose();
-    if (!Number.isFinite(loss)) return { loss, right };
-    if (measureGrads) probes!.recordGradients(grads);
-    optimizer.apply(grads, lr);
-    return { loss, right };
-  });
-  tf.dispose([xb, yb]);
-  return r;
+  try {
+    return trainStep(model, run.variables, optimizer, xb, yb, lr, measureGrads ? (g) => probes!.recordGradients(g) : undefined);
+  } finally {
+    tf.dispose([xb, yb]);
+  }
 }
 
 /** Trains one epoch, batch by batch in the (seed, epoch) order; stops at a non-finite loss. */
@@ -53,7 +41,7 @@ export async function trainEpoch(run: FitRun, epoch: number): Promise<EpochOutco
   for (let b = 0; b < batches; b++) {
     const idx = order.subarray(b * cfg.batchSize, Math.min((b + 1) * cfg.batchSize, n));
     lr = learningRateAt(run.step, cfg.schedule, cfg.warmup, run.schedCtx);
-    const r = trainStep(run, epoch, idx, lr);
+    const r = trainBatch(run, epoch, idx, lr);
     if (!Number.isFinite(r.loss)) return { diverged: `loss became ${r.loss} at epoch ${epoch}, batch ${b + 1}, step ${run.step + 1} (lr ${lr})` };
     run.step++;
     lossSum += r.loss * idx.length;

@@ -3,6 +3,7 @@ export * from './config';
 export * from './schedule';
 export * from './optimizers';
 export * from './loss';
+export { trainStep, type StepOutcome } from './train-step';
 export * from './data';
 export * from './evaluate';
 export * from './metrics';

@@ -23,11 +23,18 @@ export class Optimizer {
   /** Steps taken (Adam's bias correction uses it). */
   step = 0;
   private readonly slots = new Map<string, tf.Variable>();
+  /** The config's scalars (betas, eps, momentum, weight decay), made once: every tensor made from a number is an upload. */
+  private readonly constants: Record<string, tf.Scalar>;
 
   constructor(
     readonly config: ResolvedOptimizerConfig,
     readonly params: ParamSpec[],
-  ) {}
+  ) {
+    const c = config;
+    const values: Record<string, number> =
+      c.name === 'sgd' ? { wd: c.weightDecay, mu: c.momentum } : { wd: c.weightDecay, b1: c.beta1, nb1: 1 - c.beta1, b2: c.beta2, nb2: 1 - c.beta2, eps: c.eps };
+    this.constants = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, tf.keep(tf.scalar(v))]));
+  }
 
   /** Applies one update; `grads` is keyed by variable name (as tf.variableGrads returns). */
   apply(grads: tf.NamedTensorMap, lr: number): void {
@@ -35,10 +42,10 @@ export class Optimizer {
     tf.tidy(() => (this.config.name === 'sgd' ? this.sgd(grads, lr) : this.adam(grads, lr)));
   }
 
-  // Scalars are made once per step, not per variable: on tfjs-node every tensor creation is a copy.
   private sgd(grads: tf.NamedTensorMap, lr: number): void {
     const c = this.config;
-    const [rate, wd, mu] = [lr, c.weightDecay, c.momentum].map((x) => tf.scalar(x));
+    const { wd, mu } = this.constants;
+    const rate = tf.scalar(lr);
     this.params.forEach(({ variable: w, decay }, i) => {
       let g = grads[w.name];
       if (!g) return;
@@ -57,17 +64,9 @@ export class Optimizer {
     const c = this.config;
     const bc1 = 1 - Math.pow(c.beta1, this.step);
     const bc2 = 1 - Math.pow(c.beta2, this.step);
-    const [wd, shrink, b1, nb1, b2, nb2, sqrtBc2, eps, stepSize] = [
-      c.weightDecay,
-      1 - lr * c.weightDecay,
-      c.beta1,
-      1 - c.beta1,
-      c.beta2,
-      1 - c.beta2,
-      Math.sqrt(bc2),
-      c.eps,
-      lr / bc1,
-    ].map((x) => tf.scalar(x));
+    const { wd, b1, nb1, b2, nb2, eps } = this.constants;
+    // Scalars of the step (the rate and Adam's bias corrections): once per step, not per variable.
+    const [shrink, sqrtBc2, stepSize] = [1 - lr * c.weightDecay, Math.sqrt(bc2), lr / bc1].map((x) => tf.scalar(x));
     this.params.forEach(({ variable: w, decay }, i) => {
       let g = grads[w.name];
       if (!g) return;
@@ -128,6 +127,7 @@ export class Optimizer {
 
   dispose(): void {
     this.disposeSlots();
+    tf.dispose(Object.values(this.constants));
   }
 }
 

@@ -1,4 +1,5 @@
 import { tf } from '@sugar-lab/core';
+import { Optimizer, resolveTrainConfig, trainStep } from '@sugar-lab/train';
 
 export interface StepTiming {
   msPerStep: number;
@@ -21,21 +22,19 @@ const median = (xs: number[]) => {
 };
 
 /**
- * Times one SGD training step (forward, softmax cross-entropy, backward, update): `warmup` untimed
- * steps, then the median of `steps` timed ones. Reading the loss back each step makes every backend
- * finish its work inside the timed region.
+ * Times one SGD training step as `sugar run` takes it (train's trainStep: forward, softmax cross-entropy,
+ * backward, update, one read of the loss and correct count): `warmup` untimed steps, then the median of
+ * `steps` timed ones. The batch stays on the backend, as in the PyTorch reference.
  */
 export function measureTrainingStep(model: tf.LayersModel, batch: number, steps = 10, warmup = 3): StepTiming {
   const inShape = model.inputs[0].shape.slice(1) as number[];
   const classes = model.outputs[0].shape[1] as number;
   const xs = tf.randomNormal([batch, ...inShape], 0, 1, 'float32', 7);
   const ys = tf.tidy(() => tf.oneHot(tf.randomUniform([batch], 0, classes, 'int32', 11) as tf.Tensor1D, classes));
-  const opt = tf.train.sgd(0.01);
-  const step = () => {
-    const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar, true);
-    loss!.dataSync();
-    loss!.dispose();
-  };
+  const params = model.trainableWeights.map((w) => ({ variable: w.read() as tf.Variable, decay: false }));
+  const opt = new Optimizer(resolveTrainConfig({ epochs: 1, batchSize: batch, optimizer: { name: 'sgd', lr: 0.01 } }).optimizer, params);
+  const variables = params.map((p) => p.variable);
+  const step = () => trainStep(model, variables, opt, xs, ys, 0.01);
   for (let i = 0; i < warmup; i++) step();
   const tensorsBefore = tf.memory().numTensors;
   let peakBytes = tf.memory().numBytes;

@@ -1,6 +1,4 @@
-import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import type { Command } from 'commander';
 import { BACKENDS, type ActivationSpec, type BackendName, canonicalActivation, initBackend, listSurrogates, getSurrogate, tf } from '@sugar-lab/core';
 import { buildModel, getModelInfo, listModels } from '@sugar-lab/models';
@@ -8,6 +6,8 @@ import { measureTrainingStep, type StepTiming } from '../bench/measure-step';
 import { REFERENCE_SHAPES, referenceModel, type ReferenceModel } from '../bench/reference-models';
 import { probeCost } from '../bench/probe-cost';
 import { zooStepModel, ZOO_BENCH } from '../bench/zoo-models';
+import { bestOf, formatSweepTiming, sweepReference, torchStepTimes } from '../bench/reference';
+import { formatProfile, PROFILE_MODELS, runProfiles, type ProfileModel } from '../bench/profile-table';
 
 export interface BenchResult extends StepTiming {
   backend: BackendName;
@@ -42,16 +42,9 @@ export type ReferenceTimes = Record<string, number>;
 
 /** Runs the PyTorch reference script when torch imports; returns undefined (with the reason logged) otherwise. */
 export function torchReference(models: string[], steps: number, warmup: number, log: (l: string) => void): ReferenceTimes | undefined {
-  const script = path.resolve(__dirname, '..', '..', '..', '..', 'tools', 'bench', 'torch_reference.py');
-  const python = process.env.SUGAR_TORCH_PYTHON || 'python3';
-  const r = spawnSync(python, [script, '--models', models.join(','), '--steps', String(steps), '--warmup', String(warmup)], { encoding: 'utf8', timeout: 1_800_000 });
-  if (r.status !== 0) {
-    log(`no PyTorch reference: ${python} ${path.basename(script)} failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
-    return undefined;
-  }
-  const out = JSON.parse(r.stdout) as { torch: string; threads: number; results: { model: string; activation: string; msPerStep: number }[] };
-  log(`PyTorch reference: torch ${out.torch}, ${out.threads} threads`);
-  return Object.fromEntries(out.results.map((x) => [`${x.model}|${x.activation}`, x.msPerStep]));
+  const out = torchStepTimes(models, steps, warmup, log);
+  if (out) log(`PyTorch reference: torch ${out.torch}, the faster of ${out.threads} threads (its default) and 1 thread per configuration`);
+  return out?.times;
 }
 
 export function activationFromLabel(label: string, bareIsForward = false): ActivationSpec {
@@ -198,33 +191,111 @@ export function registerBenchCommand(program: Command): void {
       '--activations <list>',
       'comma-separated: relu, sugar:NAME (SUGAR with default params) and surrogate names; a bare name means SUGAR with it, ' +
         'or the forward activation when the list has a sugar: label (gelu,relu,sugar:nelu)',
-      ['relu', ...listSurrogatesForBench()].join(','),
+      defaultActivations(),
     )
     .option('--steps <n>', 'timed steps (median reported)', '10')
     .option('--warmup <n>', 'untimed warm-up steps', '3')
-    .option('--reference', 'also time the same steps in PyTorch (tools/bench/torch_reference.py; needs torch)')
-    .action(async (o: { json?: boolean; backend?: string; models: string; activations: string; steps: string; warmup: string; reference?: boolean }) => {
+    .option('--reference', 'also time the same steps in PyTorch (tools/bench/torch_reference.py; needs torch), and the --sweep against a plain PyTorch script')
+    .option('--rounds <n>', 'with --reference: alternate sugar and PyTorch this many times, report the fastest of each', '3')
+    .option('--sweep <preset>', 'with --reference: the sweep timed against tools/bench/torch_quick_sweep.py (quick), or none', 'quick')
+    .option('--profile', 'split a step of the reference MLP and CNN into kernels by op, dispatch, transfer and JS (tensorflow and wasm unless --backend)')
+    .action(async (o: BenchCliOptions) => {
       const backends = !o.backend ? 'default' : o.backend === 'all' ? 'all' : ([o.backend] as BackendName[]);
       if (Array.isArray(backends) && !BACKENDS.includes(backends[0])) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}, all; found '${o.backend}'`);
       const steps = Number(o.steps);
       if (!Number.isInteger(steps) || steps < 10) throw new Error(`--steps must be an integer >= 10 (a median needs them); found '${o.steps}'`);
-      if (!o.json) {
-        console.log(`sugar bench on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; median of ${steps} steps after ${o.warmup} warm-up`);
-        console.log(BENCH_HEADER);
-      }
+      const rounds = Number(o.rounds);
+      if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer; found '${o.rounds}'`);
       const models = o.models.split(',').map((s) => s.trim()).filter(Boolean);
-      const reference = o.reference ? torchReference(models, steps, Number(o.warmup), (l) => console.error(l)) : undefined;
-      const results = await runBench({
-        backends,
-        models,
-        activations: o.activations.split(',').map((s) => s.trim()).filter(Boolean),
-        steps,
-        warmup: Number(o.warmup),
-        onResult: o.json ? undefined : (r) => console.log(formatBenchRow(r, reference)),
-        log: (l) => console.error(l),
-      });
-      if (o.json) console.log(JSON.stringify({ machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version }, results, reference }, null, 2));
+      const labels = o.activations.split(',').map((s) => s.trim()).filter(Boolean);
+      const log = (l: string) => console.error(l);
+      if (o.profile) return profileCommand(o, backends, models, labels, steps);
+      if (!o.json) {
+        console.log(`sugar bench on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; median of ${steps} steps after ${o.warmup} warm-up${o.reference ? `, fastest of ${rounds} rounds beside PyTorch` : ''}; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+      }
+      const bench = (onResult?: (r: BenchResult) => void) =>
+        runBench({ backends, models, activations: labels, steps, warmup: Number(o.warmup), onResult, log });
+      let results: BenchResult[];
+      let reference: ReferenceTimes | undefined;
+      if (!o.reference) {
+        if (!o.json) console.log(BENCH_HEADER);
+        results = await bench(o.json ? undefined : (r) => console.log(formatBenchRow(r, reference)));
+      } else {
+        // Alternate the two so that both see the same machine; other load only ever slows a round down.
+        const torchRounds: Record<string, number>[] = [];
+        const sugarRounds: BenchResult[][] = [];
+        for (let i = 0; i < rounds; i++) {
+          const t = torchReference(models, steps, Number(o.warmup), i === 0 ? log : () => {});
+          if (t) torchRounds.push(t);
+          sugarRounds.push(await bench());
+        }
+        reference = torchRounds.length ? bestOf(torchRounds) : undefined;
+        results = bestRuns(sugarRounds);
+        if (!o.json) {
+          console.log(BENCH_HEADER);
+          for (const r of results) console.log(formatBenchRow(r, reference));
+        }
+      }
+      let sweep: Awaited<ReturnType<typeof sweepReference>> | undefined;
+      if (o.reference && o.sweep !== 'none') {
+        const loadBefore = os.loadavg()[0];
+        sweep = await sweepReference(o.sweep, Array.isArray(backends) ? backends[0] : undefined, log);
+        if (!o.json) console.log(`${formatSweepTiming(sweep)}; load average ${loadBefore.toFixed(2)} -> ${os.loadavg()[0].toFixed(2)}`);
+      }
+      if (o.json) console.log(JSON.stringify({ machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() }, results, reference, sweep }, null, 2));
     });
+}
+
+interface BenchCliOptions {
+  json?: boolean;
+  backend?: string;
+  models: string;
+  activations: string;
+  steps: string;
+  warmup: string;
+  reference?: boolean;
+  rounds: string;
+  sweep: string;
+  profile?: boolean;
+}
+
+/** Per configuration, the round with the fastest step (its own vs-ReLU / vs-GELU recomputed from the best rows). */
+function bestRuns(rounds: BenchResult[][]): BenchResult[] {
+  const best = new Map<string, BenchResult>();
+  for (const round of rounds) {
+    for (const r of round) {
+      const key = `${r.backend}|${r.model}|${r.activation}`;
+      const had = best.get(key);
+      if (!had || r.msPerStep < had.msPerStep) best.set(key, r);
+    }
+  }
+  const rows = [...best.values()];
+  for (const r of rows) {
+    const same = (a: string) => best.get(`${r.backend}|${r.model}|${a}`)?.msPerStep;
+    const [relu, gelu] = [same('relu'), same('gelu')];
+    if (r.probeFraction === undefined) {
+      r.vsRelu = relu ? r.msPerStep / relu : undefined;
+      r.vsGelu = gelu ? r.msPerStep / gelu : undefined;
+    }
+  }
+  return rows;
+}
+
+async function profileCommand(o: BenchCliOptions, backends: BackendName[] | 'all' | 'default', models: string[], labels: string[], steps: number): Promise<void> {
+  const chosen: BackendName[] = backends === 'all' ? [...BACKENDS] : backends === 'default' ? ['tensorflow', 'wasm'] : backends;
+  const refModels = models.filter((m): m is ProfileModel => (PROFILE_MODELS as readonly string[]).includes(m));
+  if (!refModels.length) throw new Error(`--profile profiles ${PROFILE_MODELS.join(', ')} (the reference MLP and CNN, the quick sweep's MLP); found --models '${o.models}'`);
+  // The default --activations lists every surrogate; a profile is about ReLU against SUGAR's reference surrogate.
+  const acts = activationsFromLabels(o.activations === defaultActivations() ? ['relu', 'bsilu'] : labels);
+  if (!o.json) console.log(`sugar bench --profile on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; wall = median of ${steps} steps, split from one profiled step; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  const rows = await runProfiles({ backends: chosen, models: refModels, activations: acts, steps, warmup: Number(o.warmup), log: (l) => console.error(l) }, (r) => {
+    if (!o.json) console.log(formatProfile(r));
+  });
+  if (o.json) console.log(JSON.stringify({ machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() }, profiles: rows }, null, 2));
+}
+
+function defaultActivations(): string {
+  return ['relu', ...listSurrogatesForBench()].join(',');
 }
 
 function listSurrogatesForBench(): string[] {

@@ -38,7 +38,7 @@ export function registerRunCommands(program: Command): void {
     .description('run an ablation spec (a YAML/JSON file or a preset: quick, dying-relu, paper-cifar10, paper-cifar100)')
     .argument('<spec>', 'spec file or preset name')
     .option('--out <dir>', 'results directory (default: runs/<spec name>)')
-    .option('--workers <n>', 'worker processes (default: 1 on tensorflow, one per core on wasm/cpu)')
+    .option('--workers <n>', 'worker processes (default: from the backend and model size, printed as "parallelism: ...")')
     .option('--resume', 'continue a sweep in --out: finished runs are kept, interrupted ones continue from their checkpoints')
     .option('--extend', 'add the grid points of an enlarged spec to the sweep in --out (refused if any existing run would change)')
     .option('--only <filter>', 'run a subset: comma-separated terms like activation=relu, seed=0, a run id prefix or variant text')

@@ -1,0 +1,164 @@
+// Kernels for the tensorflow backend (tfjs-node) that do in one native op, or a few native ops behind one engine
+// dispatch, what tfjs would otherwise spell with many. Measured (sugar bench --profile, 2 cores): tfjs-node's Step
+// is IsNan + Greater + two full-size Fills + two Selects, so ReLU's backward (dy * step(x)) cost 3-4x the
+// conv forward it follows on the reference CNN; every tfjs op costs ~10-40 us of engine + binding time on top of
+// its native kernel, which is most of a small model's step.
+import * as tf from './tf';
+
+/** dy where x > 0, else 0: TensorFlow's ReluGrad (PyTorch's threshold_backward). */
+export const SUGAR_RELU_GRAD = 'SugarReluGrad';
+/** dy * bsilu'(x) for B-SiLU with shift alpha: dy * s * ((x + alpha) * (1 - s) + 1), s = sigmoid(x), as 7 native ops. */
+export const SUGAR_BSILU_GRAD = 'SugarBsiluGrad';
+/** Per-row softmax cross-entropy and its gradient (softmax - labels): TensorFlow's SoftmaxCrossEntropyWithLogits. */
+export const SUGAR_SOFTMAX_XENT = 'SugarSoftmaxXent';
+
+interface NodeBackend extends tf.KernelBackend {
+  binding: { TF_ATTR_TYPE: number; TF_FLOAT: number };
+  executeSingleOutput(name: string, attrs: unknown[], inputs: tf.TensorInfo[]): tf.Tensor;
+  executeMultipleOutputs(name: string, attrs: unknown[], inputs: tf.TensorInfo[], n: number): tf.Tensor[];
+}
+
+const floatAttr = (b: NodeBackend) => [{ name: 'T', type: b.binding.TF_ATTR_TYPE, value: b.binding.TF_FLOAT }];
+
+/** Runs native ops in order; every intermediate is freed, the last result returned. */
+function native(backend: unknown, f: (op: (name: string, ...inputs: tf.TensorInfo[]) => tf.Tensor) => tf.Tensor): tf.Tensor {
+  const b = backend as NodeBackend;
+  const attrs = floatAttr(b);
+  const made: tf.Tensor[] = [];
+  const op = (name: string, ...inputs: tf.TensorInfo[]) => {
+    const t = b.executeSingleOutput(name, attrs, inputs);
+    made.push(t);
+    return t;
+  };
+  const out = f(op);
+  for (const t of made) if (t !== out) t.dispose();
+  return out;
+}
+
+function scalarOn(value: number): tf.Tensor {
+  return tf.scalar(value, 'float32');
+}
+
+let registered = false;
+
+/**
+ * Registers the kernels above for 'tensorflow', replaces tfjs-node's Step with an exact one that runs 4 native
+ * ops on bool masks and scalars instead of 6 with two full-size fills, and routes Relu's gradient through
+ * ReluGrad on tensorflow (other backends keep tfjs's own). Call after tfjs-node has loaded; idempotent.
+ */
+export function registerTensorflowKernels(): void {
+  if (registered || !tf.getKernel('Step', 'tensorflow')) return;
+  registered = true;
+  const origStep = tf.getKernel('Step', 'tensorflow')!;
+  tf.unregisterKernel('Step', 'tensorflow');
+  tf.registerKernel({
+    kernelName: 'Step',
+    backendName: 'tensorflow',
+    kernelFunc: (args) => {
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      if (x.dtype !== 'float32') return origStep.kernelFunc(args);
+      const alpha = (args.attrs as { alpha?: number }).alpha ?? 0;
+      // tfjs's step: 1 for x > 0, alpha for x <= 0, NaN for NaN.
+      const one = scalarOn(1);
+      const a = scalarOn(alpha);
+      const zero = scalarOn(0);
+      try {
+        return native(args.backend, (op) => op('SelectV2', op('IsNan', x), x, op('SelectV2', op('Greater', x, zero), one, a)));
+      } finally {
+        tf.dispose([one, a, zero]);
+      }
+    },
+  });
+  tf.registerKernel({
+    kernelName: SUGAR_RELU_GRAD,
+    backendName: 'tensorflow',
+    kernelFunc: ({ inputs, backend }) => {
+      const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
+      return native(backend, (op) => op('ReluGrad', dy, x));
+    },
+  });
+  tf.registerKernel({
+    kernelName: SUGAR_BSILU_GRAD,
+    backendName: 'tensorflow',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
+      const a = scalarOn((attrs as { alpha: number }).alpha);
+      const one = scalarOn(1);
+      try {
+        // The ops of surrogates-builtin's bsilu grad times dy, in its order: bit-identical to the tfjs path.
+        return native(backend, (op) => {
+          const s = op('Sigmoid', x);
+          return op('Mul', dy, op('Mul', s, op('Add', op('Mul', op('Add', x, a), op('Sub', one, s)), one)));
+        });
+      } finally {
+        tf.dispose([a, one]);
+      }
+    },
+  });
+  tf.registerKernel({
+    kernelName: SUGAR_SOFTMAX_XENT,
+    backendName: 'tensorflow',
+    kernelFunc: ({ inputs, backend }) => {
+      const { logits, labels } = inputs as { logits: tf.TensorInfo; labels: tf.TensorInfo };
+      const b = backend as NodeBackend;
+      return b.executeMultipleOutputs('SoftmaxCrossEntropyWithLogits', floatAttr(b), [logits, labels], 2);
+    },
+  });
+  routeReluGradient();
+  routeFusedOps();
+}
+
+// tfjs's Relu gradient is dy * step(x): on tensorflow that is Cast + Step + Mul (three engine ops, five native
+// passes over the tensor); ReluGrad is one. They agree on every finite input (x > 0: dy; x <= 0: zero, +0 for -0);
+// at a NaN input ReluGrad gives 0 where tfjs gives NaN, and the forward value there is NaN already.
+function routeReluGradient(): void {
+  const orig = tf.getGradient('Relu');
+  if (!orig) return;
+  tf.registerGradient({
+    kernelName: 'Relu',
+    inputsToSave: orig.inputsToSave,
+    outputsToSave: orig.outputsToSave,
+    gradFunc: (dy, saved, attrs) => {
+      const [x] = saved;
+      if (tf.getBackend() !== 'tensorflow' || x.dtype !== 'float32') return orig.gradFunc(dy, saved, attrs);
+      return { x: () => tf.engine().runKernel(SUGAR_RELU_GRAD, { dy: dy as tf.Tensor, x }) as tf.Tensor };
+    },
+  });
+}
+
+type FusedMatMulArgs = Parameters<typeof tf.fused.matMul>[0];
+type FusedConv2dArgs = Parameters<typeof tf.fused.conv2d>[0];
+
+/** tfjs's own fused.matMul and fused.conv2d, as they were before sugar-lab routed them on tensorflow. */
+export const TFJS_FUSED: { matMul: typeof tf.fused.matMul; conv2d: typeof tf.fused.conv2d } = { matMul: tf.fused.matMul, conv2d: tf.fused.conv2d };
+
+const linear = (activation: string | undefined, prelu: unknown) => (activation ?? 'linear') === 'linear' && prelu == null;
+
+// tfjs-node's _FusedMatMul and FusedConv2D kernels are not fused: they run matMul (conv2d) and then add the
+// bias. tfjs's fused ops wrap them in a customGrad, which computes every input's gradient eagerly, so the first
+// layer's gradient with respect to the data (a full matmul or Conv2DBackpropInput per step, ~10% of the
+// reference MLP's step) is computed and thrown away, and each dense layer adds 7 reshapes. The same kernels as
+// separate ops (registered gradients, evaluated only where needed) give the same numbers without that work.
+function routeFusedOps(): void {
+  const fused = tf.fused as { matMul: typeof tf.fused.matMul; conv2d: typeof tf.fused.conv2d };
+  fused.matMul = (args: FusedMatMulArgs) => {
+    if (tf.getBackend() !== 'tensorflow' || !linear(args.activation, args.preluActivationWeights)) return TFJS_FUSED.matMul(args);
+    return tf.tidy(() => {
+      const y = tf.matMul(args.a, args.b, args.transposeA, args.transposeB);
+      return args.bias != null ? tf.add(y, args.bias) : y;
+    });
+  };
+  fused.conv2d = (<T extends tf.Tensor3D | tf.Tensor4D>(args: FusedConv2dArgs) => {
+    const format = args.dataFormat ?? 'NHWC';
+    if (tf.getBackend() !== 'tensorflow' || format !== 'NHWC' || !linear(args.activation, args.preluActivationWeights)) return TFJS_FUSED.conv2d(args);
+    return tf.tidy(() => {
+      const y = tf.conv2d(args.x, args.filter, args.strides, args.pad, format, args.dilations ?? [1, 1], args.dimRoundingMode);
+      return (args.bias != null ? tf.add(y, args.bias) : y) as T;
+    });
+  }) as typeof tf.fused.conv2d;
+}
+
+/** Whether `kernel` (one of the SUGAR_* names) runs on the current backend. */
+export function hasKernel(kernel: string): boolean {
+  return tf.getKernel(kernel, tf.getBackend()) !== undefined;
+}
