@@ -4,6 +4,7 @@ import { didYouMean } from './did-you-mean';
 import { SurrogateError } from './errors';
 import type { OptionSchema } from './option-schema';
 import type * as tf from './tf';
+import type { RegisterOptions } from './register-options';
 
 export type SurrogateParams = Record<string, number>;
 
@@ -39,10 +40,8 @@ export interface SurrogateDefinition {
   unitSlopeForPositive?: boolean;
 }
 
-export interface RegisterSurrogateOptions {
-  /** Replace an existing registration of the same name instead of throwing. */
-  override?: boolean;
-}
+/** `registerSurrogate`'s options: the shape every registry takes (core `RegisterOptions`). */
+export type RegisterSurrogateOptions = RegisterOptions;
 
 const registry = new Map<string, SurrogateDefinition>();
 const resolved = new Map<string, Surrogate>();

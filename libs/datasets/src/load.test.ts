@@ -74,7 +74,17 @@ describe('loadDataset / listDatasets', () => {
     });
     const ds = await loadDataset('ramp', { params: { slope: 2 } });
     expect([...ds.train.x]).toEqual([0, 2, 4, 6]);
-    expect(() => registerDataset({ ...datasetInfoDef() })).toThrow(/already registered/);
+    expect(() => registerDataset({ ...datasetInfoDef() })).toThrow(/already registered.*override: true/);
+  });
+
+  it('replaces a registration with { override: true }, the option every registry takes ({ replace } still works)', () => {
+    const def = (title: string) => ({ info: { ...datasetInfo('moons'), name: 'moons-again', title }, load: () => Promise.reject(new Error('unused')) });
+    registerDataset(def('first'));
+    expect(() => registerDataset(def('second'))).toThrow(/already registered/);
+    registerDataset(def('second'), { override: true });
+    expect(datasetInfo('moons-again').title).toBe('second');
+    registerDataset(def('third'), { replace: true });
+    expect(datasetInfo('moons-again').title).toBe('third');
   });
 });
 

@@ -1,4 +1,4 @@
-import type { OptionSchema, OptionSpec } from '@sugar-lab/core';
+import type { OptionSchema, OptionSpec, RegisterOptions } from '@sugar-lab/core';
 import { BUILTIN_DATASETS } from './builtins';
 import { DatasetError, UnknownDatasetError } from './errors';
 import { datasetFiles } from './manifest';
@@ -7,8 +7,8 @@ import type { DatasetDefinition, DatasetInfo } from './types';
 const registry = new Map<string, DatasetDefinition>(BUILTIN_DATASETS.map((d) => [d.info.name, d]));
 
 /** Adds a dataset under `def.info.name` (its files, if any, come from `overrideDatasetFiles`). */
-export function registerDataset(def: DatasetDefinition, opts: { replace?: boolean } = {}): void {
-  if (registry.has(def.info.name) && !opts.replace) throw new DatasetError(`dataset '${def.info.name}' is already registered (pass { replace: true } to replace it)`);
+export function registerDataset(def: DatasetDefinition, opts: RegisterOptions & { /** @deprecated the name every registry uses is `override` */ replace?: boolean } = {}): void {
+  if (registry.has(def.info.name) && !(opts.override ?? opts.replace)) throw new DatasetError(`dataset '${def.info.name}' is already registered (pass { override: true } to replace it)`);
   registry.set(def.info.name, def);
 }
 

@@ -1,4 +1,4 @@
-import { optionIssues, type OptionSchema, type tf } from '@sugar-lab/core';
+import { optionIssues, type OptionSchema, type RegisterOptions, type tf } from '@sugar-lab/core';
 import type { ConvNextOptions } from './convnext';
 import { DuplicateModelError, ModelConfigError, UnknownModelError } from './errors';
 import type { MlpOptions } from './mlp';
@@ -55,7 +55,7 @@ const registry = new Map<string, ModelEntry<any>>(); // eslint-disable-line @typ
 export function registerModel<O extends CommonModelOptions>(
   name: string,
   entry: ModelEntry<O>,
-  opts: { override?: boolean } = {},
+  opts: RegisterOptions = {},
 ): void {
   if (registry.has(name) && !opts.override) throw new DuplicateModelError(name);
   registry.set(name, entry);
