@@ -21,6 +21,8 @@ export {
 } from './lock';
 export * from './errors';
 export { describeValue } from './describe-value';
+export { canonicalHash, canonicalJSON } from './canonical-json';
+export type { RegisterOptions } from './register-options';
 export { closestName, didYouMean, editDistance } from './did-you-mean';
 export * from './option-schema';
 export {
