@@ -1,6 +1,8 @@
 // Special functions behind the t distribution. Double precision throughout; accuracy is
 // ~1e-14 relative for the arguments statistics uses (checked against scipy in special.test.ts).
 
+import { StatisticsError } from './errors';
+
 const LANCZOS_G = 7;
 const LANCZOS = [
   0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
@@ -51,7 +53,7 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
     h *= delta;
     if (Math.abs(delta - 1) < EPS) return h;
   }
-  throw new Error(`incompleteBeta: continued fraction did not converge for x=${x}, a=${a}, b=${b}`);
+  throw new StatisticsError(`incompleteBeta: continued fraction did not converge for x=${x}, a=${a}, b=${b}`);
 }
 
 /** The regularized incomplete beta function I_x(a, b) = B(x; a, b) / B(a, b), for a, b > 0, 0 <= x <= 1. */

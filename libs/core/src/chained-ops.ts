@@ -1,4 +1,5 @@
 import * as tfc from '@tensorflow/tfjs-core';
+import { SugarError } from './errors';
 
 // tfjs-core's Node build declares chained ops (`x.mul(y).sum()`) but only the @tensorflow/tfjs
 // union bundle (which tfjs-node loads) attaches them to Tensor. Attach them here, so code behaves
@@ -33,7 +34,7 @@ export function registerChainedOps(): void {
   }
   const r = (shape: (t: tfc.Tensor, a: number[]) => number[]) => (self: tfc.Tensor, ...a: number[]) => tfc.reshape(self, shape(self, a));
   define('asScalar', (self) => {
-    if (self.size !== 1) throw new Error('The array must have only 1 element.');
+    if (self.size !== 1) throw new SugarError('The array must have only 1 element.');
     return tfc.reshape(self, []);
   });
   define('as1D', r((t) => [t.size]));

@@ -1,3 +1,4 @@
+import { SugarError } from './errors';
 import type * as tf from './tf';
 
 /** tfjs-layers' LayerArgs (name, trainable, inputShape, dtype, ...), taken from the Layer constructor. */
@@ -6,6 +7,6 @@ export type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer
 /** The single input tensor of an elementwise layer. */
 export function singleTensor(inputs: tf.Tensor | tf.Tensor[], layer: string): tf.Tensor {
   if (!Array.isArray(inputs)) return inputs;
-  if (inputs.length !== 1) throw new Error(`${layer}: expected exactly one input tensor; found ${inputs.length}`);
+  if (inputs.length !== 1) throw new SugarError(`${layer}: expected exactly one input tensor; found ${inputs.length}`);
   return inputs[0];
 }

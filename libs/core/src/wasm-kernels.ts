@@ -6,6 +6,7 @@
 //   channel-major first, so every patch row is a contiguous copy), then one flag-free wasm
 //   matmul [KH*KW*C, M] x [M, CO] per batch chunk.
 // - the depthwise kernels: direct JS loops (their work is small: no sum across channels).
+import { SugarError } from './errors';
 import * as tf from './tf';
 
 type Attrs = Record<string, unknown>;
@@ -17,7 +18,7 @@ const PATCH_BUDGET = 16 * 1024 * 1024;
 
 function values(backend: tf.KernelBackend, t: tf.TensorInfo): Float32Array {
   const v = backend.readSync(t.dataId);
-  if (!(v instanceof Float32Array)) throw new Error(`wasm conv gradient kernels: expected float32 input; found ${t.dtype}`);
+  if (!(v instanceof Float32Array)) throw new SugarError(`wasm conv gradient kernels: expected float32 input; found ${t.dtype}`);
   return v;
 }
 

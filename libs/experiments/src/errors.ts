@@ -6,14 +6,21 @@ export interface SpecIssue {
   message: string;
 }
 
+/** Base class of every error @sugar-lab/experiments throws on purpose: `catch (e) { if (e instanceof ExperimentsError) ... }`; `name` is the class's name. */
+export class ExperimentsError extends Error {
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
 /** A spec that cannot run: each issue names the exact place (e.g. `grid.activation[2].surrogate.alpha`). */
-export class SpecError extends Error {
+export class SpecError extends ExperimentsError {
   constructor(
     readonly source: string,
     readonly issues: SpecIssue[],
   ) {
     super(`invalid spec ${source}:\n${issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`);
-    this.name = 'SpecError';
   }
 }
 
@@ -21,62 +28,56 @@ export class SpecError extends Error {
  * A plugin that cannot be found or loaded: `plugin` as named, `where` it was named (`plugins[0] of spec
  * /x/spec.yaml`, `--require`, a run's config.json), and `reason`, what failed.
  */
-export class PluginError extends Error {
+export class PluginError extends ExperimentsError {
   constructor(
     readonly plugin: string,
     readonly where: string,
     readonly reason: string,
   ) {
     super(`plugin '${plugin}' (${where}): ${reason}`);
-    this.name = 'PluginError';
   }
 }
 
 /** A results directory holds the sweep of another spec (see claimSpec: a new --out, or --extend). */
-export class SpecConflictError extends Error {
+export class SpecConflictError extends ExperimentsError {
   constructor(message: string) {
     super(message);
-    this.name = 'SpecConflictError';
   }
 }
 
 /** Another runner holds the results directory (or another process trains the run). */
-export class LockError extends Error {
+export class LockError extends ExperimentsError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
-    this.name = 'LockError';
   }
 }
 
 /** A run id that is not one of the directory's (ids are 12 hex digits; anything else could name a path outside it). */
-export class RunIdError extends Error {
+export class RunIdError extends ExperimentsError {
   constructor(
     readonly where: string,
     readonly expected: string,
     readonly found: string,
   ) {
     super(`${where}: expected ${expected}; found ${found}`);
-    this.name = 'RunIdError';
   }
 }
 
 /** A `--emit slurm` option (cpus, time, partition...) that sbatch would reject or misread. */
-export class SlurmOptionError extends Error {
+export class SlurmOptionError extends ExperimentsError {
   constructor(
     readonly option: string,
     readonly expected: string,
     readonly found: unknown,
   ) {
     super(`${option}: expected ${expected}; found ${JSON.stringify(found)}`);
-    this.name = 'SlurmOptionError';
   }
 }
 
 /** A results directory the report cannot summarize honestly, or not at all. */
-export class ReportError extends Error {
+export class ReportError extends ExperimentsError {
   constructor(message: string) {
     super(message);
-    this.name = 'ReportError';
   }
 }
 
@@ -101,6 +102,5 @@ export class MixedConfigError extends ReportError {
         `The directory holds runs of more than one spec (was the sweep resumed after its spec changed?). ` +
         `Run each spec into its own directory (sugar run SPEC --out NEW_DIR) and report that.`,
     );
-    this.name = 'MixedConfigError';
   }
 }

@@ -1,6 +1,6 @@
 import './builtin';
 
-export { ModelConfigError, UnknownModelError, DuplicateModelError } from './errors';
+export { ModelError, ModelConfigError, UnknownModelError, DuplicateModelError } from './errors';
 export type { CommonModelOptions } from './options';
 export { buildModel, registerModel, listModels, getModelInfo, modelOptions, checkModelOptions } from './registry';
 export { MLP_OPTIONS, VGG_OPTIONS, RESNET_OPTIONS } from './builtin';

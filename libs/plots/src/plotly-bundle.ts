@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { PlotError } from './errors';
 
 /** The plotly.js release this lib is built and tested against (libs/plots/package.json pins it). */
 export const PLOTLY_VERSION = '4.1.2';
@@ -12,11 +13,11 @@ export function plotlyBundle(): { source: string; version: string; file: string 
   const pkgFile = require.resolve('plotly.js-dist-min/package.json');
   const version = (JSON.parse(readFileSync(pkgFile, 'utf8')) as { version: string }).version;
   if (version !== PLOTLY_VERSION) {
-    throw new Error(`plotly.js-dist-min: expected the pinned ${PLOTLY_VERSION} (libs/plots/package.json), found ${version} at ${pkgFile}`);
+    throw new PlotError(`plotly.js-dist-min: expected the pinned ${PLOTLY_VERSION} (libs/plots/package.json), found ${version} at ${pkgFile}`);
   }
   const source = readFileSync(file, 'utf8');
   if (!source.slice(0, 200).includes(`plotly.js v${version}`)) {
-    throw new Error(`${file}: expected a header naming plotly.js v${version} in the first 200 characters; the bundle is not the release its package.json names`);
+    throw new PlotError(`${file}: expected a header naming plotly.js v${version} in the first 200 characters; the bundle is not the release its package.json names`);
   }
   // Inlined into a <script>; a literal "</script" inside would end the element early.
   cached = { source: source.replace(/<\/script/gi, '<\\/script'), version, file };

@@ -1,10 +1,18 @@
 import { describeValue } from '@sugar-lab/core';
 
+/** Base class of every error @sugar-lab/train throws on purpose: `catch (e) { if (e instanceof TrainError) ... }`; `name` is the class's name. */
+export class TrainError extends Error {
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
 /**
  * A training config field is missing, unknown, of the wrong type or out of range. `path` is its dotted path
  * (`optimizer.momentum`); `reason` is the message without the path, for callers that re-root it in a spec.
  */
-export class TrainConfigError extends Error {
+export class TrainConfigError extends TrainError {
   readonly reason: string;
   constructor(
     readonly path: string,
@@ -17,21 +25,17 @@ export class TrainConfigError extends Error {
     const why = reason ?? `must be ${expected}; found ${show(found, expected)}`;
     super(`train config: '${path}' ${why}`);
     this.reason = why;
-    this.name = 'TrainConfigError';
   }
 }
 
 /** A checkpoint that cannot be read, or does not belong to this run (other config, other model). */
-export class CheckpointError extends Error {
-  override name = 'CheckpointError';
-}
+export class CheckpointError extends TrainError {}
 
 /**
  * A checkpoint whose files fail verification: a file missing or truncated, a checksum that does not
  * match, a manifest that is not valid JSON. It is never resumed from; `file` is the file at fault.
  */
 export class CheckpointCorruptError extends CheckpointError {
-  override name = 'CheckpointCorruptError';
   constructor(
     readonly file: string,
     readonly reason: string,
@@ -41,9 +45,7 @@ export class CheckpointCorruptError extends CheckpointError {
 }
 
 /** Training data that does not fit the model or the loss (shapes, label range, empty splits). */
-export class TrainDataError extends Error {
-  override name = 'TrainDataError';
-}
+export class TrainDataError extends TrainError {}
 
 // NaN and Infinity as themselves (JSON shows them as null); a string where a number or boolean belongs as a string.
 function show(x: unknown, expected: string): string {

@@ -32,6 +32,7 @@ export function fromJsonLine<T = unknown>(line: string): T {
 export const fromJsonText: <T = unknown>(text: string) => T = fromJsonLine;
 
 import { writeFileAtomic } from '@sugar-lab/core';
+import { TrainError } from './errors';
 
 /** An append-only JSON Lines file: every `append` is one line, written and fsync'd before it returns. */
 export class JsonlSink {
@@ -47,7 +48,7 @@ export class JsonlSink {
   }
 
   append(record: unknown): void {
-    if (this.fd === undefined) throw new Error(`JsonlSink: ${this.file} is closed`);
+    if (this.fd === undefined) throw new TrainError(`JsonlSink: ${this.file} is closed`);
     fs.writeSync(this.fd, toJsonLine(record));
     fs.fsyncSync(this.fd);
   }

@@ -1,7 +1,8 @@
 import type { tf } from '@sugar-lab/core';
+import { TrainError } from './errors';
 
 /** Models or configs that cannot train as one packed computation (what differs, and where). */
-export class PackError extends Error {
+export class PackError extends TrainError {
   override name = 'PackError';
 }
 
