@@ -39,12 +39,18 @@ for (const spec of specs) {
       if (s.workers) argv.push('--workers', String(s.workers));
       const load = os.loadavg()[0];
       const t0 = performance.now();
-      const p = spawnSync(process.execPath, argv, { env: { ...clean, ...s.env }, encoding: 'utf8' });
+      // /usr/bin/time adds up the CPU time of the CLI and every worker it waited for: on a machine shared with
+      // other work, wall time says how much of the machine we got, CPU time what the setting cost.
+      const timeFile = path.join(out, 'cpu');
+      const p = fs.existsSync('/usr/bin/time')
+        ? spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, process.execPath, ...argv], { env: { ...clean, ...s.env }, encoding: 'utf8' })
+        : spawnSync(process.execPath, argv, { env: { ...clean, ...s.env }, encoding: 'utf8' });
       const seconds = (performance.now() - t0) / 1000;
+      const cpu = fs.existsSync(timeFile) ? fs.readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number).reduce((a, b) => a + b, 0) : NaN;
       fs.rmSync(out, { recursive: true, force: true });
       const plan = /parallelism: ([^\n]*)/.exec(p.stderr ?? '')?.[1] ?? '';
       const ok = p.status === 0 ? '' : ` FAILED (exit ${p.status}): ${(p.stderr ?? '').trim().split('\n').slice(-2).join(' | ')}`;
-      console.log(`${path.basename(spec)}\t${s.name}\t${seconds.toFixed(1)} s\tload ${load.toFixed(2)} -> ${os.loadavg()[0].toFixed(2)}\t${plan}${ok}`);
+      console.log(`${path.basename(spec)}\t${s.name}\t${seconds.toFixed(1)} s wall\t${cpu.toFixed(1)} s cpu\tload ${load.toFixed(2)} -> ${os.loadavg()[0].toFixed(2)}\t${plan}${ok}`);
     }
   }
 }

@@ -21,6 +21,24 @@ const FUSED_GRADS: Record<string, { kernel: string; def: unknown }> = {
   bsilu: { kernel: SUGAR_BSILU_GRAD, def: BUILTIN_SURROGATES.find((d) => d.name === 'bsilu') },
 };
 
+// Second derivatives through the fused kernel: d/d(dy) is the kernel again; d/dx is dy * bsilu''(x), with
+// bsilu''(x) = s (1 - s) (2 + (x + alpha)(1 - 2 s)), written out (tf.grad cannot run inside a backward pass).
+tf.registerGradient({
+  kernelName: SUGAR_BSILU_GRAD,
+  inputsToSave: ['dy', 'x'],
+  gradFunc: (ddx, [dy, x], attrs) => {
+    const { alpha } = attrs as { alpha: number };
+    return {
+      dy: () => tf.engine().runKernel(SUGAR_BSILU_GRAD, { dy: ddx as tf.Tensor, x }, { alpha }) as tf.Tensor,
+      x: () => {
+        const s = tf.sigmoid(x);
+        const curve = tf.mul(tf.mul(s, tf.sub(1, s)), tf.add(tf.mul(tf.add(x, alpha), tf.sub(1, tf.mul(s, 2))), 2));
+        return tf.mul(tf.mul(dy, ddx as tf.Tensor), curve);
+      },
+    };
+  },
+});
+
 function fusedGrad(s: Surrogate): ((dy: tf.Tensor, x: tf.Tensor) => tf.Tensor) | undefined {
   const f = FUSED_GRADS[s.name];
   if (!f || surrogateDefinition(s.name) !== f.def) return undefined;

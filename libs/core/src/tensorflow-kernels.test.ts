@@ -111,4 +111,25 @@ describe('tensorflow kernels', () => {
       expect(tf.memory().numTensors).toBe(before);
     }
   });
+
+  it('second derivatives through ReLU and SUGAR(bsilu) match the cpu backend\'s', async (ctx) => {
+    const xs = Array.from(x.subarray(10, 400)).filter((v) => Number.isFinite(v) && Math.abs(v) > 1e-30);
+    const second = (act: (t: tf.Tensor) => tf.Tensor) =>
+      tf.tidy(() => {
+        const xt = tf.tensor1d(xs);
+        const v = tf.tensor1d(xs.map((_, i) => Math.cos(i)));
+        const u = tf.tensor1d(xs.map((_, i) => Math.sin(i)));
+        const g = (p: tf.Tensor, q: tf.Tensor) => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(q, act(a))))(p);
+        const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(u, g(a, v))))(xt);
+        const dv = tf.grad((q: tf.Tensor) => tf.sum(tf.mul(u, g(xt, q))))(v);
+        return [dx.dataSync() as Float32Array, dv.dataSync() as Float32Array];
+      });
+    for (const act of [(t: tf.Tensor) => tf.relu(t), (t: tf.Tensor) => sugarRelu(t, 'bsilu')]) {
+      await initBackend('cpu', { quiet: true });
+      const want = second(act);
+      if (await useBackend('tensorflow')) return ctx.skip();
+      const got = second(act);
+      got.forEach((g, k) => g.forEach((val, i) => expect(Math.abs(val - want[k][i]), `${k ? 'd/dv' : 'd/dx'} at x=${xs[i]}`).toBeLessThan(1e-5 * Math.max(1, Math.abs(want[k][i])))));
+    }
+  });
 });

@@ -126,6 +126,16 @@ function routeReluGradient(): void {
   });
 }
 
+// Second derivatives (a gradient of a gradient) through ReluGrad: linear in dy, piecewise constant in x.
+tf.registerGradient({
+  kernelName: SUGAR_RELU_GRAD,
+  inputsToSave: ['x'],
+  gradFunc: (ddx, [x]) => ({
+    dy: () => tf.engine().runKernel(SUGAR_RELU_GRAD, { dy: ddx as tf.Tensor, x }) as tf.Tensor,
+    x: () => tf.zerosLike(x),
+  }),
+});
+
 type FusedMatMulArgs = Parameters<typeof tf.fused.matMul>[0];
 type FusedConv2dArgs = Parameters<typeof tf.fused.conv2d>[0];
 

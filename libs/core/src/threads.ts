@@ -68,16 +68,24 @@ export function threadSettings(env: NodeJS.ProcessEnv = process.env, cores = ava
 }
 
 let applied: ThreadSettings | undefined;
+/** The variables applyThreadSettings wrote into process.env (not the user's). */
+const written = new Set<string>();
 
 /**
  * Writes the settings into `env` (process.env: libtensorflow reads it when tfjs-node loads), leaving every
  * variable the user set as it is. Idempotent; returns what libtensorflow will see.
  */
 export function applyThreadSettings(env: NodeJS.ProcessEnv = process.env): ThreadSettings {
+  if (env === process.env && applied) return applied;
   const s = threadSettings(env);
-  env.TF_NUM_INTRAOP_THREADS ||= String(s.intraOp);
-  env.TF_NUM_INTEROP_THREADS ||= String(s.interOp);
-  env.OMP_NUM_THREADS ||= String(s.omp);
+  const set = (name: string, value: number) => {
+    if (env[name]?.trim()) return;
+    env[name] = String(value);
+    if (env === process.env) written.add(name);
+  };
+  set('TF_NUM_INTRAOP_THREADS', s.intraOp);
+  set('TF_NUM_INTEROP_THREADS', s.interOp);
+  set('OMP_NUM_THREADS', s.omp);
   if (env === process.env) applied = s;
   return s;
 }
@@ -85,6 +93,13 @@ export function applyThreadSettings(env: NodeJS.ProcessEnv = process.env): Threa
 /** The settings applied before tfjs-node loaded in this process (undefined: it has not loaded through sugar-lab). */
 export function appliedThreadSettings(): ThreadSettings | undefined {
   return applied;
+}
+
+/** process.env as the user set it: without the thread variables applyThreadSettings wrote. */
+export function userThreadEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const k of written) delete env[k];
+  return env;
 }
 
 /** One line: `intra-op 1 (cores / workers: 2 cores, 2 workers), inter-op 1 (default), OpenMP 1 (cores / workers)`. */

@@ -287,7 +287,7 @@ async function profileCommand(o: BenchCliOptions, backends: BackendName[] | 'all
   if (!refModels.length) throw new Error(`--profile profiles ${PROFILE_MODELS.join(', ')} (the reference MLP and CNN, the quick sweep's MLP); found --models '${o.models}'`);
   // The default --activations lists every surrogate; a profile is about ReLU against SUGAR's reference surrogate.
   const acts = activationsFromLabels(o.activations === defaultActivations() ? ['relu', 'bsilu'] : labels);
-  if (!o.json) console.log(`sugar bench --profile on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; wall = median of ${steps} steps, split from one profiled step; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  if (!o.json) console.log(`sugar bench --profile on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; wall = median of ${steps} steps, split by medians over 5 profiled steps; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const rows = await runProfiles({ backends: chosen, models: refModels, activations: acts, steps, warmup: Number(o.warmup), log: (l) => console.error(l) }, (r) => {
     if (!o.json) console.log(formatProfile(r));
   });

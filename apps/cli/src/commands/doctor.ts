@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { kernelStatus, type KernelStatus } from './kernel';
-import { BACKENDS, type BackendName, backendInfo, initBackend, readNativeState, type NativeState } from '@sugar-lab/core';
+import { appliedThreadSettings, BACKENDS, type BackendName, backendInfo, describeThreads, initBackend, readNativeState, threadSettings, userThreadEnv, type NativeState, type ThreadSettings } from '@sugar-lab/core';
 
 export interface DoctorReport {
   node: string;
@@ -16,6 +16,11 @@ export interface DoctorReport {
   jupyter: { available: boolean; python?: string; version?: string; reason?: string };
   kernel: KernelStatus;
   chromium: { available: boolean; path: string; version?: string };
+  /**
+   * libtensorflow's thread pools in this process (set before tfjs-node loaded; `loaded: false` when something loaded
+   * it before sugar-lab could), and what one of `workers` sweep workers gets (`sugar run` sets SUGAR_WORKERS).
+   */
+  threads: { process: ThreadSettings; loaded: boolean; perWorker: ThreadSettings };
 }
 
 function run(cmd: string, args: string[]): { ok: boolean; out: string } {
@@ -47,6 +52,9 @@ export async function collectDoctor(): Promise<DoctorReport> {
     installed = false;
   }
   const native = readNativeState();
+  const applied = appliedThreadSettings();
+  const processThreads = applied ?? threadSettings();
+  const perWorker = threadSettings({ ...userThreadEnv(), SUGAR_WORKERS: String(processThreads.cores) });
   const kernel = kernelStatus();
   const jup = kernel.jupyter;
   const chromiumPath = process.env.SUGAR_CHROMIUM || '/usr/bin/chromium';
@@ -67,6 +75,7 @@ export async function collectDoctor(): Promise<DoctorReport> {
     wasm: backends.wasm,
     jupyter: { available: Boolean(jup.python), python: jup.python, version: jup.version, reason: jup.python ? undefined : jup.reason },
     kernel,
+    threads: { process: processThreads, loaded: applied !== undefined, perWorker },
     chromium: { available: chromiumOk, path: chromiumPath, version: chromiumOk ? run(chromiumPath, ['--version']).out.split('\n').find((l) => /chrom/i.test(l) && /\d+\.\d+/.test(l) && !l.includes(':')) : undefined },
   };
 }
@@ -85,6 +94,8 @@ export function formatDoctor(r: DoctorReport): string {
     `backend     ${r.backend}  [${r.backendReason}]`,
     ...BACKENDS.map((b) => `  ${mark(r.backends[b].available)}${b}${r.backends[b].reason ? `: ${r.backends[b].reason}` : ''}`),
     `tfjs-node   ${r.tfjsNode.loaded ? `loaded${r.tfjsNode.provider ? ` (${r.tfjsNode.provider})` : ''}` : r.tfjsNode.installed ? 'installed, not loading' : 'not installed'}; ${nativeLine}`,
+    `threads     ${r.threads.process.cores} cores; libtensorflow here: ${describeThreads(r.threads.process)}${r.threads.loaded ? '' : ' (not applied: tfjs-node did not load through sugar-lab)'}`,
+    `            each of ${r.threads.perWorker.workers} sweep workers: ${describeThreads(r.threads.perWorker)} (when every core runs one; SUGAR_THREADS or TF_NUM_INTRAOP_THREADS override)`,
     `wasm        ${r.wasm.available ? 'available' : `unavailable: ${r.wasm.reason}`}`,
     `jupyter     ${r.jupyter.available ? `${r.jupyter.version} (${r.jupyter.python})` : `missing: ${r.jupyter.reason}`}`,
     `kernel      ${r.kernel.installed ? `${r.kernel.name} in ${r.kernel.resourceDir}${r.kernel.stale ? ` (STALE: ${r.kernel.staleReason})` : r.kernel.thisWorkspace ? '' : ` (points at ${r.kernel.workspace})`}` : `${r.kernel.name} not installed (sugar kernel install)`}`,
