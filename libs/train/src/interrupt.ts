@@ -1,25 +1,59 @@
+/** The signals that stop a run gracefully: Ctrl-C (SIGINT) and Slurm's scancel, preemption or time limit (SIGTERM). */
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
+/** The shell's exit code for a process stopped by each signal (128 + its number), so a scheduler sees "stopped". */
+export const STOP_EXIT_CODES: Readonly<Record<StopSignal, number>> = { SIGINT: 130, SIGTERM: 143 };
+
 export interface InterruptHandle {
   signal: AbortSignal;
-  /** Removes the handler (call when the run is over). */
+  /** The exit code for the signal received (130, 143); undefined while none came. */
+  exitCode(): number | undefined;
+  /** Removes the handlers (call when the run is over). */
   dispose(): void;
 }
 
+export interface InterruptOptions {
+  /** Which signals stop (default both). */
+  signals?: readonly StopSignal[];
+  log?: (msg: string) => void;
+  /** The note logged on the first signal. */
+  message?: (sig: StopSignal) => string;
+  exit?: (code: number) => void;
+}
+
 /**
- * An AbortSignal for `fit` that the first Ctrl-C (SIGINT) aborts, so the run finishes its current
- * epoch, checkpoints and returns 'interrupted'; a second Ctrl-C exits at once with code 130.
+ * An AbortSignal for `fit` (and the CLI's `run`, `run-one`) that the first SIGINT or SIGTERM aborts, so running
+ * runs finish their current epoch, checkpoint and return 'interrupted'; a second one exits at once with that
+ * signal's code. The one signal handler of the project: libraries take the AbortSignal, never handle signals.
  */
-export function interruptOnSigint(opts: { log?: (msg: string) => void; exit?: (code: number) => void } = {}): InterruptHandle {
+export function interruptOnSignals(opts: InterruptOptions = {}): InterruptHandle {
   const ctl = new AbortController();
   const log = opts.log ?? ((m: string) => process.stderr.write(`\n${m}\n`));
+  const message = opts.message ?? ((sig) => `${sig}: stopping; running runs finish their current epoch and checkpoint (send it again to quit now)`);
   const exit = opts.exit ?? ((code: number) => process.exit(code));
-  const onSigint = () => {
-    if (!ctl.signal.aborted) {
-      log('interrupt: finishing the current epoch and saving a checkpoint (Ctrl-C again to quit now)');
+  let received: StopSignal | undefined;
+  const handlers = (opts.signals ?? (['SIGINT', 'SIGTERM'] as const)).map((sig) => {
+    const handler = () => {
+      if (received) return exit(STOP_EXIT_CODES[sig]);
+      received = sig;
+      log(message(sig));
       ctl.abort();
-    } else {
-      exit(130);
-    }
+    };
+    process.on(sig, handler);
+    return [sig, handler] as const;
+  });
+  return {
+    signal: ctl.signal,
+    exitCode: () => (received ? STOP_EXIT_CODES[received] : undefined),
+    dispose: () => handlers.forEach(([sig, h]) => process.off(sig, h)),
   };
-  process.on('SIGINT', onSigint);
-  return { signal: ctl.signal, dispose: () => process.off('SIGINT', onSigint) };
+}
+
+/** `interruptOnSignals` for Ctrl-C alone (an interactive `fit`): a second Ctrl-C exits with code 130. */
+export function interruptOnSigint(opts: Omit<InterruptOptions, 'signals'> = {}): InterruptHandle {
+  return interruptOnSignals({
+    message: () => 'interrupt: finishing the current epoch and saving a checkpoint (Ctrl-C again to quit now)',
+    ...opts,
+    signals: ['SIGINT'],
+  });
 }

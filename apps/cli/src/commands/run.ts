@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { BACKENDS, didYouMean, type BackendName } from '@sugar-lab/core';
 import { emitSlurm, loadSpec, runIdOfTask, runSingle, runSweep, shellQuote, writeReport, type SweepEvent } from '@sugar-lab/experiments';
+import { interruptOnSignals } from '@sugar-lab/train';
 import { SweepProgress } from '../progress';
-import { stopOnSignals } from '../stop-signals';
 
 interface RunOpts {
   out?: string;
@@ -63,7 +63,7 @@ export function registerRunCommands(program: Command): void {
       }
       const workers = o.workers === undefined ? undefined : Number(o.workers);
       if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new Error(`--workers must be a positive integer; found '${o.workers}'`);
-      const stop = stopOnSignals((m) => console.error(`\n${m}`));
+      const stop = interruptOnSignals({ log: (m) => console.error(`\n${m}`) });
       const progress = new SweepProgress(spec.name, process.stderr);
       const result = await runSweep(spec, {
         out,
@@ -104,7 +104,7 @@ export function registerRunCommands(program: Command): void {
       const dir = path.resolve(dirArg);
       if ((idArg === undefined) === (o.task === undefined)) throw new Error('run-one: give a run id or --task <index>, not both');
       const id = idArg ?? runIdOfTask(dir, o.task!);
-      const stop = stopOnSignals((m) => console.error(`${id}: ${m}`));
+      const stop = interruptOnSignals({ log: (m) => console.error(`${id}: ${m}`) });
       try {
         const summary = await runSingle(dir, id, { backend: o.backend, require: o.require, signal: stop.signal, onLog: (m) => console.error(m) });
         console.log(summary ? `${id}: ${summary.status}` : `${id}: interrupted (checkpointed; rerun to continue)`);
