@@ -9,7 +9,6 @@ export type { ModelEntry, ModelInfo, ModelOptionsMap } from './registry';
 export { mlp, type MlpOptions } from './mlp';
 export { vgg, VGG_CONFIGS, type VggName, type VggOptions } from './vgg';
 export { vggSmall, VGG_SMALL_OPTIONS, type VggSmallOptions } from './vgg-small';
-export { vggSmall, VGG_SMALL_OPTIONS, type VggSmallOptions } from './vgg-small';
 export { resnet, RESNET_BLOCKS, type ResNetName, type ResNetOptions } from './resnet';
 export { layerSeed } from './layers';
 export { activationLayerNames } from './activation-names';
