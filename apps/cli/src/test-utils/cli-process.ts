@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runFiles } from '@sugar-lab/experiments';
 
 /** The built CLI, as users (and Slurm tasks) start it. */
 export const CLI = path.resolve(__dirname, '..', '..', 'dist', 'main.js');
@@ -49,7 +50,7 @@ export function tmpDir(prefix: string): string {
 
 /** The epochs logged in a run's metrics.jsonl, in file order (a run trained twice shows repeats). */
 export function loggedEpochs(runDir: string): number[] {
-  const file = path.join(runDir, 'metrics.jsonl');
+  const file = runFiles(runDir).metrics;
   if (!fs.existsSync(file)) return [];
   return fs
     .readFileSync(file, 'utf8')
