@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { acquireLock as takeLock, LockHeldError, type HeldLock } from '@sugar-lab/core';
 import { LockError } from './errors';
 import type { ResultsStore } from './store';
@@ -21,7 +20,7 @@ export function lockRun(store: ResultsStore, id: string): HeldLock {
 }
 
 export function runLockFile(store: ResultsStore, id: string): string {
-  return path.join(store.runDir(id), '.lock');
+  return store.files(id).lock;
 }
 
 function lockOrThrow(file: string, what: string): HeldLock {

@@ -59,7 +59,7 @@ export function defaultWorkers(backend?: string, runs: PlannedRun[] = []): numbe
 export async function runSweep(spec: Spec, opts: SweepOptions): Promise<SweepResult> {
   const store = new ResultsStore(opts.out);
   fs.mkdirSync(opts.out, { recursive: true });
-  const release = acquireLock(path.join(opts.out, '.lock'), `results directory ${opts.out}`);
+  const release = acquireLock(store.lockFile, `results directory ${opts.out}`);
   try {
     return await sweepLocked(spec, store, opts);
   } finally {

@@ -25,6 +25,8 @@ export interface RunFiles {
   metrics: string;
   checkpoint: string;
   summary: string;
+  /** Whoever trains the run (a sweep lane or run-one) holds it (lock.ts). */
+  lock: string;
 }
 
 export function runFiles(runDir: string): RunFiles {
@@ -33,6 +35,7 @@ export function runFiles(runDir: string): RunFiles {
     metrics: path.join(runDir, 'metrics.jsonl'),
     checkpoint: path.join(runDir, 'checkpoint'),
     summary: path.join(runDir, 'summary.json'),
+    lock: path.join(runDir, '.lock'),
   };
 }
 
@@ -80,6 +83,11 @@ export interface VariantOrder {
  */
 export class ResultsStore {
   constructor(readonly dir: string) {}
+
+  /** The sweep runner's lock (lock.ts). */
+  get lockFile(): string {
+    return path.join(this.dir, '.lock');
+  }
 
   get specFile(): string {
     return path.join(this.dir, 'spec.json');
