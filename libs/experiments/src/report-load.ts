@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { fromJsonLine, type EpochMetrics } from '@sugar-lab/train';
 import { readJSON } from './atomic';
+import { canonicalJSON } from './canonical-json';
 import { ReportError } from './errors';
 import { axisLabel } from './grid';
 import { checkOneConfigPerVariant } from './report-configs';
@@ -55,10 +56,27 @@ function readSpec(dir: string): Spec {
 
 /**
  * Variant labels in spec order, as the sweep recorded them when it claimed the directory (variants.json); for
- * directories written before that, derived from spec.json (whose keys are sorted, so axes may come out reordered).
+ * directories written before that, recovered from the runs' config.json (below), else derived from spec.json.
  */
 function plannedVariants(store: ResultsStore, spec: Spec): string[] | undefined {
-  return store.variantOrder()?.variants ?? derivedVariants(spec);
+  return store.variantOrder()?.variants ?? variantsOfRuns(store, spec) ?? derivedVariants(spec);
+}
+
+/**
+ * The runs' own labels in grid order: each config.json's `point` keeps the spec's axis order (spec.json's sorted
+ * keys do not), and spec.json's grid arrays keep each axis's value order. No label is re-made from today's registries.
+ */
+function variantsOfRuns(store: ResultsStore, spec: Spec): string[] | undefined {
+  const runs = store.listRunIds().flatMap((id) => store.plannedRun(id) ?? []);
+  if (!runs.length || !runs.every((r) => typeof r.variant === 'string' && r.point && typeof r.point === 'object')) return undefined;
+  const axes = Object.keys(runs[0].point).filter((a) => a !== 'seed' && Array.isArray(spec.grid[a]));
+  const index = (axis: string, v: unknown) => {
+    const i = spec.grid[axis].findIndex((x) => canonicalJSON(x) === canonicalJSON(v));
+    return i < 0 ? Infinity : i;
+  };
+  const ranks = new Map(runs.map((r) => [r, axes.map((a) => index(a, r.point[a]))]));
+  const order = (x: number[], y: number[]) => x.reduce((d, xi, i) => d || (xi === y[i] ? 0 : xi < y[i] ? -1 : 1), 0);
+  return [...new Set([...runs].sort((p, q) => order(ranks.get(p)!, ranks.get(q)!)).map((r) => r.variant))];
 }
 
 /** Variant labels in grid order (first axis slowest) of a stored spec; undefined if a label cannot be made. */
