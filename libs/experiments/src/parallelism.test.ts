@@ -23,8 +23,12 @@ describe('planParallelism', () => {
 
   it('gives compute-bound models on tensorflow the workers and threads the table says', () => {
     const p = planParallelism(cnn, { cores: 2, env: {} });
-    expect(p.workers * p.threads).toBeLessThanOrEqual(2);
-    expect(p.why).toMatch(/compute-bound models on tensorflow/);
+    expect(p).toMatchObject({ workers: 1, threads: 2 });
+    expect(p.why).toMatch(/compute-bound models on tensorflow: 1 worker on 2 cores, 2 intra-op threads each/);
+    expect(planParallelism(cnn, { cores: 32, env: {} })).toMatchObject({ workers: 4, threads: 8 });
+    // A mixed sweep follows its largest model; wasm runs of a conv net still run one per core.
+    expect(planParallelism([...quick, ...cnn], { cores: 2, env: {} })).toMatchObject({ workers: 1 });
+    expect(planParallelism(cnn, { cores: 2, backend: 'wasm', env: {} })).toMatchObject({ workers: 2, threads: 1 });
   });
 
   it('keeps an explicit worker count and splits the cores between those workers', () => {

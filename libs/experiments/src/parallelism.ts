@@ -37,7 +37,7 @@ export interface PlanOptions {
 
 /**
  * Workers x threads for the runs still to do: one worker per core, one thread each, except for compute-bound
- * models on tensorflow, which get LARGE_TENSORFLOW_WORKERS workers sharing the cores as intra-op threads.
+ * models on tensorflow: one worker per 8 cores (one on up to 15), the cores split between them as intra-op threads.
  * An explicit worker count is kept; the user's SUGAR_THREADS / TF_NUM_INTRAOP_THREADS still win over `threads`.
  */
 export function planParallelism(runs: PlannedRun[], opts: PlanOptions = {}): Parallelism {
@@ -69,9 +69,15 @@ export function planParallelism(runs: PlannedRun[], opts: PlanOptions = {}): Par
   return { workers, threads, why: `${why} on ${cores} cores${threadNote}` };
 }
 
-/** Compute-bound tensorflow models: workers on `cores` cores (see the README's Performance section). */
+// Compute-bound models on tensorflow (convs, transformers, wide MLPs): one worker with the cores as intra-op
+// threads. Measured on 2 cores (tools/bench/sweep-threads.mjs, README): 1 worker x 2 threads used the least CPU
+// time for a VGG-small sweep (33.5 s against 37.8 s for 2 single-threaded workers and 36.7 s for the old 2 x 2) and
+// holds one model in memory instead of two. Beyond 8 threads a worker's kernels at these sizes are not assumed to
+// scale (not measured here): larger machines get one worker per 8 cores.
+const LARGE_THREADS_PER_WORKER = 8;
+
 function LARGE_TENSORFLOW_WORKERS(cores: number): number {
-  return cores;
+  return Math.max(1, Math.floor(cores / Math.min(cores, LARGE_THREADS_PER_WORKER)));
 }
 
 /**
