@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
-import { initBackend, type ActivationSpec, type BackendName } from '@sugar-lab/core';
-import { loadDataset } from '@sugar-lab/datasets';
+import { initBackend, type ActivationSpec, type BackendName, type tf } from '@sugar-lab/core';
+import { loadDataset, type Dataset } from '@sugar-lab/datasets';
 import { activationLayerNames, buildModel } from '@sugar-lab/models';
-import { fit, type EpochMetrics } from '@sugar-lab/train';
+import { fit, type EpochMetrics, type FitResult, type TrainConfig } from '@sugar-lab/train';
 import type { PlannedRun } from './grid';
 import { runLandscape } from './landscape-probe';
 import { RunIdError } from './errors';
@@ -34,9 +34,54 @@ export function epochScalars(m: EpochMetrics): Record<string, number> {
   return out;
 }
 
+/** The run's model, built as every run's is: its activation, the data's shape and classes, seeded by the run's seed. */
+export function buildRunModel(cfg: PlannedRun['config'], data: Dataset): tf.LayersModel {
+  const { name: modelName, ...modelOpts } = cfg.model;
+  return buildModel(modelName, {
+    ...modelOpts,
+    activation: cfg.activation as ActivationSpec,
+    inputShape: [...data.shape],
+    numClasses: data.numClasses,
+    seed: cfg.seed,
+  });
+}
+
+/** What `fit` (or `fitPacked`) gets for a run kept in `dir`: its config, its log and checkpoints there, always resuming. */
+export function runTrainConfig(cfg: PlannedRun['config'], dir: string): TrainConfig {
+  return { ...trainConfigOf(cfg), logPath: runFiles(dir).metrics, checkpointDir: runFiles(dir).checkpoint, resume: true, progress: 'none' };
+}
+
+/** A finished run's summary from its fit result (the landscape probe, when the spec asks, is run on `model` here). */
+export function runSummary(run: PlannedRun, result: FitResult, model: tf.LayersModel, data: Dataset, backend: string, t0: number): RunSummary {
+  const cfg = run.config;
+  const final: Record<string, unknown> = result.final ? epochScalars(result.final) : {};
+  const start = result.epochs.find((e) => e.epoch === 0);
+  if (start?.probes) final.deadFractionInit = start.probes.deadFraction;
+  final.resurrectedTotal = result.epochs.reduce((s, e) => s + (e.epoch > 0 ? (e.probes?.resurrected ?? 0) : 0), 0);
+  if (result.final?.probes) {
+    final.layers = result.final.probes.layers.map(({ unitProb: _u, ...l }) => ({ ...l, gradNorm: result.final!.probes!.gradNorms?.[l.layer] }));
+  }
+  if (result.status === 'completed' && cfg.landscape?.enabled) {
+    const { enabled: _on, ...opts } = cfg.landscape;
+    Object.assign(final, runLandscape(model, data, { ...opts, data: cfg.data }));
+  }
+  return {
+    id: run.id,
+    variant: run.variant,
+    seed: run.seed,
+    point: run.point,
+    status: result.status === 'failed' || result.status === 'interrupted' ? 'failed' : result.status,
+    ...(result.error ? { error: result.error } : {}),
+    epochs: result.final?.epoch ?? 0,
+    final,
+    backend,
+    seconds: (Date.now() - t0) / 1000,
+  };
+}
+
 /**
- * One run, start to end, in this process: data, model, `fit` with probes, an optional landscape probe,
- * an optional landscape probe (spec `landscape`), and the summary. Resumes from the run's checkpoint when there is one. Returns 'interrupted' when
+ * One run, start to end, in this process: data, model, `fit` with probes, an optional landscape probe
+ * (spec `landscape`), and the summary. Resumes from the run's checkpoint when there is one. Returns 'interrupted' when
  * `signal` stopped it (its checkpoint holds the last finished epoch).
  */
 export async function runOne(run: PlannedRun, dir: string, opts: RunOneOptions = {}): Promise<RunSummary | 'interrupted'> {
@@ -47,49 +92,15 @@ export async function runOne(run: PlannedRun, dir: string, opts: RunOneOptions =
   const backend = await initBackend(opts.backend ?? cfg.backend, { quiet: true });
   const { name: datasetName, ...datasetOpts } = cfg.dataset;
   const data = await loadDataset(datasetName, datasetOpts as never);
-  const { name: modelName, ...modelOpts } = cfg.model;
-  const model = buildModel(modelName, {
-    ...modelOpts,
-    activation: cfg.activation as ActivationSpec,
-    inputShape: [...data.shape],
-    numClasses: data.numClasses,
-    seed: cfg.seed,
-  });
+  const model = buildRunModel(cfg, data);
   try {
-    const result = await fit(
-      model,
-      data,
-      { ...trainConfigOf(cfg), logPath: runFiles(dir).metrics, checkpointDir: runFiles(dir).checkpoint, resume: true, progress: 'none' },
-      {
-        signal: opts.signal,
-        activationLayers: activationLayerNames(model),
-        callbacks: { onEpochEnd: (m) => opts.onEpoch?.(m.epoch, cfg.epochs, epochScalars(m)) },
-      },
-    );
+    const result = await fit(model, data, runTrainConfig(cfg, dir), {
+      signal: opts.signal,
+      activationLayers: activationLayerNames(model),
+      callbacks: { onEpochEnd: (m) => opts.onEpoch?.(m.epoch, cfg.epochs, epochScalars(m)) },
+    });
     if (result.status === 'interrupted') return 'interrupted';
-    const final: Record<string, unknown> = result.final ? epochScalars(result.final) : {};
-    const start = result.epochs.find((e) => e.epoch === 0);
-    if (start?.probes) final.deadFractionInit = start.probes.deadFraction;
-    final.resurrectedTotal = result.epochs.reduce((s, e) => s + (e.epoch > 0 ? (e.probes?.resurrected ?? 0) : 0), 0);
-    if (result.final?.probes) {
-      final.layers = result.final.probes.layers.map(({ unitProb: _u, ...l }) => ({ ...l, gradNorm: result.final!.probes!.gradNorms?.[l.layer] }));
-    }
-    if (result.status === 'completed' && cfg.landscape?.enabled) {
-      const { enabled: _on, ...opts } = cfg.landscape;
-      Object.assign(final, runLandscape(model, data, { ...opts, data: cfg.data }));
-    }
-    const summary: RunSummary = {
-      id: run.id,
-      variant: run.variant,
-      seed: run.seed,
-      point: run.point,
-      status: result.status === 'failed' ? 'failed' : result.status,
-      ...(result.error ? { error: result.error } : {}),
-      epochs: result.final?.epoch ?? 0,
-      final,
-      backend,
-      seconds: (Date.now() - t0) / 1000,
-    };
+    const summary = runSummary(run, result, model, data, backend, t0);
     writeRunSummary(dir, summary); // here, not after IPC: NaN and Infinity survive (the IPC's JSON makes them null)
     return summary;
   } finally {

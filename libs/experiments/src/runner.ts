@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { LockError } from './errors';
 import { expandGrid, filterRuns, type PlannedRun } from './grid';
 import { acquireLock, lockRun } from './lock';
+import { runPackInWorker } from './pack-worker';
+import { packingMessage, planPacks } from './packing';
 import { planParallelism, workerThreadEnv } from './parallelism';
 import type { Spec } from './spec';
 import { claimSpec } from './spec-claim';
@@ -20,6 +22,8 @@ export interface SweepOptions {
   extend?: boolean;
   only?: string;
   backend?: 'tensorflow' | 'wasm' | 'cpu';
+  /** Train runs that share an MLP architecture and data as one stacked computation where that is faster (default true; see packing.ts). */
+  pack?: boolean;
   /** Abort: running runs finish their current epoch, checkpoint, and the sweep stops. */
   signal?: AbortSignal;
   onEvent?: (e: SweepEvent) => void;
@@ -88,7 +92,11 @@ async function sweepLocked(spec: Spec, store: ResultsStore, opts: SweepOptions):
   const nWorkers = plan.workers;
   const workerEnv = { ...process.env, SUGAR_QUIET: '1', ...workerThreadEnv(plan) };
   if (todo.length) opts.onEvent?.({ type: 'log', message: `parallelism: ${plan.why}` });
-  const queue = [...todo];
+  // Runs that share an MLP and its data train as packs (one stacked computation) where packing.ts measured it faster.
+  const packing = { backend: opts.backend, enabled: opts.pack !== false };
+  const queue = planPacks(todo, packing);
+  const packLine = packingMessage(queue, packing);
+  if (packLine) opts.onEvent?.({ type: 'log', message: packLine });
   let stopping = opts.signal?.aborted ?? false;
   const workers = new Set<ChildProcess>();
   const onAbort = () => {
@@ -105,10 +113,13 @@ async function sweepLocked(spec: Spec, store: ResultsStore, opts: SweepOptions):
     opts.onEvent?.({ type: 'run-end', run, summary });
   };
 
+  const runStart = (run: PlannedRun) => opts.onEvent?.({ type: 'run-start', run, resumed: store.hasCheckpoint(run.id) });
   const train = async (run: PlannedRun) => {
     const t0 = Date.now();
-    opts.onEvent?.({ type: 'run-start', run, resumed: store.hasCheckpoint(run.id) });
-    const outcome = await runInWorker(run, store, opts, workers, () => stopping, workerEnv);
+    runStart(run);
+    settle(run, await runInWorker(run, store, opts, workers, () => stopping, workerEnv), t0);
+  };
+  const settle = (run: PlannedRun, outcome: Outcome, t0: number) => {
     if (outcome.kind === 'summary') record(run, store.settleSummary(outcome.summary));
     else if (outcome.kind === 'interrupted') {
       result.interrupted++;
@@ -124,7 +135,12 @@ async function sweepLocked(spec: Spec, store: ResultsStore, opts: SweepOptions):
   // skipped (left to it), so `sugar run` and Slurm tasks on one directory never both train a run.
   const lane = async () => {
     while (queue.length && !stopping) {
-      const run = queue.shift()!;
+      const unit = queue.shift()!;
+      if (unit.length > 1) {
+        await trainPack(unit);
+        continue;
+      }
+      const run = unit[0];
       const lock = lockOrSkip(run);
       if (!lock) continue;
       try {
@@ -136,6 +152,29 @@ async function sweepLocked(spec: Spec, store: ResultsStore, opts: SweepOptions):
       } finally {
         lock.release();
       }
+    }
+  };
+  // A pack takes every member's lock, as each run alone would; busy or meanwhile finished members are left out.
+  const trainPack = async (runs: PlannedRun[]) => {
+    const held: { run: PlannedRun; lock: ReturnType<typeof lockRun> }[] = [];
+    try {
+      for (const run of runs) {
+        const lock = lockOrSkip(run);
+        if (!lock) continue;
+        held.push({ run, lock });
+        if (store.isFinished(run.id)) result.skipped++;
+        else if (lock.tookOver) opts.onEvent?.({ type: 'log', message: `run ${run.id}: took over its lock (${lock.tookOver})` });
+      }
+      const members = held.map((h) => h.run).filter((r) => !store.isFinished(r.id));
+      if (members.length === 1) return await train(members[0]);
+      if (!members.length) return;
+      const t0 = Date.now();
+      members.forEach(runStart);
+      const onEpoch = (run: PlannedRun, epoch: number, epochs: number, metrics: Record<string, unknown>) => opts.onEvent?.({ type: 'epoch', run, epoch, epochs, metrics });
+      const outcomes = await runPackInWorker(members, members.map((r) => store.runDir(r.id)), { backend: opts.backend, env: workerEnv, workers, stopping: () => stopping, onEpoch });
+      for (const run of members) settle(run, outcomes.get(run.id)!, t0);
+    } finally {
+      for (const h of held) h.lock.release();
     }
   };
   const lockOrSkip = (run: PlannedRun) => {

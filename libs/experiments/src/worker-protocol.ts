@@ -4,6 +4,8 @@ import type { RunSummary } from './store';
 /** Messages between the sweep runner and its worker processes (over the fork IPC channel). */
 export type ToWorker =
   | { type: 'run'; run: PlannedRun; dir: string; backend?: 'tensorflow' | 'wasm' | 'cpu' }
+  /** Runs trained as one pack (runPack); each member is reported on its own, as if it were a run. */
+  | { type: 'pack'; runs: PlannedRun[]; dirs: string[]; backend?: 'tensorflow' | 'wasm' | 'cpu' }
   | { type: 'stop' };
 
 export type FromWorker =

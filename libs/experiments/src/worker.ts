@@ -1,6 +1,7 @@
-// A sweep worker: runs one run per process, reports over IPC, exits when its parent goes away
+// A sweep worker: runs one run (or one pack of runs) per process, reports over IPC, exits when its parent goes away
 // (so a killed runner never leaves orphans writing into the results directory).
 import { runOne } from './run-one';
+import { runPack } from './run-pack';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
 const controller = new AbortController();
@@ -12,9 +13,33 @@ process.on('disconnect', () => process.exit(130));
 process.on('SIGINT', () => controller.abort());
 process.on('SIGTERM', () => controller.abort());
 
+const errorText = (err: unknown) => (err instanceof Error ? (err.stack ?? err.message) : String(err));
+const sent = (m: FromWorker) => new Promise<void>((resolve) => reply(m, resolve));
+
+// Every member's ending is reported (and delivered) before the process exits.
+async function pack(m: Extract<ToWorker, { type: 'pack' }>): Promise<void> {
+  let results: Awaited<ReturnType<typeof runPack>>;
+  try {
+    results = await runPack(m.runs, m.dirs, {
+      backend: m.backend,
+      signal: controller.signal,
+      onEpoch: (id, epoch, epochs, metrics) => reply({ type: 'epoch', id, epoch, epochs, metrics }),
+    });
+  } catch (err) {
+    for (const r of m.runs) await sent({ type: 'error', id: r.id, error: errorText(err) });
+    process.exit(1);
+  }
+  for (const [i, r] of results.entries()) await sent(r === 'interrupted' ? { type: 'interrupted', id: m.runs[i].id } : { type: 'done', id: m.runs[i].id, summary: r });
+  process.exit(0);
+}
+
 process.on('message', (m: ToWorker) => {
   if (m.type === 'stop') {
     controller.abort();
+    return;
+  }
+  if (m.type === 'pack') {
+    void pack(m);
     return;
   }
   runOne(m.run, m.dir, {

@@ -9,6 +9,8 @@ import { SweepProgress } from '../progress';
 interface RunOpts {
   out?: string;
   workers?: string;
+  /** false with --no-pack. */
+  pack: boolean;
   resume?: boolean;
   extend?: boolean;
   only?: string;
@@ -39,6 +41,7 @@ export function registerRunCommands(program: Command): void {
     .argument('<spec>', 'spec file or preset name')
     .option('--out <dir>', 'results directory (default: runs/<spec name>)')
     .option('--workers <n>', 'worker processes (default: from the backend and model size, printed as "parallelism: ...")')
+    .option('--no-pack', 'train every run alone (by default small MLP runs that share a model and data train as one stacked computation; the log says "packing ...")')
     .option('--resume', 'continue a sweep in --out: finished runs are kept, interrupted ones continue from their checkpoints')
     .option('--extend', 'add the grid points of an enlarged spec to the sweep in --out (refused if any existing run would change)')
     .option('--only <filter>', 'run a subset: comma-separated terms like activation=relu, seed=0, a run id prefix or variant text')
@@ -68,6 +71,7 @@ export function registerRunCommands(program: Command): void {
       const result = await runSweep(spec, {
         out,
         workers,
+        pack: o.pack,
         resume: o.resume,
         extend: o.extend,
         only: o.only,

@@ -1,0 +1,140 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readJsonl } from '@sugar-lab/train';
+import { describe, expect, it } from 'vitest';
+import { expandGrid } from './grid';
+import { runLockFile } from './lock';
+import { packingMessage, planPacks } from './packing';
+import { resolveSpec } from './presets';
+import { runSweep, type SweepEvent } from './runner';
+import { parseSpec } from './spec';
+import { ResultsStore } from './store';
+
+const DIST = path.resolve(__dirname, '..', 'dist');
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'pack-sweep-'));
+
+function tinySpec(base: Record<string, unknown> = {}, grid?: Record<string, unknown[]>, baseline = 'relu') {
+  return parseSpec({
+    name: 'tiny-pack',
+    base: {
+      dataset: { name: 'spirals', classes: 3, nTrain: 96, nTest: 48, noise: 0.1 },
+      model: { name: 'mlp', depth: 3, width: 8 },
+      activation: { kind: 'relu' },
+      optimizer: { name: 'adam', lr: 0.01 },
+      epochs: 3,
+      batchSize: 32,
+      seed: 0,
+      probes: { size: 64, gradEvery: 2 },
+      backend: 'wasm',
+      ...base,
+    },
+    grid: grid ?? { activation: [{ kind: 'relu' }, { kind: 'sugar', surrogate: { name: 'bsilu' } }], seed: [0, 1, 2] },
+    baseline,
+  });
+}
+
+type Epoch = { type: string; epoch: number; timing?: unknown } & Record<string, unknown>;
+const epochsOf = (out: string, id: string) =>
+  readJsonl<Epoch>(path.join(new ResultsStore(out).runDir(id), 'metrics.jsonl'))
+    .filter((l) => l.type === 'epoch')
+    .map(({ timing: _t, ...rest }) => rest);
+
+function maxRelDiff(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-12);
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    let m = 0;
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) m = Math.max(m, maxRelDiff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+    return m;
+  }
+  return a === b ? 0 : Infinity;
+}
+
+describe('planPacks', () => {
+  it('packs the quick preset by seeds, 4 packs of 3, and says so; --no-pack and unpackable runs train alone', () => {
+    const runs = expandGrid(resolveSpec('quick'));
+    const units = planPacks(runs);
+    expect(units.map((u) => u.length)).toEqual([3, 3, 3, 3]);
+    for (const u of units) expect(new Set(u.map((r) => r.variant)).size).toBe(1);
+    expect(packingMessage(units)).toMatch(/^packing 12 runs into 4 packs of 3 /);
+    expect(planPacks(runs, { enabled: false }).map((u) => u.length)).toEqual(Array(12).fill(1));
+    expect(packingMessage(planPacks(runs, { enabled: false }), { enabled: false })).toMatch(/packing off/);
+    // Measured slower packed: the cpu backend at any width, wasm above width 32.
+    expect(planPacks(runs, { backend: 'cpu' }).every((u) => u.length === 1)).toBe(true);
+    expect(packingMessage(planPacks(runs, { backend: 'cpu' }), { backend: 'cpu' })).toMatch(/not packing: the cpu backend/);
+    const wide = expandGrid(tinySpec({ model: { name: 'mlp', depth: 2, width: 64 } }));
+    expect(planPacks(wide).every((u) => u.length === 1)).toBe(true);
+    expect(planPacks(wide, { backend: 'tensorflow' }).map((u) => u.length)).toEqual([3, 3]);
+    // Optimizer scalars may differ within a pack; the optimizer's kind may not.
+    const lrs = expandGrid(tinySpec({}, { 'optimizer.lr': [0.01, 0.003], seed: [0, 1] }, 'optimizer.lr=0.01'));
+    expect(planPacks(lrs).map((u) => u.length)).toEqual([4]);
+    const kinds = expandGrid(tinySpec({}, { optimizer: [{ name: 'adam', lr: 0.01 }, { name: 'sgd', lr: 0.01 }], seed: [0, 1] }, 'optimizer={"name":"adam","lr":0.01}'));
+    expect(planPacks(kinds).map((u) => u.length)).toEqual([2, 2]);
+    expect(planPacks(expandGrid(tinySpec({ model: { name: 'mlp', depth: 3, width: 8, batchNorm: true } }))).every((u) => u.length === 1)).toBe(true);
+  });
+});
+
+describe('packed sweep', () => {
+  it('gives every run the metrics of the same sweep with --no-pack, its own files and summary, locks released', async () => {
+    const spec = tinySpec();
+    const packed = tmp();
+    const plain = tmp();
+    const events: SweepEvent[] = [];
+    const a = await runSweep(spec, { out: packed, workers: 2, onEvent: (e) => events.push(e) });
+    const b = await runSweep(spec, { out: plain, workers: 2, pack: false });
+    expect(a).toMatchObject({ total: 6, completed: 6, failed: 0 });
+    expect(b).toMatchObject({ total: 6, completed: 6, failed: 0 });
+    expect(events.some((e) => e.type === 'log' && /^packing 6 runs into 2 packs of 3/.test(e.message))).toBe(true);
+    expect(events.filter((e) => e.type === 'run-end').length).toBe(6);
+    const store = new ResultsStore(packed);
+    for (const id of store.listRunIds()) {
+      expect(fs.existsSync(runLockFile(store, id))).toBe(false);
+      expect(store.summary(id)!.status).toBe('completed');
+      expect(fs.existsSync(path.join(store.runDir(id), 'checkpoint', 'LATEST'))).toBe(true);
+      const got = epochsOf(packed, id);
+      expect(got.map((e) => e.epoch)).toEqual([0, 1, 2, 3]);
+      expect(maxRelDiff(got, epochsOf(plain, id))).toBeLessThan(1e-4);
+      const sa = store.summary(id)!.final;
+      const sb = new ResultsStore(plain).summary(id)!.final;
+      expect(maxRelDiff(sa, sb)).toBeLessThan(1e-4);
+    }
+  });
+
+  it('survives SIGKILL of a packed sweep: --resume continues every member from its checkpoint', async () => {
+    const out = tmp();
+    const spec = tinySpec({ epochs: 6, dataset: { name: 'spirals', classes: 3, nTrain: 192, nTest: 48, noise: 0.1 } });
+    const specFile = path.join(out, '..', `${path.basename(out)}.json`);
+    fs.writeFileSync(specFile, JSON.stringify(spec));
+    const script = `const e=require(${JSON.stringify(DIST)});e.runSweep(e.loadSpecFile(process.argv[1]),{out:process.argv[2],workers:1})`;
+    const child = spawn(process.execPath, ['-e', script, specFile, out], { stdio: 'ignore', detached: true });
+    const store = new ResultsStore(out);
+    // Killed (runner and worker, the whole group) once every member of the first pack has checkpointed an epoch.
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const ids = store.listRunIds();
+        const midway = ids.filter((id) => !store.summary(id) && fs.existsSync(path.join(store.runDir(id), 'checkpoint', 'LATEST')));
+        if (midway.length >= 3) {
+          clearInterval(timer);
+          process.kill(-child.pid!, 'SIGKILL');
+          resolve();
+        }
+      }, 20);
+      child.on('exit', () => {
+        clearInterval(timer);
+        reject(new Error('the sweep finished before it could be killed'));
+      });
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(store.summaries().length).toBeLessThan(6);
+    const r = await runSweep(spec, { out, workers: 2, resume: true });
+    expect(r).toMatchObject({ completed: 6, failed: 0 });
+    const plain = tmp();
+    await runSweep(spec, { out: plain, workers: 2, pack: false });
+    for (const id of store.listRunIds()) {
+      const got = epochsOf(out, id);
+      expect(got.map((e) => e.epoch)).toEqual(Array.from({ length: 7 }, (_, i) => i));
+      expect(maxRelDiff(got, epochsOf(plain, id))).toBeLessThan(1e-4);
+    }
+  });
+});
