@@ -35,6 +35,14 @@ export function removeOwnTempDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
+function mtimeMs(dir: string): number {
+  try {
+    return fs.statSync(dir).mtimeMs;
+  } catch {
+    return Infinity; // gone meanwhile
+  }
+}
+
 function readOwner(dir: string): TempOwner | undefined {
   try {
     const o = JSON.parse(fs.readFileSync(path.join(dir, OWNER_FILE), 'utf8')) as TempOwner;
@@ -47,7 +55,7 @@ function readOwner(dir: string): TempOwner | undefined {
 /**
  * Removes temp directories left by a writer that was killed mid-save: only those whose OWNER names
  * this host, a pid that no longer runs, and a time over an hour ago. Anything else (another host's,
- * a live writer's, one without a readable OWNER) stays: we cannot tell it is abandoned.
+ * a live writer's, a younger one without a readable OWNER) stays: we cannot tell it is abandoned.
  */
 export function sweepStaleTempDirs(root: string, now = Date.now()): string[] {
   const removed: string[] = [];
@@ -56,8 +64,13 @@ export function sweepStaleTempDirs(root: string, now = Date.now()): string[] {
     if (!n.startsWith(TEMP_PREFIX)) continue;
     const dir = path.join(root, n);
     const owner = readOwner(dir);
-    if (!owner || owner.host !== host || owner.pid === process.pid || isProcessAlive(owner.pid)) continue;
-    if (now - Date.parse(owner.createdAt) < STALE_TEMP_AGE_MS) continue;
+    if (owner) {
+      if (owner.host !== host || owner.pid === process.pid || isProcessAlive(owner.pid)) continue;
+      if (now - Date.parse(owner.createdAt) < STALE_TEMP_AGE_MS) continue;
+    } else if (now - mtimeMs(dir) < STALE_TEMP_AGE_MS) {
+      // A writer writes OWNER right after mkdir: one still without it an hour later was killed in between.
+      continue;
+    }
     fs.rmSync(dir, { recursive: true, force: true });
     removed.push(dir);
   }
