@@ -12,8 +12,10 @@ export function describeValue(x: unknown, expectedType?: 'number' | 'boolean' | 
   let text: string;
   try {
     // NaN and Infinity nested in objects stay visible too.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- last resort when JSON gives nothing: the value's own toString
     text = JSON.stringify(x, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? `<${String(v)}>` : v)) ?? String(x);
   } catch {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- JSON threw (a cycle, a bigint inside): the value's own toString is all there is
     text = String(x);
   }
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;

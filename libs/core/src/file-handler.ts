@@ -7,6 +7,11 @@ import * as tf from './tf';
 const MODEL_JSON = 'model.json';
 const WEIGHTS_BIN = 'weights.bin';
 
+/** The work is synchronous; a throw still arrives as a rejection, as tfjs's handlers expect. */
+function settle<T>(work: () => T): Promise<T> {
+  return new Promise((resolve) => resolve(work()));
+}
+
 function toDir(dir: string): string {
   return path.resolve(dir.startsWith('file://') ? dir.slice('file://'.length) : dir);
 }
@@ -38,21 +43,21 @@ function readJson(file: string): tf.io.ModelJSON {
 export function fileHandler(dir: string): tf.io.IOHandler {
   const root = toDir(dir);
   return {
-    async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
+    save: (artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> => settle(() => {
       if (artifacts.modelTopology instanceof ArrayBuffer) {
         throw new ModelFileError(`${root}: expected a JSON model topology; found binary (graph models are not supported)`);
       }
       fs.mkdirSync(root, { recursive: true });
       const weights = artifacts.weightData ? new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData)) : new Uint8Array(0);
       const modelJson: tf.io.ModelJSON = {
-        modelTopology: artifacts.modelTopology as {},
+        modelTopology: artifacts.modelTopology as object,
         format: artifacts.format,
         generatedBy: artifacts.generatedBy,
         convertedBy: artifacts.convertedBy,
         weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
       };
       if (artifacts.trainingConfig) modelJson.trainingConfig = artifacts.trainingConfig;
-      if (artifacts.signature) modelJson.signature = artifacts.signature as {};
+      if (artifacts.signature) modelJson.signature = artifacts.signature;
       if (artifacts.userDefinedMetadata) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
       if (artifacts.modelInitializer) modelJson.modelInitializer = artifacts.modelInitializer;
       writeFileAtomic(path.join(root, WEIGHTS_BIN), weights);
@@ -66,12 +71,12 @@ export function fileHandler(dir: string): tf.io.IOHandler {
           weightDataBytes: weights.byteLength,
         },
       };
-    },
+    }),
 
     async load(): Promise<tf.io.ModelArtifacts> {
       const file = path.join(root, MODEL_JSON);
       const json = readJson(file);
-      return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
+      return tf.io.getModelArtifactsForJSON(json, (manifest) => settle((): [tf.io.WeightsManifestEntry[], ArrayBuffer] => {
         const specs: tf.io.WeightsManifestEntry[] = [];
         const buffers: ArrayBuffer[] = [];
         for (const group of manifest) {
@@ -93,7 +98,7 @@ export function fileHandler(dir: string): tf.io.IOHandler {
           throw new ModelFileError(`${root}: weights hold ${data.byteLength} bytes; the manifest in ${file} describes ${need}`);
         }
         return [specs, data];
-      });
+      }));
     },
   };
 }

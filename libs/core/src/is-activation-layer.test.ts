@@ -24,7 +24,7 @@ const SPECS: ActivationSpec[] = [
   { kind: 'gelu' },
   { kind: 'silu' },
   { kind: 'elu' },
-  { kind: 'elu', alpha: 0.5 } as ActivationSpec,
+  { kind: 'elu', alpha: 0.5 },
   { kind: 'leakyRelu' },
   { kind: 'bsilu' },
   { kind: 'nelu' },
@@ -95,7 +95,7 @@ describe('activationLayers', () => {
   it('looks inside nested models only when asked', () => {
     const inner = mlp();
     const input = tf.input({ shape: [6] });
-    const out = tf.layers.reLU({ name: 'outer_relu' }).apply(inner.apply(input) as tf.SymbolicTensor) as tf.SymbolicTensor;
+    const out = tf.layers.reLU({ name: 'outer_relu' }).apply(inner.apply(input)) as tf.SymbolicTensor;
     const outer = tf.model({ inputs: input, outputs: out });
     expect(activationLayers(outer).map((l) => l.name)).toEqual(['outer_relu']);
     expect(activationLayers(outer, { nested: true }).map((l) => l.getClassName())).toEqual(['Activation', 'ReLU', 'ReLU']);

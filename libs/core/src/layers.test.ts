@@ -32,7 +32,7 @@ describe('SugarReLU layer', () => {
     const layer = sugarReLU({ surrogate: { name: 'nelu', alpha: 0.1 }, region: 'negative', name: 'act' });
     const config = layer.getConfig();
     expect(config).toMatchObject({ name: 'act', trainable: true, surrogate: { name: 'nelu', alpha: 0.1 }, region: 'negative' });
-    const copy = new SugarReLU(config as never);
+    const copy = new SugarReLU(config);
     expect(copy.getConfig()).toEqual(config);
     expect(new SugarReLU().surrogate.toString()).toBe('bsilu(alpha=1.67)');
     expect(() => new SugarReLU({ surrogate: { name: 'nope' } })).toThrow(/unknown surrogate 'nope'/);

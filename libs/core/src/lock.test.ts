@@ -45,9 +45,9 @@ async function race(file: string, n: number): Promise<string[]> {
   const startAt = Date.now() + 1500; // every process loaded and spinning before the first one tries
   const kids = Array.from({ length: n }, () => contender(file, startAt));
   const lines = await Promise.all(
-    kids.map((k) => new Promise<string>((resolve) => k.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())))),
+    kids.map((k) => new Promise<string>((resolve) => k.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())))),
   );
-  await Promise.all(kids.map((k) => new Promise((r) => (k.on('exit', r), k.stdin!.end()))));
+  await Promise.all(kids.map((k) => new Promise((r) => (k.on('exit', r), k.stdin.end()))));
   return lines;
 }
 
@@ -170,7 +170,7 @@ describe('release when the process ends', () => {
     spawn(process.execPath, ['-e', `require(${JSON.stringify(LOCK_JS)}).acquireLock(process.argv[1]); console.log('held'); ${then}`, file], {
       stdio: ['ignore', 'pipe', 'ignore'],
     });
-  const held = (p: ReturnType<typeof holder>) => new Promise<void>((r) => p.stdout!.once('data', () => r()));
+  const held = (p: ReturnType<typeof holder>) => new Promise<void>((r) => p.stdout.once('data', () => r()));
   const exited = (p: ReturnType<typeof holder>) =>
     new Promise<{ code: number | null; signal: string | null }>((r) => p.on('exit', (code, signal) => r({ code, signal })));
 

@@ -149,7 +149,8 @@ export function applyDefaults(schema: OptionSchema, value: Record<string, unknow
   const out: Record<string, unknown> = { ...value };
   for (const [key, spec] of Object.entries(schema)) {
     if (spec.type === 'object') {
-      if (isPlainObject(out[key])) out[key] = applyDefaults(spec.options, out[key] as Record<string, unknown>);
+      const sub = out[key];
+      if (isPlainObject(sub)) out[key] = applyDefaults(spec.options, sub);
     } else if (out[key] === undefined && spec.default !== undefined) {
       out[key] = spec.default;
     }

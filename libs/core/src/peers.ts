@@ -8,6 +8,7 @@ const HOW = 'install @tensorflow/tfjs (or @tensorflow/tfjs-node) in your project
 
 function version(pkg: string): string | undefined {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a peer that may be absent, read synchronously by name at run time
     return (require(`${pkg}/package.json`) as { version: string }).version;
   } catch {
     return undefined;

@@ -45,7 +45,7 @@ async function memoryRoundTrip(m: tf.LayersModel): Promise<tf.LayersModel> {
 function firstKernelGrad(m: tf.LayersModel, x: tf.Tensor): number[] {
   return tf.tidy(() => {
     const w = m.trainableWeights[0].read();
-    const { grads } = tf.variableGrads(() => tf.sum(tf.square(m.predict(x) as tf.Tensor)) as tf.Scalar, [w as tf.Variable]);
+    const { grads } = tf.variableGrads(() => tf.sum<tf.Scalar>(tf.square(m.predict(x) as tf.Tensor)), [w as tf.Variable]);
     return Array.from(Object.values(grads)[0].dataSync());
   });
 }
@@ -191,7 +191,7 @@ describe('sugarize edge cases', () => {
     const none = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 2, activation: 'tanh' })] });
     expect(() => sugarize(none, 'bsilu')).toThrow(/has no ReLU to replace; pass \{ allowNoRelu: true \}/);
     expect(countSugarLayers(sugarize(none, 'bsilu', { allowNoRelu: true }))).toBe(0);
-    const relu6 = tf.sequential({ layers: [tf.layers.reLU({ inputShape: [2], maxValue: 6 }), tf.layers.dense({ units: 1, activation: 'relu6' as never })] });
+    const relu6 = tf.sequential({ layers: [tf.layers.reLU({ inputShape: [2], maxValue: 6 }), tf.layers.dense({ units: 1, activation: 'relu6' })] });
     expect(() => sugarize(relu6, 'bsilu')).toThrow(/no ReLU/);
   });
 

@@ -42,9 +42,15 @@ function baseConfig(config: Dict): Dict {
   return out;
 }
 
+// Keras puts a layer's name in its config; older topologies only at the entry.
+function entryName(e: LayerEntry): string {
+  const name = e.config.name;
+  return typeof name === 'string' ? name : String(e.name);
+}
+
 function collectNames(entries: LayerEntry[], into: Set<string>): void {
   for (const e of entries) {
-    into.add(String(e.config.name ?? e.name));
+    into.add(entryName(e));
     if (CONTAINERS.includes(e.className)) collectNames(containerLayers(e.config), into);
   }
 }
@@ -67,7 +73,7 @@ function rewriteContainer(className: string, config: Dict, visit: Visitor, names
   const renamed = new Map<string, string>();
   const added = new Set<LayerEntry>();
   for (const entry of layers) {
-    const name = String(entry.config.name ?? entry.name);
+    const name = entryName(entry);
     const here = `${path}/${name}`;
     if (CONTAINERS.includes(entry.className)) rewriteContainer(entry.className, entry.config, visit, names, here);
     const r = visit(entry, here);
@@ -133,7 +139,7 @@ function rebuild(model: tf.LayersModel, visit: Visitor): tf.LayersModel {
   if (!CONTAINERS.includes(className)) {
     throw new SurgeryError(`expected a Sequential or functional LayersModel; found class '${className}'`);
   }
-  const config = structuredClone(model.getConfig()) as Dict;
+  const config = structuredClone<Dict>(model.getConfig());
   const names = new Set<string>();
   collectNames(containerLayers(config), names);
   rewriteContainer(className, config, visit, names, model.name);
@@ -144,13 +150,13 @@ function rebuild(model: tf.LayersModel, visit: Visitor): tf.LayersModel {
 
 function sugarTarget(spec: SurrogateLike | ActivationSpec): { surrogate: Surrogate; region: SugarRegion } {
   if (spec && typeof spec === 'object' && 'kind' in spec) {
-    const r = resolveActivation(spec as ActivationSpec, 'sugarize spec');
+    const r = resolveActivation(spec, 'sugarize spec');
     if (r.kind !== 'sugar') {
-      throw new SurgeryError(`sugarize: expected a surrogate or an ActivationSpec of kind 'sugar'; found kind '${(spec as ActivationSpec).kind}'`);
+      throw new SurgeryError(`sugarize: expected a surrogate or an ActivationSpec of kind 'sugar'; found kind '${(spec).kind}'`);
     }
     return { surrogate: r.surrogate, region: r.region };
   }
-  return { surrogate: resolveSurrogate(spec as SurrogateLike), region: 'all' };
+  return { surrogate: resolveSurrogate(spec), region: 'all' };
 }
 
 /**

@@ -165,7 +165,7 @@ export function getSurrogate(name: string, params: Partial<SurrogateParams> = {}
 
 /** The serializable form `{ name, alpha? }` (custom surrogates add their own parameter keys). */
 export function surrogateToSpec(s: Surrogate): SurrogateSpec {
-  return { name: s.name, ...s.params } as SurrogateSpec;
+  return { name: s.name, ...s.params };
 }
 
 /** Inverse of `surrogateToSpec`; validates like `getSurrogate`. */

@@ -15,6 +15,7 @@ export * from '@tensorflow/tfjs-layers';
 // The kernel registry is global to the process. Where the host already registered a cpu backend
 // (its @tensorflow/tfjs loaded first, possibly from another copy), loading ours again would
 // re-register every cpu kernel and print one "already registered" warning per kernel.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when no cpu backend exists, synchronously, before any op
 if (!tfc.findBackendFactory('cpu')) require('@tensorflow/tfjs-backend-cpu');
 
 registerChainedOps();

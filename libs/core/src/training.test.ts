@@ -18,7 +18,7 @@ function blobs(n: number, dims: number[], seed: number): { x: tf.Tensor; y: tf.T
   });
 }
 
-const loss = (m: tf.LayersModel, x: tf.Tensor, y: tf.Tensor) => tf.losses.softmaxCrossEntropy(y, m.predict(x) as tf.Tensor) as tf.Scalar;
+const loss = (m: tf.LayersModel, x: tf.Tensor, y: tf.Tensor) => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, m.predict(x) as tf.Tensor);
 
 describe.each(TEST_BACKENDS)('training a sugarized model on %s', (backend) => {
   it('model.fit lowers the loss', async (ctx) => {

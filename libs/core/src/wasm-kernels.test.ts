@@ -117,7 +117,7 @@ describe('wasm convolution gradient kernels', () => {
         const filter = tf.tensor4d(fVals, [fh, fw, 2, 2]);
         const attrs = { strides: [1, 1], dilations: [dh, dw], pad: 'same' };
         const run = (k: string, inputs: tf.NamedTensorMap, extra: object) =>
-          Array.from((tf.engine().runKernel(k, inputs, { ...attrs, ...extra }) as tf.Tensor).dataSync());
+          Array.from((tf.engine().runKernel<tf.Tensor>(k, inputs, { ...attrs, ...extra })).dataSync());
         return {
           df: run('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { filterShape: filter.shape }),
           dx: run('DepthwiseConv2dNativeBackpropInput', { dy, filter }, { inputShape: x.shape }),
@@ -134,7 +134,7 @@ describe('wasm convolution gradient kernels', () => {
       const x = seeded([2, 3, 6, 5], 4) as tf.Tensor4D;
       const dy = seeded([2, 4, 3, 3], 5) as tf.Tensor4D;
       const run = (xx: tf.Tensor4D, d: tf.Tensor4D, fmt: 'NHWC' | 'NCHW') =>
-        tf.engine().runKernel('Conv2DBackpropFilter', { x: xx, dy: d }, { strides: [2, 2], pad: 'same', dataFormat: fmt, filterShape: [3, 3, 3, 4] }) as tf.Tensor;
+        tf.engine().runKernel<tf.Tensor>('Conv2DBackpropFilter', { x: xx, dy: d }, { strides: [2, 2], pad: 'same', dataFormat: fmt, filterShape: [3, 3, 3, 4] });
       return [
         run(x, dy, 'NCHW').dataSync(),
         run(tf.transpose(x, [0, 2, 3, 1]), tf.transpose(dy, [0, 2, 3, 1]), 'NHWC').dataSync(),

@@ -25,7 +25,7 @@ function values(backend: tf.KernelBackend, t: tf.TensorInfo): Float32Array {
 // Kernels usually receive the op's Tensors; a bare TensorInfo gets a wrapper holding its own
 // reference, so disposing the wrapper at the end of the tidy leaves the caller's data alone.
 function asTensor(backend: tf.KernelBackend, info: tf.TensorInfo): tf.Tensor {
-  if (info instanceof tf.Tensor) return info;
+  if (info instanceof tf.Tensor) return info as tf.Tensor;
   const t = tf.engine().makeTensorFromTensorInfo(info, backend);
   backend.incRef(info.dataId);
   return t;
