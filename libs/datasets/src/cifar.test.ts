@@ -86,7 +86,7 @@ describe('CIFAR-10 / CIFAR-100 loader (binary tar.gz)', () => {
     expect(coarse.labelNames!.fine[0]).toBe('apple');
   });
 
-  const corrupt: [string, () => Buffer, Function, string][] = [
+  const corrupt: [string, () => Buffer, abstract new (...args: never[]) => Error, string][] = [
     [
       'a record size that is not 3073',
       () => {

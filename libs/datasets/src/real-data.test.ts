@@ -31,7 +31,7 @@ const dir = () => path.join(cache.dir, NAME);
 function copyByHand(transform: (name: string, bytes: Buffer) => [string, Buffer] = (n, b) => [n, b]) {
   fs.mkdirSync(dir(), { recursive: true });
   for (const e of entries) {
-    const [name, bytes] = transform(e.name, fs.readFileSync(path.join(source!, e.name)));
+    const [name, bytes] = transform(e.name, fs.readFileSync(path.join(source, e.name)));
     fs.writeFileSync(path.join(dir(), name), bytes);
   }
 }
@@ -77,7 +77,7 @@ describe.runIf(required && !source)('Fashion-MNIST real data', () => {
 
 describe.skipIf(!source)(`Fashion-MNIST real data${source ? ` from ${source}` : ` [SKIPPED: ${missing}]`}`, () => {
   it("the distribution's re-gzipped files, copied in by hand, pass verify; a second verify hashes nothing", async () => {
-    for (const e of entries) expect(fs.statSync(path.join(source!, e.name)).size).not.toBe(e.size); // not the published bytes
+    for (const e of entries) expect(fs.statSync(path.join(source, e.name)).size).not.toBe(e.size); // not the published bytes
     copyByHand();
     expect(datasetCacheState(NAME).state).toBe('unverified');
     const [v] = await verifyDataset(NAME);
@@ -123,7 +123,7 @@ describe.skipIf(!source)(`Fashion-MNIST real data${source ? ` from ${source}` : 
   });
 
   it('imports, loads with the right shapes and class balance, and one epoch of a small MLP reaches >= 0.80 test accuracy', async () => {
-    const r = await importDataset(NAME, [source!]);
+    const r = await importDataset(NAME, [source]);
     expect(r.imported.map((f) => f.form)).toEqual(Array(4).fill('regzipped'));
     const ds = await loadDataset(NAME, { offline: true });
     expect([ds.train.length, ...ds.train.shape]).toEqual([60000, 28, 28, 1]);
