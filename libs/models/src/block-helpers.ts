@@ -46,8 +46,8 @@ export function staticDims(layer: tf.layers.Layer, shape: tf.Shape, rank: number
 
 /** x [..., C] times a [C, D] kernel (+ bias) as one 2-D matmul, so every backend runs its GEMM. */
 export function linear(x: tf.Tensor, kernel: tf.Tensor, bias?: tf.Tensor): tf.Tensor {
-  const c = x.shape[x.rank - 1] as number;
-  const y = tf.matMul(tf.reshape(x, [-1, c]), kernel as tf.Tensor2D);
+  const c = x.shape[x.rank - 1];
+  const y = tf.matMul(tf.reshape(x, [-1, c]), kernel);
   const out = bias ? tf.add(y, bias) : y;
   return tf.reshape(out, [...x.shape.slice(0, -1), kernel.shape[1] as number]);
 }

@@ -38,8 +38,8 @@ export class LayerNorm extends tf.layers.Layer {
     const shape = oneShape(inputShape);
     const c = shape[shape.length - 1];
     if (!Number.isInteger(c)) throw layerError(this, 'inputShape', 'a known size of the last axis', shape);
-    this.gamma = this.addWeight('gamma', [c as number], 'float32', tf.initializers.ones());
-    this.beta = this.addWeight('beta', [c as number], 'float32', tf.initializers.zeros());
+    this.gamma = this.addWeight('gamma', [c], 'float32', tf.initializers.ones());
+    this.beta = this.addWeight('beta', [c], 'float32', tf.initializers.zeros());
     this.built = true;
   }
 

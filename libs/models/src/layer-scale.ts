@@ -25,7 +25,7 @@ export class LayerScale extends tf.layers.Layer {
     const shape = oneShape(inputShape);
     const c = shape[shape.length - 1];
     if (!Number.isInteger(c)) throw layerError(this, 'inputShape', 'a known size of the last axis', shape);
-    this.gamma = this.addWeight('gamma', [c as number], 'float32', tf.initializers.constant({ value: this.initValue }));
+    this.gamma = this.addWeight('gamma', [c], 'float32', tf.initializers.constant({ value: this.initValue }));
     this.built = true;
   }
 

@@ -25,11 +25,11 @@ export const GELU: ActivationSpec = { kind: 'gelu' };
  * `buildModel` does) and returns them with the schema's defaults (and GELU) filled in.
  */
 export function resolveOptions<T>(model: string, schema: OptionSchema, options: ModernModelOptions, rank: number): T & CommonModelOptions {
-  const opts = { ...options, activation: options?.activation ?? GELU } as CommonModelOptions;
+  const opts = { ...options, activation: options?.activation ?? GELU };
   checkCommon(model, opts, rank);
   const [issue] = optionIssues(schema, opts, { allowKeys: COMMON_MODEL_OPTIONS });
   if (issue) throw new ModelConfigError(model, issue.path.join('.'), issue.expected, issue.found, issue.unknownKey ? issue.reason : undefined);
-  return { ...opts, ...applyDefaults(schema, opts as unknown as Record<string, unknown>) } as T & CommonModelOptions;
+  return { ...opts, ...applyDefaults(schema, opts) } as T & CommonModelOptions;
 }
 
 /** Stochastic depth rate of each of `n` blocks: linear from 0 to `max` (timm's linspace). */

@@ -27,7 +27,7 @@ function train(model: tf.LayersModel, opt: tf.Optimizer, shape: number[], steps:
   const zeroGrads: string[] = [];
   for (let i = 0; i < steps; i++) {
     tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, vars);
+      const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, model.apply(x, { training: true }) as tf.Tensor), vars);
       if (i === 0) for (const v of vars) if (tf.max(tf.abs(grads[v.name])).dataSync()[0] === 0) zeroGrads.push(v.name);
       losses.push(value.dataSync()[0]);
       opt.applyGradients(grads);
@@ -51,8 +51,8 @@ describe.each(SMALL)('%s (small)', (name, extra, shape, blocks) => {
       expect(tf.memory().numTensors, `${backend}: tensors after 8 more steps`).toBe(before);
       opt.dispose();
       expect(zeroGrads, `${backend}: weights without gradient`).toEqual([]);
-      expect(losses.every(Number.isFinite), `${backend}: finite losses ${losses}`).toBe(true);
-      expect(losses[losses.length - 1], `${backend}: loss falls on a fixed batch (${losses.map((l) => l.toFixed(3))})`).toBeLessThan(losses[0]);
+      expect(losses.every(Number.isFinite), `${backend}: finite losses ${losses.join(',')}`).toBe(true);
+      expect(losses[losses.length - 1], `${backend}: loss falls on a fixed batch (${losses.map((l) => l.toFixed(3)).join(',')})`).toBeLessThan(losses[0]);
       const x = seeded([2, ...shape], 5);
       const back = await fileRoundTrip(model);
       const [a, b] = [model, back].map((m) => tf.tidy(() => Array.from((m.predict(x) as tf.Tensor).dataSync())));

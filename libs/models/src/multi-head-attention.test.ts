@@ -26,7 +26,7 @@ describe('MultiHeadSelfAttention', () => {
     const x = seeded([2, 5, 8], 1);
     const got = m.predict(x) as tf.Tensor;
     const weights = m.getLayer('attn').getWeights();
-    const want = tf.stack([0, 1].map((i) => byHand(tf.reshape(tf.slice(x, [i, 0, 0], [1, 5, 8]), [5, 8]) as tf.Tensor2D, weights, 2)));
+    const want = tf.stack([0, 1].map((i) => byHand(tf.reshape<tf.Rank.R2>(tf.slice(x, [i, 0, 0], [1, 5, 8]), [5, 8]), weights, 2)));
     expectClose(got.dataSync(), want.dataSync(), 1e-5, 'attention vs by hand');
     m.dispose();
   });

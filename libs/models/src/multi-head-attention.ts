@@ -29,7 +29,7 @@ export function selfAttention(x: tf.Tensor, w: AttentionWeights, heads: number, 
     const [b, n, c] = x.shape as [number, number, number];
     const hd = c / heads;
     const qkv = tf.transpose(tf.reshape(linear(x, w.qkvKernel, w.qkvBias), [b, n, 3 * heads, hd]), [0, 2, 1, 3]);
-    const [q, k, v] = tf.split(qkv, 3, 1) as tf.Tensor4D[];
+    const [q, k, v] = tf.split<tf.Tensor4D>(qkv, 3, 1);
     let logits = tf.matMul(tf.mul(q, 1 / Math.sqrt(hd)), k, false, true);
     if (bias && groups > 1) logits = tf.reshape(tf.add(tf.reshape(logits, [b / groups, groups, heads, n, n]), bias), [b, heads, n, n]);
     else if (bias) logits = tf.add(logits, bias);

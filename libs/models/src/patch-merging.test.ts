@@ -18,7 +18,7 @@ describe('PatchMerging', () => {
         Array.from({ length: 3 }, (_, j) => [[0, 0], [1, 0], [0, 1], [1, 1]].flatMap(([dr, dc]) => img[2 * i + dr][2 * j + dc])),
       ),
     );
-    const want = tf.matMul(tf.reshape(layerNorm(tf.tensor4d(merged), gamma, beta, 1e-5), [-1, 12]), kernel as tf.Tensor2D);
+    const want = tf.matMul(tf.reshape(layerNorm(tf.tensor4d(merged), gamma, beta, 1e-5), [-1, 12]), kernel);
     expectClose((m.predict(x) as tf.Tensor).dataSync(), want.dataSync(), 1e-5, 'patch merging');
     m.dispose();
   });

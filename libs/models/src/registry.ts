@@ -68,7 +68,7 @@ export function listModels(): string[] {
 function entryOf(name: string): ModelEntry {
   const e = registry.get(name);
   if (!e) throw new UnknownModelError(name, listModels());
-  return e;
+  return e as ModelEntry;
 }
 
 export function getModelInfo(name: string): ModelInfo {

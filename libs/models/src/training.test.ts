@@ -28,7 +28,7 @@ describe.each(MODELS)('%s: forward and one SGD step', (_, build, shape) => {
     const { norms, shapeOut, changed } = tf.tidy(() => {
       const loss = () => {
         const logits = model.apply(x, { training: true }) as tf.Tensor;
-        return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+        return tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, logits);
       };
       const logits = model.predict(x) as tf.Tensor;
       const { grads } = tf.variableGrads(loss, vars);

@@ -21,7 +21,7 @@ function train(model: tf.LayersModel, x: tf.Tensor, labels: number[], steps: num
   const zeroGrads: string[] = [];
   for (let i = 0; i < steps; i++) {
     tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, vars);
+      const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, model.apply(x, { training: true }) as tf.Tensor), vars);
       if (i === 0) for (const v of vars) if (tf.max(tf.abs(grads[v.name])).dataSync()[0] === 0) zeroGrads.push(v.name);
       losses.push(value.dataSync()[0]);
       opt.applyGradients(grads);
@@ -107,7 +107,7 @@ describe('vgg-small', () => {
       const m = build(SMALL, SUGAR);
       const x = seeded([8, 12, 12, 1], 5);
       const { losses } = train(m, x, [0, 1, 2, 3, 4, 5, 6, 7], 10);
-      expect(losses[losses.length - 1], `${backend}: loss falls (${losses.map((l) => l.toFixed(3))})`).toBeLessThan(losses[0]);
+      expect(losses[losses.length - 1], `${backend}: loss falls (${losses.map((l) => l.toFixed(3)).join(',')})`).toBeLessThan(losses[0]);
       const back = await fileRoundTrip(m);
       const [a, b] = [m, back].map((model) => tf.tidy(() => Array.from((model.predict(x) as tf.Tensor).dataSync())));
       expect(b, `${backend}: predictions after save/load`).toEqual(a);

@@ -48,7 +48,7 @@ export function shiftedWindowMask(h: number, w: number, win: number, shift: numb
 function roll2d(x: tf.Tensor, shift: number): tf.Tensor {
   let y = x;
   for (const axis of [1, 2]) {
-    const n = y.shape[axis] as number;
+    const n = y.shape[axis];
     const s = ((shift % n) + n) % n;
     if (s === 0) continue;
     const [head, tail] = tf.split(y, [n - s, s], axis);

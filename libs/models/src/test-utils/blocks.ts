@@ -56,7 +56,7 @@ export function forwardBackward(model: tf.LayersModel, x: tf.Tensor, training = 
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
     const out = model.apply(x, { training }) as tf.Tensor;
     const r = seeded(out.shape, 99);
-    const f = (input: tf.Tensor) => tf.sum(tf.mul(model.apply(input, { training }) as tf.Tensor, r)) as tf.Scalar;
+    const f = (input: tf.Tensor) => tf.sum<tf.Scalar>(tf.mul(model.apply(input, { training }) as tf.Tensor, r));
     const dx = tf.grad(f)(x);
     const gradMax: Record<string, number> = { input: tf.max(tf.abs(dx)).dataSync()[0] };
     if (vars.length) {
