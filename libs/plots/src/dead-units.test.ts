@@ -10,7 +10,7 @@ const series = [
 
 describe('deadUnitsFigure', () => {
   it('draws one line per layer, colored by layer for one model', () => {
-    const fig = deadUnitsFigure(series.slice(0, 2).map(({ variant, ...s }) => s));
+    const fig = deadUnitsFigure(series.slice(0, 2).map(({ variant: _variant, ...s }) => s));
     expect(fig.data.map((t) => t.name)).toEqual(['dense1', 'dense2']);
     expect(fig.data[0].line?.color).not.toBe(fig.data[1].line?.color);
     expect(fig.data[1].y).toEqual([0.2, 0.4, 0.6]);

@@ -18,8 +18,11 @@ export function numbers(v: unknown, path: string, length?: number, what = 'numbe
   return a as number[];
 }
 
+// Array.isArray narrows to any[]; this keeps the element type.
+const isArray = (v: unknown): v is readonly unknown[] => Array.isArray(v);
+
 export function nonEmpty<T>(v: readonly T[] | undefined, path: string, what: string): readonly T[] {
-  if (!Array.isArray(v)) throw new PlotInputError(path, `an array of ${what}`, describe(v));
+  if (!isArray(v)) throw new PlotInputError(path, `an array of ${what}`, describe(v));
   if (v.length === 0) throw new PlotInputError(path, `at least one ${what}`, 'an empty array');
   return v;
 }

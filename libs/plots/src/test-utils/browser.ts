@@ -8,6 +8,6 @@ export function requireChromium(): void {
   try {
     chromiumPath();
   } catch (e) {
-    throw new Error(`${(e as Error).message}. Set SUGAR_SKIP_BROWSER=1 to skip the browser tests instead.`);
+    throw new Error(`${(e as Error).message}. Set SUGAR_SKIP_BROWSER=1 to skip the browser tests instead.`, { cause: e });
   }
 }
