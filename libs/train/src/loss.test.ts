@@ -46,6 +46,9 @@ describe('softmaxCrossEntropy', () => {
         const [loss, grad, right] = tf.tidy(() => {
           const y = tf.tensor2d(labels);
           const { value, grads } = tf.variableGrads(() => softmaxCrossEntropy(z, y), [z]);
+          // int32 one-hot labels (tf.oneHot's dtype) give the same numbers
+          const asInt = softmaxCrossEntropy(z, tf.cast(y, 'int32')).dataSync()[0];
+          expect(asInt).toBe(value.dataSync()[0]);
           return [value.dataSync()[0], grads[z.name].dataSync() as Float32Array, correctCount(z, y).dataSync()[0]];
         });
         z.dispose();
