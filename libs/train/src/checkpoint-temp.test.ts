@@ -18,7 +18,7 @@ function foreignTemp(root: string, label: string, owner: { host: string; pid: nu
   return dir;
 }
 
-const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid!;
+const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid;
 const hourAgo = () => new Date(Date.now() - STALE_TEMP_AGE_MS - 60_000).toISOString();
 
 describe('checkpoint temp directories', () => {

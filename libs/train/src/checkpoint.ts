@@ -218,7 +218,8 @@ function readManifest<S>(dir: string): CheckpointManifest<S> {
   const text = readFileOrCorrupt(file).toString('utf8');
   let manifest: CheckpointManifest<S>;
   try {
-    manifest = JSON.parse(text);
+    // Checked field by field below (validateManifest-style checks name what is wrong).
+    manifest = JSON.parse(text) as CheckpointManifest<S>;
   } catch (err) {
     throw new CheckpointCorruptError(file, `expected a JSON manifest; ${(err as Error).message}`);
   }
@@ -243,7 +244,7 @@ function checkIndex(file: string, manifest: CheckpointManifest<unknown>): void {
     const ok = shapeOk && (e.group === 'model' || e.group === 'optimizer') && (e.dtype === 'float32' || e.dtype === 'int32') && Number.isInteger(e.offset) && e.offset >= 0;
     if (!ok) throw new CheckpointCorruptError(file, `expected tensor entries { group: model|optimizer, name, shape: integers, dtype: float32|int32, offset, byteLength }; found ${JSON.stringify(e)}`);
     const size = e.shape.reduce((a, b) => a * b, 1);
-    if (e.byteLength !== size * 4) throw new CheckpointCorruptError(file, `tensor '${e.name}' of shape [${e.shape}] needs ${size * 4} bytes; index says ${e.byteLength}`);
+    if (e.byteLength !== size * 4) throw new CheckpointCorruptError(file, `tensor '${e.name}' of shape [${e.shape.join(',')}] needs ${size * 4} bytes; index says ${e.byteLength}`);
     if (manifest.version >= 2 && typeof e.sha256 !== 'string') throw new CheckpointCorruptError(file, `tensor '${e.name}' has no sha256`);
   }
 }

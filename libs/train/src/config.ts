@@ -154,7 +154,7 @@ function num(path: string, x: unknown, min: number, max = Infinity, opts: { inte
     const kind = opts.integer ? 'an integer' : typeof x === 'number' && !Number.isFinite(x) ? 'a finite number' : 'a number';
     throw new TrainConfigError(path, `${kind} ${range}`, x);
   }
-  return x as number;
+  return x;
 }
 
 function oneOf<T extends string>(path: string, x: unknown, options: readonly T[]): T {
@@ -252,7 +252,7 @@ function checkData(x: unknown): DataConfig {
     if (aug.crop !== undefined) num('data.augment.crop', aug.crop, 0, Infinity, { integer: true });
     bool('data.augment.flip', aug.flip);
   }
-  return d as DataConfig;
+  return d;
 }
 
 function resolveEval(x: unknown): ResolvedTrainConfig['eval'] {

@@ -66,9 +66,9 @@ function checkTensorSplit(split: TensorSplit | undefined, name: string): void {
   if (!(x instanceof tf.Tensor) || !(y instanceof tf.Tensor)) {
     throw new TrainDataError(`data.${name}: expected { x, y } tensors; found { ${Object.keys(split).join(', ')} }`);
   }
-  if (x.shape[0] !== y.shape[0]) throw new TrainDataError(`data.${name}: expected as many labels as samples; found x [${x.shape}] and y [${y.shape}]`);
+  if (x.shape[0] !== y.shape[0]) throw new TrainDataError(`data.${name}: expected as many labels as samples; found x [${x.shape.join(',')}] and y [${y.shape.join(',')}]`);
   if (x.shape[0] === 0) throw new TrainDataError(`data.${name}: expected samples; found an empty split`);
-  if (y.rank !== 1 && y.rank !== 2) throw new TrainDataError(`data.${name}.y: expected class indices [n] or one-hot [n, classes]; found shape [${y.shape}]`);
+  if (y.rank !== 1 && y.rank !== 2) throw new TrainDataError(`data.${name}.y: expected class indices [n] or one-hot [n, classes]; found shape [${y.shape.join(',')}]`);
 }
 
 class TensorSource implements DataSource {

@@ -32,7 +32,7 @@ function restoreWeights(run: FitRun, ckpt: LoadedCheckpoint<RunState>): void {
   }
   ckpt.model.forEach((t, i) => {
     if (!tf.util.arraysEqual(t.shape, weights[i].shape as number[])) {
-      throw new CheckpointError(`${where}: model weight ${i} ('${weights[i].originalName}') expected shape [${weights[i].shape}]; found [${t.shape}] ('${t.name}')`);
+      throw new CheckpointError(`${where}: model weight ${i} ('${weights[i].originalName}') expected shape [${weights[i].shape.join(',')}]; found [${t.shape.join(',')}] ('${t.name}')`);
     }
   });
   const tensors = ckpt.model.map((t) => tf.tensor(t.data, t.shape, t.dtype));

@@ -57,7 +57,7 @@ const defaultWarn = (message: string) => void process.stderr.write(`warning: ${m
 /** Validates config and data (throws before anything trains) and builds the run: optimizer, progress. */
 export function createRun(model: tf.LayersModel, data: TrainData, config: TrainConfig, options: FitOptions): FitRun {
   const cfg = resolveTrainConfig(config);
-  const outShape = (model.outputs[0]?.shape ?? []) as (number | null)[];
+  const outShape = (model.outputs[0]?.shape ?? []);
   const source = dataSource(data, cfg.data, cfg.seed, outShape[outShape.length - 1] ?? undefined);
   const evalName = evalSplitOf(cfg, source);
   const n = source.size('train') ?? 0;
@@ -68,7 +68,7 @@ export function createRun(model: tf.LayersModel, data: TrainData, config: TrainC
     decay: cfg.optimizer.decayOn === 'all' || /kernel/.test(w.originalName),
   }));
   const warnings: string[] = [];
-  const onWarning = options.onWarning ?? defaultWarn;
+  const onWarning = (message: string) => (options.onWarning ? options.onWarning(message) : defaultWarn(message));
   return {
     model,
     cfg,

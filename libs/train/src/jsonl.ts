@@ -68,7 +68,7 @@ export function readJsonl<T = unknown>(file: string): T[] {
     try {
       out.push(fromJsonLine<T>(line));
     } catch (err) {
-      throw new SyntaxError(`${file}:${i + 1}: expected one JSON object per line; ${(err as Error).message}`);
+      throw new SyntaxError(`${file}:${i + 1}: expected one JSON object per line; ${(err as Error).message}`, { cause: err });
     }
   });
   return out;

@@ -11,7 +11,7 @@ function run(o: OptimizerConfig, steps = 3): number[] {
     const a = tf.tensor1d([1, 3]);
     const opt = new Optimizer(resolveTrainConfig({ epochs: 1, batchSize: 1, optimizer: o }).optimizer, [{ variable: w, decay: true }]);
     for (let i = 0; i < steps; i++) {
-      const { grads } = tf.variableGrads(() => tf.mul(0.5, tf.sum(tf.mul(a, tf.square(w)))) as tf.Scalar, [w]);
+      const { grads } = tf.variableGrads(() => tf.mul<tf.Scalar>(0.5, tf.sum(tf.mul(a, tf.square(w)))), [w]);
       opt.apply(grads, o.lr);
       tf.dispose(grads);
     }

@@ -154,7 +154,7 @@ describe('resume from damaged checkpoints', () => {
     process.stderr.write = ((chunk: string | Uint8Array) => {
       written.push(String(chunk));
       return true;
-    }) as typeof process.stderr.write;
+    });
     try {
       await tinyRun({ checkpointDir: s.ckpt, resume: true }, { backend: 'cpu' });
     } finally {
