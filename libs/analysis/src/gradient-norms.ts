@@ -27,7 +27,7 @@ export class GradientNormMeter {
         return g ? tf.sqrt(tf.sum(tf.square(g))) : tf.scalar(NaN);
       });
       const stacked = tf.stack(norms) as tf.Tensor1D;
-      return this.sum ? (tf.add(this.sum, stacked) as tf.Tensor1D) : stacked;
+      return this.sum ? (tf.add<tf.Tensor1D>(this.sum, stacked)) : stacked;
     });
     this.sum?.dispose();
     this.sum = tf.keep(next);
@@ -43,7 +43,7 @@ export class GradientNormMeter {
     if (norms.shape[0] !== this.variableNames.length) {
       throw new ProbeError(`GradientNormMeter.accumulateNorms: expected ${this.variableNames.length} norms (${this.layerNames.join(', ')}); found ${norms.shape[0]}`);
     }
-    const next = tf.tidy(() => (this.sum ? (tf.add(this.sum, norms) as tf.Tensor1D) : norms.clone()));
+    const next = tf.tidy(() => (this.sum ? (tf.add<tf.Tensor1D>(this.sum, norms)) : norms.clone()));
     this.sum?.dispose();
     this.sum = tf.keep(next);
     this.count++;

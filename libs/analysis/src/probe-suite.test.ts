@@ -69,7 +69,7 @@ describe('GradientNormMeter', () => {
     const x = tf.tensor2d(PROBE_X);
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
     tf.tidy(() => {
-      const { grads } = tf.variableGrads(() => tf.sum(model.apply(x) as tf.Tensor) as tf.Scalar, vars);
+      const { grads } = tf.variableGrads(() => tf.sum<tf.Scalar>(model.apply(x) as tf.Tensor), vars);
       meter.accumulate(grads);
     });
     // relu2 column sums over PROBE_X: [1+0+0+2, 0+1+0+0] = [3, 1]; each column j gets the same: norm sqrt(2*(9+1))

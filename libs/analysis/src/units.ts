@@ -12,17 +12,17 @@ function leadingAxes(x: tf.Tensor): number[] {
 
 /** Per unit, how many entries of `pre` are > 0 (int32, shape [units]). */
 export function positiveCounts(pre: tf.Tensor): tf.Tensor1D {
-  return tf.tidy(() => tf.sum(tf.cast(tf.greater(pre, 0), 'int32'), leadingAxes(pre)) as tf.Tensor1D);
+  return tf.tidy(() => tf.sum<tf.Tensor1D>(tf.cast(tf.greater(pre, 0), 'int32'), leadingAxes(pre)));
 }
 
 /** Per unit, the fraction of inputs x positions where the pre-activation is > 0 (shape [units]). */
 export function activationProbability(pre: tf.Tensor): tf.Tensor1D {
-  return tf.tidy(() => tf.mean(tf.cast(tf.greater(pre, 0), 'float32'), leadingAxes(pre)) as tf.Tensor1D);
+  return tf.tidy(() => tf.mean<tf.Tensor1D>(tf.cast(tf.greater(pre, 0), 'float32'), leadingAxes(pre)));
 }
 
 /** Per unit, true where the pre-activation is never > 0 over the whole set (bool, shape [units]). */
 export function deadUnitMask(pre: tf.Tensor): tf.Tensor1D {
-  return tf.tidy(() => tf.equal(positiveCounts(pre), 0) as tf.Tensor1D);
+  return tf.tidy(() => tf.equal<tf.Tensor1D>(positiveCounts(pre), 0));
 }
 
 /** Fraction of units whose pre-activation is never positive over the given set. */

@@ -26,7 +26,7 @@ function asFilterColumns(t: tf.Tensor, depthwise: boolean): tf.Tensor2D {
 
 /** L2 norm of each filter of a kernel (rank >= 2): one per output unit or channel. */
 export function filterNorms(t: tf.Tensor, opts: { depthwise?: boolean } = {}): tf.Tensor1D {
-  if (t.rank < 2) throw new LandscapeError(`filterNorms: expected a kernel of rank >= 2; found shape [${t.shape}]`);
+  if (t.rank < 2) throw new LandscapeError(`filterNorms: expected a kernel of rank >= 2; found shape [${t.shape.join(',')}]`);
   return tf.tidy(() => tf.sqrt(tf.sum(tf.square(asFilterColumns(t, opts.depthwise ?? isDepthwise(t))), 0)) as tf.Tensor1D);
 }
 
@@ -42,7 +42,7 @@ export function filterNormalize(direction: ParamVector, weights: ParamVector, op
   if (direction.length !== weights.length) throw new LandscapeError(`filterNormalize: expected one direction tensor per weight (${weights.length}); found ${direction.length}`);
   return direction.map((d, i) => {
     const w = weights[i];
-    if (!tf.util.arraysEqual(d.shape, w.shape)) throw new LandscapeError(`filterNormalize: direction ${i} expected shape [${w.shape}]; found [${d.shape}]`);
+    if (!tf.util.arraysEqual(d.shape, w.shape)) throw new LandscapeError(`filterNormalize: direction ${i} expected shape [${w.shape.join(',')}]; found [${d.shape.join(',')}]`);
     return tf.tidy(() => {
       if (w.rank <= 1) return ignore === 'biasbn' ? tf.zerosLike(w) : tf.clone(w);
       const depthwise = isDepthwise(w);

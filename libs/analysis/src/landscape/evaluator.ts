@@ -79,7 +79,7 @@ export class LandscapeEvaluator implements GradientOracle {
     const { x, y } = data ?? ({} as LandscapeData);
     if (!(x instanceof tf.Tensor) || !(y instanceof tf.Tensor)) throw new LandscapeError('LandscapeEvaluator: expected data { x, y } as tensors');
     const n = x.shape[0];
-    if (!n || y.shape[0] !== n) throw new LandscapeError(`LandscapeEvaluator: expected as many labels as samples (at least one); found x [${x.shape}] and y [${y.shape}]`);
+    if (!n || y.shape[0] !== n) throw new LandscapeError(`LandscapeEvaluator: expected as many labels as samples (at least one); found x [${x.shape.join(',')}] and y [${y.shape.join(',')}]`);
     const batchSize = opts.batchSize ?? 256;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new LandscapeError(`LandscapeEvaluator: batchSize expected an integer >= 1; found ${batchSize}`);
     this.lossFn = opts.loss ?? softmaxCrossEntropy;
@@ -94,7 +94,7 @@ export class LandscapeEvaluator implements GradientOracle {
     const outShape = model.outputs[0]?.shape ?? [];
     const classes = outShape[outShape.length - 1];
     const needsOneHot = y.rank === 1 && (!opts.loss || this.measuresAccuracy);
-    if (needsOneHot && !classes) throw new LandscapeError(`LandscapeEvaluator: labels are class indices but the model's output width is unknown ([${outShape}])`);
+    if (needsOneHot && !classes) throw new LandscapeError(`LandscapeEvaluator: labels are class indices but the model's output width is unknown ([${outShape.join(',')}])`);
     for (let start = 0; start < n; start += batchSize) {
       const b = Math.min(batchSize, n - start);
       this.batches.push(
@@ -145,7 +145,7 @@ export class LandscapeEvaluator implements GradientOracle {
       for (const [k, b] of this.batches.entries()) {
         this.frozen?.select(k);
         const { value, grads } = tf.variableGrads(
-          () => tf.mul(this.lossFn(this.model.apply(b.x, { training: false }) as tf.Tensor, b.y), b.weight) as tf.Scalar,
+          () => tf.mul<tf.Scalar>(this.lossFn(this.model.apply(b.x, { training: false }) as tf.Tensor, b.y), b.weight),
           this.variables,
         );
         value.dispose();

@@ -41,7 +41,7 @@ export function interpolateLoss(evaluator: LandscapeEvaluator, from: ParamVector
   vars.forEach((v, i) => {
     for (const [name, set] of [['from', from], ['to', to]] as const) {
       if (!tf.util.arraysEqual(set[i].shape, v.shape)) {
-        throw new LandscapeError(`interpolateLoss: ${name}[${i}] expected shape [${v.shape}] of '${v.name}'; found [${set[i].shape}]`);
+        throw new LandscapeError(`interpolateLoss: ${name}[${i}] expected shape [${v.shape.join(',')}] of '${v.name}'; found [${set[i].shape.join(',')}]`);
       }
     }
   });

@@ -28,7 +28,7 @@ export function assignVariables(vars: tf.Variable[], values: ParamVector, where 
   if (values.length !== vars.length) throw new LandscapeError(`${where}: expected ${vars.length} tensors, one per variable; found ${values.length}`);
   values.forEach((t, i) => {
     if (!tf.util.arraysEqual(t.shape, vars[i].shape)) {
-      throw new LandscapeError(`${where}: variable ${i} ('${vars[i].name}') expected shape [${vars[i].shape}]; found [${t.shape}]`);
+      throw new LandscapeError(`${where}: variable ${i} ('${vars[i].name}') expected shape [${vars[i].shape.join(',')}]; found [${t.shape.join(',')}]`);
     }
   });
   vars.forEach((v, i) => v.assign(values[i]));

@@ -12,7 +12,7 @@ export function linearModel(w: number[][]): tf.LayersModel {
 }
 
 /** Mean over samples of the squared error summed over outputs: Hessian 2/n X^T X per output column. */
-export const mse = (out: tf.Tensor, y: tf.Tensor): tf.Scalar => tf.mean(tf.sum(tf.square(tf.sub(out, y)), -1)) as tf.Scalar;
+export const mse = (out: tf.Tensor, y: tf.Tensor): tf.Scalar => tf.mean<tf.Scalar>(tf.sum(tf.square(tf.sub(out, y)), -1));
 
 /** Orthonormal columns by Gram-Schmidt of a fixed full-rank matrix (plain JS). */
 export function orthonormal(n: number): number[][] {
@@ -79,7 +79,7 @@ export class QuadraticOracle implements GradientOracle {
         tf.tidy(() => {
           const w = this.flat();
           const aw = tf.reshape(tf.matMul(this.a, tf.reshape(w, [-1, 1])), [-1]);
-          return tf.add(tf.mul(0.5, tf.sum(tf.mul(w, aw))), tf.sum(tf.mul(this.b, w))) as tf.Scalar;
+          return tf.add<tf.Scalar>(tf.mul(0.5, tf.sum(tf.mul(w, aw))), tf.sum(tf.mul(this.b, w)));
         }),
       this.variables,
     );
