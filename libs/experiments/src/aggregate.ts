@@ -151,10 +151,11 @@ function pairedRows(summaries: RunSummary[], metric: string, baseline: string, b
     const g = groups.get(s.variant) ?? { baseline: b.variant, a: [], b: [], diverged: 0, failed: 0, unconverged: 0 };
     groups.set(s.variant, g);
     const lost = lostTo(s, b);
+    const [sv, bv] = [s.final?.[metric], b.final?.[metric]];
     if (lost) g[lost]++;
-    else if (typeof s.final?.[metric] === 'number' && typeof b.final?.[metric] === 'number') {
-      g.a.push(s.final[metric] as number);
-      g.b.push(b.final[metric] as number);
+    else if (typeof sv === 'number' && typeof bv === 'number') {
+      g.a.push(sv);
+      g.b.push(bv);
       if (hessian && (hessianUnconverged(s) || hessianUnconverged(b))) g.unconverged++;
     }
   }

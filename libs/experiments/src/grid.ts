@@ -20,14 +20,15 @@ export function axisLabel(axis: string, value: unknown): string {
   if ((axis === 'model' || axis === 'dataset') && value && typeof value === 'object') {
     const { name, ...rest } = value as Record<string, unknown>;
     const opts = Object.entries(rest).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
-    return opts.length ? `${name}(${opts.join(',')})` : String(name);
+    return opts.length ? `${String(name)}(${opts.join(',')})` : String(name);
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- grid values are JSON: what is not an object is a scalar
   return `${axis}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`;
 }
 
 /** Base config with grid values set at their dotted paths (deep copy). */
 export function resolveRun(spec: Spec, point: Record<string, unknown>): Record<string, unknown> {
-  const cfg = structuredClone(spec.base) as Record<string, unknown>;
+  const cfg = structuredClone<Record<string, unknown>>(spec.base);
   for (const [axis, value] of Object.entries(point)) {
     const keys = axis.split('.');
     let obj = cfg;
@@ -65,7 +66,7 @@ export function expandGrid(spec: Spec): PlannedRun[] {
     const labels = Object.entries(point)
       .filter(([axis]) => axis !== 'seed')
       .map(([axis, v]) => axisLabel(axis, v));
-    const variant = labels.length ? labels.join(' | ') : canonicalActivation(config.activation as ActivationSpec);
+    const variant = labels.length ? labels.join(' | ') : canonicalActivation(config.activation);
     return { id: runId(config), config, point, variant, seed: config.seed };
   });
 }

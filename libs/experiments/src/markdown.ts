@@ -8,6 +8,7 @@ export function formatCell(v: unknown): string {
     const a = Math.abs(v);
     return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(3) : v.toFixed(4);
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- cells are polars scalars (strings, booleans, bigints, dates) whose own toString is the table text
   return String(v);
 }
 

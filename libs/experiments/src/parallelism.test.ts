@@ -3,7 +3,7 @@ import type { PlannedRun } from './grid';
 import { modelSize, planParallelism, workerThreadEnv } from './parallelism';
 
 const run = (model: Record<string, unknown>, backend?: string): PlannedRun =>
-  ({ id: 'x', config: { model, backend } as unknown as PlannedRun['config'], point: {}, variant: 'v', seed: 0 }) as PlannedRun;
+  ({ id: 'x', config: { model, backend } as unknown as PlannedRun['config'], point: {}, variant: 'v', seed: 0 });
 
 const quick = Array.from({ length: 12 }, () => run({ name: 'mlp', depth: 12, width: 24 }, 'wasm'));
 const cnn = Array.from({ length: 4 }, () => run({ name: 'vgg-small' }));

@@ -47,6 +47,7 @@ const nativeRequire = createRequire(__filename);
 // runs inside a vm context (vitest), a Function's import() has no loader: then vm's flag for Node's own loader
 // (experimental, so it prints a warning: only where needed).
 type Importer = (url: string) => Promise<unknown>;
+// eslint-disable-next-line @typescript-eslint/no-implied-eval -- a fixed body, no user text: the one way to keep a real import() past tsc's CommonJS output
 const plainImport = new Function('url', 'return import(url)') as Importer;
 async function importModule(url: string): Promise<unknown> {
   try {

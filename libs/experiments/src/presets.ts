@@ -47,7 +47,8 @@ export async function loadSpec(nameOrFile: string, opts: LoadSpecOptions = {}): 
   const raw = readSpecFile(file);
   const baseDir = path.dirname(path.resolve(file));
   const record = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : undefined;
-  const own = Array.isArray(record?.plugins) ? (record!.plugins as unknown[]) : [];
+  const plugins = record?.plugins;
+  const own: unknown[] = Array.isArray(plugins) ? plugins : [];
   for (const [i, p] of own.entries()) {
     if (typeof p !== 'string' || !p.trim()) continue; // parseSpec names the bad entry
     try {
@@ -59,5 +60,5 @@ export async function loadSpec(nameOrFile: string, opts: LoadSpecOptions = {}): 
   const extra = (await loadPlugins(opts.require ?? [], requireSource())).map((r) => r.file);
   const listed = record !== undefined && (record.plugins === undefined || Array.isArray(record.plugins));
   if (!listed || !extra.length) return parseSpec(raw, file, { baseDir });
-  return parseSpec({ ...record!, plugins: [...own, ...extra] }, file, { baseDir });
+  return parseSpec({ ...(record ?? {}), plugins: [...own, ...extra] }, file, { baseDir });
 }

@@ -54,7 +54,7 @@ const fmt = (x: unknown) => (typeof x === 'number' ? (Math.abs(x) >= 100 ? x.toF
 function compactCell(r: Record<string, unknown>, m: string): string {
   if (typeof r[`${m}_mean`] !== 'number') return '';
   const ci = r[`${m}_ci_lo`] === null ? '' : ` [${fmt(r[`${m}_ci_lo`])}, ${fmt(r[`${m}_ci_hi`])}]`;
-  const partial = Number(r[`${m}_n`]) < Number(r.n) ? ` (n=${r[`${m}_n`]})` : '';
+  const partial = Number(r[`${m}_n`]) < Number(r.n) ? ` (n=${String(r[`${m}_n`])})` : '';
   const mark = HESSIAN_METRICS.includes(m) && Number(r.hessianUnconverged) > 0 ? ` ${UNCONVERGED_MARK}` : '';
   return `${fmt(r[`${m}_mean`])}${ci}${partial}${mark}`;
 }

@@ -1,4 +1,4 @@
-import { applyDefaults, canonicalActivation, didYouMean, type ActivationSpec } from '@sugar-lab/core';
+import { applyDefaults, canonicalActivation, didYouMean } from '@sugar-lab/core';
 import { datasetOptions, LOAD_OPTIONS } from '@sugar-lab/datasets';
 import { modelOptions } from '@sugar-lab/models';
 import { resolveTrainConfig } from '@sugar-lab/train';
@@ -23,7 +23,7 @@ function meaningOf(cfg: RunConfig): string {
   return canonicalJSON({
     dataset: { name: dataset, ...applyDefaults({ ...LOAD_OPTIONS, ...datasetOptions(dataset) }, datasetOpts) },
     model: { name: model, ...applyDefaults(modelOptions(model) ?? {}, modelOpts) },
-    activation: canonicalActivation(cfg.activation as ActivationSpec),
+    activation: canonicalActivation(cfg.activation),
     train,
     landscape: cfg.landscape ? applyDefaults(LANDSCAPE_OPTIONS, { ...cfg.landscape }) : undefined,
     backend: cfg.backend,

@@ -12,8 +12,11 @@ import { ResultsStore } from './store';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'claim-'));
 
-function spec(edit: (s: Record<string, any>) => void = () => {}): Spec {
-  const raw: Record<string, any> = {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test's edit reaches into nested spec fields (s.base.epochs = ...)
+type RawSpec = Record<string, any>;
+
+function spec(edit: (s: RawSpec) => void = () => {}): Spec {
+  const raw: RawSpec = {
     name: 'claim',
     base: {
       dataset: { name: 'spirals', classes: 3, nTrain: 64, nTest: 32 },
