@@ -10,7 +10,8 @@ import { registerRunCommands } from './commands/run';
 export function buildProgram(): Command {
   const program = new Command('sugar')
     .description('sugar-lab: surrogate-gradient ReLU (SUGAR) experiments on TensorFlow.js')
-    .version(require('../package.json').version)
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- package.json lies outside rootDir, so it cannot be imported
+    .version((require('../package.json') as { version: string }).version)
     .showHelpAfterError();
   registerRunCommands(program);
   registerReportCommand(program);

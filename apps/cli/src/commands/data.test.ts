@@ -58,10 +58,10 @@ describe.skipIf(!source)(`sugar data import / verify / list on the real Fashion-
     expect(offline.code).toBe(1);
     expect(offline.out).toContain(`sugar data import fashion-mnist ${source}`);
 
-    const imp = sugar('import', 'fashion-mnist', source!);
+    const imp = sugar('import', 'fashion-mnist', source);
     expect(imp.code).toBe(0);
     expect(imp.out).toContain('4 of 4 files verified');
-    expect(imp.out).toContain(`copied from ${path.join(source!, 'train-images-idx3-ubyte.gz')} (re-gzipped copy, decompressed payload verified)`);
+    expect(imp.out).toContain(`copied from ${path.join(source, 'train-images-idx3-ubyte.gz')} (re-gzipped copy, decompressed payload verified)`);
     expect(sugar('list').out).toMatch(/fashion-mnist +image +verified/);
     const verify = sugar('verify', 'fashion-mnist');
     expect(verify.code).toBe(0);

@@ -17,8 +17,8 @@ export interface CliProcess {
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
   const proc = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SUGAR_QUIET: '1', ...env } });
   let text = '';
-  proc.stdout!.on('data', (d: Buffer) => (text += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (text += d.toString()));
+  proc.stdout.on('data', (d: Buffer) => (text += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (text += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => proc.on('exit', (code, signal) => r({ code, signal })));
   return { proc, output: () => text, exited };
 }
