@@ -1,3 +1,4 @@
+import { initBackend } from '@sugar-lab/core';
 import { describe, expect, it } from 'vitest';
 import type { PlannedRun } from './grid';
 import { modelSize, planParallelism, workerThreadEnv } from './parallelism';
@@ -43,5 +44,15 @@ describe('planParallelism', () => {
     expect(workerThreadEnv(plan, { TF_NUM_INTRAOP_THREADS: '3' })).toEqual({ SUGAR_WORKERS: '2' });
     expect(planParallelism(cnn, { cores: 2, backend: 'tensorflow', env: { SUGAR_THREADS: '1' } }).why).toMatch(/1 intra-op thread each \(SUGAR_THREADS\)/);
     expect(() => planParallelism(cnn, { env: { SUGAR_THREADS: '0' } })).toThrow(/SUGAR_THREADS must be a positive integer/);
+  });
+
+  it('does not mistake the thread variables this process wrote for its own tensorflow for the user\'s', async (ctx) => {
+    if (process.env.TF_NUM_INTRAOP_THREADS || process.env.SUGAR_THREADS) return ctx.skip();
+    if ((await initBackend('tensorflow', { quiet: true })) !== 'tensorflow') return ctx.skip();
+    expect(process.env.TF_NUM_INTRAOP_THREADS).toBeDefined(); // written before tfjs-node loaded
+    const plan = planParallelism(quick, { cores: 2 });
+    expect(plan.why).not.toMatch(/TF_NUM_INTRAOP_THREADS/);
+    expect(workerThreadEnv(plan)).toEqual({ SUGAR_WORKERS: '2', SUGAR_THREADS: '1' });
+    await initBackend('cpu', { quiet: true });
   });
 });

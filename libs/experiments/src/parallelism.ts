@@ -1,6 +1,6 @@
 // How a sweep splits the machine: worker processes x libtensorflow intra-op threads per worker.
 // Measured on 2 cores (README, Performance): the table below is what those figures support.
-import { availableCores, threadSettings } from '@sugar-lab/core';
+import { availableCores, threadSettings, userThreadEnv } from '@sugar-lab/core';
 import type { PlannedRun } from './grid';
 
 /** Per-op-bound (dispatch dominates a step) or compute-bound (kernels dominate). */
@@ -32,6 +32,7 @@ export interface PlanOptions {
   /** --workers, else the spec's `workers`: an explicit choice, kept (threads then split the cores). */
   workers?: number;
   cores?: number;
+  /** Default: process.env as the user set it (without what applyThreadSettings wrote for this process). */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -60,7 +61,7 @@ export function planParallelism(runs: PlannedRun[], opts: PlanOptions = {}): Par
   }
   workers = Math.max(1, Math.min(workers, todo));
   const threads = Math.max(1, Math.floor(cores / workers));
-  const user = threadSettings(opts.env ?? process.env, cores);
+  const user = threadSettings(opts.env ?? userThreadEnv(), cores);
   const threadNote = !tensorflow
     ? ''
     : user.intraOpSource === 'TF_NUM_INTRAOP_THREADS' || user.intraOpSource === 'SUGAR_THREADS'
@@ -84,7 +85,7 @@ function LARGE_TENSORFLOW_WORKERS(cores: number): number {
  * The environment of a sweep worker: SUGAR_WORKERS (the processes sharing the cores) and SUGAR_THREADS from
  * the plan, unless the user set SUGAR_THREADS or TF_NUM_INTRAOP_THREADS (inherited, and they win).
  */
-export function workerThreadEnv(plan: Parallelism, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function workerThreadEnv(plan: Parallelism, env: NodeJS.ProcessEnv = userThreadEnv()): Record<string, string> {
   const out: Record<string, string> = { SUGAR_WORKERS: String(plan.workers) };
   if (!env.SUGAR_THREADS?.trim() && !env.TF_NUM_INTRAOP_THREADS?.trim()) out.SUGAR_THREADS = String(plan.threads);
   return out;

@@ -6,6 +6,7 @@ import { expandGrid, filterRuns, type PlannedRun } from './grid';
 import { acquireLock, lockRun } from './lock';
 import { runPackInWorker } from './pack-worker';
 import { packingMessage, planPacks } from './packing';
+import { userThreadEnv } from '@sugar-lab/core';
 import { planParallelism, workerThreadEnv } from './parallelism';
 import type { Spec } from './spec';
 import { claimSpec } from './spec-claim';
@@ -90,7 +91,8 @@ async function sweepLocked(spec: Spec, store: ResultsStore, opts: SweepOptions):
   // Workers x intra-op threads from the backend and model size (one libtensorflow pool per worker, sized to its share).
   const plan = planParallelism(todo, { backend: opts.backend, workers: opts.workers ?? spec.workers });
   const nWorkers = plan.workers;
-  const workerEnv = { ...process.env, SUGAR_QUIET: '1', ...workerThreadEnv(plan) };
+  // The environment as the user set it: thread variables this process wrote for its own libtensorflow are not theirs.
+  const workerEnv = { ...userThreadEnv(), SUGAR_QUIET: '1', ...workerThreadEnv(plan) };
   if (todo.length) opts.onEvent?.({ type: 'log', message: `parallelism: ${plan.why}` });
   // Runs that share an MLP and its data train as packs (one stacked computation) where packing.ts measured it faster.
   const packing = { backend: opts.backend, enabled: opts.pack !== false };
