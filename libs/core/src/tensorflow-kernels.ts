@@ -7,7 +7,7 @@ import * as tf from './tf';
 
 /** dy where x > 0, else 0: TensorFlow's ReluGrad (PyTorch's threshold_backward). */
 export const SUGAR_RELU_GRAD = 'SugarReluGrad';
-/** dy * bsilu'(x) for B-SiLU with shift alpha: dy * s * ((x + alpha) * (1 - s) + 1), s = sigmoid(x), as 7 native ops. */
+/** dy * bsilu'(x) for B-SiLU with shift alpha: dy * (s + (x + alpha) * s (1 - s)), s = sigmoid(x), as 5 native ops. */
 export const SUGAR_BSILU_GRAD = 'SugarBsiluGrad';
 /** Per-row softmax cross-entropy and its gradient (softmax - labels): TensorFlow's SoftmaxCrossEntropyWithLogits. */
 export const SUGAR_SOFTMAX_XENT = 'SugarSoftmaxXent';
@@ -49,7 +49,7 @@ let registered = false;
 export function registerTensorflowKernels(): void {
   if (registered || !tf.getKernel('Step', 'tensorflow')) return;
   registered = true;
-  const origStep = tf.getKernel('Step', 'tensorflow')!;
+  const origStep = tf.getKernel('Step', 'tensorflow');
   tf.unregisterKernel('Step', 'tensorflow');
   tf.registerKernel({
     kernelName: 'Step',
@@ -83,15 +83,14 @@ export function registerTensorflowKernels(): void {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
       const a = scalarOn((attrs as { alpha: number }).alpha);
-      const one = scalarOn(1);
       try {
-        // The ops of surrogates-builtin's bsilu grad times dy, in its order: bit-identical to the tfjs path.
+        // surrogates-builtin's bsilu grad times dy: SigmoidGrad(s, u) is u * (s * (1 - s)) to the bit.
         return native(backend, (op) => {
           const s = op('Sigmoid', x);
-          return op('Mul', dy, op('Mul', s, op('Add', op('Mul', op('Add', x, a), op('Sub', one, s)), one)));
+          return op('Mul', dy, op('Add', op('SigmoidGrad', s, op('Add', x, a)), s));
         });
       } finally {
-        tf.dispose([a, one]);
+        a.dispose();
       }
     },
   });
@@ -121,7 +120,7 @@ function routeReluGradient(): void {
     gradFunc: (dy, saved, attrs) => {
       const [x] = saved;
       if (tf.getBackend() !== 'tensorflow' || x.dtype !== 'float32') return orig.gradFunc(dy, saved, attrs);
-      return { x: () => tf.engine().runKernel(SUGAR_RELU_GRAD, { dy: dy as tf.Tensor, x }) as tf.Tensor };
+      return { x: () => tf.engine().runKernel<tf.Tensor>(SUGAR_RELU_GRAD, { dy: dy as tf.Tensor, x }) };
     },
   });
 }
@@ -131,7 +130,7 @@ tf.registerGradient({
   kernelName: SUGAR_RELU_GRAD,
   inputsToSave: ['x'],
   gradFunc: (ddx, [x]) => ({
-    dy: () => tf.engine().runKernel(SUGAR_RELU_GRAD, { dy: ddx as tf.Tensor, x }) as tf.Tensor,
+    dy: () => tf.engine().runKernel<tf.Tensor>(SUGAR_RELU_GRAD, { dy: ddx as tf.Tensor, x }),
     x: () => tf.zerosLike(x),
   }),
 });
