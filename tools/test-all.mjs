@@ -10,7 +10,10 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
 const projects = ['libs', 'apps'].flatMap((d) =>
-  fs.readdirSync(path.join(ROOT, d)).filter((p) => fs.existsSync(path.join(ROOT, d, p, 'package.json'))).map((p) => path.join(d, p)),
+  fs
+    .readdirSync(path.join(ROOT, d))
+    .filter((p) => fs.existsSync(path.join(ROOT, d, p, 'package.json')))
+    .map((p) => path.join(d, p)),
 );
 
 for (const p of projects) fs.rmSync(path.join(ROOT, p, 'test-results.json'), { force: true });

@@ -41,12 +41,26 @@ function summaryTables(spec, results, tables) {
   const label = (variant) => ({ MLP: net(first(variant)), activation: act(first(variant)) });
   const ci = (r, m) => (r[`${m}_ci_lo`] === null ? pct(r[`${m}_mean`]) : `${pct(r[`${m}_mean`])} [${pct(r[`${m}_ci_lo`])}, ${pct(r[`${m}_ci_hi`])}]`);
   const variants = pl.DataFrame(
-    inSpecOrder(spec, tables.variants.toRecords()).map((r) => ({ ...label(r.variant), n: r.n, 'dead at init': pct(r.deadFractionInit_mean), 'dead at end': ci(r, 'deadFraction'), 'test accuracy': ci(r, 'testAccuracy') })),
+    inSpecOrder(spec, tables.variants.toRecords()).map((r) => ({
+      ...label(r.variant),
+      n: r.n,
+      'dead at init': pct(r.deadFractionInit_mean),
+      'dead at end': ci(r, 'deadFraction'),
+      'test accuracy': ci(r, 'testAccuracy'),
+    })),
   );
   const paired = pl.DataFrame(
     inSpecOrder(spec, tables.paired.toRecords())
       .filter((r) => ['deadFraction', 'testAccuracy'].includes(r.metric))
-      .map((r) => ({ metric: r.metric, MLP: net(first(r.variant)), comparison: `${act(first(r.variant))} - ${act(first(r.baseline))}`, pairs: r.pairs, difference: pct(r.meanDiff), '95% CI': r.ciLo === null ? '' : `[${pct(r.ciLo)}, ${pct(r.ciHi)}]`, p: r.p })),
+      .map((r) => ({
+        metric: r.metric,
+        MLP: net(first(r.variant)),
+        comparison: `${act(first(r.variant))} - ${act(first(r.baseline))}`,
+        pairs: r.pairs,
+        difference: pct(r.meanDiff),
+        '95% CI': r.ciLo === null ? '' : `[${pct(r.ciLo)}, ${pct(r.ciHi)}]`,
+        p: r.p,
+      })),
   );
   return [toMarkdown(variants), toMarkdown(paired)];
 }
@@ -72,7 +86,11 @@ function overTraining(spec, results, epochs) {
     };
     return `| ${net(runs[0])} ${act(runs[0])} | ${epochs.map(cell).join(' | ')} |`;
   });
-  return [`| network, activation | ${epochs.map((e) => `epoch ${e}`).join(' | ')} |`, `| --- | ${epochs.map(() => '---').join(' | ')} |`, ...at.filter(Boolean)].join('\n');
+  return [
+    `| network, activation | ${epochs.map((e) => `epoch ${e}`).join(' | ')} |`,
+    `| --- | ${epochs.map(() => '---').join(' | ')} |`,
+    ...at.filter(Boolean),
+  ].join('\n');
 }
 
 async function main() {
@@ -88,11 +106,15 @@ async function main() {
     onEvent: (e) => {
       if (e.type === 'run-end' && e.summary) {
         const f = e.summary.final;
-        console.error(`${e.run.variant} seed ${e.run.seed}: ${e.summary.status}, dead ${pct(f.deadFraction)}, test acc ${pct(f.testAccuracy)}, ${e.summary.seconds.toFixed(1)} s`);
+        console.error(
+          `${e.run.variant} seed ${e.run.seed}: ${e.summary.status}, dead ${pct(f.deadFraction)}, test acc ${pct(f.testAccuracy)}, ${e.summary.seconds.toFixed(1)} s`,
+        );
       } else if (e.type === 'log') console.error(e.message);
     },
   });
-  console.error(`${sweep.completed} completed, ${sweep.diverged} diverged, ${sweep.failed} failed, ${sweep.skipped} already finished, in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  console.error(
+    `${sweep.completed} completed, ${sweep.diverged} diverged, ${sweep.failed} failed, ${sweep.skipped} already finished, in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+  );
 
   const results = loadResults(a.out);
   const [variants, paired] = summaryTables(spec, results, reportTables(results));

@@ -25,7 +25,11 @@ const clean = { ...process.env };
 for (const k of ['SUGAR_THREADS', 'SUGAR_WORKERS', 'TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'OMP_NUM_THREADS']) delete clean[k];
 
 const settings = [
-  { name: 'old (2 workers, pools sized for the machine)', workers: 2, env: { TF_NUM_INTRAOP_THREADS: String(cores), TF_NUM_INTEROP_THREADS: String(cores), OMP_NUM_THREADS: String(cores) } },
+  {
+    name: 'old (2 workers, pools sized for the machine)',
+    workers: 2,
+    env: { TF_NUM_INTRAOP_THREADS: String(cores), TF_NUM_INTEROP_THREADS: String(cores), OMP_NUM_THREADS: String(cores) },
+  },
   { name: 'auto', env: {} },
   { name: `1 worker x ${cores} threads`, workers: 1, env: { SUGAR_THREADS: String(cores) } },
   { name: `${cores} workers x 1 thread`, workers: cores, env: { SUGAR_THREADS: '1' } },
@@ -46,11 +50,21 @@ for (const spec of specs) {
         ? spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, process.execPath, ...argv], { env: { ...clean, ...s.env }, encoding: 'utf8' })
         : spawnSync(process.execPath, argv, { env: { ...clean, ...s.env }, encoding: 'utf8' });
       const seconds = (performance.now() - t0) / 1000;
-      const cpu = fs.existsSync(timeFile) ? fs.readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number).reduce((a, b) => a + b, 0) : NaN;
+      const cpu = fs.existsSync(timeFile)
+        ? fs
+            .readFileSync(timeFile, 'utf8')
+            .trim()
+            .split(/\s+/)
+            .slice(-2)
+            .map(Number)
+            .reduce((a, b) => a + b, 0)
+        : NaN;
       fs.rmSync(out, { recursive: true, force: true });
       const plan = /parallelism: ([^\n]*)/.exec(p.stderr ?? '')?.[1] ?? '';
       const ok = p.status === 0 ? '' : ` FAILED (exit ${p.status}): ${(p.stderr ?? '').trim().split('\n').slice(-2).join(' | ')}`;
-      console.log(`${path.basename(spec)}\t${s.name}\t${seconds.toFixed(1)} s wall\t${cpu.toFixed(1)} s cpu\tload ${load.toFixed(2)} -> ${os.loadavg()[0].toFixed(2)}\t${plan}${ok}`);
+      console.log(
+        `${path.basename(spec)}\t${s.name}\t${seconds.toFixed(1)} s wall\t${cpu.toFixed(1)} s cpu\tload ${load.toFixed(2)} -> ${os.loadavg()[0].toFixed(2)}\t${plan}${ok}`,
+      );
     }
   }
 }

@@ -74,8 +74,17 @@ async function main() {
       tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }),
     ],
   });
-  const x = tf.tensor2d(Array.from({ length: 16 * 4 }, (_, i) => Math.sin(i * 0.7) * 2), [16, 4]);
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 3), 'int32'), 3);
+  const x = tf.tensor2d(
+    Array.from({ length: 16 * 4 }, (_, i) => Math.sin(i * 0.7) * 2),
+    [16, 4],
+  );
+  const y = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: 16 }, (_, i) => i % 3),
+      'int32',
+    ),
+    3,
+  );
 
   const sugared = core.sugarize(model, { name: 'bsilu', alpha: 1.67 });
   await check('sugarize a tf.sequential ReLU model: SugarReLU layers, same forward', () => {
@@ -90,7 +99,13 @@ async function main() {
     for (const [key, e] of Object.entries(ref)) {
       const spec = { name: key.split('@')[0], ...e.params };
       const before = tf.memory().numTensors;
-      const g = tf.tidy(() => Array.from(tf.grad((t) => core.sugarRelu(t, spec).sum())(tf.tensor1d(e.x)).dataSync()));
+      const g = tf.tidy(() =>
+        Array.from(
+          tf
+            .grad((t) => core.sugarRelu(t, spec).sum())(tf.tensor1d(e.x))
+            .dataSync(),
+        ),
+      );
       assert.equal(tf.memory().numTensors, before, `${key}: gradient leaked tensors`);
       closeTo(g, e.grad, 2e-5, `${key} grad`);
     }
@@ -109,7 +124,10 @@ async function main() {
   await check("sugar-lab's layers inside the host's tf.sequential (one engine, one layer registry)", () => {
     const mixed = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 5, useBias: false }), core.sugarReLU({ surrogate: 'nelu' })] });
     const out = tf.tidy(() => Array.from(mixed.predict(x).dataSync()));
-    assert.ok(out.every((v) => v >= 0), 'SugarReLU forward is not ReLU');
+    assert.ok(
+      out.every((v) => v >= 0),
+      'SugarReLU forward is not ReLU',
+    );
     const config = mixed.toJSON(null, false);
     assert.ok(JSON.stringify(config).includes('"SugarReLU"'));
     mixed.dispose();

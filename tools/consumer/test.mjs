@@ -29,7 +29,10 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--keep') opts.keep = true;
-    else if (a === '--tfjs') opts.tfjs = String(argv[++i] ?? '').split(',').filter(Boolean);
+    else if (a === '--tfjs')
+      opts.tfjs = String(argv[++i] ?? '')
+        .split(',')
+        .filter(Boolean);
     else if (a === '--results') opts.results = argv[++i];
     else {
       console.error(`consumer test: unknown argument '${a}'; expected --tfjs V1,V2 (a version or 'workspace'), --keep, --results FILE`);
@@ -54,7 +57,10 @@ const tail = (s, n = 40) => s.trimEnd().split('\n').slice(-n).join('\n');
 function unexpectedFiles(lib, files) {
   const extra = lib === 'experiments' ? /^presets\/[^/]+\.ya?ml$/ : /^$/;
   return files.filter(
-    (f) => !(/^dist\/.+\.(js|d\.ts)$/.test(f) && !/(\.test\.|test-utils|fixtures)/.test(f)) && !['package.json', 'README.md', 'LICENSE'].includes(f) && !extra.test(f),
+    (f) =>
+      !(/^dist\/.+\.(js|d\.ts)$/.test(f) && !/(\.test\.|test-utils|fixtures)/.test(f)) &&
+      !['package.json', 'README.md', 'LICENSE'].includes(f) &&
+      !extra.test(f),
   );
 }
 
@@ -119,7 +125,12 @@ function runVariant(base, tarballs, which) {
   const installS = ((Date.now() - t0) / 1000).toFixed(1);
   if (install.status !== 0) return { name, ok: false, why: `npm install failed (${installS} s):\n${tail(install.out)}` };
   const native = withNode && provideBinding(dir);
-  const env = { ...process.env, CONSUMER_REFERENCE: REFERENCE, CONSUMER_TFJS_NODE: withNode ? '1' : '0', CONSUMER_EXPECT_BACKEND: native ? 'tensorflow' : 'wasm' };
+  const env = {
+    ...process.env,
+    CONSUMER_REFERENCE: REFERENCE,
+    CONSUMER_TFJS_NODE: withNode ? '1' : '0',
+    CONSUMER_EXPECT_BACKEND: native ? 'tensorflow' : 'wasm',
+  };
   delete env.SUGAR_BACKEND;
   delete env.NODE_PATH;
   const t1 = Date.now();
@@ -129,7 +140,11 @@ function runVariant(base, tarballs, which) {
   const summary = app.stdout.trim().split('\n').pop();
   if (app.status !== 0) return { name, ok: false, why: `app failed (install ${installS} s, run ${appS} s):\n${tail(app.out)}` };
   if (dup.length) return { name, ok: false, why: `${dup.length} duplicate-registration lines, e.g.:\n${dup.slice(0, 5).join('\n')}` };
-  return { name, ok: true, why: `install ${installS} s, run ${appS} s; ${summary}${withNode && !native ? ' (workspace tfjs-node binding unavailable: ran on wasm)' : ''}` };
+  return {
+    name,
+    ok: true,
+    why: `install ${installS} s, run ${appS} s; ${summary}${withNode && !native ? ' (workspace tfjs-node binding unavailable: ran on wasm)' : ''}`,
+  };
 }
 
 /** A project without any TensorFlow.js: loading @sugar-lab/core must say what to install. */
@@ -143,7 +158,11 @@ function runWithoutTfjs(base, tarballs) {
   if (install.status !== 0) return { name, ok: false, why: `npm install failed:\n${tail(install.out)}` };
   const load = run(process.execPath, ['-e', "require('@sugar-lab/core')"], { cwd: dir });
   const said = /SugarError: @sugar-lab\/core needs @tensorflow\/tfjs-core >=4\.20\.0 <5; it is not installed: install @tensorflow\/tfjs/.test(load.out);
-  return { name, ok: load.status !== 0 && said, why: said ? '' : `expected a SugarError naming @tensorflow/tfjs-core; got (exit ${load.status}):\n${tail(load.out, 8)}` };
+  return {
+    name,
+    ok: load.status !== 0 && said,
+    why: said ? '' : `expected a SugarError naming @tensorflow/tfjs-core; got (exit ${load.status}):\n${tail(load.out, 8)}`,
+  };
 }
 
 function main() {

@@ -31,12 +31,25 @@ const debug = (msg) => verbose && console.log(`  ${msg}`);
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, ...opts });
   const out = `${r.stdout || ''}${r.stderr || ''}`;
-  if (verbose) process.stdout.write(out.split('\n').map((l) => `    ${l}`).join('\n') + '\n');
+  if (verbose)
+    process.stdout.write(
+      out
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n') + '\n',
+    );
   return { ok: r.status === 0 && !r.error, out, error: r.error };
 }
 
 function lastLines(text, n = 3) {
-  return text.trim().split('\n').filter((l) => /error|Error|ERR/.test(l)).slice(-n).join(' | ') || text.trim().split('\n').slice(-n).join(' | ');
+  return (
+    text
+      .trim()
+      .split('\n')
+      .filter((l) => /error|Error|ERR/.test(l))
+      .slice(-n)
+      .join(' | ') || text.trim().split('\n').slice(-n).join(' | ')
+  );
 }
 
 function writeState(state) {
@@ -139,7 +152,10 @@ function fromPython() {
       reasons.push(`${py} has no tensorflow package`);
       continue;
     }
-    const version = run(py, ['-c', "import importlib.metadata as m\nfor d in ('tensorflow','tensorflow-cpu','tensorflow-gpu'):\n  try: print(m.version(d)); break\n  except Exception: pass"]).out.trim();
+    const version = run(py, [
+      '-c',
+      "import importlib.metadata as m\nfor d in ('tensorflow','tensorflow-cpu','tensorflow-gpu'):\n  try: print(m.version(d)); break\n  except Exception: pass",
+    ]).out.trim();
     const found = tensorflowAt(dir, 'python', version || undefined);
     if (found.ok) return found;
     reasons.push(found.reason);
@@ -281,7 +297,10 @@ function main() {
   fs.mkdirSync(cacheRoot(), { recursive: true });
   const reasons = [];
   const sources = { env: fromEnv, python: fromPython, wheel: fromWheel };
-  const wanted = (process.env.SUGAR_NATIVE_SOURCES || 'env,python,wheel').split(',').map((s) => s.trim()).filter(Boolean);
+  const wanted = (process.env.SUGAR_NATIVE_SOURCES || 'env,python,wheel')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const name of wanted) {
     if (!sources[name]) {
       reasons.push(`unknown source '${name}' in SUGAR_NATIVE_SOURCES (expected env, python, wheel)`);
@@ -296,7 +315,9 @@ function main() {
     const built = build(dir, tf);
     if (built.ok) {
       writeState({ ok: true, source: tf.source, tensorflowVersion: tf.version, libDir: path.dirname(fs.realpathSync(tf.cc)), fromCache: built.fromCache });
-      say(`${PKG} ready: binding ${built.fromCache ? 'restored from cache' : 'built'} against ${tf.source} TensorFlow${tf.version ? ` ${tf.version}` : ''} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      say(
+        `${PKG} ready: binding ${built.fromCache ? 'restored from cache' : 'built'} against ${tf.source} TensorFlow${tf.version ? ` ${tf.version}` : ''} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      );
       return 0;
     }
     reasons.push(built.reason);

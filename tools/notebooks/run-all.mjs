@@ -33,7 +33,11 @@ function parseArgs(argv) {
   if (!opts.notebooks.length) {
     const dir = path.join(ROOT, 'notebooks');
     opts.notebooks = fs.existsSync(dir)
-      ? fs.readdirSync(dir).filter((f) => f.endsWith('.ipynb') && !f.startsWith('.')).sort().map((f) => path.join(dir, f))
+      ? fs
+          .readdirSync(dir)
+          .filter((f) => f.endsWith('.ipynb') && !f.startsWith('.'))
+          .sort()
+          .map((f) => path.join(dir, f))
       : [];
   }
   return opts;
@@ -46,7 +50,9 @@ function findRunnerPython() {
     const r = spawnSync(py, ['-c', 'import nbclient, nbformat, jupyter_client'], { encoding: 'utf8' });
     if (r.status === 0) return { python: py };
   }
-  return { reason: `no Python among ${candidates.join(', ')} can import nbclient, nbformat and jupyter_client (apt-get install python3-nbclient python3-jupyter-client, or set SUGAR_JUPYTER_PYTHON)` };
+  return {
+    reason: `no Python among ${candidates.join(', ')} can import nbclient, nbformat and jupyter_client (apt-get install python3-nbclient python3-jupyter-client, or set SUGAR_JUPYTER_PYTHON)`,
+  };
 }
 
 /**
@@ -69,13 +75,20 @@ function prepareKernel(python) {
   const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'sugar-notebooks-'));
   kernel.installKernel({ python, prefix });
   const jupyterPath = [path.join(prefix, 'share', 'jupyter'), process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter);
-  console.log(`notebooks: the registered ${status.name} kernel starts ${status.workspace}${status.stale ? ` (stale: ${status.staleReason})` : ''}; using a private copy for this workspace`);
+  console.log(
+    `notebooks: the registered ${status.name} kernel starts ${status.workspace}${status.stale ? ` (stale: ${status.staleReason})` : ''}; using a private copy for this workspace`,
+  );
   return { env: { JUPYTER_PATH: jupyterPath }, cleanup: () => fs.rmSync(prefix, { recursive: true, force: true }) };
 }
 
 function head(source, lines = 6) {
   const all = (source ?? '').split('\n');
-  return all.slice(0, lines).map((l) => `    | ${l}`).join('\n') + (all.length > lines ? `\n    | ... (${all.length - lines} more lines)` : '');
+  return (
+    all
+      .slice(0, lines)
+      .map((l) => `    | ${l}`)
+      .join('\n') + (all.length > lines ? `\n    | ... (${all.length - lines} more lines)` : '')
+  );
 }
 
 function runOne(python, file, env, verbose) {
@@ -121,7 +134,14 @@ function report(row, verbose) {
   const lines = [`notebooks: ${row.name} FAILED (${row.seconds} s)`, `  ${row.error}`];
   if (row.source != null) lines.push(`  cell ${row.cell} source:`, head(row.source));
   if (row.executed) lines.push(`  executed copy: ${row.executed}`);
-  if (row.log && !verbose) lines.push('  runner and kernel log (tail):', ...row.log.split('\n').slice(-15).map((l) => `    ${l}`));
+  if (row.log && !verbose)
+    lines.push(
+      '  runner and kernel log (tail):',
+      ...row.log
+        .split('\n')
+        .slice(-15)
+        .map((l) => `    ${l}`),
+    );
   console.log(lines.join('\n'));
 }
 
@@ -166,7 +186,14 @@ function main() {
     passed: rows.filter((r) => r.ok).length,
     failed: rows.filter((r) => !r.ok && !r.skipped).length,
     skipped: rows.filter((r) => r.skipped).length,
-    notebooks: rows.map(({ name, ok, skipped, seconds, cell, error }) => ({ name, ok, ...(skipped ? { skipped } : {}), seconds, ...(cell !== undefined ? { cell } : {}), ...(error ? { error } : {}) })),
+    notebooks: rows.map(({ name, ok, skipped, seconds, cell, error }) => ({
+      name,
+      ok,
+      ...(skipped ? { skipped } : {}),
+      seconds,
+      ...(cell !== undefined ? { cell } : {}),
+      ...(error ? { error } : {}),
+    })),
   };
   if (opts.results) {
     fs.mkdirSync(path.dirname(opts.results), { recursive: true });

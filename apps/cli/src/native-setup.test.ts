@@ -46,11 +46,18 @@ function setup(dir: string, env: Record<string, string>, args: string[] = []) {
 describe('native backend provisioning (tools/native/setup.mjs)', () => {
   it.skipIf(!fs.existsSync(tfjsNode))('fails in one clear line, never fatally on install, and records the reason', () => {
     const dir = sandbox();
-    const r = setup(dir, { LIBTENSORFLOW_DIR: '/nonexistent/libtensorflow', SUGAR_NATIVE_SOURCES: 'env,python', PYTHON: '/nonexistent/python' }, ['--postinstall']);
+    const r = setup(dir, { LIBTENSORFLOW_DIR: '/nonexistent/libtensorflow', SUGAR_NATIVE_SOURCES: 'env,python', PYTHON: '/nonexistent/python' }, [
+      '--postinstall',
+    ]);
     expect(r.status).toBe(0);
-    const lines = r.out.trim().split('\n').filter((l) => l.startsWith('sugar-lab native:'));
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('sugar-lab native:'));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/could not provide the native backend \(LIBTENSORFLOW_DIR=\/nonexistent\/libtensorflow does not exist; .*\); the wasm\/cpu backends will be used/);
+    expect(lines[0]).toMatch(
+      /could not provide the native backend \(LIBTENSORFLOW_DIR=\/nonexistent\/libtensorflow does not exist; .*\); the wasm\/cpu backends will be used/,
+    );
     expect(r.state).toMatchObject({ ok: false });
     expect(r.state.reason).toMatch(/LIBTENSORFLOW_DIR/);
     // Run by hand (npm run native:setup), the same failure is an error exit.
@@ -62,17 +69,24 @@ describe('native backend provisioning (tools/native/setup.mjs)', () => {
     'native',
     'tensorflow-cpu-2.21.0',
   );
-  it.skipIf(!fs.existsSync(path.join(wheelDir, '.complete')))('builds a binding from LIBTENSORFLOW_DIR that loads without LD_LIBRARY_PATH; a second run is a no-op', () => {
-    const dir = sandbox();
-    const env = { LIBTENSORFLOW_DIR: wheelDir, SUGAR_NATIVE_SOURCES: 'env', SUGAR_CACHE_DIR: path.join(dir, 'cache'), LD_LIBRARY_PATH: '' };
-    const r = setup(dir, env);
-    expect(r.status, r.out).toBe(0);
-    expect(r.state).toMatchObject({ ok: true, source: 'LIBTENSORFLOW_DIR' });
-    const load = spawnSync(process.execPath, ['-e', "const tf=require('@tensorflow/tfjs-node');console.log(tf.getBackend())"], { cwd: dir, encoding: 'utf8', env: { ...process.env, LD_LIBRARY_PATH: '' } });
-    expect(load.stdout.trim()).toBe('tensorflow');
-    const again = setup(dir, env);
-    expect(again.out).toMatch(/loads \(TensorFlow from LIBTENSORFLOW_DIR\); nothing to do/);
-  });
+  it.skipIf(!fs.existsSync(path.join(wheelDir, '.complete')))(
+    'builds a binding from LIBTENSORFLOW_DIR that loads without LD_LIBRARY_PATH; a second run is a no-op',
+    () => {
+      const dir = sandbox();
+      const env = { LIBTENSORFLOW_DIR: wheelDir, SUGAR_NATIVE_SOURCES: 'env', SUGAR_CACHE_DIR: path.join(dir, 'cache'), LD_LIBRARY_PATH: '' };
+      const r = setup(dir, env);
+      expect(r.status, r.out).toBe(0);
+      expect(r.state).toMatchObject({ ok: true, source: 'LIBTENSORFLOW_DIR' });
+      const load = spawnSync(process.execPath, ['-e', "const tf=require('@tensorflow/tfjs-node');console.log(tf.getBackend())"], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, LD_LIBRARY_PATH: '' },
+      });
+      expect(load.stdout.trim()).toBe('tensorflow');
+      const again = setup(dir, env);
+      expect(again.out).toMatch(/loads \(TensorFlow from LIBTENSORFLOW_DIR\); nothing to do/);
+    },
+  );
 
   it('sugar doctor names the backend, why, and the tfjs-node state', () => {
     const r = spawnSync(process.execPath, [CLI, 'doctor', '--json'], { encoding: 'utf8', env: { ...process.env, SUGAR_BACKEND: 'cpu' }, timeout: 120_000 });

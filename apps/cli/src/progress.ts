@@ -12,7 +12,9 @@ function clock(seconds: number): string {
 function headline(final: Record<string, unknown>): string {
   const acc = final.testAccuracy;
   const dead = final.deadFraction;
-  return [typeof acc === 'number' ? `acc ${acc.toFixed(3)}` : '', typeof dead === 'number' ? `dead ${(dead * 100).toFixed(1)}%` : ''].filter(Boolean).join(', ');
+  return [typeof acc === 'number' ? `acc ${acc.toFixed(3)}` : '', typeof dead === 'number' ? `dead ${(dead * 100).toFixed(1)}%` : '']
+    .filter(Boolean)
+    .join(', ');
 }
 
 /**
@@ -62,7 +64,9 @@ export class SweepProgress {
         if (e.summary?.status === 'failed') this.failed++;
         const what = e.interrupted ? 'interrupted' : `${e.summary!.status}${e.summary!.error ? ` (${e.summary!.error.split('\n')[0]})` : ''}`;
         const extra = e.summary ? headline(e.summary.final) : '';
-        this.line(`[${this.finished}/${this.total}] ${e.run.variant} seed=${e.run.seed}: ${what}${extra ? `, ${extra}` : ''}${e.summary ? ` (${e.summary.seconds.toFixed(1)} s)` : ''}`);
+        this.line(
+          `[${this.finished}/${this.total}] ${e.run.variant} seed=${e.run.seed}: ${what}${extra ? `, ${extra}` : ''}${e.summary ? ` (${e.summary.seconds.toFixed(1)} s)` : ''}`,
+        );
         return this.render();
       }
       case 'log':

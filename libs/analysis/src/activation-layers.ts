@@ -13,7 +13,9 @@ export function findActivationLayers(model: tf.LayersModel, names?: readonly str
     return names.map((n) => {
       const found = model.layers.find((l) => l.name === n);
       if (!found) {
-        throw new ProbeError(`findActivationLayers: expected a layer named '${n}' in model '${model.name}'; found layers ${model.layers.map((l) => l.name).join(', ')}`);
+        throw new ProbeError(
+          `findActivationLayers: expected a layer named '${n}' in model '${model.name}'; found layers ${model.layers.map((l) => l.name).join(', ')}`,
+        );
       }
       return found;
     });

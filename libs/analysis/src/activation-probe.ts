@@ -49,7 +49,9 @@ export class ActivationProbe {
   constructor(model: tf.LayersModel, x: tf.Tensor, opts: ActivationProbeOptions = {}) {
     this.layers = findActivationLayers(model, opts.layers);
     if (this.layers.length === 0) {
-      throw new ProbeError(`ActivationProbe: expected at least one activation layer in model '${model.name}'; found none among ${model.layers.map((l) => l.getClassName()).join(', ')}`);
+      throw new ProbeError(
+        `ActivationProbe: expected at least one activation layer in model '${model.name}'; found none among ${model.layers.map((l) => l.getClassName()).join(', ')}`,
+      );
     }
     if (x.shape[0] === 0) throw new ProbeError('ActivationProbe: expected a non-empty probe set; found 0 samples');
     this.batchSize = opts.batchSize ?? 256;

@@ -27,7 +27,7 @@ export class GradientNormMeter {
         return g ? tf.sqrt(tf.sum(tf.square(g))) : tf.scalar(NaN);
       });
       const stacked = tf.stack(norms) as tf.Tensor1D;
-      return this.sum ? (tf.add<tf.Tensor1D>(this.sum, stacked)) : stacked;
+      return this.sum ? tf.add<tf.Tensor1D>(this.sum, stacked) : stacked;
     });
     this.sum?.dispose();
     this.sum = tf.keep(next);
@@ -41,9 +41,11 @@ export class GradientNormMeter {
   accumulateNorms(norms: tf.Tensor1D): void {
     if (this.variableNames.length === 0) return;
     if (norms.shape[0] !== this.variableNames.length) {
-      throw new ProbeError(`GradientNormMeter.accumulateNorms: expected ${this.variableNames.length} norms (${this.layerNames.join(', ')}); found ${norms.shape[0]}`);
+      throw new ProbeError(
+        `GradientNormMeter.accumulateNorms: expected ${this.variableNames.length} norms (${this.layerNames.join(', ')}); found ${norms.shape[0]}`,
+      );
     }
-    const next = tf.tidy(() => (this.sum ? (tf.add<tf.Tensor1D>(this.sum, norms)) : norms.clone()));
+    const next = tf.tidy(() => (this.sum ? tf.add<tf.Tensor1D>(this.sum, norms) : norms.clone()));
     this.sum?.dispose();
     this.sum = tf.keep(next);
     this.count++;

@@ -16,7 +16,12 @@ describe('ProbeSuite', () => {
     expect(m0.deadFraction).toBeCloseTo(1 / 5, 12);
 
     // Revive unit 2 (column [1, 0]) and kill unit 1 (column [0, 0]).
-    model.getLayer('d1').setWeights([tf.tensor2d([[1, 0, 1], [0, 0, 0]])]);
+    model.getLayer('d1').setWeights([
+      tf.tensor2d([
+        [1, 0, 1],
+        [0, 0, 0],
+      ]),
+    ]);
     const state = suite.getState()!;
     expect(state.everDead[0]).toBe('001');
     const m1 = suite.measure().record;
@@ -27,7 +32,12 @@ describe('ProbeSuite', () => {
     suite.setState(state);
     expect(suite.measure().record).toEqual(m1);
     // Back to the first weights: unit 1 was dead at m1, so it counts as resurrected.
-    model.getLayer('d1').setWeights([tf.tensor2d([[1, -1, 0], [0, 1, 0]])]);
+    model.getLayer('d1').setWeights([
+      tf.tensor2d([
+        [1, -1, 0],
+        [0, 1, 0],
+      ]),
+    ]);
     const m2 = suite.measure().record;
     expect(m2.layers[0].resurrected).toBe(1);
     expect(suite.getState()!.everDead[0]).toBe('011');
@@ -50,7 +60,14 @@ describe('GradientNormMeter', () => {
     const names = ['d1', 'd2', 'logits'].map((n) => (model.getLayer(n).trainableWeights[0].read() as tf.Variable).name);
     const before = tf.memory().numTensors;
     tf.tidy(() => {
-      meter.accumulate({ [names[0]]: tf.tensor2d([[3, 0, 0], [4, 0, 0]]), [names[1]]: tf.ones([3, 2]), [names[2]]: tf.zeros([2, 2]) });
+      meter.accumulate({
+        [names[0]]: tf.tensor2d([
+          [3, 0, 0],
+          [4, 0, 0],
+        ]),
+        [names[1]]: tf.ones([3, 2]),
+        [names[2]]: tf.zeros([2, 2]),
+      });
       meter.accumulate({ [names[0]]: tf.zeros([2, 3]), [names[1]]: tf.ones([3, 2]), [names[2]]: tf.zeros([2, 2]) });
     });
     expect(meter.steps).toBe(2);

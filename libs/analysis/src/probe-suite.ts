@@ -176,7 +176,9 @@ export class ProbeSuite {
     });
     const check = (masks: string[], what: string) => {
       if (masks.length !== units.length || masks.some((m, i) => m.length !== units[i])) {
-        throw new ProbeError(`ProbeSuite.setState: ${what} expected ${units.length} layers of ${units.join(', ')} units; found ${masks.length} layers of ${masks.map((m) => m.length).join(', ')}`);
+        throw new ProbeError(
+          `ProbeSuite.setState: ${what} expected ${units.length} layers of ${units.join(', ')} units; found ${masks.length} layers of ${masks.map((m) => m.length).join(', ')}`,
+        );
       }
     };
     check(state.everDead, 'everDead');

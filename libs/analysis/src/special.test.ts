@@ -3,8 +3,7 @@ import { erfc, logGamma, normalCdf, regularizedIncompleteBeta, studentTCdf, stud
 
 // Reference values from scipy 1.17.1 (scipy.special.betainc/gammaln/erfc, scipy.stats.t/norm),
 // plus closed forms worked by hand where they exist.
-const close = (got: number, want: number, rel = 1e-12) =>
-  expect(Math.abs(got - want)).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(want)));
+const close = (got: number, want: number, rel = 1e-12) => expect(Math.abs(got - want)).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(want)));
 
 describe('logGamma', () => {
   it('matches factorials and Γ(1/2) = √π', () => {

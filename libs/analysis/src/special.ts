@@ -5,8 +5,8 @@ import { StatisticsError } from './errors';
 
 const LANCZOS_G = 7;
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+  9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 
 /** ln Γ(x) for x > 0 (Lanczos approximation, g = 7). */
@@ -145,9 +145,7 @@ export function studentTQuantile(p: number, df: number): number {
   const q = 1 - p;
   const sf = (t: number) => studentTSf(t, df);
   const logPdf = (t: number) =>
-    df === Infinity
-      ? -0.5 * t * t - 0.5 * Math.log(2 * Math.PI)
-      : -((df + 1) / 2) * Math.log1p((t * t) / df) - 0.5 * Math.log(df) - logBeta(df / 2, 0.5);
+    df === Infinity ? -0.5 * t * t - 0.5 * Math.log(2 * Math.PI) : -((df + 1) / 2) * Math.log1p((t * t) / df) - 0.5 * Math.log(df) - logBeta(df / 2, 0.5);
   let lo = 0;
   let hi = 1;
   while (sf(hi) > q) {

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { StatisticsError } from './errors';
 import { ci95, confidenceInterval, mean, pairedTTest, std, variance } from './stats';
 
-const close = (got: number, want: number, rel = 1e-12) =>
-  expect(Math.abs(got - want)).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(want)));
+const close = (got: number, want: number, rel = 1e-12) => expect(Math.abs(got - want)).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(want)));
 
 describe('descriptive statistics', () => {
   it('mean and sample std by hand', () => {

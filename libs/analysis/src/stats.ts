@@ -83,11 +83,7 @@ export interface TTestResult {
  * Paired t-test of a against b (as scipy.stats.ttest_rel): H0 is mean(a - b) = 0. 'greater' tests
  * mean(a - b) > 0. Identical pairs (zero variance of the differences) give t = ±Infinity or NaN.
  */
-export function pairedTTest(
-  a: readonly number[],
-  b: readonly number[],
-  opts: { alternative?: Alternative; level?: number } = {},
-): TTestResult {
+export function pairedTTest(a: readonly number[], b: readonly number[], opts: { alternative?: Alternative; level?: number } = {}): TTestResult {
   if (a.length !== b.length) {
     throw new StatisticsError(`pairedTTest: expected equal lengths; found a has ${a.length}, b has ${b.length}`);
   }

@@ -47,8 +47,14 @@ describe('unit statistics (convolution, channels last)', () => {
   it('averages each channel over inputs x positions', () => {
     // two 2x2 images, 2 channels; channel 0 = image, channel 1 = -image
     const img = [
-      [[1, -2], [3, 0]],
-      [[-1, -1], [-1, -1]],
+      [
+        [1, -2],
+        [3, 0],
+      ],
+      [
+        [-1, -1],
+        [-1, -1],
+      ],
     ];
     const pre = tf.tidy(() => {
       const x = tf.tensor4d(img.flat(2), [2, 2, 2, 1]);

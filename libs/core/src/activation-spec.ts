@@ -14,7 +14,4 @@ export interface SurrogateSpec {
 
 export type SugarRegion = 'all' | 'negative';
 
-export type ActivationSpec =
-  | { kind: 'relu' }
-  | { kind: 'sugar'; surrogate: SurrogateSpec; region?: SugarRegion }
-  | { kind: string; alpha?: number };
+export type ActivationSpec = { kind: 'relu' } | { kind: 'sugar'; surrogate: SurrogateSpec; region?: SugarRegion } | { kind: string; alpha?: number };

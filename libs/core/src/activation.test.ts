@@ -80,12 +80,24 @@ describe('validateActivation', () => {
       }
       throw new Error('expected an ActivationSpecError');
     };
-    expect(at({ kind: 'sugar', surrogate: { name: 'bsilu', alpha: -1 } })).toEqual({ path: 'surrogate.alpha', reason: "surrogate 'bsilu': parameter alpha must be > 0; found value -1" });
+    expect(at({ kind: 'sugar', surrogate: { name: 'bsilu', alpha: -1 } })).toEqual({
+      path: 'surrogate.alpha',
+      reason: "surrogate 'bsilu': parameter alpha must be > 0; found value -1",
+    });
     expect(at({ kind: 'sugar', surrogate: { name: 'bsilu', alhpa: 1 } }).reason).toMatch(/unknown parameter 'alhpa'.*did you mean 'alpha'\?/);
     expect(at({ kind: 'sugar', surrogate: { name: 'bsilu', alhpa: 1 } }).path).toBe('surrogate.alhpa');
-    expect(at({ kind: 'sugar', surrogate: { name: 'bsiluu' } })).toMatchObject({ path: 'surrogate.name', reason: expect.stringMatching(/did you mean 'bsilu'\?/) });
+    expect(at({ kind: 'sugar', surrogate: { name: 'bsiluu' } })).toMatchObject({
+      path: 'surrogate.name',
+      reason: expect.stringMatching(/did you mean 'bsilu'\?/),
+    });
     expect(at({ kind: 'suger', surrogate: { name: 'bsilu' } })).toMatchObject({ path: 'kind', reason: expect.stringMatching(/did you mean 'sugar'\?/) });
-    expect(at({ kind: 'sugar', surrogate: { name: 'bsilu' }, regoin: 'all' })).toMatchObject({ path: 'regoin', reason: expect.stringMatching(/did you mean 'region'\?/) });
-    expect(at({ kind: 'elu', alpha: 'abc' })).toEqual({ path: 'alpha', reason: "surrogate 'elu': parameter alpha must be a finite number; found the string 'abc'" });
+    expect(at({ kind: 'sugar', surrogate: { name: 'bsilu' }, regoin: 'all' })).toMatchObject({
+      path: 'regoin',
+      reason: expect.stringMatching(/did you mean 'region'\?/),
+    });
+    expect(at({ kind: 'elu', alpha: 'abc' })).toEqual({
+      path: 'alpha',
+      reason: "surrogate 'elu': parameter alpha must be a finite number; found the string 'abc'",
+    });
   });
 });

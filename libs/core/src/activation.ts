@@ -8,10 +8,7 @@ import './surrogates-builtin';
 export const SUGAR_REGIONS: readonly SugarRegion[] = ['all', 'negative'];
 
 /** A validated ActivationSpec with its surrogate resolved (params defaulted). */
-export type ResolvedActivation =
-  | { kind: 'relu' }
-  | { kind: 'sugar'; surrogate: Surrogate; region: SugarRegion }
-  | { kind: 'forward'; surrogate: Surrogate };
+export type ResolvedActivation = { kind: 'relu' } | { kind: 'sugar'; surrogate: Surrogate; region: SugarRegion } | { kind: 'forward'; surrogate: Surrogate };
 
 function describe(x: unknown): string {
   return x === undefined ? 'undefined' : describeValue(x);
@@ -45,7 +42,11 @@ const KINDS = () => ['relu', 'sugar', ...listSurrogates()];
 
 function unknownKind(prefix: string, kind: unknown): ActivationSpecError {
   const found = typeof kind === 'string' ? `'${kind}'` : describe(kind);
-  return specError(prefix, ['kind'], `expected 'relu', 'sugar' or a surrogate name (${listSurrogates().join(', ')}); found ${found}${didYouMean(kind, KINDS())}`);
+  return specError(
+    prefix,
+    ['kind'],
+    `expected 'relu', 'sugar' or a surrogate name (${listSurrogates().join(', ')}); found ${found}${didYouMean(kind, KINDS())}`,
+  );
 }
 
 /**
@@ -140,9 +141,7 @@ export function parseActivation(text: string): ActivationSpec {
   const input = text.trim();
   const m = CALL_RE.exec(input.replace(/\s+/g, ''));
   if (!m) {
-    throw new ActivationSpecError(
-      `parseActivation: expected 'relu', 'sugar(NAME,k=v,...)' or 'NAME(k=v,...)'; found '${text}'`,
-    );
+    throw new ActivationSpecError(`parseActivation: expected 'relu', 'sugar(NAME,k=v,...)' or 'NAME(k=v,...)'; found '${text}'`);
   }
   const [, head, body] = m;
   const { positional, named } = parseArgs(body ?? '', input);
@@ -159,9 +158,10 @@ export function parseActivation(text: string): ActivationSpec {
       if (k === 'region') region = v as SugarRegion;
       else surrogate[k] = parseNumber(k, v, input);
     }
-    spec = region === undefined
-      ? { kind: 'sugar', surrogate: surrogate as unknown as SurrogateSpec }
-      : { kind: 'sugar', surrogate: surrogate as unknown as SurrogateSpec, region };
+    spec =
+      region === undefined
+        ? { kind: 'sugar', surrogate: surrogate as unknown as SurrogateSpec }
+        : { kind: 'sugar', surrogate: surrogate as unknown as SurrogateSpec, region };
   } else {
     if (positional.length) throw new ActivationSpecError(`parseActivation('${input}'): ${head}(...) takes only key=value arguments`);
     const out: Record<string, unknown> = { kind: head };

@@ -71,13 +71,23 @@ describe('backend packages of the host project', () => {
     // then loads the real binding); its @tensorflow/tfjs is the workspace's, so one engine.
     const host = path.join(tmp, 'same-engine');
     const nm = path.join(host, 'node_modules', '@tensorflow');
-    writePackage(path.join(nm, 'tfjs-node'), '@tensorflow/tfjs-node', '4.22.0', 'dist/index.js',
-      `globalThis.__hostTfjsNode = __filename;\nmodule.exports = require(${JSON.stringify(real)});\n`);
+    writePackage(
+      path.join(nm, 'tfjs-node'),
+      '@tensorflow/tfjs-node',
+      '4.22.0',
+      'dist/index.js',
+      `globalThis.__hostTfjsNode = __filename;\nmodule.exports = require(${JSON.stringify(real)});\n`,
+    );
     fs.symlinkSync(path.dirname(require.resolve('@tensorflow/tfjs/package.json')), path.join(nm, 'tfjs'));
     const core = ensureBuilt();
     const script = `const c = require(${JSON.stringify(core)});
       c.initBackend('tensorflow', { quiet: true }).then((b) => console.log(JSON.stringify({ b, host: globalThis.__hostTfjsNode ?? null, info: c.backendInfo() })));`;
-    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: host, encoding: 'utf8', env: { ...process.env, SUGAR_BACKEND: '' } }).trim().split('\n').pop()!);
+    const out = JSON.parse(
+      execFileSync(process.execPath, ['-e', script], { cwd: host, encoding: 'utf8', env: { ...process.env, SUGAR_BACKEND: '' } })
+        .trim()
+        .split('\n')
+        .pop()!,
+    );
     if (out.b !== 'tensorflow') return ctx.skip();
     expect(fs.realpathSync(out.host)).toBe(fs.realpathSync(path.join(nm, 'tfjs-node', 'dist', 'index.js')));
     expect(out.info.attempts.at(-1).provider).toBe('@tensorflow/tfjs-node');
@@ -106,6 +116,8 @@ describe('one tfjs-core per process', () => {
     const script = `require(${JSON.stringify(copy)}); const c = require(${JSON.stringify(core)});
       c.initBackend('cpu', { quiet: true }).then(() => console.log('no error'), (e) => console.log(e.name + ': ' + e.message));`;
     const out = execFileSync(process.execPath, ['-e', script], { cwd: host, encoding: 'utf8', env: { ...process.env, SUGAR_BACKEND: '' } });
-    expect(out).toMatch(/BackendError: 2 copies of @tensorflow\/tfjs-core are loaded \(.*4\.20\.0 at .*two-cores.*\); sugar-lab and your TensorFlow\.js must share one/);
+    expect(out).toMatch(
+      /BackendError: 2 copies of @tensorflow\/tfjs-core are loaded \(.*4\.20\.0 at .*two-cores.*\); sugar-lab and your TensorFlow\.js must share one/,
+    );
   });
 });

@@ -4,8 +4,18 @@ import { initBackend, tf } from './index';
 describe('chained ops', () => {
   it('exist on every backend and equal the functional ops', async () => {
     await initBackend('cpu', { quiet: true });
-    const x = tf.tensor2d([[1, -2], [3, 4]]);
-    const c = tf.tensor2d([[1, 0], [0, 1]], undefined, 'bool');
+    const x = tf.tensor2d([
+      [1, -2],
+      [3, 4],
+    ]);
+    const c = tf.tensor2d(
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      undefined,
+      'bool',
+    );
     expect(x.mul(2).sum().dataSync()).toEqual(tf.sum(tf.mul(x, 2)).dataSync());
     expect(x.relu().dataSync()).toEqual(tf.relu(x).dataSync());
     expect(x.matMul(x, false, true).dataSync()).toEqual(tf.matMul(x, x, false, true).dataSync());

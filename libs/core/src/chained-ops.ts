@@ -32,17 +32,38 @@ export function registerChainedOps(): void {
     const op = ops[name];
     if (typeof op === 'function') define(name, (self, ...args) => op(self, ...args));
   }
-  const r = (shape: (t: tfc.Tensor, a: number[]) => number[]) => (self: tfc.Tensor, ...a: number[]) => tfc.reshape(self, shape(self, a));
+  const r =
+    (shape: (t: tfc.Tensor, a: number[]) => number[]) =>
+    (self: tfc.Tensor, ...a: number[]) =>
+      tfc.reshape(self, shape(self, a));
   define('asScalar', (self) => {
     if (self.size !== 1) throw new SugarError('The array must have only 1 element.');
     return tfc.reshape(self, []);
   });
-  define('as1D', r((t) => [t.size]));
-  define('flatten', r((t) => [t.size]));
-  define('as2D', r((_t, a) => a.slice(0, 2)));
-  define('as3D', r((_t, a) => a.slice(0, 3)));
-  define('as4D', r((_t, a) => a.slice(0, 4)));
-  define('as5D', r((_t, a) => a.slice(0, 5)));
+  define(
+    'as1D',
+    r((t) => [t.size]),
+  );
+  define(
+    'flatten',
+    r((t) => [t.size]),
+  );
+  define(
+    'as2D',
+    r((_t, a) => a.slice(0, 2)),
+  );
+  define(
+    'as3D',
+    r((_t, a) => a.slice(0, 3)),
+  );
+  define(
+    'as4D',
+    r((_t, a) => a.slice(0, 4)),
+  );
+  define(
+    'as5D',
+    r((_t, a) => a.slice(0, 5)),
+  );
   define('reshapeAs', (self, x: tfc.Tensor) => tfc.reshape(self, x.shape));
   define('asType', (self, dtype: tfc.DataType) => tfc.cast(self, dtype));
   define('toBool', (self) => tfc.cast(self, 'bool'));

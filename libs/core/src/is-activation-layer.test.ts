@@ -39,7 +39,15 @@ describe('isActivationLayer', () => {
   });
 
   it('accepts element-wise hidden activations and nothing else', () => {
-    const yes = [tf.layers.reLU(), tf.layers.reLU({ maxValue: 6 }), tf.layers.leakyReLU(), tf.layers.elu(), tf.layers.prelu(), tf.layers.thresholdedReLU(), tf.layers.activation({ activation: 'tanh' })];
+    const yes = [
+      tf.layers.reLU(),
+      tf.layers.reLU({ maxValue: 6 }),
+      tf.layers.leakyReLU(),
+      tf.layers.elu(),
+      tf.layers.prelu(),
+      tf.layers.thresholdedReLU(),
+      tf.layers.activation({ activation: 'tanh' }),
+    ];
     const no = [
       tf.layers.dense({ units: 2, activation: 'relu' }), // fused: not a layer of its own
       tf.layers.activation({ activation: 'linear' }),
@@ -54,7 +62,13 @@ describe('isActivationLayer', () => {
   });
 
   it('judges a config entry as it judges the built layer', () => {
-    const layers = [tf.layers.reLU(), tf.layers.activation({ activation: 'relu' }), tf.layers.activation({ activation: 'softmax' }), activationLayer({ kind: 'sugar', surrogate: { name: 'nelu' } }), tf.layers.dense({ units: 2 })];
+    const layers = [
+      tf.layers.reLU(),
+      tf.layers.activation({ activation: 'relu' }),
+      tf.layers.activation({ activation: 'softmax' }),
+      activationLayer({ kind: 'sugar', surrogate: { name: 'nelu' } }),
+      tf.layers.dense({ units: 2 }),
+    ];
     for (const l of layers) {
       const entry = { className: l.getClassName(), config: l.getConfig() };
       expect(isActivationLayer(entry)).toBe(isActivationLayer(l));
@@ -106,7 +120,13 @@ describe('activationLayers', () => {
 describe('SugarReLU.setSurrogate', () => {
   const X = [-3, -1, -0.25, 0.5, 2];
   const gradOf = (layer: tf.layers.Layer) =>
-    tf.tidy(() => Array.from(tf.grad((v: tf.Tensor) => layer.apply(v) as tf.Tensor)(tf.tensor1d(X)).dataSync()));
+    tf.tidy(() =>
+      Array.from(
+        tf
+          .grad((v: tf.Tensor) => layer.apply(v) as tf.Tensor)(tf.tensor1d(X))
+          .dataSync(),
+      ),
+    );
 
   it('swaps the backward pass and keeps the forward pass ReLU', () => {
     const layer = new SugarReLU({ surrogate: { name: 'bsilu' } });

@@ -10,7 +10,15 @@ export type LayerLike = tf.layers.Layer | { className: string; config: tf.serial
 
 // Element-wise activation layer classes: tfjs-layers' own and sugar-lab's (named by their registered
 // class names, so a config entry and a built layer are judged alike).
-const ACTIVATION_CLASSES: ReadonlySet<string> = new Set(['ReLU', 'LeakyReLU', 'ELU', 'PReLU', 'ThresholdedReLU', SugarReLU.className, SurrogateActivation.className]);
+const ACTIVATION_CLASSES: ReadonlySet<string> = new Set([
+  'ReLU',
+  'LeakyReLU',
+  'ELU',
+  'PReLU',
+  'ThresholdedReLU',
+  SugarReLU.className,
+  SurrogateActivation.className,
+]);
 // Activation(...) functions that are not a hidden nonlinearity: the identity and output squashes.
 const NOT_HIDDEN: ReadonlySet<string> = new Set(['linear', 'softmax', 'sigmoid']);
 

@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  activationLayer,
-  getSurrogate,
-  SugarReLU,
-  sugarReLU,
-  SurrogateActivation,
-  tf,
-  type ActivationSpec,
-} from './index';
+import { activationLayer, getSurrogate, SugarReLU, sugarReLU, SurrogateActivation, tf, type ActivationSpec } from './index';
 
 async function roundTrip(model: tf.LayersModel): Promise<tf.LayersModel> {
   let saved: tf.io.ModelArtifacts | undefined;
@@ -84,23 +76,26 @@ describe('activationLayer', () => {
     [{ kind: 'nelu', alpha: 0.1 }, 'SurrogateActivation'],
   ];
 
-  it.each(cases.map(([s, c]) => [JSON.stringify(s), c, s] as const))('%s -> %s layer computing the right function, after save/load too', async (_, cls, spec) => {
-    const layer = activationLayer(spec, { name: 'act' });
-    expect(layer.getClassName()).toBe(cls);
-    expect(layer.name).toBe('act');
-    const model = single(layer, [6]);
-    const loaded = await roundTrip(model);
-    const x = tf.tensor2d([X]);
-    const ref =
-      spec.kind === 'relu' || spec.kind === 'sugar'
-        ? tf.relu(x)
-        : getSurrogate(spec.kind, 'alpha' in spec && spec.alpha !== undefined ? { alpha: spec.alpha } : {}).fn(x);
-    for (const m of [model, loaded]) {
-      const got = (m.predict(x) as tf.Tensor).dataSync();
-      const want = ref.dataSync();
-      want.forEach((w, i) => expect(got[i]).toBeCloseTo(w, 6));
-    }
-  });
+  it.each(cases.map(([s, c]) => [JSON.stringify(s), c, s] as const))(
+    '%s -> %s layer computing the right function, after save/load too',
+    async (_, cls, spec) => {
+      const layer = activationLayer(spec, { name: 'act' });
+      expect(layer.getClassName()).toBe(cls);
+      expect(layer.name).toBe('act');
+      const model = single(layer, [6]);
+      const loaded = await roundTrip(model);
+      const x = tf.tensor2d([X]);
+      const ref =
+        spec.kind === 'relu' || spec.kind === 'sugar'
+          ? tf.relu(x)
+          : getSurrogate(spec.kind, 'alpha' in spec && spec.alpha !== undefined ? { alpha: spec.alpha } : {}).fn(x);
+      for (const m of [model, loaded]) {
+        const got = (m.predict(x) as tf.Tensor).dataSync();
+        const want = ref.dataSync();
+        want.forEach((w, i) => expect(got[i]).toBeCloseTo(w, 6));
+      }
+    },
+  );
 
   it('rejects invalid specs', () => {
     expect(() => activationLayer({ kind: 'swishh' })).toThrow(/activation.kind: expected 'relu', 'sugar' or a surrogate name/);

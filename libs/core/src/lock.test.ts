@@ -44,9 +44,7 @@ function contender(file: string, startAt: number) {
 async function race(file: string, n: number): Promise<string[]> {
   const startAt = Date.now() + 1500; // every process loaded and spinning before the first one tries
   const kids = Array.from({ length: n }, () => contender(file, startAt));
-  const lines = await Promise.all(
-    kids.map((k) => new Promise<string>((resolve) => k.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())))),
-  );
+  const lines = await Promise.all(kids.map((k) => new Promise<string>((resolve) => k.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())))));
   await Promise.all(kids.map((k) => new Promise((r) => (k.on('exit', r), k.stdin.end()))));
   return lines;
 }
@@ -150,7 +148,10 @@ describe('racing processes', () => {
       const file = tmpLock();
       fakeLock(file, {});
       const lines = await race(file, 8);
-      expect(lines.filter((l) => l.startsWith('won')), lines.join(', ')).toHaveLength(1);
+      expect(
+        lines.filter((l) => l.startsWith('won')),
+        lines.join(', '),
+      ).toHaveLength(1);
       expect(lines.filter((l) => l === 'busy')).toHaveLength(7);
       expect(fs.existsSync(file)).toBe(false); // the winner released it on exit
     }

@@ -405,8 +405,6 @@ function seconds(ms: number): string {
 function heldMessage(file: string, what: string, o: LockOwner | undefined, ageMs: number, staleMs: number): string {
   const who = o ? `process ${o.pid} on ${o.host} (since ${o.since}, heartbeat ${seconds(ageMs)} ago)` : `an unreadable lock (${seconds(ageMs)} old)`;
   const hint =
-    o && o.host !== os.hostname()
-      ? `it is taken over once its heartbeat is older than SUGAR_LOCK_STALE_S (${seconds(staleMs)})`
-      : 'wait for it to finish';
+    o && o.host !== os.hostname() ? `it is taken over once its heartbeat is older than SUGAR_LOCK_STALE_S (${seconds(staleMs)})` : 'wait for it to finish';
   return `${what} is in use by ${who}; lock file ${file}; ${hint}`;
 }

@@ -59,9 +59,17 @@ describe.each(TEST_BACKENDS)('sugarRelu on %s', (backend) => {
     for (const [key, ref] of Object.entries(REFERENCE)) {
       const s = getSurrogate(referenceSurrogateName(key), ref.params);
       close(gradOf(s, ref.x), ref.grad, `${backend} ${key} grad`);
-      close(tf.tidy(() => s.fn(tf.tensor1d(ref.x)).dataSync()), ref.value, `${backend} ${key} value`);
+      close(
+        tf.tidy(() => s.fn(tf.tensor1d(ref.x)).dataSync()),
+        ref.value,
+        `${backend} ${key} value`,
+      );
       // region 'negative': 1 for x > 0, f'(x) for x <= 0.
-      close(gradOf(s, ref.x, 'negative'), ref.x.map((x, i) => (x > 0 ? 1 : ref.grad[i])), `${backend} ${key} negative`);
+      close(
+        gradOf(s, ref.x, 'negative'),
+        ref.x.map((x, i) => (x > 0 ? 1 : ref.grad[i])),
+        `${backend} ${key} negative`,
+      );
     }
   });
 
@@ -88,8 +96,14 @@ describe.each(TEST_BACKENDS)('sugarRelu on %s', (backend) => {
     const s = getSurrogate('bsilu');
     const before = tf.memory().numTensors;
     const [got, want] = tf.tidy(() => {
-      const x = tf.tensor2d([[-2, -0.5, 0], [0.5, 1, 3]]);
-      const w = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+      const x = tf.tensor2d([
+        [-2, -0.5, 0],
+        [0.5, 1, 3],
+      ]);
+      const w = tf.tensor2d([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
       const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(sugarRelu(v, s), w)))(x);
       return [g.dataSync(), tf.mul(w, s.grad(x)).dataSync()];
     });
@@ -97,7 +111,7 @@ describe.each(TEST_BACKENDS)('sugarRelu on %s', (backend) => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('surrogateActivation uses f forward and the closed-form f\' backward', async (ctx) => {
+  it("surrogateActivation uses f forward and the closed-form f' backward", async (ctx) => {
     if (await useBackend(backend)) return ctx.skip();
     if (REFERENCE instanceof Error) throw REFERENCE;
     const ref = REFERENCE['bsilu'];

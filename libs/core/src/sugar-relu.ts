@@ -29,7 +29,7 @@ tf.registerGradient({
   gradFunc: (ddx, [dy, x], attrs) => {
     const { alpha } = attrs as { alpha: number };
     return {
-      dy: () => tf.engine().runKernel(SUGAR_BSILU_GRAD, { dy: ddx as tf.Tensor, x }, { alpha }) as tf.Tensor,
+      dy: () => tf.engine().runKernel<tf.Tensor>(SUGAR_BSILU_GRAD, { dy: ddx as tf.Tensor, x }, { alpha }),
       x: () => {
         const s = tf.sigmoid(x);
         const curve = tf.mul(tf.mul(s, tf.sub(1, s)), tf.add(tf.mul(tf.add(x, alpha), tf.sub(1, tf.mul(s, 2))), 2));
@@ -42,26 +42,26 @@ tf.registerGradient({
 function fusedGrad(s: Surrogate): ((dy: tf.Tensor, x: tf.Tensor) => tf.Tensor) | undefined {
   const f = FUSED_GRADS[s.name];
   if (!f || surrogateDefinition(s.name) !== f.def) return undefined;
-  return (dy, x) => (hasKernel(f.kernel) ? (tf.engine().runKernel(f.kernel, { dy, x }, { ...s.params }) as tf.Tensor) : tf.mul(dy, s.grad(x)));
+  return (dy, x) => (hasKernel(f.kernel) ? tf.engine().runKernel<tf.Tensor>(f.kernel, { dy, x }, { ...s.params }) : tf.mul(dy, s.grad(x)));
 }
 
 function buildOp(s: Surrogate, region: SugarRegion): UnaryOp {
   const negativeOnly = region === 'negative' && !s.unitSlopeForPositive;
   const dyTimesGrad = fusedGrad(s) ?? ((dy: tf.Tensor, x: tf.Tensor) => tf.mul(dy, s.grad(x)));
-  return tf.customGrad((x, save) => {
+  return tf.customGrad<tf.Tensor>((x, save) => {
     (save as tf.GradSaveFunc)([x as tf.Tensor]);
     return {
       // Literally ReLU, so the forward pass is bit-identical to tf.relu on every backend.
       value: tf.relu(x as tf.Tensor),
       gradFunc: (dy, saved) => {
         const [xs] = saved;
-        const g = dyTimesGrad(dy as tf.Tensor, xs);
+        const g = dyTimesGrad(dy, xs);
         if (!negativeOnly) return g;
         // Select directly: tf.where would first broadcast its three same-shaped inputs (3 more kernels).
-        return tf.engine().runKernel('Select', { condition: tf.greater(xs, 0), t: dy, e: g }) as tf.Tensor;
+        return tf.engine().runKernel<tf.Tensor>('Select', { condition: tf.greater(xs, 0), t: dy, e: g });
       },
     };
-  }) as UnaryOp;
+  });
 }
 
 export function checkRegion(region: unknown, where: string): SugarRegion {
@@ -93,10 +93,10 @@ export function surrogateActivation<T extends tf.Tensor>(x: T, surrogate: Surrog
   const s = resolveSurrogate(surrogate);
   let op = forwardOps.get(s);
   if (!op) {
-    op = tf.customGrad((x, save) => {
+    op = tf.customGrad<tf.Tensor>((x, save) => {
       (save as tf.GradSaveFunc)([x as tf.Tensor]);
       return { value: s.fn(x as tf.Tensor), gradFunc: (dy, [xs]) => tf.mul(dy, s.grad(xs)) };
-    }) as UnaryOp;
+    });
     forwardOps.set(s, op);
   }
   return op(x) as T;

@@ -3,16 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  countSugarLayers,
-  desugarize,
-  fileHandler,
-  initBackend,
-  SugarReLU,
-  sugarize,
-  SurgeryError,
-  tf,
-} from './index';
+import { countSugarLayers, desugarize, fileHandler, initBackend, SugarReLU, sugarize, SurgeryError, tf } from './index';
 import { ensureBuilt } from './test-utils/build';
 import { mlp, residualCnn } from './test-utils/models';
 
@@ -169,7 +160,10 @@ describe('sugarize edge cases', () => {
     const shared = tf.layers.dense({ units: 4, activation: 'relu', name: 'shared' });
     const a = tf.input({ shape: [4], name: 'a' });
     const b = tf.input({ shape: [4], name: 'b' });
-    const inner = tf.sequential({ name: 'inner', layers: [tf.layers.dense({ inputShape: [4], units: 4, activation: 'relu', name: 'inner_d' }), tf.layers.reLU({ name: 'inner_r' })] });
+    const inner = tf.sequential({
+      name: 'inner',
+      layers: [tf.layers.dense({ inputShape: [4], units: 4, activation: 'relu', name: 'inner_d' }), tf.layers.reLU({ name: 'inner_r' })],
+    });
     const sum = tf.layers.add({ name: 'sum' }).apply([shared.apply(a) as tf.SymbolicTensor, shared.apply(b) as tf.SymbolicTensor]) as tf.SymbolicTensor;
     const out = inner.apply(sum) as tf.SymbolicTensor;
     const base = tf.model({ inputs: [a, b], outputs: out });
@@ -184,7 +178,12 @@ describe('sugarize edge cases', () => {
   });
 
   it('explains what it cannot rewrite', () => {
-    const rnn = tf.sequential({ layers: [tf.layers.simpleRNN({ inputShape: [3, 2], units: 4, activation: 'relu', recurrentInitializer: 'glorotNormal', name: 'rnn' }), tf.layers.dense({ units: 2, activation: 'relu' })] });
+    const rnn = tf.sequential({
+      layers: [
+        tf.layers.simpleRNN({ inputShape: [3, 2], units: 4, activation: 'relu', recurrentInitializer: 'glorotNormal', name: 'rnn' }),
+        tf.layers.dense({ units: 2, activation: 'relu' }),
+      ],
+    });
     expect(() => sugarize(rnn, 'bsilu')).toThrow(SurgeryError);
     expect(() => sugarize(rnn, 'bsilu')).toThrow(/rnn: SimpleRNN applies relu internally and cannot be split; sugarize splits only Dense, Conv1D/);
     expect(countSugarLayers(sugarize(rnn, 'bsilu', { onUnsupported: 'keep' }))).toBe(1);
@@ -195,7 +194,7 @@ describe('sugarize edge cases', () => {
     expect(() => sugarize(relu6, 'bsilu')).toThrow(/no ReLU/);
   });
 
-  it('leaks no tensors beyond the new model\'s weights', () => {
+  it("leaks no tensors beyond the new model's weights", () => {
     const base = mlp();
     const before = tf.memory().numTensors;
     const s = sugarize(base, 'bsilu');

@@ -20,8 +20,15 @@ interface LayerEntry {
 
 /** Layers whose `activation` is applied to their output, so it can move into its own layer. */
 export const SPLITTABLE_LAYERS: readonly string[] = [
-  'Dense', 'Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'Conv3DTranspose',
-  'SeparableConv1D', 'SeparableConv2D', 'DepthwiseConv2D',
+  'Dense',
+  'Conv1D',
+  'Conv2D',
+  'Conv3D',
+  'Conv2DTranspose',
+  'Conv3DTranspose',
+  'SeparableConv1D',
+  'SeparableConv2D',
+  'DepthwiseConv2D',
 ];
 const CONTAINERS = ['Sequential', 'Model', 'Functional'];
 const BASE_KEYS = ['name', 'trainable', 'batchInputShape', 'batchSize', 'dtype', 'inputDType'];
@@ -152,7 +159,7 @@ function sugarTarget(spec: SurrogateLike | ActivationSpec): { surrogate: Surroga
   if (spec && typeof spec === 'object' && 'kind' in spec) {
     const r = resolveActivation(spec, 'sugarize spec');
     if (r.kind !== 'sugar') {
-      throw new SurgeryError(`sugarize: expected a surrogate or an ActivationSpec of kind 'sugar'; found kind '${(spec).kind}'`);
+      throw new SurgeryError(`sugarize: expected a surrogate or an ActivationSpec of kind 'sugar'; found kind '${spec.kind}'`);
     }
     return { surrogate: r.surrogate, region: r.region };
   }
@@ -196,15 +203,10 @@ export function sugarize(model: tf.LayersModel, spec: SurrogateLike | Activation
 
 /** A new model with every SugarReLU turned back into a plain ReLU layer (same name, same outputs). */
 export function desugarize(model: tf.LayersModel): tf.LayersModel {
-  return rebuild(model, (e) =>
-    e.className === SugarReLU.className ? { replace: { className: 'ReLU', config: baseConfig(e.config) } } : undefined,
-  );
+  return rebuild(model, (e) => (e.className === SugarReLU.className ? { replace: { className: 'ReLU', config: baseConfig(e.config) } } : undefined));
 }
 
 /** Number of SugarReLU layers in a model, nested models included. */
 export function countSugarLayers(model: tf.LayersModel): number {
-  return model.layers.reduce(
-    (n, l) => n + (l instanceof SugarReLU ? 1 : isContainer(l) ? countSugarLayers(l) : 0),
-    0,
-  );
+  return model.layers.reduce((n, l) => n + (l instanceof SugarReLU ? 1 : isContainer(l) ? countSugarLayers(l) : 0), 0);
 }

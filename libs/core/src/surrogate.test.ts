@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  getSurrogate,
-  listSurrogates,
-  registerSurrogate,
-  SurrogateError,
-  surrogateFromSpec,
-  surrogateToSpec,
-  tf,
-} from './index';
+import { getSurrogate, listSurrogates, registerSurrogate, SurrogateError, surrogateFromSpec, surrogateToSpec, tf } from './index';
 
 const BUILTINS = ['relu', 'bsilu', 'nelu', 'leakyRelu', 'elu', 'selu', 'gelu', 'geluTanh', 'silu', 'mish'];
 
@@ -65,8 +57,8 @@ describe('surrogate registry', () => {
     expect(() => registerSurrogate({ name: 'testSoftplus', fn: (x) => x, grad: (x) => x })).toThrow(/already registered/);
     expect(() => registerSurrogate({ name: 'bad name', fn: (x) => x, grad: (x) => x })).toThrow(/name must match/);
     expect(() => registerSurrogate({ name: 'sugar', fn: (x) => x, grad: (x) => x })).toThrow(/reserved/);
-    expect(() =>
-      registerSurrogate({ name: 'badDefault', params: { a: { default: -1, positive: true } }, fn: (x) => x, grad: (x) => x }),
-    ).toThrow(/a must be > 0; found default -1/);
+    expect(() => registerSurrogate({ name: 'badDefault', params: { a: { default: -1, positive: true } }, fn: (x) => x, grad: (x) => x })).toThrow(
+      /a must be > 0; found default -1/,
+    );
   });
 });

@@ -54,9 +54,7 @@ function choices(): string {
 /** Registers a surrogate under `def.name`; `getSurrogate` and specs then accept that name. */
 export function registerSurrogate(def: SurrogateDefinition, opts: RegisterSurrogateOptions = {}): void {
   if (typeof def?.name !== 'string' || !NAME_RE.test(def.name)) {
-    throw new SurrogateError(
-      `registerSurrogate: name must match ${NAME_RE} (letters, digits, '_'); found ${JSON.stringify(def?.name)}`,
-    );
+    throw new SurrogateError(`registerSurrogate: name must match ${NAME_RE} (letters, digits, '_'); found ${JSON.stringify(def?.name)}`);
   }
   if (def.name === 'sugar') throw new SurrogateError(`registerSurrogate: 'sugar' is reserved for the SUGAR activation kind`);
   if (registry.has(def.name) && !opts.override) {

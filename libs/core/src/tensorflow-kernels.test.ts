@@ -29,7 +29,7 @@ describe('tensorflow kernels', () => {
   const x = inputs(4001);
   const dy = inputs(4001).reverse();
 
-  it('Step: bit-identical to tfjs-node\'s step (1 above 0, alpha at and below, NaN at NaN), for every alpha', async (ctx) => {
+  it("Step: bit-identical to tfjs-node's step (1 above 0, alpha at and below, NaN at NaN), for every alpha", async (ctx) => {
     if (await useBackend('tensorflow')) return ctx.skip();
     for (const alpha of [0, 0.01, 1.6732632423543772, -2]) {
       const [got, want] = tf.tidy(() => {
@@ -40,7 +40,7 @@ describe('tensorflow kernels', () => {
     }
   });
 
-  it('ReLU\'s gradient runs as one native ReluGrad and equals dy * step(x) wherever x is a number', async (ctx) => {
+  it("ReLU's gradient runs as one native ReluGrad and equals dy * step(x) wherever x is a number", async (ctx) => {
     if (await useBackend('tensorflow')) return ctx.skip();
     expect(hasKernel(SUGAR_RELU_GRAD)).toBe(true);
     const [got, want] = tf.tidy(() => {
@@ -56,7 +56,7 @@ describe('tensorflow kernels', () => {
     }
   });
 
-  it('SUGAR(bsilu)\'s gradient, one dispatch on tensorflow, is bit-identical to dy * bsilu\'(x) there', async (ctx) => {
+  it("SUGAR(bsilu)'s gradient, one dispatch on tensorflow, is bit-identical to dy * bsilu'(x) there", async (ctx) => {
     if (await useBackend('tensorflow')) return ctx.skip();
     expect(hasKernel(SUGAR_BSILU_GRAD)).toBe(true);
     for (const alpha of [1.67, 0.5]) {
@@ -85,7 +85,7 @@ describe('tensorflow kernels', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('dense and conv layers (fused ops routed to separate kernels) give tfjs\'s fused values and gradients, bit for bit', async (ctx) => {
+  it("dense and conv layers (fused ops routed to separate kernels) give tfjs's fused values and gradients, bit for bit", async (ctx) => {
     if (await useBackend('tensorflow')) return ctx.skip();
     const cases = [
       { a: [64, 24], b: [24, 24], conv: false },
@@ -101,7 +101,12 @@ describe('tensorflow kernels', () => {
           const bias = tf.randomNormal([c.b[c.b.length - 1]], 0, 1, 'float32', 3);
           const w = tf.randomNormal(c.conv ? [8, 12, 12, 16] : [c.a[0], c.b[1]], 0, 1, 'float32', 4);
           const f = (x: tf.Tensor, k: tf.Tensor, bb: tf.Tensor) =>
-            tf.sum(tf.mul(c.conv ? op.conv2d({ x: x as tf.Tensor4D, filter: k as tf.Tensor4D, bias: bb, strides: 1, pad: 'same' }) : op.matMul({ a: x, b: k, bias: bb }), w));
+            tf.sum(
+              tf.mul(
+                c.conv ? op.conv2d({ x: x as tf.Tensor4D, filter: k as tf.Tensor4D, bias: bb, strides: 1, pad: 'same' }) : op.matMul({ a: x, b: k, bias: bb }),
+                w,
+              ),
+            );
           const { value, grads } = tf.valueAndGrads(f)([a, b, bias]);
           return [value, ...grads].map((t) => t.dataSync() as Float32Array);
         });
@@ -112,7 +117,7 @@ describe('tensorflow kernels', () => {
     }
   });
 
-  it('second derivatives through ReLU and SUGAR(bsilu) match the cpu backend\'s', async (ctx) => {
+  it("second derivatives through ReLU and SUGAR(bsilu) match the cpu backend's", async (ctx) => {
     const xs = Array.from(x.subarray(10, 400)).filter((v) => Number.isFinite(v) && Math.abs(v) > 1e-30);
     const second = (act: (t: tf.Tensor) => tf.Tensor) =>
       tf.tidy(() => {
@@ -129,7 +134,11 @@ describe('tensorflow kernels', () => {
       const want = second(act);
       if (await useBackend('tensorflow')) return ctx.skip();
       const got = second(act);
-      got.forEach((g, k) => g.forEach((val, i) => expect(Math.abs(val - want[k][i]), `${k ? 'd/dv' : 'd/dx'} at x=${xs[i]}`).toBeLessThan(1e-5 * Math.max(1, Math.abs(want[k][i])))));
+      got.forEach((g, k) =>
+        g.forEach((val, i) =>
+          expect(Math.abs(val - want[k][i]), `${k ? 'd/dv' : 'd/dx'} at x=${xs[i]}`).toBeLessThan(1e-5 * Math.max(1, Math.abs(want[k][i]))),
+        ),
+      );
     }
   });
 });

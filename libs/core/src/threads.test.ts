@@ -11,10 +11,17 @@ describe('threadSettings', () => {
     expect(threadSettings({ SUGAR_WORKERS: '3' }, 2)).toMatchObject({ intraOp: 1 });
   });
 
-  it('takes SUGAR_THREADS over the split, and the user\'s own TF_* / OMP_NUM_THREADS over both', () => {
+  it("takes SUGAR_THREADS over the split, and the user's own TF_* / OMP_NUM_THREADS over both", () => {
     expect(threadSettings({ SUGAR_THREADS: '3', SUGAR_WORKERS: '2' }, 8)).toMatchObject({ intraOp: 3, intraOpSource: 'SUGAR_THREADS', omp: 3 });
     const s = threadSettings({ SUGAR_THREADS: '3', TF_NUM_INTRAOP_THREADS: '5', TF_NUM_INTEROP_THREADS: '2', OMP_NUM_THREADS: '7' }, 8);
-    expect(s).toMatchObject({ intraOp: 5, intraOpSource: 'TF_NUM_INTRAOP_THREADS', interOp: 2, interOpSource: 'TF_NUM_INTEROP_THREADS', omp: 7, ompSource: 'OMP_NUM_THREADS' });
+    expect(s).toMatchObject({
+      intraOp: 5,
+      intraOpSource: 'TF_NUM_INTRAOP_THREADS',
+      interOp: 2,
+      interOpSource: 'TF_NUM_INTEROP_THREADS',
+      omp: 7,
+      ompSource: 'OMP_NUM_THREADS',
+    });
     expect(describeThreads(s)).toBe('intra-op 5 (TF_NUM_INTRAOP_THREADS), inter-op 2 (TF_NUM_INTEROP_THREADS), OpenMP 7 (OMP_NUM_THREADS)');
   });
 
@@ -60,7 +67,7 @@ describe.runIf(tfjsNodeLoads)('libtensorflow thread pools', () => {
     return Number(execFileSync(process.execPath, ['-e', script], { env: { ...clean, ...env }, encoding: 'utf8' }).trim());
   };
 
-  it('gets SUGAR_THREADS intra-op threads, and the user\'s TF_NUM_INTRAOP_THREADS over it', () => {
+  it("gets SUGAR_THREADS intra-op threads, and the user's TF_NUM_INTRAOP_THREADS over it", () => {
     const one = threadsWith({ SUGAR_THREADS: '1' });
     expect(threadsWith({ SUGAR_THREADS: '6' }) - one).toBe(5);
     expect(threadsWith({ SUGAR_THREADS: '6', TF_NUM_INTRAOP_THREADS: '3' }) - one).toBe(2);

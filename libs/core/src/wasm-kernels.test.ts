@@ -19,10 +19,7 @@ function convGrads(kind: 'conv2d' | 'depthwise', c: Case): { dx: number[]; df: n
   return tf.tidy(() => {
     const x = seeded(c.x, 1) as tf.Tensor4D;
     const f = seeded(c.f, 2) as tf.Tensor4D;
-    const conv = (a: tf.Tensor4D, b: tf.Tensor4D) =>
-      kind === 'conv2d'
-        ? tf.conv2d(a, b, c.strides, c.pad)
-        : tf.depthwiseConv2d(a, b, c.strides, c.pad);
+    const conv = (a: tf.Tensor4D, b: tf.Tensor4D) => (kind === 'conv2d' ? tf.conv2d(a, b, c.strides, c.pad) : tf.depthwiseConv2d(a, b, c.strides, c.pad));
     const w = seeded(conv(x, f).shape, 3);
     const [dx, df] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a as tf.Tensor4D, b as tf.Tensor4D), w)))([x, f]);
     return { dx: Array.from(dx.dataSync()), df: Array.from(df.dataSync()) };
@@ -68,7 +65,7 @@ describe('wasm convolution gradient kernels', () => {
     expect(registerWasmConvGradKernels()).toEqual([]);
   });
 
-  it.each(CONV.map((c) => [JSON.stringify(c), c] as const))('conv2d grads match cpu: %s', async (_, c, ) => {
+  it.each(CONV.map((c) => [JSON.stringify(c), c] as const))('conv2d grads match cpu: %s', async (_, c) => {
     if (await useBackend('wasm')) return;
     const want = await onBackend('cpu', () => convGrads('conv2d', c));
     const got = await onBackend('wasm', () => convGrads('conv2d', c));
@@ -92,18 +89,22 @@ describe('wasm convolution gradient kernels', () => {
     const fVals = Array.from({ length: fh * fw * 2 * 2 }, (_, i) => Math.sin(i + 1));
     const dilated = (): tf.Tensor4D => {
       const b = tf.buffer([(fh - 1) * dh + 1, (fw - 1) * dw + 1, 2, 2]);
-      for (let i = 0; i < fh; i++) for (let j = 0; j < fw; j++) for (let c = 0; c < 2; c++) for (let m = 0; m < 2; m++) {
-        b.set(fVals[((i * fw + j) * 2 + c) * 2 + m], i * dh, j * dw, c, m);
-      }
+      for (let i = 0; i < fh; i++)
+        for (let j = 0; j < fw; j++)
+          for (let c = 0; c < 2; c++)
+            for (let m = 0; m < 2; m++) {
+              b.set(fVals[((i * fw + j) * 2 + c) * 2 + m], i * dh, j * dw, c, m);
+            }
       return b.toTensor() as tf.Tensor4D;
     };
     const want = await onBackend('cpu', () =>
       tf.tidy(() => {
         const x = seeded([1, 9, 8, 2], 6) as tf.Tensor4D;
         const dy = seeded([1, 9, 8, 4], 8);
-        const [dx, dfd] = tf.grads((a: tf.Tensor, f: tf.Tensor) =>
-          tf.sum(tf.mul(tf.depthwiseConv2d(a as tf.Tensor4D, f as tf.Tensor4D, 1, 'same'), dy)),
-        )([x, dilated()]);
+        const [dx, dfd] = tf.grads((a: tf.Tensor, f: tf.Tensor) => tf.sum(tf.mul(tf.depthwiseConv2d(a as tf.Tensor4D, f as tf.Tensor4D, 1, 'same'), dy)))([
+          x,
+          dilated(),
+        ]);
         const full = dfd.arraySync() as number[][][][];
         const df: number[] = [];
         for (let i = 0; i < fh; i++) for (let j = 0; j < fw; j++) for (let c = 0; c < 2; c++) for (let m = 0; m < 2; m++) df.push(full[i * dh][j * dw][c][m]);
@@ -117,7 +118,12 @@ describe('wasm convolution gradient kernels', () => {
         const filter = tf.tensor4d(fVals, [fh, fw, 2, 2]);
         const attrs = { strides: [1, 1], dilations: [dh, dw], pad: 'same' };
         const run = (k: string, inputs: tf.NamedTensorMap, extra: object) =>
-          Array.from((tf.engine().runKernel<tf.Tensor>(k, inputs, { ...attrs, ...extra })).dataSync());
+          Array.from(
+            tf
+              .engine()
+              .runKernel<tf.Tensor>(k, inputs, { ...attrs, ...extra })
+              .dataSync(),
+          );
         return {
           df: run('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { filterShape: filter.shape }),
           dx: run('DepthwiseConv2dNativeBackpropInput', { dy, filter }, { inputShape: x.shape }),
@@ -134,11 +140,10 @@ describe('wasm convolution gradient kernels', () => {
       const x = seeded([2, 3, 6, 5], 4) as tf.Tensor4D;
       const dy = seeded([2, 4, 3, 3], 5) as tf.Tensor4D;
       const run = (xx: tf.Tensor4D, d: tf.Tensor4D, fmt: 'NHWC' | 'NCHW') =>
-        tf.engine().runKernel<tf.Tensor>('Conv2DBackpropFilter', { x: xx, dy: d }, { strides: [2, 2], pad: 'same', dataFormat: fmt, filterShape: [3, 3, 3, 4] });
-      return [
-        run(x, dy, 'NCHW').dataSync(),
-        run(tf.transpose(x, [0, 2, 3, 1]), tf.transpose(dy, [0, 2, 3, 1]), 'NHWC').dataSync(),
-      ];
+        tf
+          .engine()
+          .runKernel<tf.Tensor>('Conv2DBackpropFilter', { x: xx, dy: d }, { strides: [2, 2], pad: 'same', dataFormat: fmt, filterShape: [3, 3, 3, 4] });
+      return [run(x, dy, 'NCHW').dataSync(), run(tf.transpose(x, [0, 2, 3, 1]), tf.transpose(dy, [0, 2, 3, 1]), 'NHWC').dataSync()];
     });
     expectClose(Array.from(nchw), Array.from(nhwc), 'NCHW vs NHWC');
   });

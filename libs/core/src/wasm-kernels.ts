@@ -101,8 +101,14 @@ function conv2DBackpropFilter(backend: tf.KernelBackend, x: tf.TensorInfo, dy: t
     dyT = tf.tensor4d(toChannelsLast(values(backend, dy), dy.shape), [n, oh, ow, co]);
   }
   const c = tf.backend_util.computeConv2DInfo(
-    xShape, filterShape, attrs.strides as [number, number], 1, attrs.pad as 'same',
-    attrs.dimRoundingMode as 'round' | undefined, false, 'channelsLast',
+    xShape,
+    filterShape,
+    attrs.strides as [number, number],
+    1,
+    attrs.pad as 'same',
+    attrs.dimRoundingMode as 'round' | undefined,
+    false,
+    'channelsLast',
   );
   const rows = c.filterHeight * c.filterWidth * c.inChannels;
   const perImage = c.outHeight * c.outWidth;
@@ -121,8 +127,13 @@ function conv2DBackpropFilter(backend: tf.KernelBackend, x: tf.TensorInfo, dy: t
 
 function depthwiseInfo(xShape: number[], filterShape: number[], attrs: Attrs): ConvInfo {
   return tf.backend_util.computeConv2DInfo(
-    xShape as Shape4, filterShape as Shape4, attrs.strides as [number, number], attrs.dilations as [number, number],
-    attrs.pad as 'same', attrs.dimRoundingMode as 'round' | undefined, true,
+    xShape as Shape4,
+    filterShape as Shape4,
+    attrs.strides as [number, number],
+    attrs.dilations as [number, number],
+    attrs.pad as 'same',
+    attrs.dimRoundingMode as 'round' | undefined,
+    true,
   );
 }
 

@@ -23,7 +23,8 @@ function resolveAugment(split: Split, augment: AssembleOptions['augment']): Requ
   if (!augment) return undefined;
   const a = augment === true ? { crop: 4, flip: true } : { crop: augment.crop ?? 0, flip: augment.flip ?? false };
   if (!a.crop && !a.flip) return undefined;
-  if (split.shape.length !== 3) throw new DatasetOptionError('augment', 'image samples (height x width x channels)', `samples of shape [${split.shape.join(', ')}]`);
+  if (split.shape.length !== 3)
+    throw new DatasetOptionError('augment', 'image samples (height x width x channels)', `samples of shape [${split.shape.join(', ')}]`);
   if (!Number.isInteger(a.crop) || a.crop < 0) throw new DatasetOptionError('augment.crop', 'an integer >= 0', String(a.crop));
   return a;
 }
@@ -49,7 +50,8 @@ export function assemble(split: Split, indices: ArrayLike<number>, opts: Assembl
   const x = split.x;
   for (let j = 0; j < indices.length; j++) {
     const idx = indices[j];
-    if (idx < 0 || idx >= split.length || !Number.isInteger(idx)) throw new RangeError(`sample index ${idx} is outside the ${split.name} split (0..${split.length - 1})`);
+    if (idx < 0 || idx >= split.length || !Number.isInteger(idx))
+      throw new RangeError(`sample index ${idx} is outside the ${split.name} split (0..${split.length - 1})`);
     const src = idx * S;
     const dst = j * S;
     if (!aug) {

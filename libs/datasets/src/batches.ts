@@ -79,6 +79,10 @@ export function* batches(split: Split, opts: BatchOptions): Generator<Batch> {
 
 /** The whole split as two tensors (for small sets: synthetic data, probe sets). The caller disposes them. */
 export function toTensors(split: Split, opts: Omit<AssembleOptions, 'augment' | 'epoch'> & { oneHot?: boolean } = {}): { xs: tf.Tensor; ys: tf.Tensor } {
-  const { xs, ys } = makeBatch(split, Int32Array.from({ length: split.length }, (_, i) => i), opts);
+  const { xs, ys } = makeBatch(
+    split,
+    Int32Array.from({ length: split.length }, (_, i) => i),
+    opts,
+  );
   return { xs, ys };
 }

@@ -35,4 +35,6 @@ function withOptions(def: DatasetDefinition): DatasetDefinition {
   return { ...def, options };
 }
 
-export const BUILTIN_DATASETS: DatasetDefinition[] = [mnist, fashionMnist, kmnist, cifar10, cifar100, spirals, moons, blobs, xor, checkerboard, teacher].map(withOptions);
+export const BUILTIN_DATASETS: DatasetDefinition[] = [mnist, fashionMnist, kmnist, cifar10, cifar100, spirals, moons, blobs, xor, checkerboard, teacher].map(
+  withOptions,
+);

@@ -3,7 +3,6 @@ import { CifarFormatError, GzipFormatError, TarFormatError } from './errors';
 import { loadDataset } from './load';
 import { cifarPixel, cifarRecords, gz, listTree, tarBytes, type TarSpec, useFixtureCache } from './test-utils/fixtures';
 
-
 const cache = useFixtureCache();
 
 const C10 = 'cifar-10-binary.tar.gz';
@@ -58,7 +57,14 @@ describe('CIFAR-10 / CIFAR-100 loader (binary tar.gz)', () => {
   });
 
   it('writes straight into preallocated arrays when the manifest pins the counts', async () => {
-    const records = { [`${dir10}data_batch_1.bin`]: 2, [`${dir10}data_batch_2.bin`]: 3, [`${dir10}data_batch_3.bin`]: 1, [`${dir10}data_batch_4.bin`]: 2, [`${dir10}data_batch_5.bin`]: 2, [`${dir10}test_batch.bin`]: 3 };
+    const records = {
+      [`${dir10}data_batch_1.bin`]: 2,
+      [`${dir10}data_batch_2.bin`]: 3,
+      [`${dir10}data_batch_3.bin`]: 1,
+      [`${dir10}data_batch_4.bin`]: 2,
+      [`${dir10}data_batch_5.bin`]: 2,
+      [`${dir10}test_batch.bin`]: 3,
+    };
     install10(gz(tarBytes(cifar10Members())), records);
     const ds = await loadDataset('cifar10', { offline: true });
     expect([...ds.train.y]).toEqual([0, 1, 1, 2, 3, 2, 3, 4, 4, 5]);
@@ -71,7 +77,13 @@ describe('CIFAR-10 / CIFAR-100 loader (binary tar.gz)', () => {
 
   it('reads CIFAR-100 with fine and coarse labels', async () => {
     const rec = (n: number, s: number) => cifarRecords(Array.from({ length: n }, (_, k) => [(s + k) % 20, (s * 3 + k * 7) % 100]));
-    const archive = gz(tarBytes([{ name: 'cifar-100-binary/train.bin', data: rec(4, 1) }, { name: 'cifar-100-binary/test.bin', data: rec(2, 5) }, { name: 'cifar-100-binary/fine_label_names.txt', data: Buffer.from('apple\n') }]));
+    const archive = gz(
+      tarBytes([
+        { name: 'cifar-100-binary/train.bin', data: rec(4, 1) },
+        { name: 'cifar-100-binary/test.bin', data: rec(2, 5) },
+        { name: 'cifar-100-binary/fine_label_names.txt', data: Buffer.from('apple\n') },
+      ]),
+    );
     cache.register('cifar100', { [C100]: archive }, { write: cache.dir });
     const fine = await loadDataset('cifar100', { offline: true });
     expect(fine.numClasses).toBe(100);
@@ -110,7 +122,12 @@ describe('CIFAR-10 / CIFAR-100 loader (binary tar.gz)', () => {
       CifarFormatError,
       'label-range',
     ],
-    ['a path-traversal entry', () => gz(tarBytes([...cifar10Members(), { name: '../../outside.bin', data: Buffer.alloc(10) }])), TarFormatError, 'tar-unsafe-path'],
+    [
+      'a path-traversal entry',
+      () => gz(tarBytes([...cifar10Members(), { name: '../../outside.bin', data: Buffer.alloc(10) }])),
+      TarFormatError,
+      'tar-unsafe-path',
+    ],
     ['a symlink entry', () => gz(tarBytes([...cifar10Members(), { name: `${dir10}evil`, type: '2', linkname: '/etc/passwd' }])), TarFormatError, 'tar-link'],
     ['a truncated archive', () => gz(tarBytes(cifar10Members()).subarray(0, 9000)), TarFormatError, 'tar-truncated'],
     [

@@ -61,10 +61,25 @@ async function readCifar(file: string, layout: Layout, counts: Record<string, nu
     if (!members.includes(entry.name)) return undefined;
     const ctx = `tar member ${entry.name}`;
     if (entry.size % recordSize !== 0)
-      throw new CifarFormatError('cifar-record-size', file, `a multiple of ${recordSize} bytes (records of ${nLabels} label byte(s) + ${IMAGE} pixel bytes)`, `${entry.size} bytes`, entry.headerOffset, ctx);
+      throw new CifarFormatError(
+        'cifar-record-size',
+        file,
+        `a multiple of ${recordSize} bytes (records of ${nLabels} label byte(s) + ${IMAGE} pixel bytes)`,
+        `${entry.size} bytes`,
+        entry.headerOffset,
+        ctx,
+      );
     const n = entry.size / recordSize;
     const want = counts?.[entry.name];
-    if (want !== undefined && want !== n) throw new CifarFormatError('cifar-count', file, `${want} records (${want * recordSize} bytes)`, `${n} records (${entry.size} bytes)`, entry.headerOffset, ctx);
+    if (want !== undefined && want !== n)
+      throw new CifarFormatError(
+        'cifar-count',
+        file,
+        `${want} records (${want * recordSize} bytes)`,
+        `${n} records (${entry.size} bytes)`,
+        entry.headerOffset,
+        ctx,
+      );
     const target = preallocated.get(entry.name) ?? { x: new Uint8Array(n * IMAGE), labels: layout.labelSets.map(() => new Int32Array(n)), base: 0 };
     found.set(entry.name, { target, n });
     const carry = new Uint8Array(recordSize);
@@ -73,7 +88,14 @@ async function readCifar(file: string, layout: Layout, counts: Record<string, nu
     const check = (rec: Uint8Array, at: number) => {
       layout.labelSets.forEach((set, k) => {
         if (rec[at + k] >= set.classes)
-          throw new CifarFormatError('label-range', file, `${set.name} labels in 0..${set.classes - 1}`, `label ${rec[at + k]} in record ${index}`, index * recordSize + k, ctx);
+          throw new CifarFormatError(
+            'label-range',
+            file,
+            `${set.name} labels in 0..${set.classes - 1}`,
+            `label ${rec[at + k]} in record ${index}`,
+            index * recordSize + k,
+            ctx,
+          );
       });
       writeRecord(rec, at, target, index++, nLabels);
     };
@@ -97,7 +119,17 @@ async function readCifar(file: string, layout: Layout, counts: Record<string, nu
   });
   const missing = members.filter((m) => !found.has(m));
   if (missing.length)
-    throw new CifarFormatError('cifar-member', file, `members ${missing.join(', ')}`, `an archive holding only ${entries.filter((e) => e.type === 'file').map((e) => e.name).join(', ') || 'no files'}`);
+    throw new CifarFormatError(
+      'cifar-member',
+      file,
+      `members ${missing.join(', ')}`,
+      `an archive holding only ${
+        entries
+          .filter((e) => e.type === 'file')
+          .map((e) => e.name)
+          .join(', ') || 'no files'
+      }`,
+    );
   const gather = (split: string[]): RawSplit => {
     const parts = split.map((m) => found.get(m)!);
     let x: Uint8Array;
@@ -179,23 +211,129 @@ export const cifar10: DatasetDefinition = {
 };
 
 export const CIFAR100_COARSE = [
-  'aquatic_mammals', 'fish', 'flowers', 'food_containers', 'fruit_and_vegetables', 'household_electrical_devices',
-  'household_furniture', 'insects', 'large_carnivores', 'large_man-made_outdoor_things', 'large_natural_outdoor_scenes',
-  'large_omnivores_and_herbivores', 'medium_mammals', 'non-insect_invertebrates', 'people', 'reptiles', 'small_mammals',
-  'trees', 'vehicles_1', 'vehicles_2',
+  'aquatic_mammals',
+  'fish',
+  'flowers',
+  'food_containers',
+  'fruit_and_vegetables',
+  'household_electrical_devices',
+  'household_furniture',
+  'insects',
+  'large_carnivores',
+  'large_man-made_outdoor_things',
+  'large_natural_outdoor_scenes',
+  'large_omnivores_and_herbivores',
+  'medium_mammals',
+  'non-insect_invertebrates',
+  'people',
+  'reptiles',
+  'small_mammals',
+  'trees',
+  'vehicles_1',
+  'vehicles_2',
 ];
 
 export const CIFAR100_FINE = [
-  'apple', 'aquarium_fish', 'baby', 'bear', 'beaver', 'bed', 'bee', 'beetle', 'bicycle', 'bottle', 'bowl', 'boy',
-  'bridge', 'bus', 'butterfly', 'camel', 'can', 'castle', 'caterpillar', 'cattle', 'chair', 'chimpanzee', 'clock',
-  'cloud', 'cockroach', 'couch', 'crab', 'crocodile', 'cup', 'dinosaur', 'dolphin', 'elephant', 'flatfish', 'forest',
-  'fox', 'girl', 'hamster', 'house', 'kangaroo', 'keyboard', 'lamp', 'lawn_mower', 'leopard', 'lion', 'lizard',
-  'lobster', 'man', 'maple_tree', 'motorcycle', 'mountain', 'mouse', 'mushroom', 'oak_tree', 'orange', 'orchid',
-  'otter', 'palm_tree', 'pear', 'pickup_truck', 'pine_tree', 'plain', 'plate', 'poppy', 'porcupine', 'possum',
-  'rabbit', 'raccoon', 'ray', 'road', 'rocket', 'rose', 'sea', 'seal', 'shark', 'shrew', 'skunk', 'skyscraper',
-  'snail', 'snake', 'spider', 'squirrel', 'streetcar', 'sunflower', 'sweet_pepper', 'table', 'tank', 'telephone',
-  'television', 'tiger', 'tractor', 'train', 'trout', 'tulip', 'turtle', 'wardrobe', 'whale', 'willow_tree', 'wolf',
-  'woman', 'worm',
+  'apple',
+  'aquarium_fish',
+  'baby',
+  'bear',
+  'beaver',
+  'bed',
+  'bee',
+  'beetle',
+  'bicycle',
+  'bottle',
+  'bowl',
+  'boy',
+  'bridge',
+  'bus',
+  'butterfly',
+  'camel',
+  'can',
+  'castle',
+  'caterpillar',
+  'cattle',
+  'chair',
+  'chimpanzee',
+  'clock',
+  'cloud',
+  'cockroach',
+  'couch',
+  'crab',
+  'crocodile',
+  'cup',
+  'dinosaur',
+  'dolphin',
+  'elephant',
+  'flatfish',
+  'forest',
+  'fox',
+  'girl',
+  'hamster',
+  'house',
+  'kangaroo',
+  'keyboard',
+  'lamp',
+  'lawn_mower',
+  'leopard',
+  'lion',
+  'lizard',
+  'lobster',
+  'man',
+  'maple_tree',
+  'motorcycle',
+  'mountain',
+  'mouse',
+  'mushroom',
+  'oak_tree',
+  'orange',
+  'orchid',
+  'otter',
+  'palm_tree',
+  'pear',
+  'pickup_truck',
+  'pine_tree',
+  'plain',
+  'plate',
+  'poppy',
+  'porcupine',
+  'possum',
+  'rabbit',
+  'raccoon',
+  'ray',
+  'road',
+  'rocket',
+  'rose',
+  'sea',
+  'seal',
+  'shark',
+  'shrew',
+  'skunk',
+  'skyscraper',
+  'snail',
+  'snake',
+  'spider',
+  'squirrel',
+  'streetcar',
+  'sunflower',
+  'sweet_pepper',
+  'table',
+  'tank',
+  'telephone',
+  'television',
+  'tiger',
+  'tractor',
+  'train',
+  'trout',
+  'tulip',
+  'turtle',
+  'wardrobe',
+  'whale',
+  'willow_tree',
+  'wolf',
+  'woman',
+  'worm',
 ];
 
 export const cifar100: DatasetDefinition = {

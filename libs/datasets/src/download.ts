@@ -95,7 +95,10 @@ async function fetchToPart(url: string, part: string, entry: DataFile, opts: Req
   const total = entry.size ?? (length !== undefined ? start + length : undefined);
   let got = 0;
   const mib = (n: number) => (n / 1048576).toFixed(1);
-  const bar = opts.progress && total ? new SingleBar({ format: `${entry.name} [{bar}] {percentage}% {got}/{size} MiB | ETA {eta_formatted}`, hideCursor: true }) : undefined;
+  const bar =
+    opts.progress && total
+      ? new SingleBar({ format: `${entry.name} [{bar}] {percentage}% {got}/{size} MiB | ETA {eta_formatted}`, hideCursor: true })
+      : undefined;
   bar?.start(total!, start, { got: mib(start), size: mib(total!) });
   try {
     await pipeline(

@@ -104,7 +104,11 @@ describe('fetchDataset / verifyDataset / datasetCacheState (local HTTP mirror)',
     // Already verified: nothing is requested again.
     await fetchDataset('mnist', { ...fast, mirror: server.base });
     expect(server.requests).toHaveLength(4);
-    expect(listTree(env.dir).filter((f) => !f.endsWith('.sugar-verified.json'))).toEqual(Object.keys(files).map((n) => `mnist/${n}`).sort());
+    expect(listTree(env.dir).filter((f) => !f.endsWith('.sugar-verified.json'))).toEqual(
+      Object.keys(files)
+        .map((n) => `mnist/${n}`)
+        .sort(),
+    );
   });
 
   it('takes the mirror from SUGAR_DATA_MIRROR', async () => {
@@ -166,7 +170,10 @@ describe('fetchDataset / verifyDataset / datasetCacheState (local HTTP mirror)',
   it('follows redirects', async () => {
     const files = { 'cifar-10-binary.tar.gz': crypto.randomBytes(5000) };
     restore = registerFixture('cifar10', files);
-    server = await serve({ '/cifar10/cifar-10-binary.tar.gz': { body: Buffer.alloc(0), redirect: '/elsewhere/c.tgz' }, '/elsewhere/c.tgz': { body: files['cifar-10-binary.tar.gz'] } });
+    server = await serve({
+      '/cifar10/cifar-10-binary.tar.gz': { body: Buffer.alloc(0), redirect: '/elsewhere/c.tgz' },
+      '/elsewhere/c.tgz': { body: files['cifar-10-binary.tar.gz'] },
+    });
     expect((await fetchDataset('cifar10', { ...fast, mirror: server.base })).state).toBe('verified');
   });
 
@@ -255,7 +262,15 @@ describe('fetchDataset / verifyDataset / datasetCacheState (local HTTP mirror)',
     expect((await verifyDataset('mnist'))[0].ok).toBe(true);
     const aside = listTree(env.dir).filter((f) => f.startsWith('mnist/.quarantine/'));
     expect(aside).toHaveLength(2); // the user's bad copy and its reason
-    expect(fs.readFileSync(path.join(env.dir, aside.find((f) => !f.endsWith('.reason.txt'))!), 'utf8')).toBe('corrupt');
+    expect(
+      fs.readFileSync(
+        path.join(
+          env.dir,
+          aside.find((f) => !f.endsWith('.reason.txt'))!,
+        ),
+        'utf8',
+      ),
+    ).toBe('corrupt');
   });
 
   it('reports synthetic sets as generated and verifies every file-backed set when no name is given', async () => {

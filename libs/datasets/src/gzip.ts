@@ -5,8 +5,7 @@ import { GzipFormatError } from './errors';
 // RFC 1952: ID1 ID2 CM (8 = deflate).
 function checkHeader(head: Buffer, label: string): void {
   if (head.length < 10) throw new GzipFormatError('gzip', label, 'a gzip header of 10 bytes', `${head.length} bytes`, head.length);
-  if (head[0] !== 0x1f || head[1] !== 0x8b)
-    throw new GzipFormatError('gzip', label, 'gzip magic 1f 8b', `${hex(head[0])} ${hex(head[1])}`, 0);
+  if (head[0] !== 0x1f || head[1] !== 0x8b) throw new GzipFormatError('gzip', label, 'gzip magic 1f 8b', `${hex(head[0])} ${hex(head[1])}`, 0);
   if (head[2] !== 8) throw new GzipFormatError('gzip', label, 'compression method 8 (deflate)', String(head[2]), 2);
 }
 

@@ -5,7 +5,6 @@ import { DatasetChecksumError, DatasetUnavailableError, GzipFormatError, IdxForm
 import { loadDataset } from './load';
 import { gz, idxBytes, listTree, mnistFiles, useFixtureCache } from './test-utils/fixtures';
 
-
 const cache = useFixtureCache();
 
 const TRAIN_IMG = 'train-images-idx3-ubyte.gz';
@@ -53,7 +52,13 @@ describe('MNIST-family loader (IDX, gzip)', () => {
   });
 
   const corrupt: [string, () => Record<string, Buffer>, typeof IdxFormatError | typeof GzipFormatError, string, number | undefined][] = [
-    ['wrong magic', () => ({ [TRAIN_IMG]: gz(Buffer.concat([Buffer.from([0x01, 0x02]), idxBytes([6, 28, 28], new Uint8Array(6 * 784)).subarray(2)])) }), IdxFormatError, 'idx-magic', 0],
+    [
+      'wrong magic',
+      () => ({ [TRAIN_IMG]: gz(Buffer.concat([Buffer.from([0x01, 0x02]), idxBytes([6, 28, 28], new Uint8Array(6 * 784)).subarray(2)])) }),
+      IdxFormatError,
+      'idx-magic',
+      0,
+    ],
     ['wrong element type', () => ({ [TRAIN_IMG]: gz(idxBytes([6, 28, 28], new Uint8Array(6 * 784 * 4), 0x0d)) }), IdxFormatError, 'idx-dtype', 2],
     ['wrong rank', () => ({ [TRAIN_IMG]: gz(idxBytes([6, 784], new Uint8Array(6 * 784))) }), IdxFormatError, 'idx-rank', 3],
     ['wrong dims', () => ({ [TRAIN_IMG]: gz(idxBytes([6, 28, 27], new Uint8Array(6 * 28 * 27))) }), IdxFormatError, 'idx-dims', 12],

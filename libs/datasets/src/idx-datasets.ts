@@ -25,7 +25,19 @@ function loadIdxSplit(ctx: LoadContext, images: string, labels: string): RawSpli
 /** MNIST, Fashion-MNIST and KMNIST share the IDX layout: 28x28 uint8 images, 10 classes, 60000/10000. */
 function idxDataset(name: string, title: string, homepage: string, classNames: string[], description: string): DatasetDefinition {
   return {
-    info: { name, title, kind: 'image', description, shape: [HW, HW, 1], numClasses: 10, classNames, trainSize: 60000, testSize: 10000, homepage, defaults: {} },
+    info: {
+      name,
+      title,
+      kind: 'image',
+      description,
+      shape: [HW, HW, 1],
+      numClasses: 10,
+      classNames,
+      trainSize: 60000,
+      testSize: 10000,
+      homepage,
+      defaults: {},
+    },
     load(_options, _seed, ctx) {
       return {
         train: loadIdxSplit(ctx, 'train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz'),

@@ -50,7 +50,13 @@ export function parseIdxUint8(buf: Uint8Array, file: string, expect: IdxExpect):
   for (let i = 0; i < rank; i++) dims.push(view.getUint32(4 + 4 * i, false));
   if (expect.count !== undefined && dims[0] !== expect.count) throw fail('idx-count', `${expect.count} items`, `${dims[0]} items`, 4);
   (expect.dims ?? []).forEach((d, i) => {
-    if (dims[i + 1] !== d) throw fail('idx-dims', `dimension ${i + 1} = ${d} (shape ${[dims[0], ...expect.dims!].join('x')})`, `${dims[i + 1]} (shape ${dims.join('x')})`, 8 + 4 * i);
+    if (dims[i + 1] !== d)
+      throw fail(
+        'idx-dims',
+        `dimension ${i + 1} = ${d} (shape ${[dims[0], ...expect.dims!].join('x')})`,
+        `${dims[i + 1]} (shape ${dims.join('x')})`,
+        8 + 4 * i,
+      );
   });
   const items = dims.reduce((a, b) => a * b, 1);
   const want = header + items * dtype.bytes;

@@ -97,7 +97,12 @@ describe('importDataset (sugar data import)', () => {
       {
         name: 'train-labels-idx1-ubyte.gz',
         from: path.join(src, 'train-labels-idx1-ubyte.gz'),
-        mismatch: { algorithm: 'sha256', expected: sha256(mnistPayloads()['train-labels-idx1-ubyte.gz']), found: sha256(labels), subject: 'decompressed payload' },
+        mismatch: {
+          algorithm: 'sha256',
+          expected: sha256(mnistPayloads()['train-labels-idx1-ubyte.gz']),
+          found: sha256(labels),
+          subject: 'decompressed payload',
+        },
       },
     ]);
     expect(listTree(cacheDir())).toEqual(['.sugar-verified.json', ...NAMES.filter((n) => n !== 'train-labels-idx1-ubyte.gz')].sort());

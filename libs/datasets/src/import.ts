@@ -150,7 +150,8 @@ async function importEntry(entry: DataFile, dir: string, files: Map<string, stri
 export async function importDataset(dataset: string, sources: string[], opts: ImportOptions = {}): Promise<ImportResult> {
   getDatasetDefinition(dataset);
   const entries = datasetFiles(dataset);
-  if (entries.length === 0) throw new DatasetImportError(dataset, sources.join(' '), 'a dataset that has files', 'a synthetic dataset, generated from the seed: nothing to import');
+  if (entries.length === 0)
+    throw new DatasetImportError(dataset, sources.join(' '), 'a dataset that has files', 'a synthetic dataset, generated from the seed: nothing to import');
   if (sources.length === 0) throw new DatasetImportError(dataset, '(no source)', 'at least one directory or file', 'none');
   const dir = datasetDir(dataset, opts);
   fs.mkdirSync(dir, { recursive: true });
@@ -175,7 +176,11 @@ export async function importDataset(dataset: string, sources: string[], opts: Im
 function setAside(failures: Failure[]): string[] {
   return failures.flatMap((f) => {
     if (!f.stat) return [];
-    const to = quarantine(f.path, `${f.mismatch.subject ? `${f.mismatch.subject}: ` : ''}expected ${f.mismatch.algorithm} ${f.mismatch.expected}, found ${f.mismatch.found}`, f.stat);
+    const to = quarantine(
+      f.path,
+      `${f.mismatch.subject ? `${f.mismatch.subject}: ` : ''}expected ${f.mismatch.algorithm} ${f.mismatch.expected}, found ${f.mismatch.found}`,
+      f.stat,
+    );
     return to ? [to] : [];
   });
 }

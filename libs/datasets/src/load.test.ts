@@ -5,13 +5,24 @@ import { datasetInfo, listDatasets, registerDataset } from './registry';
 import { channelStats } from './stats';
 import { mnistFiles, useFixtureCache } from './test-utils/fixtures';
 
-
 const cache = useFixtureCache();
 
 describe('loadDataset / listDatasets', () => {
   it('lists every dataset with metadata and pinned files', () => {
     const all = listDatasets();
-    expect(all.map((d) => d.name)).toEqual(['mnist', 'fashion-mnist', 'kmnist', 'cifar10', 'cifar100', 'spirals', 'moons', 'blobs', 'xor', 'checkerboard', 'teacher']);
+    expect(all.map((d) => d.name)).toEqual([
+      'mnist',
+      'fashion-mnist',
+      'kmnist',
+      'cifar10',
+      'cifar100',
+      'spirals',
+      'moons',
+      'blobs',
+      'xor',
+      'checkerboard',
+      'teacher',
+    ]);
     for (const d of all) {
       expect(d.classNames).toHaveLength(d.numClasses);
       if (d.kind === 'image') {
@@ -63,7 +74,18 @@ describe('loadDataset / listDatasets', () => {
 
   it('accepts registered datasets with their own options', async () => {
     registerDataset({
-      info: { name: 'ramp', title: 'Ramp', kind: 'synthetic', description: 'test', shape: [1], numClasses: 2, classNames: ['a', 'b'], trainSize: 4, testSize: 2, defaults: { slope: 1 } },
+      info: {
+        name: 'ramp',
+        title: 'Ramp',
+        kind: 'synthetic',
+        description: 'test',
+        shape: [1],
+        numClasses: 2,
+        classNames: ['a', 'b'],
+        trainSize: 4,
+        testSize: 2,
+        defaults: { slope: 1 },
+      },
       load: (p) => ({
         train: { x: Float32Array.from([0, 1, 2, 3], (v) => v * (p.slope as number)), y: Int32Array.from([0, 0, 1, 1]) },
         test: { x: Float32Array.from([0, 3]), y: Int32Array.from([0, 1]) },

@@ -13,11 +13,16 @@ describe('withFileLock', () => {
     const lock = path.join(dir, 'f.lock');
     try {
       const order: string[] = [];
-      const slow = (tag: string) => withFileLock(lock, async () => {
-        order.push(`${tag}+`);
-        await new Promise((r) => setTimeout(r, 30));
-        order.push(`${tag}-`);
-      }, 5);
+      const slow = (tag: string) =>
+        withFileLock(
+          lock,
+          async () => {
+            order.push(`${tag}+`);
+            await new Promise((r) => setTimeout(r, 30));
+            order.push(`${tag}-`);
+          },
+          5,
+        );
       await Promise.all([slow('a'), slow('b')]);
       expect(order).toEqual(['a+', 'a-', 'b+', 'b-']);
       expect(fs.existsSync(lock)).toBe(false);

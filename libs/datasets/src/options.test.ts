@@ -35,7 +35,16 @@ describe('dataset option schemas', () => {
 
   it('derives a schema for a registered dataset that declares none', () => {
     const base = datasetInfo('moons');
-    registerDataset({ info: { ...base, name: 'test-derived', defaults: { k: 2, mode: 'a' } }, load: () => ({ train: { x: new Float32Array(), y: new Int32Array() }, test: { x: new Float32Array(), y: new Int32Array() }, shape: [2], numClasses: 2, classNames: [] }) });
+    registerDataset({
+      info: { ...base, name: 'test-derived', defaults: { k: 2, mode: 'a' } },
+      load: () => ({
+        train: { x: new Float32Array(), y: new Int32Array() },
+        test: { x: new Float32Array(), y: new Int32Array() },
+        shape: [2],
+        numClasses: 2,
+        classNames: [],
+      }),
+    });
     expect(datasetOptions('test-derived')).toEqual({ k: { type: 'number', min: 0, default: 2 }, mode: { type: 'string', default: 'a' } });
     expect(optionIssues(datasetOptions('test-derived'), { k: -1 })[0].reason).toBe('must be a number >= 0; found -1');
   });

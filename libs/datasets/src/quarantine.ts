@@ -22,7 +22,10 @@ export function quarantine(file: string, reason: string, checked?: fs.Stats): st
   if (checked && (st.ino !== checked.ino || st.size !== checked.size || st.mtimeMs !== checked.mtimeMs)) return undefined;
   const dir = path.join(path.dirname(file), QUARANTINE_DIR);
   fs.mkdirSync(dir, { recursive: true });
-  const stamp = new Date().toISOString().replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   // Unique per writer: rename would silently replace an earlier quarantined copy of the same name.
   const dest = path.join(dir, `${path.basename(file)}.${stamp}.${process.pid}-${crypto.randomBytes(3).toString('hex')}`);
   try {

@@ -21,7 +21,9 @@ import type { Dataset, Split } from './types';
 const NAME = 'fashion-mnist';
 const source = findLocalCopies(NAME)[0];
 const required = /^(1|true|yes)$/i.test(process.env.SUGAR_REQUIRE_REAL_DATA ?? '');
-const missing = `no copy of Fashion-MNIST on this machine (looked in ${dataSearchPath().map((r) => path.join(r, NAME)).join(', ')}; install the distribution package dataset-fashion-mnist, or point SUGAR_DATA_SEARCH_PATH at a directory holding ${NAME}/)`;
+const missing = `no copy of Fashion-MNIST on this machine (looked in ${dataSearchPath()
+  .map((r) => path.join(r, NAME))
+  .join(', ')}; install the distribution package dataset-fashion-mnist, or point SUGAR_DATA_SEARCH_PATH at a directory holding ${NAME}/)`;
 if (!source) console.warn(`real-data.test.ts: ${required ? 'REQUIRED but ' : ''}${missing}`);
 
 const cache = useFixtureCache();

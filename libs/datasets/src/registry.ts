@@ -7,8 +7,12 @@ import type { DatasetDefinition, DatasetInfo } from './types';
 const registry = new Map<string, DatasetDefinition>(BUILTIN_DATASETS.map((d) => [d.info.name, d]));
 
 /** Adds a dataset under `def.info.name` (its files, if any, come from `overrideDatasetFiles`). */
-export function registerDataset(def: DatasetDefinition, opts: RegisterOptions & { /** @deprecated the name every registry uses is `override` */ replace?: boolean } = {}): void {
-  if (registry.has(def.info.name) && !(opts.override ?? opts.replace)) throw new DatasetError(`dataset '${def.info.name}' is already registered (pass { override: true } to replace it)`);
+export function registerDataset(
+  def: DatasetDefinition,
+  opts: RegisterOptions & { /** @deprecated the name every registry uses is `override` */ replace?: boolean } = {},
+): void {
+  if (registry.has(def.info.name) && !(opts.override ?? opts.replace))
+    throw new DatasetError(`dataset '${def.info.name}' is already registered (pass { override: true } to replace it)`);
   registry.set(def.info.name, def);
 }
 

@@ -5,7 +5,12 @@ import { DatasetOptionError } from './errors';
 import { loadDataset } from './load';
 import { createTeacher } from './teacher';
 
-const hash = (a: ArrayBufferView) => crypto.createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex').slice(0, 16);
+const hash = (a: ArrayBufferView) =>
+  crypto
+    .createHash('sha256')
+    .update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))
+    .digest('hex')
+    .slice(0, 16);
 
 beforeAll(async () => {
   await initBackend('cpu', { quiet: true });
@@ -77,8 +82,7 @@ describe('synthetic datasets', () => {
   it('blobs cluster around shared centres in train and test', async () => {
     const b = await loadDataset('blobs', { classes: 3, dim: 4, std: 0.01, nTrain: 30, nTest: 30 });
     expect(b.shape).toEqual([4]);
-    for (let i = 0; i < 30; i++)
-      for (let d = 0; d < 4; d++) expect(Math.abs(b.train.x[i * 4 + d] - b.test.x[i * 4 + d])).toBeLessThan(0.1); // same class i % 3, same centre
+    for (let i = 0; i < 30; i++) for (let d = 0; d < 4; d++) expect(Math.abs(b.train.x[i * 4 + d] - b.test.x[i * 4 + d])).toBeLessThan(0.1); // same class i % 3, same centre
   });
 
   it('teacher labels equal argmax of the same network run by tf.js', async () => {

@@ -140,7 +140,12 @@ const board = (name: string, title: string, description: string, cells: number) 
   });
 
 export const xor = board('xor', 'XOR', 'Uniform points in [-1, 1]^2, class = sign(x) xor sign(y) (options: noise; cells = 2).', 2);
-export const checkerboard = board('checkerboard', 'Checkerboard', 'Uniform points in [-1, 1]^2 labelled by a cells x cells checkerboard (options: cells, noise).', 4);
+export const checkerboard = board(
+  'checkerboard',
+  'Checkerboard',
+  'Uniform points in [-1, 1]^2 labelled by a cells x cells checkerboard (options: cells, noise).',
+  4,
+);
 
 export const teacher = define({
   name: 'teacher',

@@ -40,7 +40,11 @@ describe('readTar', () => {
   const b = Buffer.alloc(1300, 7);
 
   it('reads members, directories and ustar prefixes, across any chunking', async () => {
-    const tar = tarBytes([{ name: 'd/', type: '5' }, { name: './d/a.txt', data: a }, { name: 'b.bin', prefix: 'deep/dir', data: b }]);
+    const tar = tarBytes([
+      { name: 'd/', type: '5' },
+      { name: './d/a.txt', data: a },
+      { name: 'b.bin', prefix: 'deep/dir', data: b },
+    ]);
     for (const size of [1, 511, 512, 700, 1 << 16]) {
       const { entries, files } = await read(tar, size);
       expect(entries.map((e) => [e.name, e.type, e.size])).toEqual([
@@ -56,7 +60,12 @@ describe('readTar', () => {
 
   it('applies pax path and size records', async () => {
     const pax = Buffer.from(paxRecord('path', 'long/' + 'n'.repeat(150)));
-    const { files } = await read(tarBytes([{ name: 'PaxHeader', type: 'x', data: pax }, { name: 'short', data: a }]));
+    const { files } = await read(
+      tarBytes([
+        { name: 'PaxHeader', type: 'x', data: pax },
+        { name: 'short', data: a },
+      ]),
+    );
     expect(Object.keys(files)).toEqual(['long/' + 'n'.repeat(150)]);
   });
 
@@ -87,7 +96,12 @@ describe('readTar', () => {
     expect(e.code).toBe('tar-unsafe-path');
     e = await rejects(tarBytes([{ name: '/etc/passwd', data: a }]));
     expect(e.code).toBe('tar-unsafe-path');
-    e = await rejects(tarBytes([{ name: 'PaxHeader', type: 'x', data: Buffer.from(paxRecord('path', '../../x')) }, { name: 'x', data: a }]));
+    e = await rejects(
+      tarBytes([
+        { name: 'PaxHeader', type: 'x', data: Buffer.from(paxRecord('path', '../../x')) },
+        { name: 'x', data: a },
+      ]),
+    );
     expect(e.code).toBe('tar-unsafe-path');
     e = await rejects(tarBytes([ok, { name: 'link', type: '2', linkname: '/etc/passwd' }]));
     expect([e.code, e.entry, e.offset]).toEqual(['tar-link', 'link', 1024]);
@@ -99,7 +113,10 @@ describe('readTar', () => {
   });
 
   it('rejects corrupt headers, truncation, duplicates and trailing data', async () => {
-    const good = tarBytes([{ name: 'a', data: a }, { name: 'b', data: b }]);
+    const good = tarBytes([
+      { name: 'a', data: a },
+      { name: 'b', data: b },
+    ]);
     const badSum = Buffer.from(good);
     badSum[10] ^= 1;
     expect((await rejects(badSum)).code).toBe('tar-checksum');
@@ -107,7 +124,16 @@ describe('readTar', () => {
     expect([e.code, e.entry]).toEqual(['tar-truncated', 'b']);
     expect((await rejects(good.subarray(0, 2048))).code).toBe('tar-truncated'); // no end marker
     expect((await rejects(tarBytes([{ name: 'a', data: a }], { endBlocks: 1, pad: false }))).code).toBe('tar-truncated');
-    expect((await rejects(tarBytes([{ name: 'a', data: a }, { name: 'a', data: b }]))).code).toBe('tar-duplicate');
+    expect(
+      (
+        await rejects(
+          tarBytes([
+            { name: 'a', data: a },
+            { name: 'a', data: b },
+          ]),
+        )
+      ).code,
+    ).toBe('tar-duplicate');
     const trailing = Buffer.concat([good, Buffer.from('junk')]);
     const t = await rejects(trailing);
     expect([t.code, t.offset]).toEqual(['tar-trailing', good.length]);

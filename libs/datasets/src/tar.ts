@@ -77,7 +77,10 @@ function parseNumber(h: Buffer, off: number, len: number, field: string, file: s
     for (let i = 1; i < len; i++) v = v * 256 + h[off + i];
     return v;
   }
-  const s = h.toString('latin1', off, off + len).replace(/[\0 ]+$/, '').replace(/^ +/, '');
+  const s = h
+    .toString('latin1', off, off + len)
+    .replace(/[\0 ]+$/, '')
+    .replace(/^ +/, '');
   if (s === '') return 0;
   if (!/^[0-7]+$/.test(s)) throw new TarFormatError('tar-header', file, `an octal ${field} field`, JSON.stringify(s), at + off);
   return parseInt(s, 8);
@@ -132,7 +135,13 @@ export async function readTar(source: AsyncIterable<Buffer>, file: string, visit
     for (;;) {
       const at = r.offset;
       if (!(await r.fill(BLOCK))) {
-        throw new TarFormatError('tar-truncated', file, 'a 512-byte header or the end-of-archive marker (two zero blocks)', `${r.available} bytes before the end of the stream`, at);
+        throw new TarFormatError(
+          'tar-truncated',
+          file,
+          'a 512-byte header or the end-of-archive marker (two zero blocks)',
+          `${r.available} bytes before the end of the stream`,
+          at,
+        );
       }
       const h = r.take(BLOCK);
       if (isZero(h)) {
@@ -143,7 +152,8 @@ export async function readTar(source: AsyncIterable<Buffer>, file: string, visit
           const off = r.offset;
           const piece = r.takeSome(1 << 16);
           const k = piece.findIndex((b) => b !== 0);
-          if (k !== -1) throw new TarFormatError('tar-trailing', file, 'only zero padding after the end-of-archive marker', `byte 0x${piece[k].toString(16)}`, off + k);
+          if (k !== -1)
+            throw new TarFormatError('tar-trailing', file, 'only zero padding after the end-of-archive marker', `byte 0x${piece[k].toString(16)}`, off + k);
         }
         return entries;
       }

@@ -79,7 +79,13 @@ describe('content verification: accepted forms', () => {
 
     const e = await loadDataset('mnist', { offline: true }).catch((x) => x);
     expect(e).toBeInstanceOf(DatasetChecksumError);
-    expect([e.file, e.algorithm, e.expected, e.found, e.subject]).toEqual([file, 'sha256', sha256(payloads[TRAIN_LAB]), sha256(tampered), 'decompressed payload']);
+    expect([e.file, e.algorithm, e.expected, e.found, e.subject]).toEqual([
+      file,
+      'sha256',
+      sha256(payloads[TRAIN_LAB]),
+      sha256(tampered),
+      'decompressed payload',
+    ]);
     expect(e.message).toContain(`${file} (decompressed payload): expected sha256 ${sha256(payloads[TRAIN_LAB])}, found ${sha256(tampered)}`);
     // Moved aside with its reason, byte for byte; nothing deleted.
     expect(fs.existsSync(file)).toBe(false);
@@ -141,7 +147,12 @@ describe('the verified-files record', () => {
     await verifyDataset('mnist');
     cache.register('mnist', mnistFiles(), { payloads: { ...mnistPayloads(), [TRAIN_LAB]: Buffer.from('other') } });
     const fourth = await verifyDataset('mnist');
-    expect(fourth[0].files.map((f) => [f.state, f.checked])).toEqual([['verified', 'record'], ['mismatch', undefined], ['verified', 'record'], ['verified', 'record']]);
+    expect(fourth[0].files.map((f) => [f.state, f.checked])).toEqual([
+      ['verified', 'record'],
+      ['mismatch', undefined],
+      ['verified', 'record'],
+      ['verified', 'record'],
+    ]);
   });
 
   it('verify --force re-hashes everything', async () => {
@@ -156,7 +167,10 @@ describe('CIFAR: members, not the archive', () => {
   const C10 = 'cifar-10-binary.tar.gz';
   const d10 = 'cifar-10-batches-bin/';
   const members = Object.fromEntries(
-    [...[1, 2, 3, 4, 5].map((i) => `${d10}data_batch_${i}.bin`), `${d10}test_batch.bin`].map((m, i) => [m, cifarRecords(Array.from({ length: 2 }, (_, k) => [(i + k) % 10]))]),
+    [...[1, 2, 3, 4, 5].map((i) => `${d10}data_batch_${i}.bin`), `${d10}test_batch.bin`].map((m, i) => [
+      m,
+      cifarRecords(Array.from({ length: 2 }, (_, k) => [(i + k) % 10])),
+    ]),
   );
   const tar = tarBytes([{ name: d10, type: '5' }, ...Object.entries(members).map(([name, data]) => ({ name, data }))]);
 
@@ -206,7 +220,10 @@ describe('CIFAR: members, not the archive', () => {
   it('refuses a re-compressed archive with a changed member', async () => {
     const bad = Buffer.from(members[`${d10}test_batch.bin`]);
     bad[100] ^= 1;
-    const badTar = tarBytes([{ name: d10, type: '5' }, ...Object.entries({ ...members, [`${d10}test_batch.bin`]: bad }).map(([name, data]) => ({ name, data }))]);
+    const badTar = tarBytes([
+      { name: d10, type: '5' },
+      ...Object.entries({ ...members, [`${d10}test_batch.bin`]: bad }).map(([name, data]) => ({ name, data })),
+    ]);
     install((d) => fs.writeFileSync(path.join(d, C10), gz(badTar)));
     const [v] = await verifyDataset('cifar10');
     expect(v.files[0]).toMatchObject({ state: 'mismatch', algorithm: 'sha256', subject: `tar member ${d10}test_batch.bin`, found: sha256(bad) });

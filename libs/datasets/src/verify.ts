@@ -39,7 +39,11 @@ export function candidates(entry: DataFile): Candidate[] {
     return out;
   }
   const members = entry.members ? Object.keys(entry.members).filter((m) => pinsContent(entry.members![m])) : [];
-  if (members.length) return [{ kind: 'tar', rels: [entry.name] }, { kind: 'unpacked', rels: members }];
+  if (members.length)
+    return [
+      { kind: 'tar', rels: [entry.name] },
+      { kind: 'unpacked', rels: members },
+    ];
   return [{ kind: 'file', rels: [entry.name] }];
 }
 
@@ -141,7 +145,8 @@ export interface EntryVerification {
   failures: Failure[];
 }
 
-type CandidateResult = { state: 'missing' } | { state: 'verified'; form: VerifiedForm; checked: 'record' | 'hashed' } | { state: 'mismatch'; failures: Failure[] };
+type CandidateResult =
+  { state: 'missing' } | { state: 'verified'; form: VerifiedForm; checked: 'record' | 'hashed' } | { state: 'mismatch'; failures: Failure[] };
 
 async function verifyCandidate(dir: string, entry: DataFile, cand: Candidate, force: boolean): Promise<CandidateResult> {
   const stats = cand.rels.map((rel) => statFile(path.join(dir, rel)));
@@ -155,7 +160,10 @@ async function verifyCandidate(dir: string, entry: DataFile, cand: Candidate, fo
     const st = stats[i];
     if (!st) {
       const pins = entry.members?.[rel];
-      failures.push({ path: file, mismatch: { algorithm: 'size', expected: `${pins?.size ?? 'some'} bytes`, found: 'no file (the unpacked directory is incomplete)' } });
+      failures.push({
+        path: file,
+        mismatch: { algorithm: 'size', expected: `${pins?.size ?? 'some'} bytes`, found: 'no file (the unpacked directory is incomplete)' },
+      });
       continue;
     }
     const pin = pinFor(entry, cand.kind, rel);

@@ -5,7 +5,17 @@ import type { RunSummary } from './store';
 
 // Summaries as runOne writes them: a diverged run keeps the metrics of its last finished epoch (here epoch 0).
 function run(variant: string, seed: number, status: RunSummary['status'], acc: number, extra: Record<string, unknown> = {}): RunSummary {
-  return { id: `${variant}-${seed}`, variant, seed, point: { activation: variant, seed }, status, epochs: status === 'completed' ? 5 : 0, final: { testAccuracy: acc, ...extra }, backend: 'cpu', seconds: 1 };
+  return {
+    id: `${variant}-${seed}`,
+    variant,
+    seed,
+    point: { activation: variant, seed },
+    status,
+    epochs: status === 'completed' ? 5 : 0,
+    final: { testAccuracy: acc, ...extra },
+    backend: 'cpu',
+    seconds: 1,
+  };
 }
 
 const runs = [

@@ -101,7 +101,14 @@ export function variantTable(summaries: RunSummary[], metrics: string[], order: 
     const runs = done.filter((s) => s.variant === variant);
     const row: Record<string, string | number | null> = { variant, n: c.completed, diverged: c.diverged, failed: c.failed };
     if (landscape) row.hessianUnconverged = runs.filter(hessianUnconverged).length;
-    for (const m of present) Object.assign(row, metricStats(runs.flatMap((s) => (m in scalarMetrics(s) ? [scalarMetrics(s)[m]] : [])), m));
+    for (const m of present)
+      Object.assign(
+        row,
+        metricStats(
+          runs.flatMap((s) => (m in scalarMetrics(s) ? [scalarMetrics(s)[m]] : [])),
+          m,
+        ),
+      );
     return row;
   });
   return integers(pl.DataFrame(rows), [...COUNTS, ...present.map((m) => `${m}_n`)]);
@@ -139,8 +146,19 @@ export function pairedTable(summaries: RunSummary[], metrics: string | string[],
   return rows.length ? integers(pl.DataFrame(rows), COUNTS) : pl.DataFrame({ variant: [] as string[] });
 }
 
-function pairedRows(summaries: RunSummary[], metric: string, baseline: string, baselineAxis: string, landscape: boolean): Record<string, string | number | null>[] {
-  const keyOf = (s: RunSummary) => JSON.stringify(Object.entries(s.point).filter(([k]) => k !== baselineAxis).sort());
+function pairedRows(
+  summaries: RunSummary[],
+  metric: string,
+  baseline: string,
+  baselineAxis: string,
+  landscape: boolean,
+): Record<string, string | number | null>[] {
+  const keyOf = (s: RunSummary) =>
+    JSON.stringify(
+      Object.entries(s.point)
+        .filter(([k]) => k !== baselineAxis)
+        .sort(),
+    );
   const isBase = (s: RunSummary) => s.variant.split(' | ').includes(baseline);
   const base = new Map(summaries.filter(isBase).map((s) => [keyOf(s), s]));
   const hessian = HESSIAN_METRICS.includes(metric);
@@ -159,7 +177,9 @@ function pairedRows(summaries: RunSummary[], metric: string, baseline: string, b
       if (hessian && (hessianUnconverged(s) || hessianUnconverged(b))) g.unconverged++;
     }
   }
-  return [...groups].filter(([, g]) => g.a.length || g.diverged || g.failed).map(([variant, g]) => pairedRow(variant, metric, g, landscape ? hessian : undefined));
+  return [...groups]
+    .filter(([, g]) => g.a.length || g.diverged || g.failed)
+    .map(([variant, g]) => pairedRow(variant, metric, g, landscape ? hessian : undefined));
 }
 
 // `hessian`: undefined without landscape scalars (no column), else whether the metric is a Hessian one.
@@ -168,7 +188,13 @@ function pairedRow(variant: string, metric: string, g: PairGroup, hessian: boole
   if (hessian !== undefined) row.hessianUnconverged = hessian ? g.unconverged : null;
   if (g.a.length >= 2) {
     const t = pairedTTest(g.a, g.b);
-    return Object.assign(row, { meanDiff: t.meanDiff, ciLo: t.ci.lo, ciHi: t.ci.hi, t: Number.isFinite(t.t) ? t.t : null, p: Number.isFinite(t.p) ? t.p : null });
+    return Object.assign(row, {
+      meanDiff: t.meanDiff,
+      ciLo: t.ci.lo,
+      ciHi: t.ci.hi,
+      t: Number.isFinite(t.t) ? t.t : null,
+      p: Number.isFinite(t.p) ? t.p : null,
+    });
   }
   return Object.assign(row, { meanDiff: g.a.length ? g.a[0] - g.b[0] : null, ciLo: null, ciHi: null, t: null, p: null });
 }
@@ -194,7 +220,9 @@ export function layerTable(rows: LayerRow[], order: string[] = [], counts: Map<s
     .agg(pl.len().alias('n'), ...metrics.map((m) => pl.col(m).mean().alias(m)))
     .toRecords() as Record<string, string | number>[];
   const rank = rankIn(order);
-  grouped.sort((a, b) => rank(String(a.variant)) - rank(String(b.variant)) || String(a.variant).localeCompare(String(b.variant)) || Number(a.index) - Number(b.index));
+  grouped.sort(
+    (a, b) => rank(String(a.variant)) - rank(String(b.variant)) || String(a.variant).localeCompare(String(b.variant)) || Number(a.index) - Number(b.index),
+  );
   const withCounts = grouped.map(({ variant, layer, index, n, ...m }) => {
     const c = counts.get(String(variant));
     return { variant, layer, index, n, diverged: c?.diverged ?? 0, failed: c?.failed ?? 0, ...m };

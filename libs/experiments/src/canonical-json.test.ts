@@ -17,7 +17,10 @@ const sortKeys = (v: unknown): unknown =>
             .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
         )
       : v;
-const formerHash = (v: unknown) => createHash('sha256').update(JSON.stringify(sortKeys(v))).digest('hex');
+const formerHash = (v: unknown) =>
+  createHash('sha256')
+    .update(JSON.stringify(sortKeys(v)))
+    .digest('hex');
 
 describe('run ids (core canonical JSON)', () => {
   it('are unchanged for every run of every preset', () => {

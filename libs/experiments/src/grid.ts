@@ -78,7 +78,10 @@ export function expandGrid(spec: Spec): PlannedRun[] {
 export function filterRuns(runs: PlannedRun[], only?: string): PlannedRun[] {
   if (!only) return runs;
   // Commas inside parentheses belong to a label (`sugar(bsilu,alpha=1.67)`), not between terms.
-  const terms = only.split(/,(?![^(]*\))/).map((t) => t.trim()).filter(Boolean);
+  const terms = only
+    .split(/,(?![^(]*\))/)
+    .map((t) => t.trim())
+    .filter(Boolean);
   return runs.filter((r) =>
     terms.every((t) => {
       const eq = t.indexOf('=');

@@ -17,7 +17,16 @@ export * from './run-one';
 export { runPack, type RunPackOptions } from './run-pack';
 export { planPacks, packingMessage, packKey, unpackableReason, PACK_MAX_WIDTH, PACK_MAX_SIZE, type PackingOptions } from './packing';
 export * from './run-id';
-export { loadPlugins, loadPluginsSync, resolvePlugins, loadedPlugins, requireSource, loadResultsPlugins, type ResolvedPlugin, type PluginSource } from './plugins';
+export {
+  loadPlugins,
+  loadPluginsSync,
+  resolvePlugins,
+  loadedPlugins,
+  requireSource,
+  loadResultsPlugins,
+  type ResolvedPlugin,
+  type PluginSource,
+} from './plugins';
 
 export * from './report';
 export * from './landscape-probe';

@@ -29,7 +29,16 @@ describe('runLandscape', () => {
       const r = runLandscape(model, data, { samples: 50, directions: 3, powerIterations: 8 });
       expect(tf.memory().numTensors).toBe(before);
       expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(w0);
-      expect(Object.keys(r).sort()).toEqual(['convexityRatio', 'hessianConverged', 'hessianIterations', 'hessianMin', 'hessianResidual', 'hessianTop', 'landscapeSeconds', 'sharpness']);
+      expect(Object.keys(r).sort()).toEqual([
+        'convexityRatio',
+        'hessianConverged',
+        'hessianIterations',
+        'hessianMin',
+        'hessianResidual',
+        'hessianTop',
+        'landscapeSeconds',
+        'sharpness',
+      ]);
       const { hessianConverged, ...numbers } = r;
       for (const v of Object.values(numbers)) expect(Number.isFinite(v)).toBe(true);
       // Capped at 8 steps: recorded as such, never passed off as converged.
@@ -46,7 +55,11 @@ describe('runLandscape', () => {
     const data = await loadDataset('spirals', { nTrain: 64, nTest: 80, seed: 1 });
     const model = tiny('sugar');
     const r = runLandscape(model, data, { samples: 40, directions: 2, powerIterations: 6, seed: 3 });
-    const b = makeBatch(data.test, Int32Array.from({ length: 40 }, (_, i) => i), { oneHot: true });
+    const b = makeBatch(
+      data.test,
+      Int32Array.from({ length: 40 }, (_, i) => i),
+      { oneHot: true },
+    );
     const ev = new LandscapeEvaluator(model, { x: b.xs, y: b.ys });
     const s = sharpness(ev, { directions: 2, radius: 0.5, seed: 3 });
     const h = hessianEigenvalues(ev, { iterations: 6, seed: 3 });

@@ -1,4 +1,12 @@
-import { hessianEigenvalues, LandscapeError, LandscapeEvaluator, NonFiniteLossError, sharpness, type HessianOptions, type HessianSpectrum } from '@sugar-lab/analysis';
+import {
+  hessianEigenvalues,
+  LandscapeError,
+  LandscapeEvaluator,
+  NonFiniteLossError,
+  sharpness,
+  type HessianOptions,
+  type HessianSpectrum,
+} from '@sugar-lab/analysis';
 import { tf } from '@sugar-lab/core';
 import type { Dataset } from '@sugar-lab/datasets';
 import { dataSource, type DataConfig } from '@sugar-lab/train';
@@ -76,7 +84,7 @@ export function runLandscape(model: tf.LayersModel, data: Dataset, opts: Landsca
   const iterations = opts.powerIterations === undefined ? undefined : positiveInt('powerIterations', opts.powerIterations);
   const seed = opts.seed ?? 0;
   const outShape = model.outputs[0]?.shape ?? [];
-  const source = dataSource(data, opts.data ?? {}, seed, (outShape[outShape.length - 1] ?? undefined));
+  const source = dataSource(data, opts.data ?? {}, seed, outShape[outShape.length - 1] ?? undefined);
   const n = Math.min(samples, source.size('test') ?? 0);
   if (n === 0) throw new LandscapeError(`runLandscape: dataset '${data.name}' has no test samples to measure on`);
   const { x, y } = source.range('test', 0, n);

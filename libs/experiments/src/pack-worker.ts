@@ -51,7 +51,8 @@ export function runPackInWorker(runs: PlannedRun[], dirs: string[], opts: PackWo
       for (const r of runs) {
         if (outcomes.has(r.id)) continue;
         if (opts.stopping() && (signal === 'SIGINT' || signal === 'SIGTERM')) outcomes.set(r.id, { kind: 'interrupted' });
-        else outcomes.set(r.id, { kind: 'error', error: `worker of a pack of ${runs.length} exited (code ${code}, signal ${signal})${tail ? `: ${tail}` : ''}` });
+        else
+          outcomes.set(r.id, { kind: 'error', error: `worker of a pack of ${runs.length} exited (code ${code}, signal ${signal})${tail ? `: ${tail}` : ''}` });
       }
       resolve(outcomes);
     });

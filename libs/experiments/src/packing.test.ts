@@ -45,7 +45,8 @@ function maxRelDiff(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-12);
   if (a && b && typeof a === 'object' && typeof b === 'object') {
     let m = 0;
-    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) m = Math.max(m, maxRelDiff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)]))
+      m = Math.max(m, maxRelDiff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
     return m;
   }
   return a === b ? 0 : Infinity;
@@ -69,7 +70,19 @@ describe('planPacks', () => {
     // Optimizer scalars may differ within a pack; the optimizer's kind may not.
     const lrs = expandGrid(tinySpec({}, { 'optimizer.lr': [0.01, 0.003], seed: [0, 1] }, 'optimizer.lr=0.01'));
     expect(planPacks(lrs).map((u) => u.length)).toEqual([4]);
-    const kinds = expandGrid(tinySpec({}, { optimizer: [{ name: 'adam', lr: 0.01 }, { name: 'sgd', lr: 0.01 }], seed: [0, 1] }, 'optimizer={"name":"adam","lr":0.01}'));
+    const kinds = expandGrid(
+      tinySpec(
+        {},
+        {
+          optimizer: [
+            { name: 'adam', lr: 0.01 },
+            { name: 'sgd', lr: 0.01 },
+          ],
+          seed: [0, 1],
+        },
+        'optimizer={"name":"adam","lr":0.01}',
+      ),
+    );
     expect(planPacks(kinds).map((u) => u.length)).toEqual([2, 2]);
     expect(planPacks(expandGrid(tinySpec({ model: { name: 'mlp', depth: 3, width: 8, batchNorm: true } }))).every((u) => u.length === 1)).toBe(true);
   });

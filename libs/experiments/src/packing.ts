@@ -31,7 +31,8 @@ export function unpackableReason(run: PlannedRun, backend?: PackingOptions['back
   if (dropout) return 'dropout';
   const b = backend ?? run.config.backend ?? 'default';
   const limit = PACK_MAX_WIDTH[b];
-  if (!(typeof width === 'number' && width <= limit)) return limit ? `width ${width} > ${limit} on ${b === 'default' ? 'an unknown backend' : b}` : `the ${b} backend`;
+  if (!(typeof width === 'number' && width <= limit))
+    return limit ? `width ${width} > ${limit} on ${b === 'default' ? 'an unknown backend' : b}` : `the ${b} backend`;
   return undefined;
 }
 

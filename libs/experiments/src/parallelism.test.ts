@@ -3,8 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { PlannedRun } from './grid';
 import { modelSize, planParallelism, workerThreadEnv } from './parallelism';
 
-const run = (model: Record<string, unknown>, backend?: string): PlannedRun =>
-  ({ id: 'x', config: { model, backend } as unknown as PlannedRun['config'], point: {}, variant: 'v', seed: 0 });
+const run = (model: Record<string, unknown>, backend?: string): PlannedRun => ({
+  id: 'x',
+  config: { model, backend } as unknown as PlannedRun['config'],
+  point: {},
+  variant: 'v',
+  seed: 0,
+});
 
 const quick = Array.from({ length: 12 }, () => run({ name: 'mlp', depth: 12, width: 24 }, 'wasm'));
 const cnn = Array.from({ length: 4 }, () => run({ name: 'vgg-small' }));
@@ -46,7 +51,7 @@ describe('planParallelism', () => {
     expect(() => planParallelism(cnn, { env: { SUGAR_THREADS: '0' } })).toThrow(/SUGAR_THREADS must be a positive integer/);
   });
 
-  it('does not mistake the thread variables this process wrote for its own tensorflow for the user\'s', async (ctx) => {
+  it("does not mistake the thread variables this process wrote for its own tensorflow for the user's", async (ctx) => {
     if (process.env.TF_NUM_INTRAOP_THREADS || process.env.SUGAR_THREADS) return ctx.skip();
     if ((await initBackend('tensorflow', { quiet: true })) !== 'tensorflow') return ctx.skip();
     expect(process.env.TF_NUM_INTRAOP_THREADS).toBeDefined(); // written before tfjs-node loaded

@@ -38,7 +38,9 @@ const base = {
 function surrogatePlugin(name: string, esm = false): string {
   const body = `registerSurrogate({ name: '${name}', fn: (x) => tf.relu(x), grad: (x) => tf.step(x) });
 globalThis.__pluginLoads = { ...globalThis.__pluginLoads, ${name}: (globalThis.__pluginLoads?.${name} ?? 0) + 1 };\n`;
-  return esm ? `import { registerSurrogate, tf } from '@sugar-lab/core';\nawait Promise.resolve();\n${body}` : `const { registerSurrogate, tf } = require('@sugar-lab/core');\n${body}`;
+  return esm
+    ? `import { registerSurrogate, tf } from '@sugar-lab/core';\nawait Promise.resolve();\n${body}`
+    : `const { registerSurrogate, tf } = require('@sugar-lab/core');\n${body}`;
 }
 
 const loads = (name: string) => (globalThis as unknown as { __pluginLoads?: Record<string, number> }).__pluginLoads?.[name] ?? 0;
@@ -56,10 +58,12 @@ describe('the example plugin: fastSigmoid', () => {
       const s = getSurrogate('fastSigmoid', { beta });
       const x = tf.tensor1d([-5, -1, -0.25, 0.25, 1, 5]);
       const grad = s.grad(x).arraySync() as number[];
-      const auto = tf.grad((t: tf.Tensor) => s.fn(t))(x).arraySync() as number[];
+      const auto = tf
+        .grad((t: tf.Tensor) => s.fn(t))(x)
+        .arraySync() as number[];
       grad.forEach((g, i) => expect(g).toBeCloseTo(auto[i], 5));
-      expect((s.fn(tf.scalar(0)).arraySync() as number)).toBe(0);
-      expect((s.grad(tf.scalar(0)).arraySync() as number)).toBeCloseTo(0.5, 6);
+      expect(s.fn(tf.scalar(0)).arraySync() as number).toBe(0);
+      expect(s.grad(tf.scalar(0)).arraySync() as number).toBeCloseTo(0.5, 6);
     }
     // Steeper beta: closer to ReLU and its step.
     const steep = getSurrogate('fastSigmoid', { beta: 1000 });
@@ -72,7 +76,12 @@ describe('plugins in a spec', () => {
   it('are loaded before validation, resolved against the spec file, and recorded as absolute files', () => {
     const dir = tmp();
     fs.writeFileSync(path.join(dir, 'p.cjs'), surrogatePlugin('specRelative'));
-    const file = writeSpec(dir, { name: 's', plugins: ['./p.cjs'], base, grid: { activation: [{ kind: 'relu' }, { kind: 'sugar', surrogate: { name: 'specRelative' } }] } });
+    const file = writeSpec(dir, {
+      name: 's',
+      plugins: ['./p.cjs'],
+      base,
+      grid: { activation: [{ kind: 'relu' }, { kind: 'sugar', surrogate: { name: 'specRelative' } }] },
+    });
     const spec = loadSpecFile(file);
     expect(spec.plugins).toEqual([fs.realpathSync(path.join(dir, 'p.cjs'))]);
     const runs = expandGrid(spec);
@@ -112,10 +121,14 @@ describe('plugins in a spec', () => {
     expect(err).toBeInstanceOf(SpecError);
     expect((err as SpecError).source).toBe(file);
     expect((err as SpecError).issues.map((i) => i.path)).toEqual(['plugins[0]']);
-    expect((err as SpecError).message).toContain(`cannot load plugin './fast-sigmoid.js': not found: no file or package directory at ${path.join(dir, 'fast-sigmoid.js')}`);
+    expect((err as SpecError).message).toContain(
+      `cannot load plugin './fast-sigmoid.js': not found: no file or package directory at ${path.join(dir, 'fast-sigmoid.js')}`,
+    );
     // A bare name is a package; a file of that name beside the spec gets a hint.
     fs.writeFileSync(path.join(dir, 'local.js'), '');
-    expect(() => parseSpec({ name: 's', plugins: ['local.js'], base, grid: {} }, file, { baseDir: dir })).toThrow(/no package 'local.js' resolvable from .*; to load the file .*local\.js, write '\.\/local\.js'/);
+    expect(() => parseSpec({ name: 's', plugins: ['local.js'], base, grid: {} }, file, { baseDir: dir })).toThrow(
+      /no package 'local.js' resolvable from .*; to load the file .*local\.js, write '\.\/local\.js'/,
+    );
   });
 
   it('a plugin that throws or does not parse names the file and the line', () => {
@@ -146,12 +159,14 @@ describe('loading plugins', () => {
     expect(first.file).toBe(fs.realpathSync(file));
     loadPluginsSync(['./link.js'], src);
     await loadPlugins([file], src);
-    parseSpec({ name: 's', plugins: ['./once.js'], base: { ...base, activation: { kind: 'sugar', surrogate: { name: 'loadedOnce' } } }, grid: {} }, 'x', { baseDir: dir });
+    parseSpec({ name: 's', plugins: ['./once.js'], base: { ...base, activation: { kind: 'sugar', surrogate: { name: 'loadedOnce' } } }, grid: {} }, 'x', {
+      baseDir: dir,
+    });
     expect(loads('loadedOnce')).toBe(1);
     expect(listSurrogates().filter((n) => n === 'loadedOnce')).toHaveLength(1);
   });
 
-  it('from outside the workspace, CommonJS and ES modules register into this process\'s @sugar-lab/core, not a copy beside them', async () => {
+  it("from outside the workspace, CommonJS and ES modules register into this process's @sugar-lab/core, not a copy beside them", async () => {
     const dir = tmp(); // os.tmpdir(): no node_modules above it that holds @sugar-lab/*
     fs.writeFileSync(path.join(dir, 'outside.cjs'), surrogatePlugin('outsideCjs'));
     fs.writeFileSync(path.join(dir, 'outside.mjs'), surrogatePlugin('outsideEsm', true));
@@ -167,7 +182,11 @@ describe('loading plugins', () => {
 
   it('--require resolves from the cwd, and its errors say so', async () => {
     await expect(loadPlugins(['./no-such-plugin.js'], requireSource())).rejects.toThrow(
-      new PluginError('./no-such-plugin.js', '--require', `not found: no file or package directory at ${path.resolve('no-such-plugin.js')} (a relative path is read from ${process.cwd()})`),
+      new PluginError(
+        './no-such-plugin.js',
+        '--require',
+        `not found: no file or package directory at ${path.resolve('no-such-plugin.js')} (a relative path is read from ${process.cwd()})`,
+      ),
     );
   });
 });

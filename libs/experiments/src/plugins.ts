@@ -118,7 +118,11 @@ function loadFailure(p: ResolvedPlugin, where: string, err: unknown, sync: boole
       : sync && code === 'ERR_MODULE_NOT_FOUND'
         ? " (loaded synchronously, an ES module's imports resolve from its own directory only: load it with `await loadPlugins(...)` or through the sugar CLI)"
         : '';
-  return new PluginError(p.specifier, where, `loading ${p.file} failed: ${name}: ${firstLine(err)}${at && !firstLine(err).includes(at) ? ` (at ${at})` : ''}${hint}`);
+  return new PluginError(
+    p.specifier,
+    where,
+    `loading ${p.file} failed: ${name}: ${firstLine(err)}${at && !firstLine(err).includes(at) ? ` (at ${at})` : ''}${hint}`,
+  );
 }
 
 type ResolveFilename = (request: string, parent: unknown, isMain: boolean, options?: { paths?: string[] }) => string;

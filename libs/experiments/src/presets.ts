@@ -23,7 +23,10 @@ export function specFileOf(nameOrFile: string): string {
   if (fs.existsSync(nameOrFile) && fs.statSync(nameOrFile).isFile()) return nameOrFile;
   const preset = path.join(PRESET_DIR, `${nameOrFile}.yaml`);
   if (fs.existsSync(preset)) return preset;
-  const names = fs.readdirSync(PRESET_DIR).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+  const names = fs
+    .readdirSync(PRESET_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.replace(/\.yaml$/, ''));
   const message = `no spec file '${nameOrFile}' and no preset of that name; presets: ${names.join(', ')}${didYouMean(nameOrFile, names)}`;
   throw new SpecError(nameOrFile, [{ path: '', parts: [], message }]);
 }

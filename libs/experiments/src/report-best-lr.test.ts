@@ -85,7 +85,10 @@ describe('best learning rate per variant', () => {
       return hi > lo ? 0.5 : 0.05;
     };
     const [relu, sugar] = rows;
-    for (const [row, act] of [[relu, 'relu'], [sugar, 'sugar(bsilu,alpha=1.67)']] as const) {
+    for (const [row, act] of [
+      [relu, 'relu'],
+      [sugar, 'sugar(bsilu,alpha=1.67)'],
+    ] as const) {
       expect(row.bestLr).toBe(bestOf(act));
       expect(row.best_mean).toBeCloseTo(mean([...accBySeed(results, act, { name: 'sgd', lr: bestOf(act) }).values()]), 12);
       expect(row.refLr).toBe(0.05);

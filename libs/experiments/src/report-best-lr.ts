@@ -43,7 +43,7 @@ function lrPoint(r: SweepResults, s: RunSummary): LrPoint | undefined {
     setting: others.map(([k, v]) => axisLabel(k, v)).join(' | '),
     optimizer: optimizerLabel(opt),
     variant: axis in s.point ? axisLabel(axis, s.point[axis]) : s.variant,
-    lr: lr as number,
+    lr: lr,
   };
 }
 
@@ -64,7 +64,7 @@ function cells(r: SweepResults): Cell[] {
   return [...out.values()];
 }
 
-const metricOf = (s: RunSummary, m: string) => (s.status === 'completed' && typeof s.final[m] === 'number' ? (s.final[m] as number) : undefined);
+const metricOf = (s: RunSummary, m: string) => (s.status === 'completed' && typeof s.final[m] === 'number' ? s.final[m] : undefined);
 
 function cellStats(c: Cell, metric: string) {
   const values = c.runs.flatMap((s) => metricOf(s, metric) ?? []);
@@ -108,7 +108,10 @@ function paired(a: Cell | undefined, b: Cell | undefined, metric: string): { dif
     return x === undefined || y === undefined ? [] : [[x, y]];
   });
   if (pairs.length < 2) return pairs.length ? { ...none, diff: pairs[0][0] - pairs[0][1] } : none;
-  const t = pairedTTest(pairs.map((p) => p[0]), pairs.map((p) => p[1]));
+  const t = pairedTTest(
+    pairs.map((p) => p[0]),
+    pairs.map((p) => p[1]),
+  );
   return { diff: t.meanDiff, lo: t.ci.lo, hi: t.ci.hi, p: Number.isFinite(t.p) ? t.p : null };
 }
 
@@ -152,7 +155,10 @@ export function bestLrTable(r: SweepResults, metric = r.spec.metric): pl.DataFra
         optimizer,
         variant,
         metric,
-        lrs: group.map((c) => c.lr).sort((a, b) => a - b).join(', '),
+        lrs: group
+          .map((c) => c.lr)
+          .sort((a, b) => a - b)
+          .join(', '),
         lost: group.reduce((n, c) => n + cellStats(c, metric).lost, 0),
         refLr: ref ?? null,
         ref_n: rs?.n ?? null,
@@ -181,6 +187,9 @@ const signed = (x: unknown) => (typeof x === 'number' ? `${x >= 0 ? '+' : ''}${x
 const withCi = (m: unknown, lo: unknown, hi: unknown) => (typeof m !== 'number' ? '' : `${f4(m)}${typeof lo === 'number' ? ` [${f4(lo)}, ${f4(hi)}]` : ''}`);
 const pText = (p: unknown) => (typeof p === 'number' ? ` (p=${p < 0.001 ? p.toExponential(1) : p.toFixed(3)})` : '');
 
+/** A learning rate cell: the number as written, '-' where there is none. */
+const lrText = (lr: unknown): string => (typeof lr === 'number' || typeof lr === 'string' ? String(lr) : '-');
+
 /** The best-lr table as people read it: `mean [95% CI]` cells and signed paired differences with p. */
 export function compactBestLr(df: pl.DataFrame, baseline = 'baseline'): pl.DataFrame {
   const rows = df.toRecords() as Record<string, unknown>[];
@@ -189,11 +198,14 @@ export function compactBestLr(df: pl.DataFrame, baseline = 'baseline'): pl.DataF
       setting: String(r.setting),
       optimizer: String(r.optimizer),
       variant: String(r.variant),
-      [`at lr ${r.refLr ?? '-'}`]: withCi(r.ref_mean, r.ref_ci_lo, r.ref_ci_hi),
-      'best lr': r.bestLr === null ? 'none (every lr lost a run)' : String(r.bestLr),
+      [`at lr ${lrText(r.refLr)}`]: withCi(r.ref_mean, r.ref_ci_lo, r.ref_ci_hi),
+      'best lr': r.bestLr === null ? 'none (every lr lost a run)' : lrText(r.bestLr),
       'at best lr': withCi(r.best_mean, r.best_ci_lo, r.best_ci_hi),
-      [`vs ${baseline} at lr ${r.refLr ?? '-'}`]: r.refDiff === null ? '' : `${signed(r.refDiff)}${pText(r.refDiff_p)}`,
-      [`vs ${baseline}, each at its best lr`]: r.bestDiff === null ? '' : `${signed(r.bestDiff)}${typeof r.bestDiff_ci_lo === 'number' ? ` [${signed(r.bestDiff_ci_lo)}, ${signed(r.bestDiff_ci_hi)}]` : ''}${pText(r.bestDiff_p)}`,
+      [`vs ${baseline} at lr ${lrText(r.refLr)}`]: r.refDiff === null ? '' : `${signed(r.refDiff)}${pText(r.refDiff_p)}`,
+      [`vs ${baseline}, each at its best lr`]:
+        r.bestDiff === null
+          ? ''
+          : `${signed(r.bestDiff)}${typeof r.bestDiff_ci_lo === 'number' ? ` [${signed(r.bestDiff_ci_lo)}, ${signed(r.bestDiff_ci_hi)}]` : ''}${pText(r.bestDiff_p)}`,
       lost: Number(r.lost),
     })),
   );

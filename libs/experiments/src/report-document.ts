@@ -9,7 +9,11 @@ function summaryParagraphs(r: SweepResults): Paragraph[] {
   const { spec, summaries } = r;
   const counts = (['completed', 'diverged', 'failed'] as const).map((s) => `${summaries.filter((x) => x.status === s).length} ${s}`).join(', ');
   const out: Paragraph[] = [
-    [`${summaries.length} runs: ${counts}. Headline metric: `, { code: spec.metric }, '. Means, intervals and paired tests are over completed runs only; diverged and failed runs are counted beside them.'],
+    [
+      `${summaries.length} runs: ${counts}. Headline metric: `,
+      { code: spec.metric },
+      '. Means, intervals and paired tests are over completed runs only; diverged and failed runs are counted beside them.',
+    ],
   ];
   const measured = summaries.filter((s) => s.status === 'completed' && typeof s.final.hessianTop === 'number');
   if (measured.length) {
@@ -36,22 +40,31 @@ const UNCONVERGED_NOTE: Paragraph = [
 export function reportDocument(r: SweepResults, tables: ReportTables): ReportDocument {
   const { spec } = r;
   const headline = [spec.metric, ...HEADLINE.filter((m) => m !== spec.metric)];
-  const flagged = tables.variants.columns.includes('hessianUnconverged') && (tables.variants.getColumn('hessianUnconverged').toArray() as number[]).some((x) => x > 0);
+  const flagged =
+    tables.variants.columns.includes('hessianUnconverged') && (tables.variants.getColumn('hessianUnconverged').toArray() as number[]).some((x) => x > 0);
   const sections: ReportSection[] = [
     {
       title: 'Variants',
-      note: ['n completed runs per variant (diverged and failed ones are counted, not averaged); mean and [95% Student-t interval] over seeds of the final metrics (every metric with its std: variants.csv).'],
+      note: [
+        'n completed runs per variant (diverged and failed ones are counted, not averaged); mean and [95% Student-t interval] over seeds of the final metrics (every metric with its std: variants.csv).',
+      ],
       table: tables.variants.height ? compactVariants(tables.variants, headline) : tables.variants,
       footnotes: flagged ? [UNCONVERGED_NOTE] : [],
     },
     {
       title: 'Paired differences to the baseline',
-      note: ['Variant minus ', { code: baselineOf(r) }, ', paired by seed (and every other grid axis) over pairs where both runs completed; diverged / failed count the pairs lost to either run; two-sided paired t-test.'],
+      note: [
+        'Variant minus ',
+        { code: baselineOf(r) },
+        ', paired by seed (and every other grid axis) over pairs where both runs completed; diverged / failed count the pairs lost to either run; two-sided paired t-test.',
+      ],
       table: tables.paired,
     },
     {
       title: 'Per layer',
-      note: ['Dead-unit fraction (never positive on the probe set), sparsity (exact zeros after the activation) and activation probability, at the end of training, mean over completed runs.'],
+      note: [
+        'Dead-unit fraction (never positive on the probe set), sparsity (exact zeros after the activation) and activation probability, at the end of training, mean over completed runs.',
+      ],
       table: tables.layers,
     },
     { title: 'Runs', note: ['One row per run.'], table: tables.runs },

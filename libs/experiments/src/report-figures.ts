@@ -67,7 +67,9 @@ function deadUnitsOverEpochs(r: SweepResults, runs: RunSummary[]): NamedFigure[]
     const meanAt = (ep: number) => e.byEpoch.get(ep)!.reduce((a, b) => a + b, 0) / e.byEpoch.get(ep)!.length;
     return { layer: e.layer, variant: e.variant, epochs, fraction: epochs.map(meanAt) };
   });
-  return [{ name: 'dead-units-over-epochs', fig: deadUnitsFigure(traces, { mode: 'heatmap', title: 'dead-unit fraction per layer over epochs (mean over seeds)' }) }];
+  return [
+    { name: 'dead-units-over-epochs', fig: deadUnitsFigure(traces, { mode: 'heatmap', title: 'dead-unit fraction per layer over epochs (mean over seeds)' }) },
+  ];
 }
 
 /** The report's figures, in page order, over completed runs (as the tables). */

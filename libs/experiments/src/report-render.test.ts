@@ -9,7 +9,12 @@ const doc = (): ReportDocument => ({
   description: `about ${evil}`,
   summary: [['2 runs. Headline metric: ', { code: `acc${evil}` }, '.']],
   sections: [
-    { title: `Variants ${evil}`, note: ['note ', { code: 'x' }], table: pl.DataFrame({ variant: [`relu ${evil} | a`], n: [2], mean: [0.123456] }), footnotes: [[`foot ${evil}`]] },
+    {
+      title: `Variants ${evil}`,
+      note: ['note ', { code: 'x' }],
+      table: pl.DataFrame({ variant: [`relu ${evil} | a`], n: [2], mean: [0.123456] }),
+      footnotes: [[`foot ${evil}`]],
+    },
     { title: 'Empty', note: ['left out'], table: pl.DataFrame({ variant: [] as string[] }) },
   ],
 });

@@ -71,7 +71,11 @@ export function renderHTML(doc: ReportDocument, parts: HtmlParts): string {
     '</head><body>',
     `<h1>${escapeHTML(doc.title)}</h1><p>${escapeHTML(doc.description ?? '')}</p>${doc.summary.map((p) => `<p>${htmlText(p)}</p>`).join('')}`,
     ...parts.figures,
-    ...shown(doc).flatMap((s) => [`<h2>${escapeHTML(s.title)}</h2><p>${htmlText(s.note)}</p>`, htmlTable(s.table), ...(s.footnotes ?? []).map((f) => `<p class="footnote">${htmlText(f)}</p>`)]),
+    ...shown(doc).flatMap((s) => [
+      `<h2>${escapeHTML(s.title)}</h2><p>${htmlText(s.note)}</p>`,
+      htmlTable(s.table),
+      ...(s.footnotes ?? []).map((f) => `<p class="footnote">${htmlText(f)}</p>`),
+    ]),
     '</body></html>',
   ].join('\n');
 }

@@ -11,7 +11,22 @@ export interface ReportTables {
   layers: pl.DataFrame;
 }
 
-const HEADLINE = ['testAccuracy', 'valAccuracy', 'testLoss', 'valLoss', 'trainLoss', 'trainAccuracy', 'deadFraction', 'deadFractionInit', 'sparsity', 'resurrectedTotal', 'sharpness', 'hessianTop', 'hessianMin', 'convexityRatio'];
+const HEADLINE = [
+  'testAccuracy',
+  'valAccuracy',
+  'testLoss',
+  'valLoss',
+  'trainLoss',
+  'trainAccuracy',
+  'deadFraction',
+  'deadFractionInit',
+  'sparsity',
+  'resurrectedTotal',
+  'sharpness',
+  'hessianTop',
+  'hessianMin',
+  'convexityRatio',
+];
 const PAIRED = ['deadFraction', 'sparsity', 'sharpness', 'hessianTop'];
 
 export const baselineOf = (r: SweepResults): string => r.spec.baseline ?? r.variants[0];

@@ -16,7 +16,17 @@ export { loadResults, type SweepResults, type CurvePoint } from './report-load';
 export { reportTables, compactVariants, type ReportTables } from './report-tables';
 export { reportFigures, type NamedFigure } from './report-figures';
 export { reportDocument } from './report-document';
-export { renderMarkdown, renderHTML, htmlTable, escapeHTML, type HtmlParts, type ReportDocument, type ReportSection, type Paragraph, type Inline } from './report-render';
+export {
+  renderMarkdown,
+  renderHTML,
+  htmlTable,
+  escapeHTML,
+  type HtmlParts,
+  type ReportDocument,
+  type ReportSection,
+  type Paragraph,
+  type Inline,
+} from './report-render';
 export { checkOneConfigPerVariant } from './report-configs';
 export { lrGridTable, bestLrTable, compactBestLr, bestLrSection, referenceLr, lrTables, withBestLrSection } from './report-best-lr';
 

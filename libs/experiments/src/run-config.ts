@@ -41,7 +41,10 @@ export interface LandscapeConfig {
 }
 
 /** A resolved run: dataset, model, activation and the `fit` fields (typed as @sugar-lab/train declares them). */
-export interface RunConfig extends Pick<TrainConfig, 'epochs' | 'batchSize' | 'optimizer'>, Partial<Pick<TrainConfig, Exclude<TrainField, 'seed' | 'epochs' | 'batchSize' | 'optimizer'>>> {
+export interface RunConfig
+  extends
+    Pick<TrainConfig, 'epochs' | 'batchSize' | 'optimizer'>,
+    Partial<Pick<TrainConfig, Exclude<TrainField, 'seed' | 'epochs' | 'batchSize' | 'optimizer'>>> {
   dataset: { name: string; [option: string]: unknown };
   model: { name: string; [option: string]: unknown };
   activation: ActivationSpec;
@@ -67,10 +70,17 @@ function isObject(x: unknown): x is Record<string, unknown> {
   return x !== null && typeof x === 'object' && !Array.isArray(x);
 }
 
-const fromOption = (prefix: string[]) => (i: OptionIssue): RunIssue => ({ path: [...prefix, ...i.path], reason: i.reason, unknownKey: Boolean(i.unknownKey) });
+const fromOption =
+  (prefix: string[]) =>
+  (i: OptionIssue): RunIssue => ({ path: [...prefix, ...i.path], reason: i.reason, unknownKey: Boolean(i.unknownKey) });
 
 /** `dataset:` / `model:`: `{ name, ...options }`, the options checked against the registry entry's schema. */
-function namedIssues(field: 'dataset' | 'model', value: unknown, known: string[], options: (name: string, opts: Record<string, unknown>) => OptionIssue[]): RunIssue[] {
+function namedIssues(
+  field: 'dataset' | 'model',
+  value: unknown,
+  known: string[],
+  options: (name: string, opts: Record<string, unknown>) => OptionIssue[],
+): RunIssue[] {
   if (!isObject(value)) return [{ path: [field], reason: `must be an object { name, ...options }; found ${describeValue(value, 'object')}` }];
   const { name, ...opts } = value;
   if (typeof name !== 'string' || !known.includes(name)) {
@@ -81,7 +91,8 @@ function namedIssues(field: 'dataset' | 'model', value: unknown, known: string[]
 }
 
 function activationIssues(value: unknown): RunIssue[] {
-  if (value === undefined) return [{ path: ['activation'], reason: "is required: an activation spec such as { kind: relu } or { kind: sugar, surrogate: { name: bsilu } }" }];
+  if (value === undefined)
+    return [{ path: ['activation'], reason: 'is required: an activation spec such as { kind: relu } or { kind: sugar, surrogate: { name: bsilu } }' }];
   try {
     validateActivation(value as ActivationSpec, '');
     return [];
@@ -118,7 +129,11 @@ export function runConfigIssues(cfg: unknown): RunIssue[] {
   const issues: RunIssue[] = [];
   for (const key of Object.keys(cfg)) {
     if (!RUN_FIELDS.includes(key)) {
-      issues.push({ path: [key], reason: `is not a run config field; expected one of: ${RUN_FIELDS.join(', ')}${didYouMean(key, RUN_FIELDS)}`, unknownKey: true });
+      issues.push({
+        path: [key],
+        reason: `is not a run config field; expected one of: ${RUN_FIELDS.join(', ')}${didYouMean(key, RUN_FIELDS)}`,
+        unknownKey: true,
+      });
     }
   }
   issues.push(...namedIssues('dataset', cfg.dataset, datasetNames(), datasetOptionIssues));

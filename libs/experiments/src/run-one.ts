@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { initBackend, type ActivationSpec, type BackendName, type tf } from '@sugar-lab/core';
+import { initBackend, type BackendName, type tf } from '@sugar-lab/core';
 import { loadDataset, type Dataset } from '@sugar-lab/datasets';
 import { activationLayerNames, buildModel } from '@sugar-lab/models';
 import { fit, type EpochMetrics, type FitResult, type TrainConfig } from '@sugar-lab/train';
@@ -39,7 +39,7 @@ export function buildRunModel(cfg: PlannedRun['config'], data: Dataset): tf.Laye
   const { name: modelName, ...modelOpts } = cfg.model;
   return buildModel(modelName, {
     ...modelOpts,
-    activation: cfg.activation as ActivationSpec,
+    activation: cfg.activation,
     inputShape: [...data.shape],
     numClasses: data.numClasses,
     seed: cfg.seed,
@@ -91,7 +91,7 @@ export async function runOne(run: PlannedRun, dir: string, opts: RunOneOptions =
   await loadPlugins(cfg.plugins ?? [], { from: [dir], where: (i) => `plugins[${i}] of run ${run.id}` });
   const backend = await initBackend(opts.backend ?? cfg.backend, { quiet: true });
   const { name: datasetName, ...datasetOpts } = cfg.dataset;
-  const data = await loadDataset(datasetName, datasetOpts as never);
+  const data = await loadDataset(datasetName, datasetOpts);
   const model = buildRunModel(cfg, data);
   try {
     const result = await fit(model, data, runTrainConfig(cfg, dir), {
@@ -127,7 +127,7 @@ export async function runSingle(dir: string, id: string, opts: RunSingleOptions 
   try {
     if (store.isFinished(id)) return store.summary(id); // finished by another process just before we locked it
     if (lock.tookOver) opts.onLog?.(`run ${id}: took over its lock (${lock.tookOver})`);
-    const summary = await runOrFailure(saved as PlannedRun, store, opts);
+    const summary = await runOrFailure(saved, store, opts);
     return summary === 'interrupted' ? undefined : summary;
   } finally {
     lock.release();

@@ -25,7 +25,7 @@ export async function runPack(runs: PlannedRun[], dirs: string[], opts: RunPackO
   const first = runs[0].config;
   const backend = await initBackend(opts.backend ?? first.backend, { quiet: true });
   const { name: datasetName, ...datasetOpts } = first.dataset;
-  const data = await loadDataset(datasetName, datasetOpts as never);
+  const data = await loadDataset(datasetName, datasetOpts);
   const models = runs.map((r) => buildRunModel(r.config, data));
   try {
     const results = await fitPacked(

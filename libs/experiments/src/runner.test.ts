@@ -59,7 +59,11 @@ describe('runSweep', () => {
     expect(store.summaries().map((s) => s.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
     for (const s of store.summaries()) {
       expect(s.final.testAccuracy).toBeGreaterThan(0);
-      const lines = fs.readFileSync(path.join(store.runDir(s.id), 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const lines = fs
+        .readFileSync(path.join(store.runDir(s.id), 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(lines.filter((l) => l.type === 'epoch').map((l) => l.epoch)).toEqual([0, 1, 2, 3]);
     }
     const before = snapshot(out);
@@ -149,13 +153,21 @@ describe('runSweep', () => {
     const r = await runSweep(spec, { out, workers: 1, resume: true });
     expect(r.failed).toBe(0);
     const ids = store.listRunIds();
-    expect(ids.sort()).toEqual(expandGrid(spec).map((x) => x.id).sort());
+    expect(ids.sort()).toEqual(
+      expandGrid(spec)
+        .map((x) => x.id)
+        .sort(),
+    );
     expect(store.summaries()).toHaveLength(ids.length);
     const after = snapshot(out);
     for (const [k, v] of finishedBefore) expect(after.get(k)).toBe(v);
     // The resumed run logged each epoch exactly once... or repeated the killed epoch; the report dedupes.
     for (const id of ids) {
-      const records = fs.readFileSync(path.join(store.runDir(id), 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const records = fs
+        .readFileSync(path.join(store.runDir(id), 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       const epochs = records.filter((l) => l.type === 'epoch').map((l) => l.epoch);
       expect(new Set(epochs)).toEqual(new Set([0, 1, 2, 3, 4, 5, 6]));
     }

@@ -84,7 +84,16 @@ async function sweepLocked(spec: Spec, store: ResultsStore, opts: SweepOptions):
     );
   }
   const todo = all.filter((r) => !store.isFinished(r.id));
-  const result: SweepResult = { total: all.length, completed: 0, diverged: 0, failed: 0, skipped: all.length - todo.length, interrupted: 0, busy: 0, summaries: [] };
+  const result: SweepResult = {
+    total: all.length,
+    completed: 0,
+    diverged: 0,
+    failed: 0,
+    skipped: all.length - todo.length,
+    interrupted: 0,
+    busy: 0,
+    summaries: [],
+  };
   opts.onEvent?.({ type: 'start', total: all.length, todo: todo.length, skipped: result.skipped });
   for (const r of todo) store.writeConfig(r);
 
@@ -146,7 +155,8 @@ async function sweepLocked(spec: Spec, store: ResultsStore, opts: SweepOptions):
       const lock = lockOrSkip(run);
       if (!lock) continue;
       try {
-        if (store.isFinished(run.id)) result.skipped++; // finished by another process since the sweep started
+        if (store.isFinished(run.id))
+          result.skipped++; // finished by another process since the sweep started
         else {
           if (lock.tookOver) opts.onEvent?.({ type: 'log', message: `run ${run.id}: took over its lock (${lock.tookOver})` });
           await train(run);
@@ -172,8 +182,13 @@ async function sweepLocked(spec: Spec, store: ResultsStore, opts: SweepOptions):
       if (!members.length) return;
       const t0 = Date.now();
       members.forEach(runStart);
-      const onEpoch = (run: PlannedRun, epoch: number, epochs: number, metrics: Record<string, unknown>) => opts.onEvent?.({ type: 'epoch', run, epoch, epochs, metrics });
-      const outcomes = await runPackInWorker(members, members.map((r) => store.runDir(r.id)), { backend: opts.backend, env: workerEnv, workers, stopping: () => stopping, onEpoch });
+      const onEpoch = (run: PlannedRun, epoch: number, epochs: number, metrics: Record<string, unknown>) =>
+        opts.onEvent?.({ type: 'epoch', run, epoch, epochs, metrics });
+      const outcomes = await runPackInWorker(
+        members,
+        members.map((r) => store.runDir(r.id)),
+        { backend: opts.backend, env: workerEnv, workers, stopping: () => stopping, onEpoch },
+      );
       for (const run of members) settle(run, outcomes.get(run.id)!, t0);
     } finally {
       for (const h of held) h.lock.release();
@@ -204,7 +219,14 @@ function send(w: ChildProcess, msg: ToWorker): void {
 type Outcome = { kind: 'summary'; summary: RunSummary } | { kind: 'interrupted' } | { kind: 'error'; error: string };
 
 /** One run in a fresh worker process: a crash costs that run (recorded as failed), never the sweep. */
-function runInWorker(run: PlannedRun, store: ResultsStore, opts: SweepOptions, workers: Set<ChildProcess>, stopping: () => boolean, env: NodeJS.ProcessEnv): Promise<Outcome> {
+function runInWorker(
+  run: PlannedRun,
+  store: ResultsStore,
+  opts: SweepOptions,
+  workers: Set<ChildProcess>,
+  stopping: () => boolean,
+  env: NodeJS.ProcessEnv,
+): Promise<Outcome> {
   return new Promise((resolve) => {
     const w = fork(workerScript(), [], { stdio: ['ignore', 'inherit', 'pipe', 'ipc'], env });
     workers.add(w);

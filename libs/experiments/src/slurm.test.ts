@@ -59,16 +59,29 @@ describe('emitSlurm options', () => {
   });
 
   it('writes a partition list and the extra options', () => {
-    const { script } = emitSlurm(spec(), { out: tmp(), partition: 'gpu,gpu-long', cpusPerTask: '8', time: '2-00:00:00', maxParallel: 3, extra: ['--gres=gpu:1'] });
+    const { script } = emitSlurm(spec(), {
+      out: tmp(),
+      partition: 'gpu,gpu-long',
+      cpusPerTask: '8',
+      time: '2-00:00:00',
+      maxParallel: 3,
+      extra: ['--gres=gpu:1'],
+    });
     const text = fs.readFileSync(script, 'utf8');
-    for (const l of ['#SBATCH --array=0-1%3', '#SBATCH --partition=gpu,gpu-long', '#SBATCH --cpus-per-task=8', '#SBATCH --time=2-00:00:00', '#SBATCH --gres=gpu:1']) {
+    for (const l of [
+      '#SBATCH --array=0-1%3',
+      '#SBATCH --partition=gpu,gpu-long',
+      '#SBATCH --cpus-per-task=8',
+      '#SBATCH --time=2-00:00:00',
+      '#SBATCH --gres=gpu:1',
+    ]) {
       expect(text).toContain(l);
     }
   });
 });
 
 describe('the emitted script', () => {
-  it("quotes every path: an --out with a space, a quote and a % runs as written (the task run with bash, as sbatch would)", () => {
+  it('quotes every path: an --out with a space, a quote and a % runs as written (the task run with bash, as sbatch would)', () => {
     const out = path.join(tmp(), "my runs/it's 100% done");
     const cli = path.join(path.dirname(path.dirname(out)), 'fake cli.js');
     // A stand-in CLI that records the arguments it gets, to check the words the script passes.

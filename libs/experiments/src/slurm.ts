@@ -101,7 +101,8 @@ export function checkSlurmTime(time: string): string {
   if (/^(UNLIMITED|INFINITE)$/i.test(t)) return t;
   const m = /^(?:(\d+)-(\d+)(?::(\d+)(?::(\d+))?)?|(\d+)(?::(\d+)(?::(\d+))?)?)$/.exec(t);
   const below60 = (x: string | undefined) => x === undefined || Number(x) < 60;
-  const ok = m && (m[1] !== undefined ? Number(m[2]) < 24 && below60(m[3]) && below60(m[4]) : m[7] !== undefined ? below60(m[6]) && below60(m[7]) : below60(m[6]));
+  const ok =
+    m && (m[1] !== undefined ? Number(m[2]) < 24 && below60(m[3]) && below60(m[4]) : m[7] !== undefined ? below60(m[6]) && below60(m[7]) : below60(m[6]));
   if (!ok) throw new SlurmOptionError('--time', 'a Slurm time limit: MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS (e.g. 12:00:00, 2-00:00:00)', time);
   return t;
 }

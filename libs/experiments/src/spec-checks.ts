@@ -52,10 +52,20 @@ function duplicateIssues(points: Point[]): SpecIssue[] {
     const same = byMeaning.get(meaning);
     const sameLabel = byLabel.get(label);
     if (same) {
-      issues.push(issue(pointsDiffer(same, p), `the grid points (${describePoint(same.run)}) and (${describePoint(r)}) are the same run once defaults are filled in; remove one`));
+      issues.push(
+        issue(
+          pointsDiffer(same, p),
+          `the grid points (${describePoint(same.run)}) and (${describePoint(r)}) are the same run once defaults are filled in; remove one`,
+        ),
+      );
     } else if (sameLabel) {
       const ids = `${sameLabel.run.id}, ${r.id}`;
-      issues.push(issue(pointsDiffer(sameLabel, p), `two different runs would share the variant label '${r.variant}' and seed ${r.seed} (run ids ${ids}); make their grid values differ visibly`));
+      issues.push(
+        issue(
+          pointsDiffer(sameLabel, p),
+          `two different runs would share the variant label '${r.variant}' and seed ${r.seed} (run ids ${ids}); make their grid values differ visibly`,
+        ),
+      );
     }
     if (!same) byMeaning.set(meaning, p);
     if (!sameLabel) byLabel.set(label, p);
@@ -75,7 +85,12 @@ function baselineIssues(spec: Spec, runs: PlannedRun[]): SpecIssue[] {
   const choices = baselineChoices(spec, runs);
   if (choices.includes(spec.baseline)) return [];
   const axis = baselineAxis(spec);
-  return [issue(['baseline'], `'${spec.baseline}' is not a variant on the ${axis} axis; expected one of: ${choices.map((c) => `'${c}'`).join(', ')}${didYouMean(spec.baseline, choices)}`)];
+  return [
+    issue(
+      ['baseline'],
+      `'${spec.baseline}' is not a variant on the ${axis} axis; expected one of: ${choices.map((c) => `'${c}'`).join(', ')}${didYouMean(spec.baseline, choices)}`,
+    ),
+  ];
 }
 
 function metricIssues(spec: Spec, runs: PlannedRun[]): SpecIssue[] {

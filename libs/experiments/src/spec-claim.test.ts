@@ -71,7 +71,12 @@ describe('a results directory belongs to one spec', () => {
     }
     expect(snapshot(out)).toEqual(before);
     // The same spec, with only its description and workers changed, is the same sweep.
-    await expect(runSweep(spec((s) => Object.assign(s, { description: 'now described', workers: 2 })), { out, workers: 1 })).resolves.toMatchObject({ skipped: 2 });
+    await expect(
+      runSweep(
+        spec((s) => Object.assign(s, { description: 'now described', workers: 2 })),
+        { out, workers: 1 },
+      ),
+    ).resolves.toMatchObject({ skipped: 2 });
   });
 
   it('--extend adds grid points without touching existing runs, and records the spec history', async () => {
@@ -88,7 +93,11 @@ describe('a results directory belongs to one spec', () => {
     expect(r).toMatchObject({ total: 6, skipped: 2, completed: 4 });
     for (const [id, files] of Object.entries(oldRuns)) expect(snapshot(store.runDir(id))).toEqual(files);
     expect(fs.readFileSync(store.specFile, 'utf8')).toBe(canonicalJSON(bigger) + '\n');
-    const history = fs.readFileSync(store.specHistoryFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const history = fs
+      .readFileSync(store.specHistoryFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(history.map((h) => h.mode)).toEqual(['created', 'extended']);
     expect(history[1]).toMatchObject({ from: specHash(spec()), hash: specHash(bigger) });
     // The extended spec is now the directory's: resuming it is fine, the old one is another spec.
@@ -99,16 +108,44 @@ describe('a results directory belongs to one spec', () => {
   it('--extend refuses a spec that would change or relabel existing runs', () => {
     const out = tmp();
     claimSpec(out, spec());
-    expect(() => claimSpec(out, spec((s) => (s.base.epochs = 3)), { extend: true })).toThrow(/--extend: .*run \w{12} \(relu\) is not in the new grid/);
-    expect(() => claimSpec(out, spec((s) => (s.grid.activation = [{ kind: 'relu' }])), { extend: true })).toThrow(/is not in the new grid/);
-    expect(() => claimSpec(out, spec((s) => (s.grid['optimizer.lr'] = [0.01])), { extend: true })).toThrow(/relabelled 'relu' -> 'relu \| optimizer\.lr=0\.01'/);
+    expect(() =>
+      claimSpec(
+        out,
+        spec((s) => (s.base.epochs = 3)),
+        { extend: true },
+      ),
+    ).toThrow(/--extend: .*run \w{12} \(relu\) is not in the new grid/);
+    expect(() =>
+      claimSpec(
+        out,
+        spec((s) => (s.grid.activation = [{ kind: 'relu' }])),
+        { extend: true },
+      ),
+    ).toThrow(/is not in the new grid/);
+    expect(() =>
+      claimSpec(
+        out,
+        spec((s) => (s.grid['optimizer.lr'] = [0.01])),
+        { extend: true },
+      ),
+    ).toThrow(/relabelled 'relu' -> 'relu \| optimizer\.lr=0\.01'/);
   });
 
   it('emitting a Slurm sweep claims the directory the same way', () => {
     const out = tmp();
     emitSlurm(spec(), { out });
-    expect(() => emitSlurm(spec((s) => (s.base.epochs = 2)), { out })).toThrow(SpecConflictError);
-    expect(() => emitSlurm(spec((s) => (s.grid.seed = [0, 1])), { out, extend: true })).not.toThrow();
+    expect(() =>
+      emitSlurm(
+        spec((s) => (s.base.epochs = 2)),
+        { out },
+      ),
+    ).toThrow(SpecConflictError);
+    expect(() =>
+      emitSlurm(
+        spec((s) => (s.grid.seed = [0, 1])),
+        { out, extend: true },
+      ),
+    ).not.toThrow();
     expect(fs.readFileSync(path.join(out, 'run-ids.txt'), 'utf8').trim().split('\n')).toHaveLength(4);
   });
 
@@ -117,6 +154,11 @@ describe('a results directory belongs to one spec', () => {
     fs.writeFileSync(path.join(out, 'spec.json'), canonicalJSON(spec()) + '\n');
     expect(claimSpec(out, spec())).toMatchObject({ mode: 'same' });
     expect(fs.readFileSync(path.join(out, 'spec.sha256'), 'utf8').trim()).toBe(specHash(spec()));
-    expect(() => claimSpec(out, spec((s) => (s.base.batchSize = 16)))).toThrow(/base\.batchSize: 32 -> 16/);
+    expect(() =>
+      claimSpec(
+        out,
+        spec((s) => (s.base.batchSize = 16)),
+      ),
+    ).toThrow(/base\.batchSize: 32 -> 16/);
   });
 });

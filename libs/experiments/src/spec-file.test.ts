@@ -81,26 +81,34 @@ describe('a spec file with a typo is refused, naming the place', () => {
   });
 
   it('an axis that names no field is an error at the axis, not two identical variants', () => {
-    expect(issuesOf(edit('  seed: [0, 1]', "  seed: [0, 1]\n  optimizer.lrr: [0.1, 0.2]"))).toEqual([
+    expect(issuesOf(edit('  seed: [0, 1]', '  seed: [0, 1]\n  optimizer.lrr: [0.1, 0.2]'))).toEqual([
       "grid.optimizer.lrr: is not an option of optimizer; expected one of: name, lr, momentum, nesterov, weightDecay, decayOn, beta1, beta2, eps; did you mean 'lr'?",
     ]);
-    expect(issuesOf(edit('  seed: [0, 1]', '  seed: [0, 1]\n  optimzer.lr: [0.1, 0.2]'))[0]).toMatch(/^grid\.optimzer\.lr: 'optimzer' is not a run config field; .*did you mean 'optimizer'\?$/);
-    expect(issuesOf(edit('  seed: [0, 1]', '  seed: [0, 1]\n  model.dropuot: [0.1, 0.2]'))[0]).toMatch(/^grid\.model\.dropuot: unknown option 'dropuot'.*did you mean 'dropout'\?$/);
-    expect(issuesOf(edit('  seed: [0, 1]', '  seed: [0, 1]\n  epochs.x: [1]'))).toEqual(["grid.epochs.x: base.epochs is 2, not a mapping, so 'epochs.x' names no field"]);
+    expect(issuesOf(edit('  seed: [0, 1]', '  seed: [0, 1]\n  optimzer.lr: [0.1, 0.2]'))[0]).toMatch(
+      /^grid\.optimzer\.lr: 'optimzer' is not a run config field; .*did you mean 'optimizer'\?$/,
+    );
+    expect(issuesOf(edit('  seed: [0, 1]', '  seed: [0, 1]\n  model.dropuot: [0.1, 0.2]'))[0]).toMatch(
+      /^grid\.model\.dropuot: unknown option 'dropuot'.*did you mean 'dropout'\?$/,
+    );
+    expect(issuesOf(edit('  seed: [0, 1]', '  seed: [0, 1]\n  epochs.x: [1]'))).toEqual([
+      "grid.epochs.x: base.epochs is 2, not a mapping, so 'epochs.x' names no field",
+    ]);
     expect(issuesOf(edit('  seed: [0, 1]', '  seed: [0, 1]\n  model.width: [4, 8]\n  model: [{ name: mlp, depth: 2, width: 8 }]'))[0]).toMatch(
       /^grid\.model\.width: is replaced by the later axis 'model'/,
     );
   });
 
   it('checks model and dataset options of every grid point against their schemas', () => {
-    expect(issuesOf(edit('  seed: [0, 1]', '  seed: [0, 1]\n  model:\n    - { name: mlp, depth: 2, width: 8 }\n    - { name: mlp, depth: 2, width: 0 }'))).toEqual([
-      'grid.model[1].width: must be an integer >= 1; found 0',
-    ]);
+    expect(
+      issuesOf(edit('  seed: [0, 1]', '  seed: [0, 1]\n  model:\n    - { name: mlp, depth: 2, width: 8 }\n    - { name: mlp, depth: 2, width: 0 }')),
+    ).toEqual(['grid.model[1].width: must be an integer >= 1; found 0']);
     expect(issuesOf(edit('nTrain: 200', 'nTrain: 0'))).toEqual(['base.dataset.nTrain: must be an integer >= 1; found 0']);
     // A combination only: resnet18 takes no depth; the mlp points are fine.
     const combo = edit('  seed: [0, 1]', '  seed: [0, 1]\n  model: [{ name: mlp, depth: 2, width: 8 }, { name: resnet18 }]\n  model.depth: [2, 3]');
     expect(issuesOf(combo)).toEqual(["grid.model.depth: unknown option 'depth'; known options: width"]);
-    expect(issuesOf(edit('  seed: 0\n', '  seed: 0\n  backend: gpu\n'))).toEqual(["base.backend: must be one of tensorflow, wasm, cpu; found 'gpu'; did you mean 'cpu'?"]);
+    expect(issuesOf(edit('  seed: 0\n', '  seed: 0\n  backend: gpu\n'))).toEqual([
+      "base.backend: must be one of tensorflow, wasm, cpu; found 'gpu'; did you mean 'cpu'?",
+    ]);
     expect(issuesOf(edit('  seed: 0\n', '  seed: 0\n  backend: wsam\n'))[0]).toMatch(/did you mean 'wasm'\?$/);
     expect(issuesOf(edit('  seed: 0\n', '  seed: 0\n  backend: metal\n'))).toEqual(["base.backend: must be one of tensorflow, wasm, cpu; found 'metal'"]);
   });
@@ -110,7 +118,9 @@ describe('a spec file with a typo is refused, naming the place', () => {
     expect(issuesOf(edit('lr: 0.01', 'lr: abc'))).toEqual(["base.optimizer.lr: must be a number >= 0; found the string 'abc'"]);
     expect(issuesOf(edit('  epochs: 2', '  epochs: .inf'))).toEqual(['base.epochs: must be an integer >= 0; found Infinity']);
     expect(issuesOf(edit('noise: 0.1 }', 'noise: .nan }'))).toEqual(['base.dataset.noise: must be a finite number >= 0; found NaN']);
-    expect(issuesOf(edit('alpha: 1.67 }', "alpha: '1.67' }"))[0]).toMatch(/^grid\.activation\[1\]\.surrogate\.alpha: .*must be a finite number; found the string '1.67'$/);
+    expect(issuesOf(edit('alpha: 1.67 }', "alpha: '1.67' }"))[0]).toMatch(
+      /^grid\.activation\[1\]\.surrogate\.alpha: .*must be a finite number; found the string '1.67'$/,
+    );
     expect(issuesOf(edit('  seed: [0, 1]', '  seed: [0, .nan]'))).toEqual(['grid.seed[1]: must be an integer >= 0; found NaN']);
   });
 
@@ -120,10 +130,14 @@ describe('a spec file with a typo is refused, naming the place', () => {
       'grid.activation[2]: the grid points (sugar(bsilu,alpha=1.67), seed 0) and (sugar(bsilu,alpha=1.67), seed 0) are the same run once defaults are filled in; remove one',
       'grid.activation[2]: the grid points (sugar(bsilu,alpha=1.67), seed 1) and (sugar(bsilu,alpha=1.67), seed 1) are the same run once defaults are filled in; remove one',
     ]);
-    expect(issuesOf(edit('  seed: [0, 1]', '  seed: [0, 1, 0]'))[0]).toMatch(/^grid\.seed\[2\]: the grid points \(relu, seed 0\) and \(relu, seed 0\) are the same run/);
+    expect(issuesOf(edit('  seed: [0, 1]', '  seed: [0, 1, 0]'))[0]).toMatch(
+      /^grid\.seed\[2\]: the grid points \(relu, seed 0\) and \(relu, seed 0\) are the same run/,
+    );
     // The same model spelt with its default made explicit is the same run too.
     const model = edit('  seed: [0, 1]', '  seed: [0]\n  model: [{ name: mlp, depth: 2, width: 8 }, { name: mlp, depth: 2, width: 8, batchNorm: false }]');
-    expect(issuesOf(model)[0]).toMatch(/^grid\.model\[1\]: the grid points \(relu \| mlp\(depth=2,width=8\), seed 0\) and \(relu \| mlp\(depth=2,width=8,batchNorm=false\), seed 0\) are the same run/);
+    expect(issuesOf(model)[0]).toMatch(
+      /^grid\.model\[1\]: the grid points \(relu \| mlp\(depth=2,width=8\), seed 0\) and \(relu \| mlp\(depth=2,width=8,batchNorm=false\), seed 0\) are the same run/,
+    );
   });
 
   it('refuses a baseline that is not a variant and a metric that does not exist or is not measured', () => {
@@ -132,7 +146,9 @@ describe('a spec file with a typo is refused, naming the place', () => {
     ]);
     expect(issuesOf(edit('baseline: relu', 'baseline: sugar'))[0]).toMatch(/^baseline: 'sugar' is not a variant .*did you mean 'sugar\(bsilu,alpha=1.67\)'\?$/);
     expect(issuesOf(edit('baseline: relu', 'baseline: rleu'))[0]).toMatch(/did you mean 'relu'\?$/);
-    expect(issuesOf(`${BASE}metric: testAcc\n`)[0]).toMatch(/^metric: unknown metric 'testAcc'; expected one of: testAccuracy, .*did you mean 'testAccuracy'\?$/);
+    expect(issuesOf(`${BASE}metric: testAcc\n`)[0]).toMatch(
+      /^metric: unknown metric 'testAcc'; expected one of: testAccuracy, .*did you mean 'testAccuracy'\?$/,
+    );
     expect(issuesOf(`${BASE}metric: sharpness\n`)[0]).toMatch(/^metric: 'sharpness' is not measured by this spec's runs \(it needs the landscape probe/);
     expect(issuesOf(`${BASE}metric: valAccuracy\n`)[0]).toMatch(/^metric: 'valAccuracy' is not measured .*dataset\.validation/);
     expect(loadSpecFile(write(edit('noise: 0.1 }', 'noise: 0.1, validation: 0.2 }', `${BASE}metric: valAccuracy\n`))).metric).toBe('valAccuracy');
@@ -156,7 +172,10 @@ describe('a spec file with a typo is refused, naming the place', () => {
     try {
       loadSpecFile(write(edit('alpha: 1.67 }', 'alpha: -1 }')));
     } catch (err) {
-      expect((err as SpecError).issues[0]).toMatchObject({ path: 'grid.activation[1].surrogate.alpha', parts: ['grid', 'activation', 1, 'surrogate', 'alpha'] });
+      expect((err as SpecError).issues[0]).toMatchObject({
+        path: 'grid.activation[1].surrogate.alpha',
+        parts: ['grid', 'activation', 1, 'surrogate', 'alpha'],
+      });
       return;
     }
     throw new Error('expected a SpecError');

@@ -86,7 +86,11 @@ describe('grid expansion', () => {
     expect(expandGrid(spec).map((r) => r.id)).toEqual(runs.map((r) => r.id));
     expect(runs.map((r) => r.variant)).toEqual(['relu', 'relu', 'relu', 'sugar(bsilu,alpha=1.67)', 'sugar(bsilu,alpha=1.67)', 'sugar(bsilu,alpha=1.67)']);
     // Defaults are part of the resolved config: spelling alpha out gives the same run.
-    const explicit = parseSpec({ ...spec, baseline: undefined, grid: { activation: [{ kind: 'sugar', surrogate: { name: 'bsilu', alpha: 1.67 } }], seed: [0] } });
+    const explicit = parseSpec({
+      ...spec,
+      baseline: undefined,
+      grid: { activation: [{ kind: 'sugar', surrogate: { name: 'bsilu', alpha: 1.67 } }], seed: [0] },
+    });
     expect(expandGrid(explicit)[0].variant).toBe(runs[3].variant);
   });
 

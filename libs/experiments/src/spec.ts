@@ -56,7 +56,12 @@ const issue = (parts: (string | number)[], message: string): SpecIssue => ({ pat
 
 function nameIssues(name: unknown): SpecIssue[] {
   if (typeof name !== 'string' || NAME_RE.test(name)) return [];
-  return [issue(['name'], `must be a plain directory name (letters, digits, '.', '_', '-'; no '/' or '..'; at most 100 characters), since results go to runs/<name>; found ${describeValue(name)}`)];
+  return [
+    issue(
+      ['name'],
+      `must be a plain directory name (letters, digits, '.', '_', '-'; no '/' or '..'; at most 100 characters), since results go to runs/<name>; found ${describeValue(name)}`,
+    ),
+  ];
 }
 
 function gridShapeIssues(grid: unknown): SpecIssue[] {
@@ -71,7 +76,9 @@ function gridShapeIssues(grid: unknown): SpecIssue[] {
 function pluginListIssues(plugins: unknown): SpecIssue[] {
   if (plugins === undefined) return [];
   if (!Array.isArray(plugins)) return [issue(['plugins'], `must be a list of plugin paths (./my-plugin.js) or package names; found ${describeValue(plugins)}`)];
-  return plugins.flatMap((p, i) => (typeof p === 'string' && p.trim() ? [] : [issue(['plugins', i], `must be a path (./my-plugin.js) or a package name; found ${describeValue(p, 'string')}`)]));
+  return plugins.flatMap((p, i) =>
+    typeof p === 'string' && p.trim() ? [] : [issue(['plugins', i], `must be a path (./my-plugin.js) or a package name; found ${describeValue(p, 'string')}`)],
+  );
 }
 
 /** The spec's own fields (not the run configs inside it): what a stored spec.json needs to be read. */
@@ -87,7 +94,8 @@ function envelopeIssues(raw: unknown): SpecIssue[] {
   issues.push(...optionIssues(SPEC_SCALARS, scalars).map((i) => issue(i.path, i.reason)));
   issues.push(...nameIssues(raw.name));
   issues.push(...pluginListIssues(raw.plugins));
-  if (!isObject(raw.base)) issues.push(issue(['base'], `must be a run config mapping (dataset, model, activation, optimizer, ...); found ${describeValue(raw.base, 'object')}`));
+  if (!isObject(raw.base))
+    issues.push(issue(['base'], `must be a run config mapping (dataset, model, activation, optimizer, ...); found ${describeValue(raw.base, 'object')}`));
   issues.push(...gridShapeIssues(raw.grid));
   return issues;
 }
@@ -100,7 +108,12 @@ export function parseSpecFields(raw: unknown, source = 'spec'): Spec {
   const issues = envelopeIssues(raw);
   if (issues.length) throw new SpecError(source, issues);
   const r = raw as Record<string, unknown>;
-  const spec: Spec = { name: r.name as string, base: r.base as Record<string, unknown>, grid: (r.grid ?? {}) as Record<string, unknown[]>, metric: (r.metric as string | undefined) ?? 'testAccuracy' };
+  const spec: Spec = {
+    name: r.name as string,
+    base: r.base as Record<string, unknown>,
+    grid: (r.grid ?? {}) as Record<string, unknown[]>,
+    metric: (r.metric as string | undefined) ?? 'testAccuracy',
+  };
   if (r.description !== undefined) spec.description = r.description as string;
   // An empty list is no list: the spec hash and run ids of specs without plugins stay what they were.
   if (Array.isArray(r.plugins) && r.plugins.length) spec.plugins = [...(r.plugins as string[])];

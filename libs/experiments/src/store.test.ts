@@ -71,7 +71,11 @@ describe('a results directory keeps the spec order of its variants', () => {
 });
 
 describe('summary.json keeps NaN and Infinity', () => {
-  const summary = (final: Record<string, unknown>): RunSummary => ({ ...failedSummary({ id: 'abc', variant: 'v', seed: 0, point: {} }, 'x', 'cpu', Date.now()), status: 'diverged', final });
+  const summary = (final: Record<string, unknown>): RunSummary => ({
+    ...failedSummary({ id: 'abc', variant: 'v', seed: 0, point: {} }, 'x', 'cpu', Date.now()),
+    status: 'diverged',
+    final,
+  });
 
   it('writes them as strings and reads them back as numbers', () => {
     const store = new ResultsStore(tmp());
@@ -92,5 +96,4 @@ describe('summary.json keeps NaN and Infinity', () => {
     expect(store.settleSummary(other)).toBe(other);
     expect(store.summary('abc')?.status).toBe('completed');
   });
-
 });

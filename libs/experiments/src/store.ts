@@ -167,7 +167,8 @@ export class ResultsStore {
 
   writeConfig(run: PlannedRun): void {
     const file = this.configFile(run.id);
-    if (!fs.existsSync(file)) writeFileAtomic(file, JSON.stringify({ id: run.id, variant: run.variant, seed: run.seed, point: run.point, config: run.config }, null, 2) + '\n');
+    if (!fs.existsSync(file))
+      writeFileAtomic(file, JSON.stringify({ id: run.id, variant: run.variant, seed: run.seed, point: run.point, config: run.config }, null, 2) + '\n');
   }
 
   writeSummary(summary: RunSummary): void {
@@ -200,7 +201,12 @@ export class ResultsStore {
 
   listRunIds(): string[] {
     const dir = this.runsDir;
-    return fs.existsSync(dir) ? fs.readdirSync(dir).filter((d) => fs.existsSync(this.configFile(d))).sort() : [];
+    return fs.existsSync(dir)
+      ? fs
+          .readdirSync(dir)
+          .filter((d) => fs.existsSync(this.configFile(d)))
+          .sort()
+      : [];
   }
 
   summaries(): RunSummary[] {

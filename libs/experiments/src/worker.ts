@@ -29,7 +29,8 @@ async function pack(m: Extract<ToWorker, { type: 'pack' }>): Promise<void> {
     for (const r of m.runs) await sent({ type: 'error', id: r.id, error: errorText(err) });
     process.exit(1);
   }
-  for (const [i, r] of results.entries()) await sent(r === 'interrupted' ? { type: 'interrupted', id: m.runs[i].id } : { type: 'done', id: m.runs[i].id, summary: r });
+  for (const [i, r] of results.entries())
+    await sent(r === 'interrupted' ? { type: 'interrupted', id: m.runs[i].id } : { type: 'done', id: m.runs[i].id, summary: r });
   process.exit(0);
 }
 

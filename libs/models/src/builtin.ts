@@ -11,7 +11,13 @@ import { vit, VIT_OPTIONS, VIT_SIZES, type VitSize } from './vit';
 // Option schemas of the built-in families (what spec validation, help and docs read); each builder also
 // checks its own options when called directly.
 const rate = (description: string) => ({ type: 'number', min: 0, max: 1, exclusiveMax: true, default: 0, description }) as const;
-const widthMultiplier = { type: 'number', min: 0, exclusiveMin: true, default: 1, description: 'channel multiplier; channels are round(c * width), at least 1' } as const;
+const widthMultiplier = {
+  type: 'number',
+  min: 0,
+  exclusiveMin: true,
+  default: 1,
+  description: 'channel multiplier; channels are round(c * width), at least 1',
+} as const;
 
 export const MLP_OPTIONS: OptionSchema = {
   depth: { type: 'number', integer: true, min: 0, required: true, description: 'hidden layers (0: a linear classifier)' },
@@ -48,7 +54,8 @@ for (const v of Object.keys(VGG_CONFIGS) as VggName[]) {
 
 registerModel('vgg-small', {
   family: 'vgg',
-  description: 'VGG-style CNN for 28x28 and up: stages x (convs x conv3x3 [-> bn] -> act, max-pool), channels 16 doubling per stage, flatten -> [hidden 128 -> act] -> fc',
+  description:
+    'VGG-style CNN for 28x28 and up: stages x (convs x conv3x3 [-> bn] -> act, max-pool), channels 16 doubling per stage, flatten -> [hidden 128 -> act] -> fc',
   options: VGG_SMALL_OPTIONS,
   build: vggSmall,
 });

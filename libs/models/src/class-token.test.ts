@@ -12,10 +12,16 @@ describe('ClassToken and ClassTokenPool', () => {
     const out = m.predict(x) as tf.Tensor;
     expect(out.shape).toEqual([2, 4, 2]);
     const rows = out.arraySync() as number[][][];
-    expect(rows.map((r) => r[0])).toEqual([[7, -7], [7, -7]]);
+    expect(rows.map((r) => r[0])).toEqual([
+      [7, -7],
+      [7, -7],
+    ]);
     expect(rows.map((r) => r.slice(1))).toEqual(x.arraySync());
     const pooled = new ClassTokenPool().apply(out) as tf.Tensor;
-    expect(pooled.arraySync()).toEqual([[7, -7], [7, -7]]);
+    expect(pooled.arraySync()).toEqual([
+      [7, -7],
+      [7, -7],
+    ]);
     m.dispose();
   });
 

@@ -48,9 +48,18 @@ export function convnext(size: ConvNextSize, options: ConvNextOptions, registryN
   const dims = baseDims.map((d) => Math.max(1, Math.round(d * o.width)));
   const [h, w] = o.inputShape as [number, number];
   const side = Math.floor(Math.min(h, w) / o.patchSize);
-  if (side < 8) throw new ModelConfigError(registryName, 'inputShape', `height and width >= 8 x patchSize ${o.patchSize} (three 2x2 downsamplings after the stem)`, o.inputShape);
+  if (side < 8)
+    throw new ModelConfigError(
+      registryName,
+      'inputShape',
+      `height and width >= 8 x patchSize ${o.patchSize} (three 2x2 downsamplings after the stem)`,
+      o.inputShape,
+    );
   const m = new ModernMaker(o.seed, o.activation);
-  const rates = dropRates(depths.reduce((a, b) => a + b, 0), o.dropPath);
+  const rates = dropRates(
+    depths.reduce((a, b) => a + b, 0),
+    o.dropPath,
+  );
 
   const input = tf.input({ shape: o.inputShape, name: 'input' });
   let x = m.norm(m.patch(input, 'stem', o.patchSize, dims[0]), 'stem_norm', 1e-6);

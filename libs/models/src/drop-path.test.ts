@@ -35,7 +35,11 @@ describe('DropPath', () => {
 
   it('draws a fresh mask each call; the same seed gives the same sequence', async () => {
     await onBackend('cpu');
-    const [a, b, c] = [masks(new DropPath({ rate: 0.5, seed: 9 }), 4, 32), masks(new DropPath({ rate: 0.5, seed: 9 }), 4, 32), masks(new DropPath({ rate: 0.5, seed: 10 }), 4, 32)];
+    const [a, b, c] = [
+      masks(new DropPath({ rate: 0.5, seed: 9 }), 4, 32),
+      masks(new DropPath({ rate: 0.5, seed: 9 }), 4, 32),
+      masks(new DropPath({ rate: 0.5, seed: 10 }), 4, 32),
+    ];
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
     expect(a[0]).not.toEqual(a[1]);

@@ -8,7 +8,10 @@ describe('LayerNorm', () => {
     await onBackend('cpu');
     const m = wrap((x) => new LayerNorm({ name: 'ln', epsilon: 1e-5 }).apply(x) as tf.SymbolicTensor, [2, 1, 3]);
     m.getLayer('ln').setWeights([tf.tensor1d([1, 2, 0.5]), tf.tensor1d([0, -1, 3])]);
-    const px = [[1, 2, 6], [-3, 0, 0]];
+    const px = [
+      [1, 2, 6],
+      [-3, 0, 0],
+    ];
     const got = (m.predict(tf.tensor4d([px.map((p) => [p])])) as tf.Tensor).arraySync() as number[][][][];
     px.forEach((p, i) => {
       const mean = (p[0] + p[1] + p[2]) / 3;

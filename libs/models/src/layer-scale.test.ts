@@ -9,8 +9,22 @@ describe('LayerScale', () => {
     const m = wrap((x) => new LayerScale({ name: 'ls', initValue: 0.5 }).apply(x) as tf.SymbolicTensor, [2, 3]);
     expect(Array.from(m.getLayer('ls').getWeights()[0].dataSync())).toEqual([0.5, 0.5, 0.5]);
     m.getLayer('ls').setWeights([tf.tensor1d([1, -2, 3])]);
-    const got = (m.predict(tf.tensor3d([[[1, 1, 1], [2, 0.5, -1]]])) as tf.Tensor).arraySync();
-    expect(got).toEqual([[[1, -2, 3], [2, -1, -3]]]);
+    const got = (
+      m.predict(
+        tf.tensor3d([
+          [
+            [1, 1, 1],
+            [2, 0.5, -1],
+          ],
+        ]),
+      ) as tf.Tensor
+    ).arraySync();
+    expect(got).toEqual([
+      [
+        [1, -2, 3],
+        [2, -1, -3],
+      ],
+    ]);
     expect(() => new LayerScale({ name: 'bad', initValue: NaN })).toThrow("LayerScale 'bad': option 'initValue' must be a finite number");
     m.dispose();
   });

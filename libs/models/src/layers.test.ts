@@ -41,7 +41,10 @@ describe('seeded initialization', () => {
 
   it('uses He-normal kernels (truncated, std sqrt(2/fan_in)) and zero biases', () => {
     const m = buildModel('mlp', { activation: RELU, inputShape: [200], numClasses: 2, seed: 1, depth: 1, width: 400 });
-    const [kernel, bias] = m.getLayer('dense1').getWeights().map((w) => Array.from(w.dataSync()));
+    const [kernel, bias] = m
+      .getLayer('dense1')
+      .getWeights()
+      .map((w) => Array.from(w.dataSync()));
     const mean = kernel.reduce((a, x) => a + x, 0) / kernel.length;
     const std = Math.sqrt(kernel.reduce((a, x) => a + (x - mean) ** 2, 0) / kernel.length);
     expect(Math.abs(mean)).toBeLessThan(0.005);

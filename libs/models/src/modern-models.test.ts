@@ -27,7 +27,10 @@ function train(model: tf.LayersModel, opt: tf.Optimizer, shape: number[], steps:
   const zeroGrads: string[] = [];
   for (let i = 0; i < steps; i++) {
     tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, model.apply(x, { training: true }) as tf.Tensor), vars);
+      const { value, grads } = tf.variableGrads(
+        () => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, model.apply(x, { training: true }) as tf.Tensor),
+        vars,
+      );
       if (i === 0) for (const v of vars) if (tf.max(tf.abs(grads[v.name])).dataSync()[0] === 0) zeroGrads.push(v.name);
       losses.push(value.dataSync()[0]);
       opt.applyGradients(grads);
@@ -66,7 +69,13 @@ describe.each(SMALL)('%s (small)', (name, extra, shape, blocks) => {
 
   it('puts the activation spec at every MLP position; GELU when none is given', async () => {
     await onBackend('cpu');
-    for (const [spec, cls] of [[RELU, 'ReLU'], [SUGAR, 'SugarReLU'], [NELU, 'SugarReLU'], [GELU, 'Activation'], [undefined, 'Activation']] as const) {
+    for (const [spec, cls] of [
+      [RELU, 'ReLU'],
+      [SUGAR, 'SugarReLU'],
+      [NELU, 'SugarReLU'],
+      [GELU, 'Activation'],
+      [undefined, 'Activation'],
+    ] as const) {
       const m = buildModel(name, { inputShape: shape, numClasses: 3, seed: 0, ...extra, ...(spec ? { activation: spec } : {}) } as never);
       const names = activationLayerNames(m);
       expect(names).toHaveLength(blocks);
@@ -103,8 +112,12 @@ describe('modern model options', () => {
     const base = { activation: RELU, inputShape: [32, 32, 3], numClasses: 10, seed: 0 };
     expect(() => buildModel('convnext-atto', { ...base, dropPath: 1 })).toThrow("convnext-atto: option 'dropPath' must be a number in [0, 1); found 1");
     expect(() => buildModel('convnext-atto', { ...base, widht: 2 } as never)).toThrow(/unknown option 'widht'; known options: .*; did you mean 'width'/);
-    expect(() => buildModel('convnext-atto', { ...base, inputShape: [8, 8, 3] })).toThrow("convnext-atto: option 'inputShape' must be height and width >= 8 x patchSize 2 (three 2x2 downsamplings after the stem); found [8,8,3]");
-    expect(() => buildModel('swin-tiny', { ...base, inputShape: [28, 28, 1] })).toThrow(/'inputShape' must be height and width divisible by 8 x patchSize = 16/);
+    expect(() => buildModel('convnext-atto', { ...base, inputShape: [8, 8, 3] })).toThrow(
+      "convnext-atto: option 'inputShape' must be height and width >= 8 x patchSize 2 (three 2x2 downsamplings after the stem); found [8,8,3]",
+    );
+    expect(() => buildModel('swin-tiny', { ...base, inputShape: [28, 28, 1] })).toThrow(
+      /'inputShape' must be height and width divisible by 8 x patchSize = 16/,
+    );
     expect(() => buildModel('vit-tiny', { ...base, patchSize: 0 })).toThrow(ModelConfigError);
     expect(() => buildModel('vit-tiny', { ...base, inputShape: [2, 2, 3] })).toThrow(/'inputShape' must be height and width >= patchSize 4/);
   });
@@ -114,10 +127,16 @@ describe('modern model options', () => {
     const base = { activation: RELU, inputShape: [32, 32, 3], numClasses: 10, seed: 0 };
     const c = buildModel('convnext-atto', { ...base, width: 0.1 });
     expect(['stage1_block1_act', 'stage2_block1_act', 'stage3_block1_act', 'stage4_block1_act'].map((n) => c.getLayer(n).outputShape)).toEqual([
-      [null, 16, 16, 16], [null, 8, 8, 32], [null, 4, 4, 64], [null, 2, 2, 128],
+      [null, 16, 16, 16],
+      [null, 8, 8, 32],
+      [null, 4, 4, 64],
+      [null, 2, 2, 128],
     ]);
     const s = buildModel('swin-tiny', { ...base, width: 0.125 });
-    expect(['stage1_block1_act', 'stage4_block2_act'].map((n) => s.getLayer(n).outputShape)).toEqual([[null, 16, 16, 48], [null, 2, 2, 384]]);
+    expect(['stage1_block1_act', 'stage4_block2_act'].map((n) => s.getLayer(n).outputShape)).toEqual([
+      [null, 16, 16, 48],
+      [null, 2, 2, 384],
+    ]);
     const v = buildModel('vit-tiny', { ...base, width: 1 / 16, depth: 1 });
     expect(v.getLayer('block1_act').outputShape).toEqual([null, 65, 48]);
     [c, s, v].forEach((m) => m.dispose());

@@ -29,7 +29,10 @@ type X = tf.SymbolicTensor;
 const apply = (layer: tf.layers.Layer, x: X | X[]) => layer.apply(x) as X;
 const add = (a: X, b: X) => apply(tf.layers.add(), [a, b]);
 const mlp = (x: X, c: number) =>
-  apply(tf.layers.dense({ name: 'fc2', units: c }), apply(activationLayer({ kind: 'gelu' }, { name: 'act' }), apply(tf.layers.dense({ name: 'fc1', units: 4 * c }), x)));
+  apply(
+    tf.layers.dense({ name: 'fc2', units: c }),
+    apply(activationLayer({ kind: 'gelu' }, { name: 'act' }), apply(tf.layers.dense({ name: 'fc1', units: 4 * c }), x)),
+  );
 
 // The same blocks as the models build them, from the library's layers, with the reference's layer names.
 const GRAPHS: Record<string, (x: X, c: Record<string, number>) => X> = {

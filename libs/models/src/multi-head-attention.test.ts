@@ -39,6 +39,8 @@ describe('MultiHeadSelfAttention', () => {
   });
 
   it('forward, backward and save/load on every backend', async () => {
-    await checkBlock((x) => new MultiHeadSelfAttention({ numHeads: 2, seed: 1 }).apply(x) as tf.SymbolicTensor, [5, 8], { className: 'MultiHeadSelfAttention' });
+    await checkBlock((x) => new MultiHeadSelfAttention({ numHeads: 2, seed: 1 }).apply(x) as tf.SymbolicTensor, [5, 8], {
+      className: 'MultiHeadSelfAttention',
+    });
   });
 });

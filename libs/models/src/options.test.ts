@@ -26,7 +26,9 @@ describe('option checks', () => {
     expect(() => buildModel('resnet18', { ...base, widht: 2 } as never)).toThrow(/did you mean 'width'\?/);
     expect(() => buildModel('mlp', { ...base, depth: 1, width: NaN })).toThrow("mlp: option 'width' must be an integer >= 1; found NaN");
     expect(() => buildModel('mlp', { ...base, depth: 1, width: '4' as never })).toThrow("mlp: option 'width' must be an integer >= 1; found the string '4'");
-    expect(() => buildModel('vgg11', { ...base, inputShape: [32, 32, 3], dropout: Infinity })).toThrow("vgg11: option 'dropout' must be a finite number in [0, 1); found Infinity");
+    expect(() => buildModel('vgg11', { ...base, inputShape: [32, 32, 3], dropout: Infinity })).toThrow(
+      "vgg11: option 'dropout' must be a finite number in [0, 1); found Infinity",
+    );
     try {
       buildModel('mlp', { ...base, depth: 1, width: 0 });
     } catch (err) {

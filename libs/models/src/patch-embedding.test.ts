@@ -31,6 +31,8 @@ describe('PatchEmbedding', () => {
   });
 
   it('forward, backward and save/load on every backend', async () => {
-    await checkBlock((x) => new PatchEmbedding({ patchSize: 2, filters: 6, seed: 4 }).apply(x) as tf.SymbolicTensor, [4, 6, 3], { className: 'PatchEmbedding' });
+    await checkBlock((x) => new PatchEmbedding({ patchSize: 2, filters: 6, seed: 4 }).apply(x) as tf.SymbolicTensor, [4, 6, 3], {
+      className: 'PatchEmbedding',
+    });
   });
 });

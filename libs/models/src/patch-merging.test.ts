@@ -15,7 +15,14 @@ describe('PatchMerging', () => {
     // Swin: x0 = x[:, 0::2, 0::2], x1 = x[:, 1::2, 0::2], x2 = x[:, 0::2, 1::2], x3 = x[:, 1::2, 1::2]
     const merged = xs.map((img) =>
       Array.from({ length: 2 }, (_, i) =>
-        Array.from({ length: 3 }, (_, j) => [[0, 0], [1, 0], [0, 1], [1, 1]].flatMap(([dr, dc]) => img[2 * i + dr][2 * j + dc])),
+        Array.from({ length: 3 }, (_, j) =>
+          [
+            [0, 0],
+            [1, 0],
+            [0, 1],
+            [1, 1],
+          ].flatMap(([dr, dc]) => img[2 * i + dr][2 * j + dc]),
+        ),
       ),
     );
     const want = tf.matMul(tf.reshape(layerNorm(tf.tensor4d(merged), gamma, beta, 1e-5), [-1, 12]), kernel);
@@ -24,7 +31,9 @@ describe('PatchMerging', () => {
   });
 
   it('names the layer on an odd map', () => {
-    expect(() => new PatchMerging({ name: 'merge' }).apply(tf.input({ shape: [5, 4, 3] }))).toThrow("PatchMerging 'merge': option 'inputShape' must be even height and width; found [null,5,4,3]");
+    expect(() => new PatchMerging({ name: 'merge' }).apply(tf.input({ shape: [5, 4, 3] }))).toThrow(
+      "PatchMerging 'merge': option 'inputShape' must be even height and width; found [null,5,4,3]",
+    );
   });
 
   it('forward, backward and save/load on every backend', async () => {

@@ -52,11 +52,7 @@ export interface ModelOptionsMap {
 // Entries keep their own option types; buildModel's overloads give callers the typed view.
 const registry = new Map<string, ModelEntry<any>>(); // eslint-disable-line @typescript-eslint/no-explicit-any -- entries differ in their option type
 
-export function registerModel<O extends CommonModelOptions>(
-  name: string,
-  entry: ModelEntry<O>,
-  opts: RegisterOptions = {},
-): void {
+export function registerModel<O extends CommonModelOptions>(name: string, entry: ModelEntry<O>, opts: RegisterOptions = {}): void {
   if (registry.has(name) && !opts.override) throw new DuplicateModelError(name);
   registry.set(name, entry);
 }

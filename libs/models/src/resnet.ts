@@ -29,10 +29,7 @@ function basicBlock(m: LayerMaker, x: tf.SymbolicTensor, p: string, filters: num
   let y = conv3x3(m, x, `${p}_conv1`, filters, stride);
   y = chain(y, m.bn(`${p}_bn1`), m.act(`${p}_act1`));
   y = chain(conv3x3(m, y, `${p}_conv2`, filters, 1), m.bn(`${p}_bn2`));
-  const shortcut =
-    stride !== 1 || inChannels !== filters
-      ? chain(x, m.conv(`${p}_proj_conv`, filters, 1, stride, 'valid', false), m.bn(`${p}_proj_bn`))
-      : x;
+  const shortcut = stride !== 1 || inChannels !== filters ? chain(x, m.conv(`${p}_proj_conv`, filters, 1, stride, 'valid', false), m.bn(`${p}_proj_bn`)) : x;
   const sum = tf.layers.add({ name: `${p}_add` }).apply([y, shortcut]) as tf.SymbolicTensor;
   return chain(sum, m.act(`${p}_act2`));
 }

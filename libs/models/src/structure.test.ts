@@ -18,19 +18,45 @@ describe('activation positions', () => {
   it('VGG-11 and MLP name their positions', () => {
     const v = buildModel('vgg11', { ...small, inputShape: [32, 32, 3], activation: RELU, head: 'mlp' });
     expect(activationLayerNames(v)).toEqual([
-      'block1_act1', 'block2_act1', 'block3_act1', 'block3_act2', 'block4_act1', 'block4_act2', 'block5_act1', 'block5_act2',
-      'head_act1', 'head_act2',
+      'block1_act1',
+      'block2_act1',
+      'block3_act1',
+      'block3_act2',
+      'block4_act1',
+      'block4_act2',
+      'block5_act1',
+      'block5_act2',
+      'head_act1',
+      'head_act2',
     ]);
     const p = buildModel('mlp', { ...small, activation: RELU, depth: 3, width: 4, batchNorm: true, dropout: 0.1 });
     expect(activationLayerNames(p)).toEqual(['act1', 'act2', 'act3']);
-    expect(p.layers.map((l) => l.name)).toEqual(
-      ['input', 'flatten', 'dense1', 'bn1', 'act1', 'dropout1', 'dense2', 'bn2', 'act2', 'dropout2', 'dense3', 'bn3', 'act3', 'dropout3', 'fc'],
-    );
+    expect(p.layers.map((l) => l.name)).toEqual([
+      'input',
+      'flatten',
+      'dense1',
+      'bn1',
+      'act1',
+      'dropout1',
+      'dense2',
+      'bn2',
+      'act2',
+      'dropout2',
+      'dense3',
+      'bn3',
+      'act3',
+      'dropout3',
+      'fc',
+    ]);
     [v, p].forEach((x) => x.dispose());
   });
 
   it("every position is core's activation layer for the spec", () => {
-    for (const [spec, cls] of [[RELU, 'ReLU'], [SUGAR, 'SugarReLU'], [GELU, 'Activation']] as const) {
+    for (const [spec, cls] of [
+      [RELU, 'ReLU'],
+      [SUGAR, 'SugarReLU'],
+      [GELU, 'Activation'],
+    ] as const) {
       const m = buildModel('resnet18', { ...small, activation: spec });
       const classes = new Set(activationLayerNames(m).map((n) => m.getLayer(n).getClassName()));
       expect([...classes]).toEqual([cls]);
@@ -77,8 +103,15 @@ describe('serialization', () => {
 describe('forward math against hand-written references', () => {
   it('MLP with BN (inference) equals x -> relu(bn(xW)) -> fc computed by hand', () => {
     const m = buildModel('mlp', { activation: RELU, inputShape: [3], numClasses: 2, seed: 5, depth: 1, width: 4, batchNorm: true });
-    const [W, gamma, beta, mean, variance] = m.getLayer('dense1').getWeights().concat(m.getLayer('bn1').getWeights()).map((t) => t.arraySync());
-    const [V, c] = m.getLayer('fc').getWeights().map((t) => t.arraySync()) as [number[][], number[]];
+    const [W, gamma, beta, mean, variance] = m
+      .getLayer('dense1')
+      .getWeights()
+      .concat(m.getLayer('bn1').getWeights())
+      .map((t) => t.arraySync());
+    const [V, c] = m
+      .getLayer('fc')
+      .getWeights()
+      .map((t) => t.arraySync()) as [number[][], number[]];
     const x = [0.5, -1.25, 2];
     const h = (W as number[][])[0].map((_, j) => {
       const z = x.reduce((a, xi, i) => a + xi * (W as number[][])[i][j], 0);

@@ -18,7 +18,11 @@ export function modelSummary(model: tf.LayersModel): string {
   const rows = model.layers.map((l) => [l.name, l.getClassName(), shapeOf(l), fmt(countParams(l).total)]);
   const head = ['layer', 'class', 'output', 'params'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === 3 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   const p = countParams(model);
   return [
     `model ${model.name}: ${model.layers.length} layers`,

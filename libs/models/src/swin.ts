@@ -24,7 +24,7 @@ export interface SwinOptions extends ModernModelOptions {
 export const SWIN_OPTIONS: OptionSchema = {
   patchSize: { type: 'number', integer: true, min: 1, default: 2, description: 'patch side (4: the ImageNet Swin)' },
   windowSize: { type: 'number', integer: true, min: 1, default: 4, description: 'attention window side (7: the ImageNet Swin)' },
-  width: { type: 'number', min: 0, exclusiveMin: true, default: 1, description: "stage-1 width multiplier, rounded to a multiple of its heads" },
+  width: { type: 'number', min: 0, exclusiveMin: true, default: 1, description: 'stage-1 width multiplier, rounded to a multiple of its heads' },
   dropPath: { type: 'number', min: 0, max: 1, exclusiveMax: true, default: 0, description: 'stochastic depth rate of the last block (linear from 0)' },
 };
 
@@ -41,9 +41,13 @@ export function swin(size: SwinSize, options: SwinOptions, registryName = `swin-
   const dim = Math.max(heads[0], Math.round((baseDim * o.width) / heads[0]) * heads[0]);
   const [h, w] = o.inputShape as [number, number];
   const step = o.patchSize * 8;
-  if (h % step || w % step) throw new ModelConfigError(registryName, 'inputShape', `height and width divisible by 8 x patchSize = ${step} (three patch mergings)`, o.inputShape);
+  if (h % step || w % step)
+    throw new ModelConfigError(registryName, 'inputShape', `height and width divisible by 8 x patchSize = ${step} (three patch mergings)`, o.inputShape);
   const m = new ModernMaker(o.seed, o.activation);
-  const rates = dropRates(depths.reduce((a, b) => a + b, 0), o.dropPath);
+  const rates = dropRates(
+    depths.reduce((a, b) => a + b, 0),
+    o.dropPath,
+  );
 
   const input = tf.input({ shape: o.inputShape, name: 'input' });
   let x = m.norm(m.patch(input, 'patch_embed', o.patchSize, dim), 'patch_norm', 1e-5);

@@ -10,10 +10,18 @@ const CLASSES = 3;
 
 // Small variants that run quickly on the cpu backend.
 const MODELS: [string, (a: ActivationSpec) => tf.LayersModel, number[]][] = [
-  ['mlp (bn, dropout)', (a) => buildModel('mlp', { activation: a, inputShape: [6], numClasses: CLASSES, seed: 1, depth: 3, width: 8, batchNorm: true, dropout: 0.2 }), [6]],
+  [
+    'mlp (bn, dropout)',
+    (a) => buildModel('mlp', { activation: a, inputShape: [6], numClasses: CLASSES, seed: 1, depth: 3, width: 8, batchNorm: true, dropout: 0.2 }),
+    [6],
+  ],
   ['mlp', (a) => buildModel('mlp', { activation: a, inputShape: [4, 4, 1], numClasses: CLASSES, seed: 1, depth: 2, width: 8 }), [4, 4, 1]],
   ['resnet18 x0.125', (a) => buildModel('resnet18', { activation: a, inputShape: [8, 8, 3], numClasses: CLASSES, seed: 1, width: 0.125 }), [8, 8, 3]],
-  ['vgg11 x0.125 mlp head', (a) => buildModel('vgg11', { activation: a, inputShape: [32, 32, 3], numClasses: CLASSES, seed: 1, width: 0.125, head: 'mlp' }), [32, 32, 3]],
+  [
+    'vgg11 x0.125 mlp head',
+    (a) => buildModel('vgg11', { activation: a, inputShape: [32, 32, 3], numClasses: CLASSES, seed: 1, width: 0.125, head: 'mlp' }),
+    [32, 32, 3],
+  ],
 ];
 
 describe.each(MODELS)('%s: forward and one SGD step', (_, build, shape) => {

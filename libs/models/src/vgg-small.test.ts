@@ -21,7 +21,10 @@ function train(model: tf.LayersModel, x: tf.Tensor, labels: number[], steps: num
   const zeroGrads: string[] = [];
   for (let i = 0; i < steps; i++) {
     tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, model.apply(x, { training: true }) as tf.Tensor), vars);
+      const { value, grads } = tf.variableGrads(
+        () => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, model.apply(x, { training: true }) as tf.Tensor),
+        vars,
+      );
       if (i === 0) for (const v of vars) if (tf.max(tf.abs(grads[v.name])).dataSync()[0] === 0) zeroGrads.push(v.name);
       losses.push(value.dataSync()[0]);
       opt.applyGradients(grads);

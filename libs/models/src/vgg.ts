@@ -8,8 +8,20 @@ export type VggName = 'vgg11' | 'vgg13' | 'vgg16';
 /** Channels of the 3x3 convs in each of the five stages (each stage ends in a 2x2 max-pool). */
 export const VGG_CONFIGS: Record<VggName, number[][]> = {
   vgg11: [[64], [128], [256, 256], [512, 512], [512, 512]],
-  vgg13: [[64, 64], [128, 128], [256, 256], [512, 512], [512, 512]],
-  vgg16: [[64, 64], [128, 128], [256, 256, 256], [512, 512, 512], [512, 512, 512]],
+  vgg13: [
+    [64, 64],
+    [128, 128],
+    [256, 256],
+    [512, 512],
+    [512, 512],
+  ],
+  vgg16: [
+    [64, 64],
+    [128, 128],
+    [256, 256, 256],
+    [512, 512, 512],
+    [512, 512, 512],
+  ],
 };
 
 export interface VggOptions extends CommonModelOptions {

@@ -31,10 +31,25 @@ describe('WindowAttention', () => {
     const x = seeded([1, 4, 4, 8], 4);
     const got = (m.predict(x) as tf.Tensor).arraySync() as number[][][][];
     const xs = x.arraySync() as number[][][][];
-    for (const [r0, c0] of [[0, 0], [0, 2], [2, 0], [2, 2]]) {
-      const tokens = [[r0, c0], [r0, c0 + 1], [r0 + 1, c0], [r0 + 1, c0 + 1]];
+    for (const [r0, c0] of [
+      [0, 0],
+      [0, 2],
+      [2, 0],
+      [2, 2],
+    ]) {
+      const tokens = [
+        [r0, c0],
+        [r0, c0 + 1],
+        [r0 + 1, c0],
+        [r0 + 1, c0 + 1],
+      ];
       const want = (mhsa.predict(tf.tensor3d([tokens.map(([r, c]) => xs[0][r][c])])) as tf.Tensor).arraySync() as number[][][];
-      expectClose(tokens.flatMap(([r, c]) => got[0][r][c]), want[0].flat(), 1e-5, `window at ${r0},${c0}`);
+      expectClose(
+        tokens.flatMap(([r, c]) => got[0][r][c]),
+        want[0].flat(),
+        1e-5,
+        `window at ${r0},${c0}`,
+      );
     }
     m.dispose();
     mhsa.dispose();
@@ -47,12 +62,16 @@ describe('WindowAttention', () => {
     big.dispose();
     expect(() => new WindowAttention({ numHeads: 1, windowSize: 4, shiftSize: 4 })).toThrow(/'shiftSize' must be an integer in \[0, windowSize 4\)/);
     const input = tf.input({ shape: [6, 8, 4] });
-    expect(() => new WindowAttention({ name: 'w', numHeads: 1, windowSize: 4 }).apply(input)).toThrow(/'inputShape' must be height and width divisible by windowSize 4/);
+    expect(() => new WindowAttention({ name: 'w', numHeads: 1, windowSize: 4 }).apply(input)).toThrow(
+      /'inputShape' must be height and width divisible by windowSize 4/,
+    );
   });
 
   it('forward, backward and save/load on every backend, shifted and not', async () => {
     for (const shiftSize of [0, 1]) {
-      await checkBlock((x) => new WindowAttention({ numHeads: 2, windowSize: 2, shiftSize, seed: 5 }).apply(x) as tf.SymbolicTensor, [4, 4, 8], { className: 'WindowAttention' });
+      await checkBlock((x) => new WindowAttention({ numHeads: 2, windowSize: 2, shiftSize, seed: 5 }).apply(x) as tf.SymbolicTensor, [4, 4, 8], {
+        className: 'WindowAttention',
+      });
     }
   });
 });

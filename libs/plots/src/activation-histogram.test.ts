@@ -16,7 +16,11 @@ describe('activationHistogram', () => {
 
   it('draws one panel per layer with the variants overlaid as fractions', () => {
     const fig = activationHistogram(layers, { bins: 4 });
-    expect(fig.data.map((t) => [t.name, t.xaxis])).toEqual([['relu', 'x'], ['sugar', 'x'], ['relu', 'x2']]);
+    expect(fig.data.map((t) => [t.name, t.xaxis])).toEqual([
+      ['relu', 'x'],
+      ['sugar', 'x'],
+      ['relu', 'x2'],
+    ]);
     expect(fig.data[0].y).toEqual([0.5, 0, 0.25, 0.25]);
     expect(fig.data[0].x).toEqual([0.125, 0.375, 0.625, 0.875]);
     expect(fig.layout.barmode).toBe('overlay');

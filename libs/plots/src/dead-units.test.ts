@@ -26,10 +26,19 @@ describe('deadUnitsFigure', () => {
 
   it('builds a layer x epoch heatmap per variant, with gaps where an epoch is missing', () => {
     const fig = deadUnitsFigure(series, { mode: 'heatmap' });
-    expect(fig.data.map((t) => [t.type, t.xaxis, t.yaxis])).toEqual([['heatmap', 'x', 'y'], ['heatmap', 'x2', 'y2']]);
-    expect(fig.data[0].z).toEqual([[0.1, 0.2, 0.3], [0.2, 0.4, 0.6]]);
+    expect(fig.data.map((t) => [t.type, t.xaxis, t.yaxis])).toEqual([
+      ['heatmap', 'x', 'y'],
+      ['heatmap', 'x2', 'y2'],
+    ]);
+    expect(fig.data[0].z).toEqual([
+      [0.1, 0.2, 0.3],
+      [0.2, 0.4, 0.6],
+    ]);
     expect(fig.data[1].x).toEqual([0, 1, 2]);
-    expect(fig.data[1].z).toEqual([[0.1, 0.0, null], [0.2, null, 0.0]]);
+    expect(fig.data[1].z).toEqual([
+      [0.1, 0.0, null],
+      [0.2, null, 0.0],
+    ]);
     expect(fig.layout.grid).toMatchObject({ rows: 1, columns: 2 });
   });
 

@@ -78,7 +78,17 @@ function heatmap(series: DeadUnitsSeries[], title: string, columns?: number): Fi
     ...baseLayout(title),
     grid: { rows, columns: cols, pattern: 'independent' },
     // ColorBrewer Reds from white: no dead units reads as empty paper.
-    coloraxis: { cmin: 0, cmax: 1, colorscale: [[0, '#ffffff'], [0.35, '#fcbba1'], [0.7, '#fb6a4a'], [1, '#a50f15']], colorbar: { title: { text: 'dead' }, tickformat: '.0%' } },
+    coloraxis: {
+      cmin: 0,
+      cmax: 1,
+      colorscale: [
+        [0, '#ffffff'],
+        [0.35, '#fcbba1'],
+        [0.7, '#fb6a4a'],
+        [1, '#a50f15'],
+      ],
+      colorbar: { title: { text: 'dead' }, tickformat: '.0%' },
+    },
     annotations: [],
     width: Math.min(1400, 520 * cols + 100),
     height: 140 + 360 * rows,

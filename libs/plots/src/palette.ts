@@ -8,8 +8,21 @@
 // matplotlib's tab10 without its gray (kept for the ReLU baseline), then darker tab20b hues that
 // are used only once the vivid ones are taken (hashes pick among the first 9).
 export const VARIANT_PALETTE: readonly string[] = [
-  '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#bcbd22', '#17becf',
-  '#393b79', '#637939', '#8c6d31', '#843c39', '#7b4173', '#5254a3',
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#bcbd22',
+  '#17becf',
+  '#393b79',
+  '#637939',
+  '#8c6d31',
+  '#843c39',
+  '#7b4173',
+  '#5254a3',
 ];
 
 const VIVID = 9;
@@ -90,7 +103,11 @@ export function withAlpha(color: string, alpha: number): string {
 
 // Viridis control points; layers are ordered, so they get an ordered (sequential) scale.
 const VIRIDIS = [
-  [68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37],
+  [68, 1, 84],
+  [59, 82, 139],
+  [33, 145, 140],
+  [94, 201, 98],
+  [253, 231, 37],
 ];
 
 /** `n` colors along viridis (stopping short of its pale yellow end), for ordered things like layers. */

@@ -17,7 +17,9 @@ export function plotlyBundle(): { source: string; version: string; file: string 
   }
   const source = readFileSync(file, 'utf8');
   if (!source.slice(0, 200).includes(`plotly.js v${version}`)) {
-    throw new PlotError(`${file}: expected a header naming plotly.js v${version} in the first 200 characters; the bundle is not the release its package.json names`);
+    throw new PlotError(
+      `${file}: expected a header naming plotly.js v${version} in the first 200 characters; the bundle is not the release its package.json names`,
+    );
   }
   // Inlined into a <script>; a literal "</script" inside would end the element early.
   cached = { source: source.replace(/<\/script/gi, '<\\/script'), version, file };

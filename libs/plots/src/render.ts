@@ -24,7 +24,9 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env.SUGAR_CHROMIUM;
   if (fromEnv) {
     if (!existsSync(fromEnv)) {
-      throw new RendererUnavailableError(`SUGAR_CHROMIUM is ${fromEnv}, but no file exists there; point it at a Chromium binary or unset it to use ${DEFAULT_CHROMIUM}`);
+      throw new RendererUnavailableError(
+        `SUGAR_CHROMIUM is ${fromEnv}, but no file exists there; point it at a Chromium binary or unset it to use ${DEFAULT_CHROMIUM}`,
+      );
     }
     return fromEnv;
   }
@@ -127,10 +129,10 @@ async function toImage(fig: Figure, format: 'png' | 'svg', opts: ImageOptions): 
   const plain = JSON.parse(JSON.stringify({ data: fig.data, layout: fig.layout, config: fig.config ?? {} })) as unknown;
   return withPage(async (page) => {
     try {
-      return await page.evaluate(
-        ({ f, o }) => (window as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly.toImage(f, o),
-        { f: plain, o },
-      );
+      return await page.evaluate(({ f, o }) => (window as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly.toImage(f, o), {
+        f: plain,
+        o,
+      });
     } catch (e) {
       throw new RenderError(`plotly.js could not render the figure as ${format}: ${String((e as Error).message).split('\n')[0]}`);
     }

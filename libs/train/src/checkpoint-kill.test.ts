@@ -49,7 +49,9 @@ describe('checkpoints under SIGKILL', () => {
       expect(checkpoint!.optimizer[0].data.every((x) => x === epoch)).toBe(true);
       next = epoch + 1;
     }
-    console.log(`[SIGKILL mid-save] 6 kills at ${delays.join(', ')} ms after a save; left ${fs.readdirSync(root).filter((n) => n.startsWith('.tmp-')).length} temp dirs of killed writers`);
+    console.log(
+      `[SIGKILL mid-save] 6 kills at ${delays.join(', ')} ms after a save; left ${fs.readdirSync(root).filter((n) => n.startsWith('.tmp-')).length} temp dirs of killed writers`,
+    );
     // what the kills left behind is swept once it is an hour old; the checkpoints stay intact
     sweepStaleTempDirs(root, Date.now() + STALE_TEMP_AGE_MS + 60_000);
     expect(fs.readdirSync(root).filter((n) => n.startsWith('.tmp-'))).toEqual([]);

@@ -54,7 +54,11 @@ describe('loadLatestIntactCheckpoint', () => {
     expect(r.checkpoint).toBeUndefined();
     expect(r.quarantined).toHaveLength(2);
     expect(r.warnings[r.warnings.length - 1]).toBe(`no intact checkpoint left in ${root}: the run starts over from epoch 0`);
-    expect(entries(root).filter((n) => n.startsWith('epoch-')).map((n) => n.slice(0, 21))).toEqual(['epoch-000001.corrupt-', 'epoch-000002.corrupt-']);
+    expect(
+      entries(root)
+        .filter((n) => n.startsWith('epoch-'))
+        .map((n) => n.slice(0, 21)),
+    ).toEqual(['epoch-000001.corrupt-', 'epoch-000002.corrupt-']);
   });
 
   it('uses the newest intact checkpoint, with a warning, when LATEST is missing or garbage', () => {
@@ -88,7 +92,9 @@ describe('loadLatestIntactCheckpoint', () => {
     fs.writeFileSync(file, JSON.stringify({ ...rest, version: 1, tensors: tensors.map(({ sha256: _s, ...e }: { sha256: string }) => e) }));
     const r = loadLatestIntactCheckpoint(root);
     expect(r.checkpoint!.verified).toBe(false);
-    expect(r.warnings).toEqual([`${path.join(root, 'epoch-000001')} is a version 1 checkpoint without checksums: its tensors cannot be verified (the next checkpoint written will have them)`]);
+    expect(r.warnings).toEqual([
+      `${path.join(root, 'epoch-000001')} is a version 1 checkpoint without checksums: its tensors cannot be verified (the next checkpoint written will have them)`,
+    ]);
   });
 
   it('refuses (does not move) a checkpoint of another format', () => {

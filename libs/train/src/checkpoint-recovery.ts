@@ -26,7 +26,9 @@ export function quarantineCheckpoint(dir: string, reason: string): string {
   try {
     fs.renameSync(dir, target);
   } catch (err) {
-    throw new CheckpointError(`${dir} is corrupt (${reason}) and could not be moved aside to ${target}: ${(err as Error).message}; move or remove it by hand, then resume`);
+    throw new CheckpointError(
+      `${dir} is corrupt (${reason}) and could not be moved aside to ${target}: ${(err as Error).message}; move or remove it by hand, then resume`,
+    );
   }
   const note = `${reason}\nmoved here from ${path.basename(dir)} at ${new Date().toISOString()} by pid ${process.pid} on ${os.hostname()}; resume never uses it\n`;
   fs.writeFileSync(path.join(target, QUARANTINE_REASON_FILE), note);
@@ -49,7 +51,9 @@ function candidates(root: string, warnings: string[]): string[] {
   }
   const latest = fs.readFileSync(pointer, 'utf8').trim();
   if (!CHECKPOINT_DIR_PATTERN.test(latest)) {
-    warnings.push(`${pointer} holds ${JSON.stringify(latest.slice(0, 40))}, not a checkpoint name like epoch-000012; trying the checkpoints in ${root} newest first`);
+    warnings.push(
+      `${pointer} holds ${JSON.stringify(latest.slice(0, 40))}, not a checkpoint name like epoch-000012; trying the checkpoints in ${root} newest first`,
+    );
     return dirs;
   }
   if (!dirs.includes(latest)) warnings.push(`${pointer} names ${latest}, which does not exist; trying the older checkpoints`);
@@ -70,7 +74,10 @@ export function loadLatestIntactCheckpoint<S = unknown>(root: string): IntactChe
     const dir = path.join(root, name);
     try {
       const checkpoint = loadCheckpoint<S>(dir);
-      if (!checkpoint.verified) warnings.push(`${dir} is a version ${checkpoint.manifest.version} checkpoint without checksums: its tensors cannot be verified (the next checkpoint written will have them)`);
+      if (!checkpoint.verified)
+        warnings.push(
+          `${dir} is a version ${checkpoint.manifest.version} checkpoint without checksums: its tensors cannot be verified (the next checkpoint written will have them)`,
+        );
       if (quarantined.length) warnings.push(`resuming from ${name}, the newest intact checkpoint`);
       return { checkpoint, warnings, quarantined };
     } catch (err) {

@@ -31,7 +31,10 @@ const corrupt = (dir: string) => {
 describe('checkpoints', () => {
   it('round-trips tensors bit for bit and keeps only the newest', () => {
     const root = path.join(tmp, 'a');
-    const w = tf.tensor2d([[1.5, -2], [Math.PI, 1e-30]]);
+    const w = tf.tensor2d([
+      [1.5, -2],
+      [Math.PI, 1e-30],
+    ]);
     const b = tf.tensor1d([7, -8], 'int32');
     for (const epoch of [1, 2, 3]) saveCheckpoint(root, epoch, { epoch }, [{ name: 'w', tensor: w }], [{ name: 'm/0', tensor: b }], 2);
     expect(fs.readdirSync(root).sort()).toEqual(['LATEST', 'epoch-000002', 'epoch-000003']);
@@ -96,7 +99,11 @@ describe('checkpoints', () => {
   });
 
   it('finds a number edited in the manifest, whatever the field', () => {
-    const edits = [['"lr":0.001', '"lr":0.002'], ['"offset":16', '"offset":12'], ['"version":2', '"version":1']];
+    const edits = [
+      ['"lr":0.001', '"lr":0.002'],
+      ['"offset":16', '"offset":12'],
+      ['"version":2', '"version":1'],
+    ];
     edits.forEach(([from, to], i) => {
       const dir = sample(`edit-${i}`);
       const file = path.join(dir, 'manifest.json');

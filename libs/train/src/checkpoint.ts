@@ -77,11 +77,16 @@ function manifestChecksum(manifest: CheckpointManifest<unknown>): string {
 }
 
 function toData(name: string, t: tf.Tensor): NamedTensorData {
-  if (t.dtype !== 'float32' && t.dtype !== 'int32') throw new CheckpointError(`checkpoint: tensor '${name}' has dtype ${t.dtype}; only float32 and int32 are stored`);
+  if (t.dtype !== 'float32' && t.dtype !== 'int32')
+    throw new CheckpointError(`checkpoint: tensor '${name}' has dtype ${t.dtype}; only float32 and int32 are stored`);
   return { name, shape: t.shape.slice(), dtype: t.dtype, data: t.dataSync() as Float32Array | Int32Array };
 }
 
-function packTensors(groups: [TensorEntry['group'], { name: string; tensor: tf.Tensor }[]][]): { entries: TensorEntry[]; chunks: Uint8Array[]; byteLength: number } {
+function packTensors(groups: [TensorEntry['group'], { name: string; tensor: tf.Tensor }[]][]): {
+  entries: TensorEntry[];
+  chunks: Uint8Array[];
+  byteLength: number;
+} {
   const entries: TensorEntry[] = [];
   const chunks: Uint8Array[] = [];
   let offset = 0;
@@ -223,41 +228,67 @@ function readManifest<S>(dir: string): CheckpointManifest<S> {
   } catch (err) {
     throw new CheckpointCorruptError(file, `expected a JSON manifest; ${(err as Error).message}`);
   }
-  if (!manifest || typeof manifest !== 'object' || Array.isArray(manifest)) throw new CheckpointCorruptError(file, `expected a JSON object; found ${text.slice(0, 40)}`);
+  if (!manifest || typeof manifest !== 'object' || Array.isArray(manifest))
+    throw new CheckpointCorruptError(file, `expected a JSON object; found ${text.slice(0, 40)}`);
   // The checksum comes first: once it holds, every other field is as written and can be trusted.
   if (manifest.manifestSha256 !== undefined) {
     const found = manifestChecksum(manifest);
-    if (found !== manifest.manifestSha256) throw new CheckpointCorruptError(file, `the manifest was changed after it was written (its sha256 is ${found.slice(0, 12)}…; manifestSha256 says ${String(manifest.manifestSha256).slice(0, 12)}…)`);
+    if (found !== manifest.manifestSha256)
+      throw new CheckpointCorruptError(
+        file,
+        `the manifest was changed after it was written (its sha256 is ${found.slice(0, 12)}…; manifestSha256 says ${String(manifest.manifestSha256).slice(0, 12)}…)`,
+      );
   }
   if (manifest.format !== CHECKPOINT_FORMAT || !READABLE_VERSIONS.includes(manifest.version)) {
-    throw new CheckpointError(`${file}: expected format '${CHECKPOINT_FORMAT}' version ${READABLE_VERSIONS.join(' or ')}; found '${manifest.format}' version ${manifest.version}`);
+    throw new CheckpointError(
+      `${file}: expected format '${CHECKPOINT_FORMAT}' version ${READABLE_VERSIONS.join(' or ')}; found '${manifest.format}' version ${manifest.version}`,
+    );
   }
-  if (manifest.version >= 2 && manifest.manifestSha256 === undefined) throw new CheckpointCorruptError(file, `a version ${manifest.version} manifest must carry manifestSha256; it has none`);
+  if (manifest.version >= 2 && manifest.manifestSha256 === undefined)
+    throw new CheckpointCorruptError(file, `a version ${manifest.version} manifest must carry manifestSha256; it has none`);
   checkIndex(file, manifest);
   return manifest;
 }
 
 function checkIndex(file: string, manifest: CheckpointManifest<unknown>): void {
-  if (!Array.isArray(manifest.tensors)) throw new CheckpointCorruptError(file, `expected a 'tensors' index (an array); found ${JSON.stringify(manifest.tensors)}`);
+  if (!Array.isArray(manifest.tensors))
+    throw new CheckpointCorruptError(file, `expected a 'tensors' index (an array); found ${JSON.stringify(manifest.tensors)}`);
   for (const e of manifest.tensors) {
     const shapeOk = Array.isArray(e?.shape) && e.shape.every((d) => Number.isInteger(d) && d >= 0);
-    const ok = shapeOk && (e.group === 'model' || e.group === 'optimizer') && (e.dtype === 'float32' || e.dtype === 'int32') && Number.isInteger(e.offset) && e.offset >= 0;
-    if (!ok) throw new CheckpointCorruptError(file, `expected tensor entries { group: model|optimizer, name, shape: integers, dtype: float32|int32, offset, byteLength }; found ${JSON.stringify(e)}`);
+    const ok =
+      shapeOk &&
+      (e.group === 'model' || e.group === 'optimizer') &&
+      (e.dtype === 'float32' || e.dtype === 'int32') &&
+      Number.isInteger(e.offset) &&
+      e.offset >= 0;
+    if (!ok)
+      throw new CheckpointCorruptError(
+        file,
+        `expected tensor entries { group: model|optimizer, name, shape: integers, dtype: float32|int32, offset, byteLength }; found ${JSON.stringify(e)}`,
+      );
     const size = e.shape.reduce((a, b) => a * b, 1);
-    if (e.byteLength !== size * 4) throw new CheckpointCorruptError(file, `tensor '${e.name}' of shape [${e.shape.join(',')}] needs ${size * 4} bytes; index says ${e.byteLength}`);
+    if (e.byteLength !== size * 4)
+      throw new CheckpointCorruptError(file, `tensor '${e.name}' of shape [${e.shape.join(',')}] needs ${size * 4} bytes; index says ${e.byteLength}`);
     if (manifest.version >= 2 && typeof e.sha256 !== 'string') throw new CheckpointCorruptError(file, `tensor '${e.name}' has no sha256`);
   }
 }
 
 function readTensor(binFile: string, e: TensorEntry, bin: Buffer): NamedTensorData {
   if (e.offset + e.byteLength > bin.byteLength) {
-    throw new CheckpointCorruptError(binFile, `tensor '${e.name}' expected bytes ${e.offset}..${e.offset + e.byteLength}; the file ends at byte ${bin.byteLength}`);
+    throw new CheckpointCorruptError(
+      binFile,
+      `tensor '${e.name}' expected bytes ${e.offset}..${e.offset + e.byteLength}; the file ends at byte ${bin.byteLength}`,
+    );
   }
   const copy = new Uint8Array(e.byteLength);
   copy.set(bin.subarray(e.offset, e.offset + e.byteLength));
   if (e.sha256 !== undefined) {
     const found = sha256(copy);
-    if (found !== e.sha256) throw new CheckpointCorruptError(binFile, `tensor '${e.name}' (bytes ${e.offset}..${e.offset + e.byteLength}) has sha256 ${found.slice(0, 12)}…; the manifest says ${e.sha256.slice(0, 12)}…`);
+    if (found !== e.sha256)
+      throw new CheckpointCorruptError(
+        binFile,
+        `tensor '${e.name}' (bytes ${e.offset}..${e.offset + e.byteLength}) has sha256 ${found.slice(0, 12)}…; the manifest says ${e.sha256.slice(0, 12)}…`,
+      );
   }
   const data = e.dtype === 'int32' ? new Int32Array(copy.buffer) : new Float32Array(copy.buffer);
   return { name: e.name, shape: e.shape, dtype: e.dtype, data };

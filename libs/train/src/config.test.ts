@@ -41,9 +41,11 @@ describe('resolveTrainConfig', () => {
       throw new Error('expected a TrainConfigError');
     };
     expect(reason({ ...base, optimizer: { name: 'sgd', lr: 0.1, momentun: 0.9 } })).toBe(
-      'optimizer.momentun: is not an option of optimizer; expected one of: name, lr, momentum, nesterov, weightDecay, decayOn, beta1, beta2, eps; did you mean \'momentum\'?',
+      "optimizer.momentun: is not an option of optimizer; expected one of: name, lr, momentum, nesterov, weightDecay, decayOn, beta1, beta2, eps; did you mean 'momentum'?",
     );
-    expect(reason({ ...base, schedule: { kind: 'cosine', minFactr: 0.1 } })).toMatch(/^schedule\.minFactr: is not an option of schedule kind 'cosine'; expected one of: kind, minFactor; did you mean 'minFactor'\?$/);
+    expect(reason({ ...base, schedule: { kind: 'cosine', minFactr: 0.1 } })).toMatch(
+      /^schedule\.minFactr: is not an option of schedule kind 'cosine'; expected one of: kind, minFactor; did you mean 'minFactor'\?$/,
+    );
     expect(reason({ ...base, schedule: { kind: 'cosine', every: 3 } })).toMatch(/^schedule\.every: is not an option of schedule kind 'cosine'/);
     expect(reason({ ...base, probes: { sise: 64 } })).toMatch(/^probes\.sise: .*did you mean 'size'\?$/);
     expect(reason({ ...base, data: { normalise: true } })).toMatch(/^data\.normalise: .*did you mean 'normalize'\?$/);
@@ -51,14 +53,29 @@ describe('resolveTrainConfig', () => {
     expect(reason({ ...base, warmup: { step: 10 } })).toMatch(/^warmup\.step: .*did you mean 'steps'\?$/);
     expect(reason({ ...base, eval: { splt: 'val' } })).toMatch(/^eval\.splt: .*did you mean 'split'\?$/);
     expect(reason({ ...base, epoch: 3 })).toMatch(/^epoch: is not an option of the train config; .*did you mean 'epochs'\?$/);
-    expect(reason({ ...base, schedule: { kind: 'cosin' } })).toMatch(/^schedule\.kind: must be one of 'constant', 'step', 'cosine', 'linear'; found 'cosin'; did you mean 'cosine'\?$/);
+    expect(reason({ ...base, schedule: { kind: 'cosin' } })).toMatch(
+      /^schedule\.kind: must be one of 'constant', 'step', 'cosine', 'linear'; found 'cosin'; did you mean 'cosine'\?$/,
+    );
     // Options that exist, but not for this optimizer, would be ignored: they are errors too.
-    expect(reason({ ...base, optimizer: { name: 'sgd', lr: 0.1, beta1: 0.8 } })).toBe("optimizer.beta1: must be unset for 'sgd' (beta1 is an adam/adamw option); found 0.8");
+    expect(reason({ ...base, optimizer: { name: 'sgd', lr: 0.1, beta1: 0.8 } })).toBe(
+      "optimizer.beta1: must be unset for 'sgd' (beta1 is an adam/adamw option); found 0.8",
+    );
   });
 
   it('lists the first problem of every part at once', () => {
-    const c = { ...base, optimizer: { name: 'sgd', lr: 0.1, momentun: 0.9 }, schedule: { kind: 'cosine', minFactr: 0 }, probes: { sise: 1 }, data: { normalise: true } };
-    expect(trainConfigIssues(c as unknown as TrainConfig).map((e) => e.path)).toEqual(['optimizer.momentun', 'schedule.minFactr', 'probes.sise', 'data.normalise']);
+    const c = {
+      ...base,
+      optimizer: { name: 'sgd', lr: 0.1, momentun: 0.9 },
+      schedule: { kind: 'cosine', minFactr: 0 },
+      probes: { sise: 1 },
+      data: { normalise: true },
+    };
+    expect(trainConfigIssues(c as unknown as TrainConfig).map((e) => e.path)).toEqual([
+      'optimizer.momentun',
+      'schedule.minFactr',
+      'probes.sise',
+      'data.normalise',
+    ]);
     expect(trainConfigIssues(base)).toEqual([]);
   });
 

@@ -107,13 +107,34 @@ export interface ResolvedTrainConfig extends Omit<TrainConfig, 'optimizer' | 'sc
 
 // The keys each object may hold. `satisfies` keeps these lists complete when an interface gains a field.
 const TRAIN_KEYS = Object.keys({
-  seed: 1, epochs: 1, batchSize: 1, dropLast: 1, optimizer: 1, schedule: 1, warmup: 1, eval: 1, data: 1, probes: 1,
-  logPath: 1, checkpointDir: 1, resume: 1, keepCheckpoints: 1, progress: 1,
+  seed: 1,
+  epochs: 1,
+  batchSize: 1,
+  dropLast: 1,
+  optimizer: 1,
+  schedule: 1,
+  warmup: 1,
+  eval: 1,
+  data: 1,
+  probes: 1,
+  logPath: 1,
+  checkpointDir: 1,
+  resume: 1,
+  keepCheckpoints: 1,
+  progress: 1,
 } satisfies Record<keyof TrainConfig, 1>);
 const SGD_KEYS = ['name', 'lr', 'momentum', 'nesterov', 'weightDecay', 'decayOn'];
 const ADAM_KEYS = ['name', 'lr', 'weightDecay', 'decayOn', 'beta1', 'beta2', 'eps'];
 const OPTIMIZER_KEYS = Object.keys({
-  name: 1, lr: 1, momentum: 1, nesterov: 1, weightDecay: 1, decayOn: 1, beta1: 1, beta2: 1, eps: 1,
+  name: 1,
+  lr: 1,
+  momentum: 1,
+  nesterov: 1,
+  weightDecay: 1,
+  decayOn: 1,
+  beta1: 1,
+  beta2: 1,
+  eps: 1,
 } satisfies Record<keyof OptimizerConfig, 1>);
 const SCHEDULE_KEYS: Record<ScheduleConfig['kind'], string[]> = {
   constant: ['kind'],
@@ -143,12 +164,7 @@ function onlyKeys(path: string, obj: Record<string, unknown>, keys: readonly str
 }
 
 function num(path: string, x: unknown, min: number, max = Infinity, opts: { integer?: boolean; exclusiveMin?: boolean } = {}): number {
-  const ok =
-    typeof x === 'number' &&
-    Number.isFinite(x) &&
-    (opts.exclusiveMin ? x > min : x >= min) &&
-    x <= max &&
-    (!opts.integer || Number.isInteger(x));
+  const ok = typeof x === 'number' && Number.isFinite(x) && (opts.exclusiveMin ? x > min : x >= min) && x <= max && (!opts.integer || Number.isInteger(x));
   if (!ok) {
     const range = `${opts.exclusiveMin ? '>' : '>='} ${min}${max < Infinity ? ` and <= ${max}` : ''}`;
     const kind = opts.integer ? 'an integer' : typeof x === 'number' && !Number.isFinite(x) ? 'a finite number' : 'a number';
@@ -256,7 +272,7 @@ function checkData(x: unknown): DataConfig {
 }
 
 function resolveEval(x: unknown): ResolvedTrainConfig['eval'] {
-  const ev = object('eval', x ?? {}, "an object { split?, batchSize? }");
+  const ev = object('eval', x ?? {}, 'an object { split?, batchSize? }');
   onlyKeys('eval', ev, EVAL_KEYS);
   const split = ev.split === undefined ? undefined : oneOf('eval.split', ev.split, ['val', 'test', 'none'] as const);
   const batchSize = num('eval.batchSize', ev.batchSize ?? 1024, 1, Infinity, { integer: true });

@@ -66,9 +66,11 @@ function checkTensorSplit(split: TensorSplit | undefined, name: string): void {
   if (!(x instanceof tf.Tensor) || !(y instanceof tf.Tensor)) {
     throw new TrainDataError(`data.${name}: expected { x, y } tensors; found { ${Object.keys(split).join(', ')} }`);
   }
-  if (x.shape[0] !== y.shape[0]) throw new TrainDataError(`data.${name}: expected as many labels as samples; found x [${x.shape.join(',')}] and y [${y.shape.join(',')}]`);
+  if (x.shape[0] !== y.shape[0])
+    throw new TrainDataError(`data.${name}: expected as many labels as samples; found x [${x.shape.join(',')}] and y [${y.shape.join(',')}]`);
   if (x.shape[0] === 0) throw new TrainDataError(`data.${name}: expected samples; found an empty split`);
-  if (y.rank !== 1 && y.rank !== 2) throw new TrainDataError(`data.${name}.y: expected class indices [n] or one-hot [n, classes]; found shape [${y.shape.join(',')}]`);
+  if (y.rank !== 1 && y.rank !== 2)
+    throw new TrainDataError(`data.${name}.y: expected class indices [n] or one-hot [n, classes]; found shape [${y.shape.join(',')}]`);
 }
 
 class TensorSource implements DataSource {
@@ -124,14 +126,19 @@ class DatasetSource implements DataSource {
     return { x: b.xs, y: b.ys };
   }
   range(key: SplitKey, start: number, count: number): LabeledBatch {
-    const b = makeBatch(this.split(key), Int32Array.from({ length: count }, (_, i) => start + i), { normalize: this.cfg.normalize, oneHot: true });
+    const b = makeBatch(
+      this.split(key),
+      Int32Array.from({ length: count }, (_, i) => start + i),
+      { normalize: this.cfg.normalize, oneHot: true },
+    );
     return { x: b.xs, y: b.ys };
   }
 }
 
 /** A DataSource over tensors or a dataset; `outputWidth` is the model's logit count (the default class count). */
 export function dataSource(data: TrainData, cfg: DataConfig, seed: number, outputWidth: number | undefined): DataSource {
-  if (!data || typeof data !== 'object' || !('train' in data)) throw new TrainDataError(`fit: expected data with a train split (tensors or a loaded dataset); found ${typeof data}`);
+  if (!data || typeof data !== 'object' || !('train' in data))
+    throw new TrainDataError(`fit: expected data with a train split (tensors or a loaded dataset); found ${typeof data}`);
   if (isDataset(data)) {
     if (outputWidth !== undefined && outputWidth !== data.numClasses) {
       throw new TrainDataError(`fit: dataset '${data.name}' has ${data.numClasses} classes; the model outputs ${outputWidth} logits`);

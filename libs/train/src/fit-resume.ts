@@ -32,7 +32,9 @@ function restoreWeights(run: FitRun, ckpt: LoadedCheckpoint<RunState>): void {
   }
   ckpt.model.forEach((t, i) => {
     if (!tf.util.arraysEqual(t.shape, weights[i].shape as number[])) {
-      throw new CheckpointError(`${where}: model weight ${i} ('${weights[i].originalName}') expected shape [${weights[i].shape.join(',')}]; found [${t.shape.join(',')}] ('${t.name}')`);
+      throw new CheckpointError(
+        `${where}: model weight ${i} ('${weights[i].originalName}') expected shape [${weights[i].shape.join(',')}]; found [${t.shape.join(',')}] ('${t.name}')`,
+      );
     }
   });
   const tensors = ckpt.model.map((t) => tf.tensor(t.data, t.shape, t.dtype));
@@ -60,7 +62,9 @@ export function resumeRun(run: FitRun): void {
   if (!ckpt) return;
   const st = ckpt.manifest.state;
   if (st.configHash !== run.hash) {
-    throw new CheckpointError(`${ckpt.dir}: the checkpoint belongs to another config (hash ${st.configHash.slice(0, 12)}, this run ${run.hash.slice(0, 12)}); use another checkpointDir or resume: false`);
+    throw new CheckpointError(
+      `${ckpt.dir}: the checkpoint belongs to another config (hash ${st.configHash.slice(0, 12)}, this run ${run.hash.slice(0, 12)}); use another checkpointDir or resume: false`,
+    );
   }
   restoreWeights(run, ckpt);
   run.probes?.setState(st.probes);

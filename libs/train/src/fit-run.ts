@@ -57,12 +57,15 @@ const defaultWarn = (message: string) => void process.stderr.write(`warning: ${m
 /** Validates config and data (throws before anything trains) and builds the run: optimizer, progress. */
 export function createRun(model: tf.LayersModel, data: TrainData, config: TrainConfig, options: FitOptions): FitRun {
   const cfg = resolveTrainConfig(config);
-  const outShape = (model.outputs[0]?.shape ?? []);
+  const outShape = model.outputs[0]?.shape ?? [];
   const source = dataSource(data, cfg.data, cfg.seed, outShape[outShape.length - 1] ?? undefined);
   const evalName = evalSplitOf(cfg, source);
   const n = source.size('train') ?? 0;
   const batches = batchesPerEpoch(n, cfg.batchSize, cfg.dropLast);
-  if (batches === 0) throw new TrainDataError(`fit: expected at least one batch of ${cfg.batchSize}; the train split has ${n} samples${cfg.dropLast ? ' and dropLast is set' : ''}`);
+  if (batches === 0)
+    throw new TrainDataError(
+      `fit: expected at least one batch of ${cfg.batchSize}; the train split has ${n} samples${cfg.dropLast ? ' and dropLast is set' : ''}`,
+    );
   const params = model.trainableWeights.map((w) => ({
     variable: w.read() as tf.Variable,
     decay: cfg.optimizer.decayOn === 'all' || /kernel/.test(w.originalName),

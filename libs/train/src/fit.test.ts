@@ -83,7 +83,10 @@ describe('fit', () => {
     expect(lines[1].probes!.layers[0].unitProb).toBeUndefined();
   });
 
-  for (const [backend, batchNorm] of [['cpu', false], ['wasm', true]] as const) {
+  for (const [backend, batchNorm] of [
+    ['cpu', false],
+    ['wasm', true],
+  ] as const) {
     it(`resumes an interrupted run (abort after epoch 2) to the same final metrics on ${backend}${batchNorm ? ' (batch norm)' : ''}`, async () => {
       const run = (extra: object, opts: object = {}) => tinyRun(extra, { backend, batchNorm, ...opts });
       const full = await run({ checkpointDir: dir(`full-${backend}`) });
@@ -130,7 +133,17 @@ describe('fit', () => {
   });
 
   it('records a failure in a callback as status failed', async () => {
-    const r = await tinyRun({}, { backend: 'cpu', callbacks: { onBatchEnd: (b) => { if (b.step === 3) throw new Error('probe exploded'); } } });
+    const r = await tinyRun(
+      {},
+      {
+        backend: 'cpu',
+        callbacks: {
+          onBatchEnd: (b) => {
+            if (b.step === 3) throw new Error('probe exploded');
+          },
+        },
+      },
+    );
     expect(r.status).toBe('failed');
     expect(r.error).toBe('Error: probe exploded');
     expect(r.final!.epoch).toBe(0);
@@ -140,13 +153,18 @@ describe('fit', () => {
     await initBackend('cpu', { quiet: true });
     const input = tf.input({ shape: [2] });
     const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2 }).apply(input) as tf.SymbolicTensor });
-    const x = tf.tensor2d([[0, 1], [1, 0]]);
+    const x = tf.tensor2d([
+      [0, 1],
+      [1, 0],
+    ]);
     const y = tf.tensor1d([1, 0], 'int32');
     const { fit } = await import('./fit');
     const r = await fit(model, { train: { x, y } }, { epochs: 1, batchSize: 2, optimizer: { name: 'sgd', lr: 0.1 }, progress: 'none' });
     expect(r.status).toBe('completed');
     expect(r.final!.probes).toBeUndefined();
-    await expect(fit(model, { train: { x, y } }, { epochs: 1, batchSize: 2, optimizer: { name: 'sgd', lr: 0.1 }, progress: 'none', probes: {} })).rejects.toThrow(/at least one activation layer/);
+    await expect(
+      fit(model, { train: { x, y } }, { epochs: 1, batchSize: 2, optimizer: { name: 'sgd', lr: 0.1 }, progress: 'none', probes: {} }),
+    ).rejects.toThrow(/at least one activation layer/);
     tf.dispose([x, y]);
     model.dispose();
   });
@@ -156,9 +174,18 @@ describe('fit', () => {
     const { buildModel } = await import('@sugar-lab/models');
     const { fit } = await import('./fit');
     const model = buildModel('mlp', { activation: { kind: 'relu' }, inputShape: [2], numClasses: 2, seed: 1, depth: 1, width: 4 });
-    const x = tf.tensor2d([[0, 1], [1, 0], [1, 1], [0, 0]]);
+    const x = tf.tensor2d([
+      [0, 1],
+      [1, 0],
+      [1, 1],
+      [0, 0],
+    ]);
     const y = tf.tensor1d([1, 1, 0, 0], 'int32');
-    const r = await fit(model, { train: { x, y } }, { epochs: 2, batchSize: 2, optimizer: { name: 'sgd', lr: 0.1, momentum: 0.9 }, progress: 'none', probes: { size: 4 } });
+    const r = await fit(
+      model,
+      { train: { x, y } },
+      { epochs: 2, batchSize: 2, optimizer: { name: 'sgd', lr: 0.1, momentum: 0.9 }, progress: 'none', probes: { size: 4 } },
+    );
     expect(r.status).toBe('completed');
     expect(r.final!.evalLoss).toBeUndefined();
     expect(r.final!.probes!.layers[0].units).toBe(4);

@@ -41,7 +41,11 @@ export interface Ending {
 /** Epoch 0 (before training) unless resumed, then each epoch in turn; never throws. */
 async function trainEpochs(run: FitRun): Promise<Ending> {
   try {
-    if (run.cfg.logPath) run.sink = new JsonlSink(run.cfg.logPath, run.epochs.map((e) => ({ type: 'epoch', ...e })));
+    if (run.cfg.logPath)
+      run.sink = new JsonlSink(
+        run.cfg.logPath,
+        run.epochs.map((e) => ({ type: 'epoch', ...e })),
+      );
     if (run.epochs.length === 0) await finishEpoch(run, { epoch: 0, step: 0, lr: null, trainLoss: null, trainAcc: null }, 0);
     run.lastYield = performance.now();
     for (let epoch = run.epochs[run.epochs.length - 1].epoch + 1; epoch <= run.cfg.epochs; epoch++) {

@@ -21,7 +21,14 @@ const CONFIG = { epochs: 3, batchSize: 32, optimizer: { name: 'sgd' as const, lr
 
 describe('config hashes (core canonical JSON)', () => {
   it('equal the former implementation on configs and edge cases', () => {
-    const samples: unknown[] = [resolveTrainConfig(CONFIG), { b: 1, a: [1, { z: 2, y: undefined }, null], n: 1e-7, big: 1e21, neg: -0 }, [undefined, 'é\u2028'], 'x', 3, null];
+    const samples: unknown[] = [
+      resolveTrainConfig(CONFIG),
+      { b: 1, a: [1, { z: 2, y: undefined }, null], n: 1e-7, big: 1e21, neg: -0 },
+      [undefined, 'é\u2028'],
+      'x',
+      3,
+      null,
+    ];
     for (const s of samples) {
       expect(stableStringify(s)).toBe(formerStableStringify(s));
       expect(hashJson(s)).toBe(createHash('sha256').update(formerStableStringify(s)).digest('hex'));

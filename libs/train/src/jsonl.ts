@@ -18,7 +18,11 @@ export function toJsonText(value: unknown, indent = 2): string {
 
 // The decoder of `replacer`: the three strings it writes come back as the numbers they stood for (a string
 // field holding exactly "NaN" would too; no record of ours has one).
-const NON_FINITE = new Map([['NaN', NaN], ['Infinity', Infinity], ['-Infinity', -Infinity]]);
+const NON_FINITE = new Map([
+  ['NaN', NaN],
+  ['Infinity', Infinity],
+  ['-Infinity', -Infinity],
+]);
 function reviver(_key: string, value: unknown): unknown {
   return typeof value === 'string' && NON_FINITE.has(value) ? NON_FINITE.get(value) : value;
 }

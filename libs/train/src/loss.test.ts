@@ -36,7 +36,11 @@ describe('softmaxCrossEntropy', () => {
   for (const backend of ['cpu', 'wasm', 'tensorflow'] as BackendName[]) {
     it(`matches the float64 loss and gradient (softmax - labels) / n on ${backend}, leaking nothing`, async (ctx) => {
       if ((await initBackend(backend, { quiet: true })) !== backend) return ctx.skip();
-      for (const [n, c] of [[64, 3], [256, 10], [1, 5]]) {
+      for (const [n, c] of [
+        [64, 3],
+        [256, 10],
+        [1, 5],
+      ]) {
         const { logits, labels } = problem(n, c);
         const want = reference(logits, labels);
         const before = tf.memory().numTensors;

@@ -32,7 +32,9 @@ export class Optimizer {
   ) {
     const c = config;
     const values: Record<string, number> =
-      c.name === 'sgd' ? { wd: c.weightDecay, mu: c.momentum } : { wd: c.weightDecay, b1: c.beta1, nb1: 1 - c.beta1, b2: c.beta2, nb2: 1 - c.beta2, eps: c.eps };
+      c.name === 'sgd'
+        ? { wd: c.weightDecay, mu: c.momentum }
+        : { wd: c.weightDecay, b1: c.beta1, nb1: 1 - c.beta1, b2: c.beta2, nb2: 1 - c.beta2, eps: c.eps };
     this.constants = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, tf.keep(tf.scalar(v))]));
   }
 
@@ -112,7 +114,7 @@ export class Optimizer {
       const param = this.params[i];
       if (!m || !param) throw new CheckpointError(`optimizer state: expected slots named <kind>/<index < ${this.params.length}>; found '${name}'`);
       if (!tf.util.arraysEqual(param.variable.shape, tensor.shape)) {
-        throw new CheckpointError(`optimizer state: slot '${name}' expected shape [${param.variable.shape}]; found [${tensor.shape}]`);
+        throw new CheckpointError(`optimizer state: slot '${name}' expected shape [${param.variable.shape.join(',')}]; found [${tensor.shape.join(',')}]`);
       }
       // A variable shares its initial value's data (reference-counted), so no clone is needed; the
       // clone this made before was never disposed: two leaked tensors per weight on every resume.

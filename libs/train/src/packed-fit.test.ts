@@ -50,10 +50,17 @@ async function plain(c: Case, extra: Partial<TrainConfig> = {}, options: FitOpti
   }
 }
 
-async function packed(cases: Case[], extra: (i: number) => Partial<TrainConfig> = () => ({}), options: (i: number) => FitOptions = () => ({})): Promise<FitResult[]> {
+async function packed(
+  cases: Case[],
+  extra: (i: number) => Partial<TrainConfig> = () => ({}),
+  options: (i: number) => FitOptions = () => ({}),
+): Promise<FitResult[]> {
   const models = cases.map((c) => model(c.activation, c.config.seed));
   try {
-    return await fitPacked(await data(), cases.map((c, i) => ({ model: models[i], config: configOf(c, extra(i)), options: options(i) })));
+    return await fitPacked(
+      await data(),
+      cases.map((c, i) => ({ model: models[i], config: configOf(c, extra(i)), options: options(i) })),
+    );
   } finally {
     models.forEach((m) => m.dispose());
   }
@@ -122,11 +129,22 @@ describe('fitPacked', () => {
   it('writes checkpoints fit resumes, and resumes members stopped at different epochs', async () => {
     await initBackend('cpu', { quiet: true });
     const dirs = ADAM.map((_, i) => path.join(tmp, `resume-${i}`));
-    const runtime = (i: number): Partial<TrainConfig> => ({ checkpointDir: path.join(dirs[i], 'ckpt'), logPath: path.join(dirs[i], 'metrics.jsonl'), resume: true });
+    const runtime = (i: number): Partial<TrainConfig> => ({
+      checkpointDir: path.join(dirs[i], 'ckpt'),
+      logPath: path.join(dirs[i], 'metrics.jsonl'),
+      resume: true,
+    });
     // Member i stops (its signal aborts) after epoch i + 1: three checkpoints at three epochs.
     const stop = ADAM.map(() => new AbortController());
-    const first = await packed(ADAM, runtime, (i) => ({ signal: stop[i].signal, callbacks: { onEpochEnd: (m) => void (m.epoch === i + 1 && stop[i].abort()) } }));
-    expect(first.map((r) => [r.status, r.final!.epoch])).toEqual([['interrupted', 1], ['interrupted', 2], ['interrupted', 3]]);
+    const first = await packed(ADAM, runtime, (i) => ({
+      signal: stop[i].signal,
+      callbacks: { onEpochEnd: (m) => void (m.epoch === i + 1 && stop[i].abort()) },
+    }));
+    expect(first.map((r) => [r.status, r.final!.epoch])).toEqual([
+      ['interrupted', 1],
+      ['interrupted', 2],
+      ['interrupted', 3],
+    ]);
     const want = await Promise.all(ADAM.map((c) => plain(c)));
     // Member 0 continues unpacked, with fit; 1 and 2 continue as a pack (1 trains epoch 3 alone, then 2 joins).
     const alone = await plain(ADAM[0], runtime(0));
@@ -149,9 +167,24 @@ describe('fitPacked', () => {
     const bn = model(RELU, 2, true);
     const b = model(SUGAR, 3);
     try {
-      await expect(fitPacked(ds, [{ model: a, config: BASE_CONFIG }, { model: bn, config: BASE_CONFIG }])).rejects.toThrow(PackError);
-      await expect(fitPacked(ds, [{ model: a, config: BASE_CONFIG }, { model: b, config: { ...BASE_CONFIG, batchSize: 16 } }])).rejects.toThrow(/member 2: batchSize is 16; member 1's is 32/);
-      await expect(fitPacked(ds, [{ model: a, config: BASE_CONFIG }, { model: b, config: { ...BASE_CONFIG, optimizer: { name: 'sgd', lr: 0.1 } } }])).rejects.toThrow(/optimizer.name is "sgd"/);
+      await expect(
+        fitPacked(ds, [
+          { model: a, config: BASE_CONFIG },
+          { model: bn, config: BASE_CONFIG },
+        ]),
+      ).rejects.toThrow(PackError);
+      await expect(
+        fitPacked(ds, [
+          { model: a, config: BASE_CONFIG },
+          { model: b, config: { ...BASE_CONFIG, batchSize: 16 } },
+        ]),
+      ).rejects.toThrow(/member 2: batchSize is 16; member 1's is 32/);
+      await expect(
+        fitPacked(ds, [
+          { model: a, config: BASE_CONFIG },
+          { model: b, config: { ...BASE_CONFIG, optimizer: { name: 'sgd', lr: 0.1 } } },
+        ]),
+      ).rejects.toThrow(/optimizer.name is "sgd"/);
     } finally {
       [a, bn, b].forEach((m) => m.dispose());
     }

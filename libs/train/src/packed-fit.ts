@@ -25,7 +25,7 @@ export interface PackMember {
  * differ; whether momentum and weight decay are on may not (it changes which state a checkpoint holds).
  */
 export function packFields(config: TrainConfig | ResolvedTrainConfig): Record<string, unknown> {
-  const c = resolveTrainConfig(config as TrainConfig);
+  const c = resolveTrainConfig(config);
   const o = c.optimizer;
   return {
     batchSize: c.batchSize,
@@ -63,7 +63,9 @@ function checkFields(members: PackMember[]): void {
     const fields = packFields(m.config);
     for (const [key, value] of Object.entries(fields)) {
       if (JSON.stringify(value) !== JSON.stringify(first[key])) {
-        throw new PackError(`pack member ${i + 2}: ${key} is ${JSON.stringify(value)}; member 1's is ${JSON.stringify(first[key])} (a pack shares ${Object.keys(first).join(', ')})`);
+        throw new PackError(
+          `pack member ${i + 2}: ${key} is ${JSON.stringify(value)}; member 1's is ${JSON.stringify(first[key])} (a pack shares ${Object.keys(first).join(', ')})`,
+        );
       }
     }
   });
@@ -156,7 +158,7 @@ function packStep(pack: Pack, x: tf.Tensor, y: tf.Tensor, lrs: number[]): { loss
       const logits = pack.mlp.forward(x, w);
       correct = tf.keep(memberCorrect(logits, y));
       losses = tf.keep(memberLoss(logits, y));
-      return tf.sum(losses) as tf.Scalar;
+      return tf.sum<tf.Scalar>(losses);
     })(pack.mlp.views());
     const both = tf.stack([losses!, correct!]);
     const v = both.dataSync() as Float32Array;
@@ -164,7 +166,13 @@ function packStep(pack: Pack, x: tf.Tensor, y: tf.Tensor, lrs: number[]): { loss
     const out = { losses: v.slice(0, k), rights: v.slice(k) };
     if (!out.losses.every(Number.isFinite)) return out;
     if (wants.some(Boolean)) recordNorms(pack, grads, wants);
-    pack.optimizer.apply(tf.concat(grads.map((g) => tf.reshape(g, [k, -1])), 1), lrs);
+    pack.optimizer.apply(
+      tf.concat(
+        grads.map((g) => tf.reshape(g, [k, -1])),
+        1,
+      ),
+      lrs,
+    );
     return out;
   });
 }
@@ -190,7 +198,11 @@ class PackTrainer {
     for (const m of this.members) {
       try {
         const run = m.run;
-        if (run.cfg.logPath) run.sink = new JsonlSink(run.cfg.logPath, run.epochs.map((e) => ({ type: 'epoch', ...e })));
+        if (run.cfg.logPath)
+          run.sink = new JsonlSink(
+            run.cfg.logPath,
+            run.epochs.map((e) => ({ type: 'epoch', ...e })),
+          );
         if (run.epochs.length === 0) await finishEpoch(run, { epoch: 0, step: 0, lr: null, trainLoss: null, trainAcc: null }, 0);
       } catch (err) {
         await this.end(m, { status: 'failed', error: errorText(err) });

@@ -36,7 +36,18 @@ export function memberTensors(flat: tf.Tensor, shapes: number[][]): tf.Tensor[][
 
 /** Each member's tensors (one per weight) as one flat [K, P] tensor, in pack order. */
 export function flatten(perMember: tf.Tensor[][]): tf.Tensor2D {
-  return tf.tidy(() => tf.concat(perMember.map((ts) => tf.concat(ts.map((t) => tf.reshape(t, [1, -1])), 1)), 0) as tf.Tensor2D);
+  return tf.tidy(
+    () =>
+      tf.concat(
+        perMember.map((ts) =>
+          tf.concat(
+            ts.map((t) => tf.reshape(t, [1, -1])),
+            1,
+          ),
+        ),
+        0,
+      ) as tf.Tensor2D,
+  );
 }
 
 /**
@@ -98,8 +109,15 @@ export class PackedMlp {
 
   private activate(h: tf.Tensor, j: number): tf.Tensor {
     if (this.groups.length === 1) return this.groups[0].layers[j]!.apply(h) as tf.Tensor;
-    const parts = tf.split(h, this.groups.map((g) => g.size), 0);
-    return tf.concat(parts.map((p, g) => this.groups[g].layers[j]!.apply(p) as tf.Tensor), 0);
+    const parts = tf.split(
+      h,
+      this.groups.map((g) => g.size),
+      0,
+    );
+    return tf.concat(
+      parts.map((p, g) => this.groups[g].layers[j]!.apply(p) as tf.Tensor),
+      0,
+    );
   }
 
   /** Copies each member's row into its model's weights. */

@@ -40,13 +40,19 @@ export class PackedOptimizer {
     const col = (f: (c: ResolvedOptimizerConfig) => number) => perMember(configs.map(f));
     this.decayNone = !(c.weightDecay > 0) || decay.every((d) => !d);
     this.decayAll = !this.decayNone && decay.every(Boolean);
-    this.constants = c.name === 'sgd' ? { mu: col((c) => c.momentum) } : { b1: col((c) => c.beta1), nb1: col((c) => 1 - c.beta1), b2: col((c) => c.beta2), nb2: col((c) => 1 - c.beta2), eps: col((c) => c.eps) };
+    this.constants =
+      c.name === 'sgd'
+        ? { mu: col((c) => c.momentum) }
+        : { b1: col((c) => c.beta1), nb1: col((c) => 1 - c.beta1), b2: col((c) => c.beta2), nb2: col((c) => 1 - c.beta2), eps: col((c) => c.eps) };
     if (!this.decayNone) {
       const wd = col((c) => c.weightDecay);
       // Decay on some weights only (decayOn: kernels): a mask over the columns. w * 0 adds an exact 0 elsewhere.
       if (this.decayAll) this.constants.wd = wd;
       else {
-        const mask = tf.tensor2d(shapes.flatMap((s, i) => new Array<number>(s.reduce((a, b) => a * b, 1)).fill(decay[i] ? 1 : 0)), [1, flat.shape[1] as number]);
+        const mask = tf.tensor2d(
+          shapes.flatMap((s, i) => new Array<number>(s.reduce((a, b) => a * b, 1)).fill(decay[i] ? 1 : 0)),
+          [1, flat.shape[1] as number],
+        );
         this.constants.mask = tf.cast(mask, 'bool');
         this.constants.wd = tf.mul(wd, mask);
         tf.dispose([wd, mask]);
@@ -65,7 +71,10 @@ export class PackedOptimizer {
             const saved = new Map(opt.getSlots().map((s) => [s.name, s.tensor]));
             return this.shapes.map((shape, i) => {
               const t = saved.get(`${kind}/${i}`);
-              if (t && t.shape.join('x') !== shape.join('x')) throw new PackError(`pack member ${k + 1}: optimizer slot '${kind}/${i}' has shape [${t.shape}]; its weight has [${shape}]`);
+              if (t && t.shape.join('x') !== shape.join('x'))
+                throw new PackError(
+                  `pack member ${k + 1}: optimizer slot '${kind}/${i}' has shape [${t.shape.join(',')}]; its weight has [${shape.join(',')}]`,
+                );
               return t ?? tf.zeros(shape);
             });
           }),
@@ -128,7 +137,8 @@ export class PackedOptimizer {
     try {
       members.forEach((opt, k) => {
         // An Optimizer that has taken no step has no slots yet; keep it that way so checkpoints match.
-        const slots: SlotTensor[] = this.steps[k] === 0 ? [] : split.flatMap(({ kind, parts }) => parts[k].map((tensor, i) => ({ name: `${kind}/${i}`, tensor })));
+        const slots: SlotTensor[] =
+          this.steps[k] === 0 ? [] : split.flatMap(({ kind, parts }) => parts[k].map((tensor, i) => ({ name: `${kind}/${i}`, tensor })));
         opt.setState(this.steps[k], slots);
       });
     } finally {

@@ -51,20 +51,25 @@ function previousLayer(layer: tf.layers.Layer): tf.layers.Layer | undefined {
 export function packPlan(model: tf.LayersModel): PackPlan {
   const where = `model '${model.name}'`;
   if (model.inputs.length !== 1 || model.outputs.length !== 1) throw new PackError(`${where}: expected one input and one output to pack`);
-  if (model.nonTrainableWeights.length) throw new PackError(`${where}: has non-trainable weights (${model.nonTrainableWeights.map((w) => w.originalName).join(', ')}); packing takes dense layers and activations only`);
+  if (model.nonTrainableWeights.length)
+    throw new PackError(
+      `${where}: has non-trainable weights (${model.nonTrainableWeights.map((w) => w.originalName).join(', ')}); packing takes dense layers and activations only`,
+    );
   const index = new Map(model.trainableWeights.map((w, i) => [w.originalName, i]));
   const sample = (model.inputs[0].shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
   const layers: PackedLayer[] = [];
   let prev: tf.layers.Layer | undefined;
   for (const layer of model.layers) {
     const cls = className(layer);
-    if (prev && previousLayer(layer) !== prev) throw new PackError(`${where}: layer '${layer.name}' is not fed by '${prev.name}'; packing takes a plain chain of layers`);
+    if (prev && previousLayer(layer) !== prev)
+      throw new PackError(`${where}: layer '${layer.name}' is not fed by '${prev.name}'; packing takes a plain chain of layers`);
     prev = layer;
     if (cls === 'InputLayer') continue;
     if (cls === 'Flatten' && layers.length === 0) continue;
     if (cls === 'Dense') {
       const cfg = layer.getConfig() as { activation?: string; units: number; useBias: boolean };
-      if (cfg.activation !== 'linear') throw new PackError(`${where}: dense layer '${layer.name}' has the fused activation '${cfg.activation}'; packing needs it as its own layer`);
+      if (cfg.activation !== 'linear')
+        throw new PackError(`${where}: dense layer '${layer.name}' has the fused activation '${cfg.activation}'; packing needs it as its own layer`);
       const kernel = layer.trainableWeights.find((w) => /kernel/.test(w.originalName));
       const bias = layer.trainableWeights.find((w) => /bias/.test(w.originalName));
       if (!kernel) throw new PackError(`${where}: dense layer '${layer.name}' has no kernel`);
@@ -99,9 +104,14 @@ export function activationKey(layer: tf.layers.Layer | undefined): string {
 
 /** Throws unless `plan` has the same shapes as `first` (members of one pack share the architecture). */
 export function checkSamePlan(first: PackPlan, plan: PackPlan, member: number): void {
-  const same = first.shapes.length === plan.shapes.length && first.shapes.every((s, i) => s.join('x') === plan.shapes[i].join('x')) && first.layers.length === plan.layers.length;
+  const same =
+    first.shapes.length === plan.shapes.length &&
+    first.shapes.every((s, i) => s.join('x') === plan.shapes[i].join('x')) &&
+    first.layers.length === plan.layers.length;
   if (!same) {
-    throw new PackError(`pack member ${member + 1}: weight shapes [${plan.shapes.map((s) => s.join('x')).join(', ')}] differ from member 1's [${first.shapes.map((s) => s.join('x')).join(', ')}]; a pack shares one architecture`);
+    throw new PackError(
+      `pack member ${member + 1}: weight shapes [${plan.shapes.map((s) => s.join('x')).join(', ')}] differ from member 1's [${first.shapes.map((s) => s.join('x')).join(', ')}]; a pack shares one architecture`,
+    );
   }
   plan.layers.forEach((l, i) => {
     if (Boolean(l.activation) !== Boolean(first.layers[i].activation) || (l.bias === undefined) !== (first.layers[i].bias === undefined)) {

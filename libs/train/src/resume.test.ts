@@ -45,7 +45,10 @@ async function stoppedRun(name: string, at = 3, config: object = {}, opts: TinyR
 // Resumes with another initialization (so weights that did not come from a checkpoint would show).
 async function resume(s: Stopped, config: object = {}): Promise<FitResult & { warned: string[] }> {
   const warned: string[] = [];
-  const r = await tinyRun({ checkpointDir: s.ckpt, logPath: s.logPath, resume: true, ...config }, { backend: 'cpu', modelSeed: 99, onWarning: (m) => void warned.push(m) });
+  const r = await tinyRun(
+    { checkpointDir: s.ckpt, logPath: s.logPath, resume: true, ...config },
+    { backend: 'cpu', modelSeed: 99, onWarning: (m) => void warned.push(m) },
+  );
   return { ...r, warned };
 }
 
@@ -142,7 +145,9 @@ describe('resume from damaged checkpoints', () => {
     fs.writeFileSync(file, JSON.stringify({ ...rest, version: 1, tensors: tensors.map(({ sha256: _s, ...e }: { sha256: string }) => e) }));
     const r = await resume(s);
     expect(r.resumedFrom).toBe(3);
-    expect(r.warned).toEqual([`${s.latest} is a version 1 checkpoint without checksums: its tensors cannot be verified (the next checkpoint written will have them)`]);
+    expect(r.warned).toEqual([
+      `${s.latest} is a version 1 checkpoint without checksums: its tensors cannot be verified (the next checkpoint written will have them)`,
+    ]);
     expect(numbers(r)).toEqual(numbers(full));
   });
 
@@ -151,10 +156,10 @@ describe('resume from damaged checkpoints', () => {
     fs.rmSync(path.join(s.ckpt, 'LATEST'));
     const written: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string | Uint8Array) => {
+    process.stderr.write = (chunk: string | Uint8Array) => {
       written.push(String(chunk));
       return true;
-    });
+    };
     try {
       await tinyRun({ checkpointDir: s.ckpt, resume: true }, { backend: 'cpu' });
     } finally {

@@ -23,7 +23,7 @@ describe('learningRateAt', () => {
     expect(learningRateAt(0, s, undefined, ctx)).toBeCloseTo(0.1, 15);
     // halfway: min + (1 - min) / 2 = 0.55 of lr
     expect(learningRateAt(50, s, undefined, ctx)).toBeCloseTo(0.055, 15);
-    expect(learningRateAt(25, s, undefined, ctx)).toBeCloseTo(0.1 * (0.1 + 0.9 * (1 + Math.SQRT1_2) / 2), 15);
+    expect(learningRateAt(25, s, undefined, ctx)).toBeCloseTo(0.1 * (0.1 + (0.9 * (1 + Math.SQRT1_2)) / 2), 15);
   });
 
   it('linear warmup then the main schedule on the remaining steps', () => {

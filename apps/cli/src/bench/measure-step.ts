@@ -30,7 +30,7 @@ export function measureTrainingStep(model: tf.LayersModel, batch: number, steps 
   const inShape = model.inputs[0].shape.slice(1) as number[];
   const classes = model.outputs[0].shape[1] as number;
   const xs = tf.randomNormal([batch, ...inShape], 0, 1, 'float32', 7);
-  const ys = tf.tidy(() => tf.oneHot(tf.randomUniform([batch], 0, classes, 'int32', 11) as tf.Tensor1D, classes));
+  const ys = tf.tidy(() => tf.oneHot(tf.randomUniform<tf.Rank.R1>([batch], 0, classes, 'int32', 11), classes));
   const params = model.trainableWeights.map((w) => ({ variable: w.read() as tf.Variable, decay: false }));
   const opt = new Optimizer(resolveTrainConfig({ epochs: 1, batchSize: batch, optimizer: { name: 'sgd', lr: 0.01 } }).optimizer, params);
   const variables = params.map((p) => p.variable);

@@ -92,7 +92,10 @@ class StepRecorder {
       });
       return { kernelName: name, outputs, inputs, timeMs: Promise.resolve(0), extraInfo: Promise.resolve('') };
     });
-    const backend = tf.backend() as unknown as Record<string, unknown> & { binding?: unknown; tensorMap?: { get(id: unknown): { values: unknown } | undefined } };
+    const backend = tf.backend() as unknown as Record<string, unknown> & {
+      binding?: unknown;
+      tensorMap?: { get(id: unknown): { values: unknown } | undefined };
+    };
     const bytesOf = (values: unknown) => (ArrayBuffer.isView(values) ? values.byteLength : 0);
     const upload = (bytes: number) => (ms: number) => {
       this.transferMs += ms;
@@ -110,13 +113,26 @@ class StepRecorder {
         return this.frame(() => call(orig, a), upload(pending.reduce((n: number, v) => n + bytesOf(v), 0)));
       });
     } else {
-      this.patch(backend, 'move', (orig) => (...a: unknown[]) => this.frame(() => call(orig, a), upload(bytesOf(a[1]))));
+      this.patch(
+        backend,
+        'move',
+        (orig) =>
+          (...a: unknown[]) =>
+            this.frame(() => call(orig, a), upload(bytesOf(a[1]))),
+      );
     }
-    this.patch(backend, 'readSync', (orig) => (...a: unknown[]) =>
-      this.frame(() => call(orig, a), (ms) => {
-        this.transferMs += ms;
-        this.reads++;
-      }),
+    this.patch(
+      backend,
+      'readSync',
+      (orig) =>
+        (...a: unknown[]) =>
+          this.frame(
+            () => call(orig, a),
+            (ms) => {
+              this.transferMs += ms;
+              this.reads++;
+            },
+          ),
     );
   }
 
@@ -139,7 +155,7 @@ function perKernelCosts(n = 2000): { dispatchUs: number; kernelFloorUs: number }
   const t0 = performance.now();
   chain();
   const totalUs = ((performance.now() - t0) * 1000) / n;
-  const kernel = tf.getKernel('Add', tf.getBackend())!;
+  const kernel = tf.getKernel('Add', tf.getBackend());
   const backend = tf.backend();
   const outs: tf.TensorInfo[] = [];
   const t1 = performance.now();
@@ -155,14 +171,24 @@ function perKernelCosts(n = 2000): { dispatchUs: number; kernelFloorUs: number }
  * update (SGD lr 0.01 unless told), one read of loss and correct count) on a fresh batch uploaded from host memory each step, as
  * fit does: `steps` unprofiled steps give the wall time (median), `profiled` more the breakdown (medians).
  */
-export async function profileTrainingStep(model: tf.LayersModel, batch: number, steps = 10, warmup = 3, profiled = 5, optimizerConfig: OptimizerConfig = { name: 'sgd', lr: 0.01 }): Promise<StepProfile> {
+export async function profileTrainingStep(
+  model: tf.LayersModel,
+  batch: number,
+  steps = 10,
+  warmup = 3,
+  profiled = 5,
+  optimizerConfig: OptimizerConfig = { name: 'sgd', lr: 0.01 },
+): Promise<StepProfile> {
   const inShape = model.inputs[0].shape.slice(1) as number[];
   const classes = model.outputs[0].shape[1] as number;
   const size = inShape.reduce((a, b) => a * b, 1);
   const xHost = Float32Array.from({ length: batch * size }, (_, i) => Math.sin(i * 12.9898) * 0.5);
   const yHost = new Float32Array(batch * classes);
   for (let r = 0; r < batch; r++) yHost[r * classes + ((r * 7) % classes)] = 1;
-  const optimizer = new Optimizer(resolveTrainConfig({ epochs: 1, batchSize: batch, optimizer: optimizerConfig }).optimizer, model.trainableWeights.map((w) => ({ variable: w.read() as tf.Variable, decay: false })));
+  const optimizer = new Optimizer(
+    resolveTrainConfig({ epochs: 1, batchSize: batch, optimizer: optimizerConfig }).optimizer,
+    model.trainableWeights.map((w) => ({ variable: w.read() as tf.Variable, decay: false })),
+  );
   const variables = optimizer.params.map((p) => p.variable);
   const step = () => {
     const xb = tf.tensor(xHost, [batch, ...inShape]);
@@ -195,7 +221,12 @@ export async function profileTrainingStep(model: tf.LayersModel, batch: number, 
     const ops = names
       .map((op) => ({ op, count: Math.round(median(recs.map((r) => r.ops.get(op)?.count ?? 0))), ms: median(recs.map((r) => r.ops.get(op)?.ms ?? 0)) }))
       .sort((a, b) => b.ms - a.ms);
-    const rec = { transferMs: median(recs.map((r) => r.transferMs)), uploads: median(recs.map((r) => r.uploads)), uploadBytes: median(recs.map((r) => r.uploadBytes)), reads: median(recs.map((r) => r.reads)) };
+    const rec = {
+      transferMs: median(recs.map((r) => r.transferMs)),
+      uploads: median(recs.map((r) => r.uploads)),
+      uploadBytes: median(recs.map((r) => r.uploadBytes)),
+      reads: median(recs.map((r) => r.reads)),
+    };
     const kernelMs = ops.reduce((s, o) => s + o.ms, 0);
     const kernelCount = ops.reduce((s, o) => s + o.count, 0);
     const { dispatchUs, kernelFloorUs } = perKernelCosts();

@@ -10,7 +10,12 @@ export const PROFILE_MODELS: readonly ProfileModel[] = ['mlp', 'cnn', 'quick'];
 
 function profileModel(kind: ProfileModel, act: ActivationSpec): { model: tf.LayersModel; batch: number; optimizer?: OptimizerConfig } {
   // The quick preset's run: 12 x 24 MLP on 2-D spirals, batch 64, Adam 0.003.
-  if (kind === 'quick') return { model: buildModel('mlp', { depth: 12, width: 24, activation: act, inputShape: [2], numClasses: 3, seed: 0 }), batch: 64, optimizer: { name: 'adam', lr: 0.003 } };
+  if (kind === 'quick')
+    return {
+      model: buildModel('mlp', { depth: 12, width: 24, activation: act, inputShape: [2], numClasses: 3, seed: 0 }),
+      batch: 64,
+      optimizer: { name: 'adam', lr: 0.003 },
+    };
   return { model: referenceModel(kind, act), batch: REFERENCE_SHAPES[kind].batch };
 }
 
@@ -74,6 +79,8 @@ export function formatProfile(r: ProfileRow, topOps = 8): string {
   const top = r.ops.slice(0, topOps);
   const rest = r.ops.slice(topOps);
   const cell = (o: { op: string; count: number; ms: number }) => `${o.op} x${o.count} ${o.ms.toFixed(2)}`;
-  lines.push(`  by op: ${top.map(cell).join(', ')}${rest.length ? `, other x${rest.reduce((s, o) => s + o.count, 0)} ${rest.reduce((s, o) => s + o.ms, 0).toFixed(2)}` : ''}`);
+  lines.push(
+    `  by op: ${top.map(cell).join(', ')}${rest.length ? `, other x${rest.reduce((s, o) => s + o.count, 0)} ${rest.reduce((s, o) => s + o.ms, 0).toFixed(2)}` : ''}`,
+  );
   return lines.join('\n');
 }

@@ -18,12 +18,17 @@ export function referenceModel(kind: ReferenceModel, activation: ActivationSpec,
   if (kind === 'mlp') {
     for (const units of [512, 512, 512]) h = act(tf.layers.dense({ units, kernelInitializer: init(i++) }).apply(h) as tf.SymbolicTensor);
   } else {
-    for (const [filters, pool] of [[32, false], [32, true], [64, false], [64, true]] as const) {
+    for (const [filters, pool] of [
+      [32, false],
+      [32, true],
+      [64, false],
+      [64, true],
+    ] as const) {
       h = act(tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', kernelInitializer: init(i++) }).apply(h) as tf.SymbolicTensor);
       if (pool) h = tf.layers.maxPooling2d({ poolSize: 2 }).apply(h) as tf.SymbolicTensor;
     }
     h = tf.layers.flatten().apply(h) as tf.SymbolicTensor;
   }
-  const y = tf.layers.dense({ units: classes, kernelInitializer: init(i++) }).apply(h) as tf.SymbolicTensor;
+  const y = tf.layers.dense({ units: classes, kernelInitializer: init(i) }).apply(h) as tf.SymbolicTensor;
   return tf.model({ inputs: x, outputs: y });
 }

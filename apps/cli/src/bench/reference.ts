@@ -18,13 +18,21 @@ export interface TorchStepTimes {
 }
 
 function lastLine(r: ReturnType<typeof spawnSync>): string {
-  return String(r.stderr || r.error?.message || '').trim().split('\n').pop() ?? '';
+  return (
+    String(r.stderr || r.error?.message || '')
+      .trim()
+      .split('\n')
+      .pop() ?? ''
+  );
 }
 
 /** Runs tools/bench/torch_reference.py; undefined (the reason logged) when torch is missing or it fails. */
 export function torchStepTimes(models: string[], steps: number, warmup: number, log: (l: string) => void): TorchStepTimes | undefined {
   const script = path.join(TOOLS_BENCH, 'torch_reference.py');
-  const r = spawnSync(python(), [script, '--models', models.join(','), '--steps', String(steps), '--warmup', String(warmup)], { encoding: 'utf8', timeout: 1_800_000 });
+  const r = spawnSync(python(), [script, '--models', models.join(','), '--steps', String(steps), '--warmup', String(warmup)], {
+    encoding: 'utf8',
+    timeout: 1_800_000,
+  });
   if (r.status !== 0) {
     log(`no PyTorch reference: ${python()} ${path.basename(script)} failed: ${lastLine(r)}`);
     return undefined;

@@ -19,7 +19,9 @@ describe('sugar bench', () => {
     expect(t.msMin).toBeLessThanOrEqual(t.msPerStep);
     expect(t.msMax).toBeGreaterThanOrEqual(t.msPerStep);
     expect(t.tensorsAfter).toBe(t.tensorsBefore);
-    expect(formatBenchRow({ ...t, backend: 'cpu', model: 'mlp', activation: 'relu', batch: 4 }, { 'mlp|relu': 2 })).toMatch(/cpu\s+mlp\s+relu .* torch 2\.0 ms/);
+    expect(formatBenchRow({ ...t, backend: 'cpu', model: 'mlp', activation: 'relu', batch: 4 }, { 'mlp|relu': 2 })).toMatch(
+      /cpu\s+mlp\s+relu .* torch 2\.0 ms/,
+    );
   });
 
   it('builds the reference models with the requested activation', () => {
@@ -48,10 +50,14 @@ describe('sugar bench', () => {
   it('prints the JSON the issue asks for', async () => {
     // The fastest backend here; a step of the reference MLP is ~20 ms on tensorflow, ~1 s on cpu.
     const backend = await initBackend(undefined, { quiet: true });
-    const r = spawnSync(process.execPath, [CLI, 'bench', '--json', '--backend', backend, '--models', 'mlp', '--activations', 'relu,bsilu', '--steps', '10', '--warmup', '1'], {
-      encoding: 'utf8',
-      timeout: 300_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      [CLI, 'bench', '--json', '--backend', backend, '--models', 'mlp', '--activations', 'relu,bsilu', '--steps', '10', '--warmup', '1'],
+      {
+        encoding: 'utf8',
+        timeout: 300_000,
+      },
+    );
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { results: Record<string, unknown>[] };
     expect(out.results.map((x) => x.activation)).toEqual(['relu', 'sugar(bsilu,alpha=1.67)']);

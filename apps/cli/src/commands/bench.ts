@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { BACKENDS, type ActivationSpec, type BackendName, canonicalActivation, initBackend, listSurrogates, getSurrogate, tf } from '@sugar-lab/core';
 import { buildModel, getModelInfo, listModels } from '@sugar-lab/models';
 import { measureTrainingStep, type StepTiming } from '../bench/measure-step';
-import { REFERENCE_SHAPES, referenceModel, type ReferenceModel } from '../bench/reference-models';
+import { REFERENCE_SHAPES, referenceModel } from '../bench/reference-models';
 import { probeCost } from '../bench/probe-cost';
 import { zooStepModel, ZOO_BENCH } from '../bench/zoo-models';
 import { bestOf, formatSweepTiming, sweepReference, torchStepTimes } from '../bench/reference';
@@ -67,8 +67,9 @@ export function modernBenchModels(): string[] {
 }
 
 function buildBenchModel(model: string, act: ActivationSpec): { model: tf.LayersModel; batch: number } {
-  if (model === 'mlp' || model === 'cnn') return { model: referenceModel(model as ReferenceModel, act), batch: REFERENCE_SHAPES[model as ReferenceModel].batch };
-  if (modernBenchModels().includes(model)) return { model: buildModel(model, { activation: act, inputShape: [32, 32, 3], numClasses: 10, seed: 0 }), batch: 64 };
+  if (model === 'mlp' || model === 'cnn') return { model: referenceModel(model, act), batch: REFERENCE_SHAPES[model].batch };
+  if (modernBenchModels().includes(model))
+    return { model: buildModel(model, { activation: act, inputShape: [32, 32, 3], numClasses: 10, seed: 0 }), batch: 64 };
   return zooStepModel(model, act);
 }
 
@@ -186,7 +187,11 @@ export function registerBenchCommand(program: Command): void {
     .description('time one training step per backend, model and activation (median after warm-up)')
     .option('--json', 'print { results: [...] } as JSON')
     .option('--backend <name>', `one of ${BACKENDS.join(', ')}, or "all" (default: the backend sugar picks)`)
-    .option('--models <list>', `comma-separated: mlp, cnn, probes (probe cost on the 12x24 MLP), ${[...ZOO_BENCH, ...modernBenchModels()].join(', ')}`, 'mlp,cnn,probes')
+    .option(
+      '--models <list>',
+      `comma-separated: mlp, cnn, probes (probe cost on the 12x24 MLP), ${[...ZOO_BENCH, ...modernBenchModels()].join(', ')}`,
+      'mlp,cnn,probes',
+    )
     .option(
       '--activations <list>',
       'comma-separated: relu, sugar:NAME (SUGAR with default params) and surrogate names; a bare name means SUGAR with it, ' +
@@ -201,17 +206,29 @@ export function registerBenchCommand(program: Command): void {
     .option('--profile', 'split a step of the reference MLP and CNN into kernels by op, dispatch, transfer and JS (tensorflow and wasm unless --backend)')
     .action(async (o: BenchCliOptions) => {
       const backends = !o.backend ? 'default' : o.backend === 'all' ? 'all' : ([o.backend] as BackendName[]);
-      if (Array.isArray(backends) && !BACKENDS.includes(backends[0])) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}, all; found '${o.backend}'`);
+      if (Array.isArray(backends) && !BACKENDS.includes(backends[0]))
+        throw new Error(`--backend must be one of ${BACKENDS.join(', ')}, all; found '${o.backend}'`);
       const steps = Number(o.steps);
       if (!Number.isInteger(steps) || steps < 10) throw new Error(`--steps must be an integer >= 10 (a median needs them); found '${o.steps}'`);
       const rounds = Number(o.rounds);
       if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer; found '${o.rounds}'`);
-      const models = o.models.split(',').map((s) => s.trim()).filter(Boolean);
-      const labels = o.activations.split(',').map((s) => s.trim()).filter(Boolean);
+      const models = o.models
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const labels = o.activations
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const log = (l: string) => console.error(l);
       if (o.profile) return profileCommand(o, backends, models, labels, steps);
       if (!o.json) {
-        console.log(`sugar bench on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; median of ${steps} steps after ${o.warmup} warm-up${o.reference ? `, fastest of ${rounds} rounds beside PyTorch` : ''}; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+        console.log(
+          `sugar bench on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; median of ${steps} steps after ${o.warmup} warm-up${o.reference ? `, fastest of ${rounds} rounds beside PyTorch` : ''}; load average ${os
+            .loadavg()
+            .map((x) => x.toFixed(2))
+            .join(' ')}`,
+        );
       }
       const bench = (onResult?: (r: BenchResult) => void) =>
         runBench({ backends, models, activations: labels, steps, warmup: Number(o.warmup), onResult, log });
@@ -242,7 +259,14 @@ export function registerBenchCommand(program: Command): void {
         sweep = await sweepReference(o.sweep, Array.isArray(backends) ? backends[0] : undefined, log);
         if (!o.json) console.log(`${formatSweepTiming(sweep)}; load average ${loadBefore.toFixed(2)} -> ${os.loadavg()[0].toFixed(2)}`);
       }
-      if (o.json) console.log(JSON.stringify({ machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() }, results, reference, sweep }, null, 2));
+      if (o.json)
+        console.log(
+          JSON.stringify(
+            { machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() }, results, reference, sweep },
+            null,
+            2,
+          ),
+        );
     });
 }
 
@@ -281,17 +305,36 @@ function bestRuns(rounds: BenchResult[][]): BenchResult[] {
   return rows;
 }
 
-async function profileCommand(o: BenchCliOptions, backends: BackendName[] | 'all' | 'default', models: string[], labels: string[], steps: number): Promise<void> {
+async function profileCommand(
+  o: BenchCliOptions,
+  backends: BackendName[] | 'all' | 'default',
+  models: string[],
+  labels: string[],
+  steps: number,
+): Promise<void> {
   const chosen: BackendName[] = backends === 'all' ? [...BACKENDS] : backends === 'default' ? ['tensorflow', 'wasm'] : backends;
   const refModels = models.filter((m): m is ProfileModel => (PROFILE_MODELS as readonly string[]).includes(m));
-  if (!refModels.length) throw new Error(`--profile profiles ${PROFILE_MODELS.join(', ')} (the reference MLP and CNN, the quick sweep's MLP); found --models '${o.models}'`);
+  if (!refModels.length)
+    throw new Error(`--profile profiles ${PROFILE_MODELS.join(', ')} (the reference MLP and CNN, the quick sweep's MLP); found --models '${o.models}'`);
   // The default --activations lists every surrogate; a profile is about ReLU against SUGAR's reference surrogate.
   const acts = activationsFromLabels(o.activations === defaultActivations() ? ['relu', 'bsilu'] : labels);
-  if (!o.json) console.log(`sugar bench --profile on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; wall = median of ${steps} steps, split by medians over 5 profiled steps; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  const rows = await runProfiles({ backends: chosen, models: refModels, activations: acts, steps, warmup: Number(o.warmup), log: (l) => console.error(l) }, (r) => {
-    if (!o.json) console.log(formatProfile(r));
-  });
-  if (o.json) console.log(JSON.stringify({ machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() }, profiles: rows }, null, 2));
+  if (!o.json)
+    console.log(
+      `sugar bench --profile on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; wall = median of ${steps} steps, split by medians over 5 profiled steps; load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
+  const rows = await runProfiles(
+    { backends: chosen, models: refModels, activations: acts, steps, warmup: Number(o.warmup), log: (l) => console.error(l) },
+    (r) => {
+      if (!o.json) console.log(formatProfile(r));
+    },
+  );
+  if (o.json)
+    console.log(
+      JSON.stringify({ machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() }, profiles: rows }, null, 2),
+    );
 }
 
 function defaultActivations(): string {

@@ -106,7 +106,9 @@ export function formatImport(r: ImportResult): string {
       : `  ${f.name}: ${f.method} ${f.from.length > 1 ? `${f.from.length} files from ${pathDir(f.from)}` : `from ${f.from[0]}`} (${FORMS[f.form]})\n      -> ${f.to.length > 1 ? pathDir(f.to) : f.to[0]}`,
   );
   for (const x of r.rejected)
-    lines.push(`  refused ${x.from}: ${x.mismatch.subject ? `${x.mismatch.subject}: ` : ''}expected ${x.mismatch.algorithm} ${x.mismatch.expected}, found ${x.mismatch.found}`);
+    lines.push(
+      `  refused ${x.from}: ${x.mismatch.subject ? `${x.mismatch.subject}: ` : ''}expected ${x.mismatch.algorithm} ${x.mismatch.expected}, found ${x.mismatch.found}`,
+    );
   for (const name of r.notFound) {
     const entry = datasetFiles(r.dataset).find((e) => e.name === name);
     lines.push(`  not found: ${name} (looked for files named ${entry ? acceptedNames(entry).join(', ') : name})`);
@@ -124,7 +126,10 @@ function pathDir(paths: string[]): string {
   return `${common.join('/')}/`;
 }
 
-const fileBacked = () => listDatasets().filter((d) => d.files.length > 0).map((d) => d.name);
+const fileBacked = () =>
+  listDatasets()
+    .filter((d) => d.files.length > 0)
+    .map((d) => d.name);
 
 /** `sugar data list | fetch <name...> | verify [name] | import <name> <sources...>`. */
 export function registerDataCommand(program: Command): void {
@@ -136,7 +141,14 @@ export function registerDataCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action((opts: { json?: boolean }) => {
       const rows = listDatasets().map((info) => ({ info, cache: datasetCacheState(info.name) }));
-      if (opts.json) console.log(JSON.stringify(rows.map((r) => ({ ...r.cache, title: r.info.title, description: r.info.description })), null, 2));
+      if (opts.json)
+        console.log(
+          JSON.stringify(
+            rows.map((r) => ({ ...r.cache, title: r.info.title, description: r.info.description })),
+            null,
+            2,
+          ),
+        );
       else console.log(formatDataList(rows, dataDir()));
     });
 

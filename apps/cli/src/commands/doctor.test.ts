@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'main.js');
 
-function doctor(env: Record<string, string>): { threads: { process: Record<string, unknown>; perWorker: Record<string, unknown>; loaded: boolean }; backend: string } {
+function doctor(env: Record<string, string>): {
+  threads: { process: Record<string, unknown>; perWorker: Record<string, unknown>; loaded: boolean };
+  backend: string;
+} {
   const clean = { ...process.env };
   for (const k of ['SUGAR_THREADS', 'SUGAR_WORKERS', 'TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'OMP_NUM_THREADS', 'SUGAR_BACKEND']) delete clean[k];
   const r = spawnSync(process.execPath, [CLI, 'doctor', '--json'], { env: { ...clean, ...env }, encoding: 'utf8', timeout: 120_000 });

@@ -2,7 +2,19 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { kernelStatus, type KernelStatus } from './kernel';
-import { appliedThreadSettings, BACKENDS, type BackendName, backendInfo, describeThreads, initBackend, readNativeState, threadSettings, userThreadEnv, type NativeState, type ThreadSettings } from '@sugar-lab/core';
+import {
+  appliedThreadSettings,
+  BACKENDS,
+  type BackendName,
+  backendInfo,
+  describeThreads,
+  initBackend,
+  readNativeState,
+  threadSettings,
+  userThreadEnv,
+  type NativeState,
+  type ThreadSettings,
+} from '@sugar-lab/core';
 
 export interface DoctorReport {
   node: string;
@@ -76,7 +88,15 @@ export async function collectDoctor(): Promise<DoctorReport> {
     jupyter: { available: Boolean(jup.python), python: jup.python, version: jup.version, reason: jup.python ? undefined : jup.reason },
     kernel,
     threads: { process: processThreads, loaded: applied !== undefined, perWorker },
-    chromium: { available: chromiumOk, path: chromiumPath, version: chromiumOk ? run(chromiumPath, ['--version']).out.split('\n').find((l) => /chrom/i.test(l) && /\d+\.\d+/.test(l) && !l.includes(':')) : undefined },
+    chromium: {
+      available: chromiumOk,
+      path: chromiumPath,
+      version: chromiumOk
+        ? run(chromiumPath, ['--version'])
+            .out.split('\n')
+            .find((l) => /chrom/i.test(l) && /\d+\.\d+/.test(l) && !l.includes(':'))
+        : undefined,
+    },
   };
 }
 

@@ -54,7 +54,7 @@ function notebook(cells: string[]): string {
 }
 
 describe('kernel spec', () => {
-  it('runs this workspace\'s tools/kernel/start.js with the current Node and NODE_PATH on its node_modules', () => {
+  it("runs this workspace's tools/kernel/start.js with the current Node and NODE_PATH on its node_modules", () => {
     expect(workspaceRoot()).toBe(ROOT);
     const spec = buildKernelSpec();
     expect(spec.argv).toEqual([process.execPath, path.join(ROOT, 'tools', 'kernel', 'start.js'), '{connection_file}']);
@@ -123,7 +123,10 @@ describe.skipIf(Boolean(noJupyter))(`kernelspec install / status / remove${noJup
 });
 
 /** Runs one notebook through nbclient with the sugar-lab kernel, in a temp directory outside the workspace. */
-function executeOutside(name: string, cells: string[]): { outcome: { ok?: boolean; error?: unknown }; executed: { cells: { outputs: { name?: string; text?: string | string[] }[] }[] }; stderr: string } {
+function executeOutside(
+  name: string,
+  cells: string[],
+): { outcome: { ok?: boolean; error?: unknown }; executed: { cells: { outputs: { name?: string; text?: string | string[] }[] }[] }; stderr: string } {
   installKernel({ user: true, python: PYTHON });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sugar-nb-'));
   expect(path.relative(ROOT, dir).startsWith('..')).toBe(true);
@@ -160,7 +163,10 @@ describe.skipIf(Boolean(noJupyter))(`the kernel through nbclient, from a noteboo
     ]);
     expect(outcome.error, stderr).toBeUndefined();
     expect(outcome.ok).toBe(true);
-    const stdout = executed.cells[0].outputs.filter((o) => o.name === 'stdout').map((o) => [o.text ?? ''].flat().join('')).join('');
+    const stdout = executed.cells[0].outputs
+      .filter((o) => o.name === 'stdout')
+      .map((o) => [o.text ?? ''].flat().join(''))
+      .join('');
     expect(stdout.trim()).toBe(`backend=${expected()} ready=true`);
   });
 
@@ -180,11 +186,21 @@ describe.skipIf(Boolean(noJupyter))(`the kernel through nbclient, from a noteboo
     fs.writeFileSync(path.join(dir, 'kernel-test-good.ipynb'), notebook(["import { tf } from '@sugar-lab/core';\ntf.mul(tf.scalar(2), 3).dataSync()[0]"]));
     fs.writeFileSync(path.join(dir, 'kernel-test-bad.ipynb'), notebook(['const x = 1;', "const n: number = 'text';", 'console.log("never")']));
     const results = path.join(dir, 'results.json');
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'tools', 'notebooks', 'run-all.mjs'), '--results', results, path.join(dir, 'kernel-test-good.ipynb'), path.join(dir, 'kernel-test-bad.ipynb')], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, SUGAR_SKIP_NOTEBOOKS: '' },
-    });
+    const r = spawnSync(
+      process.execPath,
+      [
+        path.join(ROOT, 'tools', 'notebooks', 'run-all.mjs'),
+        '--results',
+        results,
+        path.join(dir, 'kernel-test-good.ipynb'),
+        path.join(dir, 'kernel-test-bad.ipynb'),
+      ],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, SUGAR_SKIP_NOTEBOOKS: '' },
+      },
+    );
     expect(r.status, r.stdout + r.stderr).toBe(1);
     const summary = JSON.parse(fs.readFileSync(results, 'utf8'));
     expect(summary).toMatchObject({ passed: 1, failed: 1, skipped: 0 });

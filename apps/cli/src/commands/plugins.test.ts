@@ -75,13 +75,17 @@ describe('sugar run --require', () => {
 
     const missing = sugar(['run', spec, '--require', './nope.mjs', '--out', out], dir);
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toContain(`sugar: plugin './nope.mjs' (--require): not found: no file or package directory at ${path.join(fs.realpathSync(dir), 'nope.mjs')}`);
+    expect(missing.stderr).toContain(
+      `sugar: plugin './nope.mjs' (--require): not found: no file or package directory at ${path.join(fs.realpathSync(dir), 'nope.mjs')}`,
+    );
 
     const listed = path.join(dir, 'listed.json');
     fs.writeFileSync(listed, JSON.stringify({ ...JSON.parse(fs.readFileSync(spec, 'utf8')), plugins: ['./plugins/step.mjs'] }));
     const named = sugar(['run', listed, '--out', out]);
     expect(named.status).toBe(1);
-    expect(named.stderr).toContain(`invalid spec ${listed}:\n  plugins[0]: cannot load plugin './plugins/step.mjs': not found: no file or package directory at ${path.join(dir, 'plugins', 'step.mjs')}`);
+    expect(named.stderr).toContain(
+      `invalid spec ${listed}:\n  plugins[0]: cannot load plugin './plugins/step.mjs': not found: no file or package directory at ${path.join(dir, 'plugins', 'step.mjs')}`,
+    );
     expect(fs.existsSync(out)).toBe(false);
   });
 });

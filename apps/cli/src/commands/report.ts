@@ -6,7 +6,9 @@ import { collectPlugins, REQUIRE_HELP } from './run';
 export function registerReportCommand(program: Command): void {
   program
     .command('report')
-    .description('aggregate a results directory: tables (CSV, Parquet, Markdown), an offline HTML report, optional PNG figures; statistics over completed runs, diverged/failed ones counted; refuses runs of different configs under one label')
+    .description(
+      'aggregate a results directory: tables (CSV, Parquet, Markdown), an offline HTML report, optional PNG figures; statistics over completed runs, diverged/failed ones counted; refuses runs of different configs under one label',
+    )
     .argument('<dir>', 'results directory written by sugar run')
     .option('--out <dir>', 'where the report goes (default: DIR/report)')
     .option('--png', 'also render each figure to PNG with headless Chromium')

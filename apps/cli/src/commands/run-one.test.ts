@@ -44,7 +44,9 @@ describe('sugar run and sugar run-one on one directory', () => {
     const [r1, r2] = await Promise.all([one.exited, sweep.exited]);
     expect(r1.code, one.output()).toBe(0);
     expect(r2.code, sweep.output()).toBe(0);
-    expect(sweep.output()).toMatch(new RegExp(`seed=0: skipped, another process trains it: run ${ids[0]} is in use by process ${one.proc.pid} on ${os.hostname()}`));
+    expect(sweep.output()).toMatch(
+      new RegExp(`seed=0: skipped, another process trains it: run ${ids[0]} is in use by process ${one.proc.pid} on ${os.hostname()}`),
+    );
     expect(sweep.output()).toMatch(/2 completed, 0 diverged, 0 failed, 0 already done, 1 skipped: another process is training them/);
     for (const id of ids) {
       expect(finished(out, id)).toBe(true);
@@ -113,7 +115,9 @@ describe('sugar run-one stopped and resubmitted', () => {
     const refused = spawnSync(process.execPath, [CLI, 'run-one', out, ids[0]], { encoding: 'utf8', env: { ...process.env, SUGAR_LOCK_STALE_S: '60' } });
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(
-      new RegExp(`sugar: run ${ids[0]} is in use by process 31337 on node-042 \\(since 2026-12-01T08:00:00.000Z, heartbeat 2\\d(\\.\\d)? s ago\\); lock file ${lock.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}; it is taken over once its heartbeat is older than SUGAR_LOCK_STALE_S \\(60 s\\)`),
+      new RegExp(
+        `sugar: run ${ids[0]} is in use by process 31337 on node-042 \\(since 2026-12-01T08:00:00.000Z, heartbeat 2\\d(\\.\\d)? s ago\\); lock file ${lock.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}; it is taken over once its heartbeat is older than SUGAR_LOCK_STALE_S \\(60 s\\)`,
+      ),
     );
     expect(loggedEpochs(runDir(out, ids[0]))).toEqual([]);
     fake(90);

@@ -59,11 +59,17 @@ describe('sugar run refuses a bad spec before anything trains', () => {
   });
 
   it('refuses another spec in a results directory, even with --resume; --extend adds grid points', () => {
-    const dir = workspace({ 'a.yaml': SPEC, 'b.yaml': SPEC.replace('epochs: 1', 'epochs: 2'), 'c.yaml': SPEC.replace('{ kind: gelu }]', '{ kind: gelu }, { kind: elu }]') });
+    const dir = workspace({
+      'a.yaml': SPEC,
+      'b.yaml': SPEC.replace('epochs: 1', 'epochs: 2'),
+      'c.yaml': SPEC.replace('{ kind: gelu }]', '{ kind: gelu }, { kind: elu }]'),
+    });
     expect(sugar(['run', 'a.yaml', '--out', 'out', '--emit', 'slurm'], dir).code).toBe(0);
     const other = sugar(['run', 'b.yaml', '--out', 'out', '--resume'], dir);
     expect(other.code).not.toBe(0);
-    expect(other.out).toMatch(/holds the sweep of spec 'cli-check' \(spec [0-9a-f]{12}\), not 'cli-check' \(spec [0-9a-f]{12}\); they differ in base\.epochs: 1 -> 2\. Run this spec with a new --out, or pass --extend/);
+    expect(other.out).toMatch(
+      /holds the sweep of spec 'cli-check' \(spec [0-9a-f]{12}\), not 'cli-check' \(spec [0-9a-f]{12}\); they differ in base\.epochs: 1 -> 2\. Run this spec with a new --out, or pass --extend/,
+    );
     expect(fs.existsSync(path.join(dir, 'out', 'runs'))).toBe(true);
     expect(fs.readdirSync(path.join(dir, 'out', 'runs'))).toHaveLength(2);
     expect(sugar(['run', 'b.yaml', '--out', 'out', '--emit', 'slurm', '--extend'], dir).out).toMatch(/--extend: .*changes existing runs/);

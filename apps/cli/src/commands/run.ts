@@ -41,7 +41,10 @@ export function registerRunCommands(program: Command): void {
     .argument('<spec>', 'spec file or preset name')
     .option('--out <dir>', 'results directory (default: runs/<spec name>)')
     .option('--workers <n>', 'worker processes (default: from the backend and model size, printed as "parallelism: ...")')
-    .option('--no-pack', 'train every run alone (by default small MLP runs that share a model and data train as one stacked computation; the log says "packing ...")')
+    .option(
+      '--no-pack',
+      'train every run alone (by default small MLP runs that share a model and data train as one stacked computation; the log says "packing ...")',
+    )
     .option('--resume', 'continue a sweep in --out: finished runs are kept, interrupted ones continue from their checkpoints')
     .option('--extend', 'add the grid points of an enlarged spec to the sweep in --out (refused if any existing run would change)')
     .option('--only <filter>', 'run a subset: comma-separated terms like activation=relu, seed=0, a run id prefix or variant text')

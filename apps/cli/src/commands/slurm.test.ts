@@ -56,10 +56,14 @@ describe('Slurm', () => {
 
     const job1 = sbatch(script);
     let victim = -1;
-    await waitFor('a task mid-run', () => {
-      victim = ids.findIndex((id) => !done(id) && loggedEpochs(runDir(id)).length >= 3 && loggedEpochs(runDir(id)).length < EPOCHS / 2);
-      return victim >= 0;
-    }, 90_000);
+    await waitFor(
+      'a task mid-run',
+      () => {
+        victim = ids.findIndex((id) => !done(id) && loggedEpochs(runDir(id)).length >= 3 && loggedEpochs(runDir(id)).length < EPOCHS / 2);
+        return victim >= 0;
+      },
+      90_000,
+    );
     expect(sh('scancel', [`${job1}_${victim}`]).status).toBe(0);
     await waitFor(`job ${job1} to end`, () => jobGone(job1), 90_000, 500);
 

@@ -14,7 +14,10 @@ function refFilterNorms(t: tf.Tensor, filterAxes = 1): number[] {
 
 describe('filterNorms', () => {
   it('is the L2 norm of each output unit / channel (last axis)', () => {
-    const k = tf.tensor2d([[3, 0], [4, 1]]); // columns: [3, 4] and [0, 1]
+    const k = tf.tensor2d([
+      [3, 0],
+      [4, 1],
+    ]); // columns: [3, 4] and [0, 1]
     expect(Array.from(filterNorms(k).dataSync())).toEqual([5, 1]);
     const conv = tf.randomNormal([3, 3, 2, 4], 0, 1, 'float32', 1);
     const ours = filterNorms(conv).dataSync();
@@ -53,16 +56,23 @@ describe('filterNormalize', () => {
     tf.dispose([...d, ...raw, ...weights]);
   });
 
-  it("ignore 'none' copies 1-D weights (Li et al.'s default); seeds are reproducible and distinct", () => tf.tidy(() => {
-    const w = [tf.tensor2d([[1, 2], [3, 4]]), tf.tensor1d([0.5, -0.5])];
-    const d = filterNormalize(randomDirection(w, 1), w, { ignore: 'none' });
-    expect(Array.from(d[1].dataSync())).toEqual([0.5, -0.5]);
-    const a = randomDirection(w, 1, 0)[0].dataSync();
-    const b = randomDirection(w, 1, 0)[0].dataSync();
-    const c = randomDirection(w, 1, 1)[0].dataSync();
-    expect(Array.from(a)).toEqual(Array.from(b));
-    expect(Array.from(a)).not.toEqual(Array.from(c));
-    expect(() => filterNormalize([w[0]], w)).toThrow(/one direction tensor per weight/);
-    expect(() => filterNormalize(w, w, { ignore: 'bias' as never })).toThrow(LandscapeError);
-  }));
+  it("ignore 'none' copies 1-D weights (Li et al.'s default); seeds are reproducible and distinct", () =>
+    tf.tidy(() => {
+      const w = [
+        tf.tensor2d([
+          [1, 2],
+          [3, 4],
+        ]),
+        tf.tensor1d([0.5, -0.5]),
+      ];
+      const d = filterNormalize(randomDirection(w, 1), w, { ignore: 'none' });
+      expect(Array.from(d[1].dataSync())).toEqual([0.5, -0.5]);
+      const a = randomDirection(w, 1, 0)[0].dataSync();
+      const b = randomDirection(w, 1, 0)[0].dataSync();
+      const c = randomDirection(w, 1, 1)[0].dataSync();
+      expect(Array.from(a)).toEqual(Array.from(b));
+      expect(Array.from(a)).not.toEqual(Array.from(c));
+      expect(() => filterNormalize([w[0]], w)).toThrow(/one direction tensor per weight/);
+      expect(() => filterNormalize(w, w, { ignore: 'bias' as never })).toThrow(LandscapeError);
+    }));
 });

@@ -38,11 +38,14 @@ export function filterNorms(t: tf.Tensor, opts: { depthwise?: boolean } = {}): t
  */
 export function filterNormalize(direction: ParamVector, weights: ParamVector, opts: DirectionOptions = {}): ParamVector {
   const ignore = opts.ignore ?? 'biasbn';
-  if (ignore !== 'biasbn' && ignore !== 'none') throw new LandscapeError(`filterNormalize: ignore expected 'biasbn' or 'none'; found ${JSON.stringify(ignore)}`);
-  if (direction.length !== weights.length) throw new LandscapeError(`filterNormalize: expected one direction tensor per weight (${weights.length}); found ${direction.length}`);
+  if (ignore !== 'biasbn' && ignore !== 'none')
+    throw new LandscapeError(`filterNormalize: ignore expected 'biasbn' or 'none'; found ${JSON.stringify(ignore)}`);
+  if (direction.length !== weights.length)
+    throw new LandscapeError(`filterNormalize: expected one direction tensor per weight (${weights.length}); found ${direction.length}`);
   return direction.map((d, i) => {
     const w = weights[i];
-    if (!tf.util.arraysEqual(d.shape, w.shape)) throw new LandscapeError(`filterNormalize: direction ${i} expected shape [${w.shape.join(',')}]; found [${d.shape.join(',')}]`);
+    if (!tf.util.arraysEqual(d.shape, w.shape))
+      throw new LandscapeError(`filterNormalize: direction ${i} expected shape [${w.shape.join(',')}]; found [${d.shape.join(',')}]`);
     return tf.tidy(() => {
       if (w.rank <= 1) return ignore === 'biasbn' ? tf.zerosLike(w) : tf.clone(w);
       const depthwise = isDepthwise(w);

@@ -79,7 +79,10 @@ export class LandscapeEvaluator implements GradientOracle {
     const { x, y } = data ?? ({} as LandscapeData);
     if (!(x instanceof tf.Tensor) || !(y instanceof tf.Tensor)) throw new LandscapeError('LandscapeEvaluator: expected data { x, y } as tensors');
     const n = x.shape[0];
-    if (!n || y.shape[0] !== n) throw new LandscapeError(`LandscapeEvaluator: expected as many labels as samples (at least one); found x [${x.shape.join(',')}] and y [${y.shape.join(',')}]`);
+    if (!n || y.shape[0] !== n)
+      throw new LandscapeError(
+        `LandscapeEvaluator: expected as many labels as samples (at least one); found x [${x.shape.join(',')}] and y [${y.shape.join(',')}]`,
+      );
     const batchSize = opts.batchSize ?? 256;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new LandscapeError(`LandscapeEvaluator: batchSize expected an integer >= 1; found ${batchSize}`);
     this.lossFn = opts.loss ?? softmaxCrossEntropy;
@@ -94,7 +97,8 @@ export class LandscapeEvaluator implements GradientOracle {
     const outShape = model.outputs[0]?.shape ?? [];
     const classes = outShape[outShape.length - 1];
     const needsOneHot = y.rank === 1 && (!opts.loss || this.measuresAccuracy);
-    if (needsOneHot && !classes) throw new LandscapeError(`LandscapeEvaluator: labels are class indices but the model's output width is unknown ([${outShape.join(',')}])`);
+    if (needsOneHot && !classes)
+      throw new LandscapeError(`LandscapeEvaluator: labels are class indices but the model's output width is unknown ([${outShape.join(',')}])`);
     for (let start = 0; start < n; start += batchSize) {
       const b = Math.min(batchSize, n - start);
       this.batches.push(
@@ -114,9 +118,7 @@ export class LandscapeEvaluator implements GradientOracle {
         this.frozen?.select(k);
         const out = this.model.apply(b.x, { training: false }) as tf.Tensor;
         const loss = tf.mul(this.lossFn(out, b.y), b.weight);
-        const acc = this.measuresAccuracy
-          ? tf.mul(tf.mean(tf.cast(tf.equal(tf.argMax(out, -1), tf.argMax(b.y, -1)), 'float32')), b.weight)
-          : tf.scalar(NaN);
+        const acc = this.measuresAccuracy ? tf.mul(tf.mean(tf.cast(tf.equal(tf.argMax(out, -1), tf.argMax(b.y, -1)), 'float32')), b.weight) : tf.scalar(NaN);
         return tf.stack([loss, acc]);
       });
       return tf.addN(parts) as tf.Tensor1D;

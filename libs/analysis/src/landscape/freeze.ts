@@ -75,7 +75,10 @@ export class ActivationFreeze {
       record((b) => this.select(b));
       this.patch((i, x) => {
         const p = this.pieces[this.batch]?.[i]?.[this.calls[i]++];
-        if (!p) throw new LandscapeError(`ActivationFreeze: layer '${this.layers[i].layer.name}' has no recorded piece for batch ${this.batch}, call ${this.calls[i]}`);
+        if (!p)
+          throw new LandscapeError(
+            `ActivationFreeze: layer '${this.layers[i].layer.name}' has no recorded piece for batch ${this.batch}, call ${this.calls[i]}`,
+          );
         const linear = tf.mul(x, p.slope.dtype === 'bool' ? tf.cast(p.slope, x.dtype) : p.slope);
         return p.offset ? tf.add(linear, p.offset) : linear;
       });

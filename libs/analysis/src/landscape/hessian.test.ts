@@ -2,7 +2,19 @@ import { activationLayer, getSurrogate, tf } from '@sugar-lab/core';
 import { describe, expect, it } from 'vitest';
 import { LandscapeEvaluator } from './evaluator';
 import { hessianEigenvalues, hessianVectorProduct, topHessianEigenvalue } from './hessian';
-import { jacobiEigenvalues, linearModel, matmul, mlp, mse, orthonormal, QuadraticOracle, spirals, transpose, values, withEigenvalues } from './test-utils/fixtures';
+import {
+  jacobiEigenvalues,
+  linearModel,
+  matmul,
+  mlp,
+  mse,
+  orthonormal,
+  QuadraticOracle,
+  spirals,
+  transpose,
+  values,
+  withEigenvalues,
+} from './test-utils/fixtures';
 
 const close = (got: number, want: number, rel: number) => expect(Math.abs(got - want)).toBeLessThanOrEqual(rel * Math.abs(want));
 
@@ -56,9 +68,20 @@ describe('hessianEigenvalues', () => {
       // X = U diag(s) V^T with orthonormal U (4 x 3 columns) and V: X^T X = V diag(s^2) V^T, dense.
       const sv = [2, 1, 0.8];
       const u = orthonormal(4).map((r) => r.slice(0, 3));
-      const x = matmul(u.map((r) => r.map((v, j) => v * sv[j])), transpose(orthonormal(3)));
-      const model = linearModel([[0.5, -1], [0.2, 0.3], [1, 0]]);
-      const y = matmul(x, [[1, 0], [0, 1], [1, 1]]);
+      const x = matmul(
+        u.map((r) => r.map((v, j) => v * sv[j])),
+        transpose(orthonormal(3)),
+      );
+      const model = linearModel([
+        [0.5, -1],
+        [0.2, 0.3],
+        [1, 0],
+      ]);
+      const y = matmul(x, [
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ]);
       const ev = new LandscapeEvaluator(model, { x: tf.tensor2d(x), y: tf.tensor2d(y) }, { loss: mse, batchSize: 3 });
       const before = tf.memory().numTensors;
       const spec = hessianEigenvalues(ev, { method, iterations: 40, tolerance: 0, reorthogonalize: true });
@@ -181,10 +204,11 @@ describe('hessianEigenvalues', () => {
     }
     let asym = 0;
     let total = 0;
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      asym += (h[i][j] - h[j][i]) ** 2;
-      total += h[i][j] ** 2;
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        asym += (h[i][j] - h[j][i]) ** 2;
+        total += h[i][j] ** 2;
+      }
     expect(Math.sqrt(asym / total)).toBeLessThan(1e-3);
     const eig = jacobiEigenvalues(h.map((r, i) => r.map((v, j) => (v + h[j][i]) / 2)));
     const s = hessianEigenvalues(ev, { iterations: n });

@@ -90,7 +90,13 @@ function hvpAt(oracle: GradientOracle, center: ParamVector, v: ParamVector, eps:
 function checkOptions(opts: HessianOptions): Resolved {
   const method = opts.method ?? 'lanczos';
   if (method !== 'lanczos' && method !== 'power') throw new LandscapeError(`hessian: method expected 'lanczos' or 'power'; found ${JSON.stringify(method)}`);
-  const r = { method, iterations: opts.iterations ?? DEFAULT_ITERATIONS[method], epsilon: opts.epsilon ?? 1e-3, tolerance: opts.tolerance ?? 1e-3, seed: opts.seed ?? 0 };
+  const r = {
+    method,
+    iterations: opts.iterations ?? DEFAULT_ITERATIONS[method],
+    epsilon: opts.epsilon ?? 1e-3,
+    tolerance: opts.tolerance ?? 1e-3,
+    seed: opts.seed ?? 0,
+  };
   if (!Number.isInteger(r.iterations) || r.iterations < 1) throw new LandscapeError(`hessian: iterations expected an integer >= 1; found ${r.iterations}`);
   if (!(r.epsilon > 0) || !Number.isFinite(r.epsilon)) throw new LandscapeError(`hessian: epsilon expected a finite number > 0; found ${r.epsilon}`);
   if (!(r.tolerance >= 0) || !Number.isFinite(r.tolerance)) throw new LandscapeError(`hessian: tolerance expected a finite number >= 0; found ${r.tolerance}`);
@@ -148,7 +154,9 @@ function powerIterate(apply: (v: ParamVector) => ParamVector, start: ParamVector
       v = [];
       if (![lambda, norm, r].every(Number.isFinite)) {
         tf.dispose(av);
-        throw new NonFiniteLossError(`hessian: power iteration ${k} produced a non-finite value (${lambda}, |Av| ${norm}); the loss may be non-finite near these weights`);
+        throw new NonFiniteLossError(
+          `hessian: power iteration ${k} produced a non-finite value (${lambda}, |Av| ${norm}); the loss may be non-finite near these weights`,
+        );
       }
       if (norm === 0) {
         // v lies in the null space: an exact eigenvalue 0 (of the operator).
@@ -205,7 +213,18 @@ function powerSpectrum(hvp: (v: ParamVector) => ParamVector, center: ParamVector
   const [max, min] = shift >= 0 ? [shift, other] : [other, shift];
   const products = dominant.iterations + shifted.iterations;
   const residual = Math.max(dominant.residual, shifted.residual);
-  return { max, min, ratio: Math.abs(min / max), method: 'power', products, converged: dominant.converged && shifted.converged, residual, tolerance: o.tolerance, dominant, shifted };
+  return {
+    max,
+    min,
+    ratio: Math.abs(min / max),
+    method: 'power',
+    products,
+    converged: dominant.converged && shifted.converged,
+    residual,
+    tolerance: o.tolerance,
+    dominant,
+    shifted,
+  };
 }
 
 const REORTH_FLOATS = 16 * 1024 * 1024;
@@ -264,7 +283,9 @@ function lanczosSpectrum(hvp: (v: ParamVector) => ParamVector, center: ParamVect
       stats.dispose();
       if (!Number.isFinite(alpha) || !Number.isFinite(beta)) {
         tf.dispose(w);
-        throw new NonFiniteLossError(`hessian: Lanczos step ${j + 1} produced a non-finite value (alpha ${alpha}, beta ${beta}); the loss may be non-finite near these weights`);
+        throw new NonFiniteLossError(
+          `hessian: Lanczos step ${j + 1} produced a non-finite value (alpha ${alpha}, beta ${beta}); the loss may be non-finite near these weights`,
+        );
       }
       a.push(alpha);
       ends = ritzEnds(a, b, beta);

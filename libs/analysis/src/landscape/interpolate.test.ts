@@ -5,10 +5,28 @@ import { interpolateLoss } from './interpolate';
 import { linearModel, matmul, mse, values } from './test-utils/fixtures';
 import { snapshotWeights } from './weights';
 
-const X = [[1, 0, 2], [0.5, -1, 0], [0, 1, 1], [-1, 2, 0.5]];
-const Y = [[1, 0], [0, 1], [1, 1], [0.5, -0.5]];
-const W_FROM = [[0.1, 0.2], [0.3, -0.4], [0, 1]];
-const W_TO = [[1, -1], [0.5, 0.5], [-0.2, 0.3]];
+const X = [
+  [1, 0, 2],
+  [0.5, -1, 0],
+  [0, 1, 1],
+  [-1, 2, 0.5],
+];
+const Y = [
+  [1, 0],
+  [0, 1],
+  [1, 1],
+  [0.5, -0.5],
+];
+const W_FROM = [
+  [0.1, 0.2],
+  [0.3, -0.4],
+  [0, 1],
+];
+const W_TO = [
+  [1, -1],
+  [0.5, 0.5],
+  [-0.2, 0.3],
+];
 
 function mseRef(w: number[][]): number {
   const out = matmul(X, w);
@@ -47,7 +65,13 @@ describe('interpolateLoss', () => {
     const from = snapshotWeights(model);
     expect(from.length).toBe(model.weights.length); // kernel, bias, gamma, beta, moving mean, moving variance
     const to = from.map((t, i) => (model.weights[i].name.includes('moving_variance') ? tf.fill(t.shape, 0.2) : tf.add(t, 0.1)));
-    const ev = new LandscapeEvaluator(model, { x: tf.tensor2d([[1, 2], [3, -1]]), y: tf.tensor1d([0, 2], 'int32') });
+    const ev = new LandscapeEvaluator(model, {
+      x: tf.tensor2d([
+        [1, 2],
+        [3, -1],
+      ]),
+      y: tf.tensor1d([0, 2], 'int32'),
+    });
     const line = interpolateLoss(ev, from, to, { alphas: [0, 1, 1.5] });
     expect(line.loss.every(Number.isFinite)).toBe(true);
     // Only the trainable weights: the statistics stay as they are.

@@ -39,7 +39,10 @@ export function interpolateLoss(evaluator: LandscapeEvaluator, from: ParamVector
   }
   if (to?.length !== vars.length) throw new LandscapeError(`interpolateLoss: expected 'to' with ${vars.length} weights like 'from'; found ${to?.length}`);
   vars.forEach((v, i) => {
-    for (const [name, set] of [['from', from], ['to', to]] as const) {
+    for (const [name, set] of [
+      ['from', from],
+      ['to', to],
+    ] as const) {
       if (!tf.util.arraysEqual(set[i].shape, v.shape)) {
         throw new LandscapeError(`interpolateLoss: ${name}[${i}] expected shape [${v.shape.join(',')}] of '${v.name}'; found [${set[i].shape.join(',')}]`);
       }

@@ -7,7 +7,8 @@ export type ParamVector = tf.Tensor[];
 function check(a: ParamVector, b: ParamVector, where: string): void {
   if (a.length !== b.length) throw new LandscapeError(`${where}: expected two vectors of the same length; found ${a.length} and ${b.length} tensors`);
   a.forEach((t, i) => {
-    if (!tf.util.arraysEqual(t.shape, b[i].shape)) throw new LandscapeError(`${where}: tensor ${i} expected shape [${t.shape.join(',')}]; found [${b[i].shape.join(',')}]`);
+    if (!tf.util.arraysEqual(t.shape, b[i].shape))
+      throw new LandscapeError(`${where}: tensor ${i} expected shape [${t.shape.join(',')}]; found [${b[i].shape.join(',')}]`);
   });
 }
 

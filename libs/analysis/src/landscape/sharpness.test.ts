@@ -7,8 +7,16 @@ import { linearModel, matmul, mlp, mse, spirals, values } from './test-utils/fix
 
 describe('sharpness', () => {
   it('at the minimum of a quadratic: rises are r^2 d^T H d / 2, so doubling the radius quadruples them', () => {
-    const X = [[1, 0.5], [-0.5, 2], [1.5, -1], [0.3, 0.3]];
-    const W = [[0.5, -1], [2, 0.25]];
+    const X = [
+      [1, 0.5],
+      [-0.5, 2],
+      [1.5, -1],
+      [0.3, 0.3],
+    ];
+    const W = [
+      [0.5, -1],
+      [2, 0.25],
+    ];
     const model = linearModel(W);
     const ev = new LandscapeEvaluator(model, { x: tf.tensor2d(X), y: tf.tensor2d(matmul(X, W)) }, { loss: mse });
     const w0 = values(ev.variables);

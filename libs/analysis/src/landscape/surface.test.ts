@@ -27,18 +27,33 @@ function softmaxModel(w: number[][], b: number[]): tf.LayersModel {
   return model;
 }
 
-const X = [[1, 0.5], [-0.3, 2], [0.7, -1.2], [-1, -0.4], [0.2, 0.1]];
+const X = [
+  [1, 0.5],
+  [-0.3, 2],
+  [0.7, -1.2],
+  [-1, -0.4],
+  [0.2, 0.1],
+];
 const LABELS = [0, 1, 2, 1, 0];
-const W = [[0.5, -0.2, 0.1], [0.3, 0.8, -0.6]];
+const W = [
+  [0.5, -0.2, 0.1],
+  [0.3, 0.8, -0.6],
+];
 const B = [0.1, 0, -0.1];
 
 describe('lossSurface', () => {
   it('puts the loss at theta + alphas[i] d1 + betas[j] d2 in loss[i][j] (non-square grid, explicit directions)', () => {
     const model = softmaxModel(W, B);
     const ev = new LandscapeEvaluator(model, { x: tf.tensor2d(X), y: tf.tensor1d(LABELS, 'int32') }, { batchSize: 2 });
-    const d1w = [[1, 0, -1], [0, 2, 0]];
+    const d1w = [
+      [1, 0, -1],
+      [0, 2, 0],
+    ];
     const d1b = [0.5, 0, 0];
-    const d2w = [[0, 1, 0], [-1, 0, 1]];
+    const d2w = [
+      [0, 1, 0],
+      [-1, 0, 1],
+    ];
     const d2b = [0, 0, -0.3];
     const dirs: [tf.Tensor[], tf.Tensor[]] = [
       [tf.tensor2d(d1w), tf.tensor1d(d1b)],

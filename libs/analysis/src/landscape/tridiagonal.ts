@@ -14,7 +14,8 @@ function countBelow(a: number[], b: number[], x: number): number {
 }
 
 function checkTridiagonal(a: number[], b: number[], where: string): void {
-  if (b.length !== a.length - 1) throw new LandscapeError(`${where}: expected ${a.length - 1} off-diagonal values for ${a.length} diagonal ones; found ${b.length}`);
+  if (b.length !== a.length - 1)
+    throw new LandscapeError(`${where}: expected ${a.length - 1} off-diagonal values for ${a.length} diagonal ones; found ${b.length}`);
   if (![...a, ...b].every(Number.isFinite)) throw new LandscapeError(`${where}: expected finite entries`);
 }
 

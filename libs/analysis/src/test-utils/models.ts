@@ -5,7 +5,17 @@ import { tf } from '@sugar-lab/core';
  * input[2] -> Dense(3, no bias, W1) -> ReLU -> Dense(2, no bias, W2) -> Activation('relu') -> Dense(2) logits.
  * With W1 = [[1,-1,0],[0,1,0]] unit 2 of the first ReLU is dead on every input.
  */
-export function tinyMlp(w1 = [[1, -1, 0], [0, 1, 0]], w2 = [[1, 0], [0, 1], [1, -1]]): tf.LayersModel {
+export function tinyMlp(
+  w1 = [
+    [1, -1, 0],
+    [0, 1, 0],
+  ],
+  w2 = [
+    [1, 0],
+    [0, 1],
+    [1, -1],
+  ],
+): tf.LayersModel {
   const input = tf.input({ shape: [2] });
   const d1 = tf.layers.dense({ units: 3, useBias: false, name: 'd1' });
   const r1 = tf.layers.reLU({ name: 'relu1' });

@@ -13,7 +13,7 @@ export async function useBackend(name: BackendName): Promise<string | undefined>
   const why =
     info?.requestedBy === 'SUGAR_BACKEND'
       ? `SUGAR_BACKEND=${process.env.SUGAR_BACKEND} selects ${got}`
-      : info?.attempts.find((a) => a.backend === name)?.reason ?? 'unknown reason';
+      : (info?.attempts.find((a) => a.backend === name)?.reason ?? 'unknown reason');
   const note = `backend ${name} did not load (${why}); its checks are skipped`;
   console.warn(`NOTE: ${note}`);
   return note;

@@ -20,7 +20,9 @@ export function mlp(seed = 1): tf.Sequential {
 export function residualCnn(seed = 1): tf.LayersModel {
   const init = (s: number) => tf.initializers.heNormal({ seed: seed * 10 + s });
   const input = tf.input({ shape: [8, 8, 2], name: 'image' });
-  const stem = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(1), name: 'stem' }).apply(input) as tf.SymbolicTensor;
+  const stem = tf.layers
+    .conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(1), name: 'stem' })
+    .apply(input) as tf.SymbolicTensor;
   let h = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', kernelInitializer: init(2), name: 'conv_a' }).apply(stem) as tf.SymbolicTensor;
   h = tf.layers.batchNormalization({ name: 'bn_a' }).apply(h) as tf.SymbolicTensor;
   h = tf.layers.reLU({ name: 'relu_a' }).apply(h) as tf.SymbolicTensor;

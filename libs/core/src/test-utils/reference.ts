@@ -10,9 +10,7 @@ export interface ReferenceEntry {
 
 /** Where the independent reference vectors live: SUGAR_REFERENCE_DIR, else tools/reference/surrogates in the repo. */
 export function referenceDir(): string {
-  return process.env.SUGAR_REFERENCE_DIR
-    ? path.resolve(process.env.SUGAR_REFERENCE_DIR)
-    : path.resolve(__dirname, '../../../../tools/reference/surrogates');
+  return process.env.SUGAR_REFERENCE_DIR ? path.resolve(process.env.SUGAR_REFERENCE_DIR) : path.resolve(__dirname, '../../../../tools/reference/surrogates');
 }
 
 /** Reads surrogate-grads.json; throws (so the test fails, never skips) when it is missing. */

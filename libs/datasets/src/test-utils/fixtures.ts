@@ -155,8 +155,16 @@ export function mnistPayloads(nTrain = 6, nTest = 4): Record<string, Buffer> {
 
 /** A tiny MNIST-like set: `n` images of 28x28 where pixel k of image i is (i + k) mod 256, labels i mod 10. */
 export function mnistFiles(nTrain = 6, nTest = 4): Record<string, Buffer> {
-  const images = (n: number) => idxBytes([n, 28, 28], Uint8Array.from({ length: n * 784 }, (_, k) => (Math.floor(k / 784) + (k % 784)) % 256));
-  const labels = (n: number) => idxBytes([n], Uint8Array.from({ length: n }, (_, i) => i % 10));
+  const images = (n: number) =>
+    idxBytes(
+      [n, 28, 28],
+      Uint8Array.from({ length: n * 784 }, (_, k) => (Math.floor(k / 784) + (k % 784)) % 256),
+    );
+  const labels = (n: number) =>
+    idxBytes(
+      [n],
+      Uint8Array.from({ length: n }, (_, i) => i % 10),
+    );
   return {
     'train-images-idx3-ubyte.gz': gz(images(nTrain)),
     'train-labels-idx1-ubyte.gz': gz(labels(nTrain)),

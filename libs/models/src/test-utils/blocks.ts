@@ -82,7 +82,11 @@ export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol
  * cpu, bit-identical outputs after save/load through memory and through files (same class and
  * config), and no leaked tensors.
  */
-export async function checkBlock(make: (x: tf.SymbolicTensor) => tf.SymbolicTensor, shape: number[], opts: { className: string; batch?: number }): Promise<void> {
+export async function checkBlock(
+  make: (x: tf.SymbolicTensor) => tf.SymbolicTensor,
+  shape: number[],
+  opts: { className: string; batch?: number },
+): Promise<void> {
   const batch = opts.batch ?? 2;
   let ref: number[] | undefined;
   let ran = 0;

@@ -16,7 +16,9 @@ function encode(width: number, height: number, channels: 3 | 4, pixels: Uint8Arr
       const b = px(i, y - 1);
       const c = i >= channels ? px(i - channels, y - 1) : 0;
       const p = a + b - c;
-      const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+      const pa = Math.abs(p - a),
+        pb = Math.abs(p - b),
+        pc = Math.abs(p - c);
       const pred = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][f];
       rows.push((pixels[y * stride + i] - pred) & 255);
     }
@@ -41,7 +43,8 @@ function encode(width: number, height: number, channels: 3 | 4, pixels: Uint8Arr
 describe('decodePNG', () => {
   for (const channels of [3, 4] as const) {
     it(`round-trips ${channels === 3 ? 'RGB' : 'RGBA'} through all five filter types`, () => {
-      const w = 7, h = 10;
+      const w = 7,
+        h = 10;
       const pixels = new Uint8Array(w * h * channels).map((_, i) => (i * 37 + ((i * i) % 11)) & 255);
       const img = decodePNG(encode(w, h, channels, pixels, [0, 1, 2, 3, 4]));
       expect([img.width, img.height, img.channels]).toEqual([w, h, channels]);

@@ -35,7 +35,9 @@ export function decodePNG(buf: Buffer): DecodedPNG {
       height = body.readUInt32BE(4);
       const [depth, color, , , interlace] = body.subarray(8, 13);
       if (depth !== 8 || (color !== 2 && color !== 6) || interlace !== 0) {
-        throw new Error(`decodePNG: expected 8-bit RGB/RGBA non-interlaced at byte ${off + 16}, found depth ${depth}, color type ${color}, interlace ${interlace}`);
+        throw new Error(
+          `decodePNG: expected 8-bit RGB/RGBA non-interlaced at byte ${off + 16}, found depth ${depth}, color type ${color}, interlace ${interlace}`,
+        );
       }
       channels = color === 2 ? 3 : 4;
     } else if (type === 'IDAT') {

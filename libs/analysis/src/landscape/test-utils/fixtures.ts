@@ -38,7 +38,10 @@ export const transpose = (a: number[][]): number[][] => a[0].map((_, j) => a.map
 /** Q diag(eigs) Q^T: a dense symmetric matrix with known eigenvalues. */
 export function withEigenvalues(eigs: number[]): number[][] {
   const q = orthonormal(eigs.length);
-  return matmul(q.map((row) => row.map((x, j) => x * eigs[j])), transpose(q));
+  return matmul(
+    q.map((row) => row.map((x, j) => x * eigs[j])),
+    transpose(q),
+  );
 }
 
 /**
@@ -67,10 +70,12 @@ export class QuadraticOracle implements GradientOracle {
   }
 
   value(): number {
-    return tf.tidy(() => {
-      const w = this.flat();
-      return tf.add(tf.mul(0.5, tf.sum(tf.mul(w, tf.reshape(tf.matMul(this.a, tf.reshape(w, [-1, 1])), [-1])))), tf.sum(tf.mul(this.b, w)));
-    }).arraySync() as number;
+    return tf
+      .tidy(() => {
+        const w = this.flat();
+        return tf.add(tf.mul(0.5, tf.sum(tf.mul(w, tf.reshape(tf.matMul(this.a, tf.reshape(w, [-1, 1])), [-1])))), tf.sum(tf.mul(this.b, w)));
+      })
+      .arraySync() as number;
   }
 
   gradient(): tf.Tensor[] {
@@ -97,7 +102,9 @@ export function mlp(depth: number, width: number, activation: ActivationSpec, se
   const input = tf.input({ shape: [2] });
   let x: tf.SymbolicTensor = input;
   for (let i = 1; i <= depth; i++) {
-    x = tf.layers.dense({ units: width, kernelInitializer: tf.initializers.heNormal({ seed: seed * 100 + i }), name: `dense${i}` }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers
+      .dense({ units: width, kernelInitializer: tf.initializers.heNormal({ seed: seed * 100 + i }), name: `dense${i}` })
+      .apply(x) as tf.SymbolicTensor;
     x = activationLayer(activation, { name: `act${i}` }).apply(x) as tf.SymbolicTensor;
   }
   const out = tf.layers.dense({ units: classes, kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 100 + 99 }), name: 'fc' }).apply(x);
