@@ -73,33 +73,13 @@ export async function runSweep(spec: Spec, opts: SweepOptions): Promise<SweepRes
 }
 
 async function sweepLocked(spec: Spec, store: ResultsStore, opts: SweepOptions): Promise<SweepResult> {
-  // The directory belongs to one spec: another one (even with --resume) is refused; --extend only adds points.
-  claimSpec(opts.out, spec, { extend: opts.extend });
-
-  const all = filterRuns(expandGrid(spec), opts.only);
-  const started = all.filter((r) => !store.isFinished(r.id) && store.hasStarted(r.id));
-  if (started.length && !opts.resume) {
-    throw new LockError(
-      `${opts.out} holds ${started.length} interrupted run(s) (${started.map((r) => r.id).join(', ')}); pass --resume to continue them from their checkpoints`,
-    );
-  }
-  const todo = all.filter((r) => !store.isFinished(r.id));
-  const result: SweepResult = {
-    total: all.length,
-    completed: 0,
-    diverged: 0,
-    failed: 0,
-    skipped: all.length - todo.length,
-    interrupted: 0,
-    busy: 0,
-    summaries: [],
-  };
+  const { all, todo } = planSweep(spec, store, opts);
+  const result = emptyResult(all.length, all.length - todo.length);
   opts.onEvent?.({ type: 'start', total: all.length, todo: todo.length, skipped: result.skipped });
   for (const r of todo) store.writeConfig(r);
 
   // Workers x intra-op threads from the backend and model size (one libtensorflow pool per worker, sized to its share).
   const plan = planParallelism(todo, { backend: opts.backend, workers: opts.workers ?? spec.workers });
-  const nWorkers = plan.workers;
   // The environment as the user set it: thread variables this process wrote for its own libtensorflow are not theirs.
   const workerEnv = { ...userThreadEnv(), SUGAR_QUIET: '1', ...workerThreadEnv(plan) };
   if (todo.length) opts.onEvent?.({ type: 'log', message: `parallelism: ${plan.why}` });
@@ -108,108 +88,172 @@ async function sweepLocked(spec: Spec, store: ResultsStore, opts: SweepOptions):
   const queue = planPacks(todo, packing);
   const packLine = packingMessage(queue, packing);
   if (packLine) opts.onEvent?.({ type: 'log', message: packLine });
-  let stopping = opts.signal?.aborted ?? false;
-  const workers = new Set<ChildProcess>();
-  const onAbort = () => {
-    stopping = true;
-    for (const w of workers) send(w, { type: 'stop' });
-  };
-  opts.signal?.addEventListener('abort', onAbort);
 
-  const record = (run: PlannedRun, summary: RunSummary) => {
+  const sweep = new Sweep(store, opts, result, workerEnv, queue);
+  await sweep.runLanes(plan.workers);
+  return result;
+}
+
+/** Claims `out` for the spec, expands its grid and returns the runs still to train; refuses interrupted runs without --resume. */
+function planSweep(spec: Spec, store: ResultsStore, opts: SweepOptions): { all: PlannedRun[]; todo: PlannedRun[] } {
+  // The directory belongs to one spec: another one (even with --resume) is refused; --extend only adds points.
+  claimSpec(opts.out, spec, { extend: opts.extend });
+  const all = filterRuns(expandGrid(spec), opts.only);
+  const started = all.filter((r) => !store.isFinished(r.id) && store.hasStarted(r.id));
+  if (started.length && !opts.resume) {
+    throw new LockError(
+      `${opts.out} holds ${started.length} interrupted run(s) (${started.map((r) => r.id).join(', ')}); pass --resume to continue them from their checkpoints`,
+    );
+  }
+  return { all, todo: all.filter((r) => !store.isFinished(r.id)) };
+}
+
+function emptyResult(total: number, skipped: number): SweepResult {
+  return { total, completed: 0, diverged: 0, failed: 0, skipped, interrupted: 0, busy: 0, summaries: [] };
+}
+
+type RunLock = ReturnType<typeof lockRun>;
+
+/** The training half of one sweep: lanes draining the shared queue of runs and packs, counting into `result`. */
+class Sweep {
+  private stopping: boolean;
+  private readonly workers = new Set<ChildProcess>();
+
+  constructor(
+    private readonly store: ResultsStore,
+    private readonly opts: SweepOptions,
+    private readonly result: SweepResult,
+    private readonly workerEnv: NodeJS.ProcessEnv,
+    private readonly queue: PlannedRun[][],
+  ) {
+    this.stopping = opts.signal?.aborted ?? false;
+  }
+
+  /** `n` lanes in parallel; an abort tells every live worker to checkpoint and stop, and no lane takes more work. */
+  async runLanes(n: number): Promise<void> {
+    const onAbort = () => {
+      this.stopping = true;
+      for (const w of this.workers) send(w, { type: 'stop' });
+    };
+    this.opts.signal?.addEventListener('abort', onAbort);
+    try {
+      await Promise.all(Array.from({ length: n }, () => this.lane()));
+    } finally {
+      this.opts.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  // Each run is trained under its own lock, the one `run-one` takes: a run another process is training is
+  // skipped (left to it), so `sugar run` and Slurm tasks on one directory never both train a run.
+  private async lane(): Promise<void> {
+    while (this.queue.length && !this.stopping) {
+      const unit = this.queue.shift()!;
+      if (unit.length > 1) await this.trainPack(unit);
+      else await this.trainAlone(unit[0]);
+    }
+  }
+
+  private async trainAlone(run: PlannedRun): Promise<void> {
+    const lock = this.lockOrSkip(run);
+    if (!lock) return;
+    try {
+      if (this.store.isFinished(run.id))
+        this.result.skipped++; // finished by another process since the sweep started
+      else {
+        this.logTakeover(run, lock);
+        await this.train(run);
+      }
+    } finally {
+      lock.release();
+    }
+  }
+
+  // A pack takes every member's lock, as each run alone would; busy or meanwhile finished members are left out.
+  private async trainPack(runs: PlannedRun[]): Promise<void> {
+    const held: RunLock[] = [];
+    try {
+      const members = this.lockMembers(runs, held);
+      if (members.length === 1) return await this.train(members[0]);
+      if (!members.length) return;
+      const t0 = Date.now();
+      members.forEach((r) => this.runStart(r));
+      const onEpoch = (run: PlannedRun, epoch: number, epochs: number, metrics: Record<string, unknown>) =>
+        this.opts.onEvent?.({ type: 'epoch', run, epoch, epochs, metrics });
+      const outcomes = await runPackInWorker(
+        members,
+        members.map((r) => this.store.runDir(r.id)),
+        { backend: this.opts.backend, env: this.workerEnv, workers: this.workers, stopping: () => this.stopping, onEpoch },
+      );
+      for (const run of members) this.settle(run, outcomes.get(run.id)!, t0);
+    } finally {
+      for (const lock of held) lock.release();
+    }
+  }
+
+  /** Locks what it can of `runs` into `held` and returns the locked runs not yet finished. */
+  private lockMembers(runs: PlannedRun[], held: RunLock[]): PlannedRun[] {
+    const locked: PlannedRun[] = [];
+    for (const run of runs) {
+      const lock = this.lockOrSkip(run);
+      if (!lock) continue;
+      held.push(lock);
+      locked.push(run);
+      if (this.store.isFinished(run.id)) this.result.skipped++;
+      else this.logTakeover(run, lock);
+    }
+    return locked.filter((r) => !this.store.isFinished(r.id));
+  }
+
+  private lockOrSkip(run: PlannedRun): RunLock | undefined {
+    try {
+      return lockRun(this.store, run.id);
+    } catch (err) {
+      if (!(err instanceof LockError)) throw err;
+      this.result.busy++;
+      this.log(`${run.variant} seed=${run.seed}: skipped, another process trains it: ${err.message}`);
+      return undefined;
+    }
+  }
+
+  private logTakeover(run: PlannedRun, lock: RunLock): void {
+    if (lock.tookOver) this.log(`run ${run.id}: took over its lock (${lock.tookOver})`);
+  }
+
+  private log(message: string): void {
+    this.opts.onEvent?.({ type: 'log', message });
+  }
+
+  private runStart(run: PlannedRun): void {
+    this.opts.onEvent?.({ type: 'run-start', run, resumed: this.store.hasCheckpoint(run.id) });
+  }
+
+  private async train(run: PlannedRun): Promise<void> {
+    const t0 = Date.now();
+    this.runStart(run);
+    const outcome = await runInWorker(run, this.store, this.opts, this.workers, () => this.stopping, this.workerEnv);
+    this.settle(run, outcome, t0);
+  }
+
+  private settle(run: PlannedRun, outcome: Outcome, t0: number): void {
+    if (outcome.kind === 'summary') this.record(run, this.store.settleSummary(outcome.summary));
+    else if (outcome.kind === 'interrupted') {
+      this.result.interrupted++;
+      this.opts.onEvent?.({ type: 'run-end', run, interrupted: true });
+    } else {
+      const failed = failedSummary(run, outcome.error, this.opts.backend, t0);
+      this.store.writeSummary(failed);
+      this.record(run, failed);
+    }
+  }
+
+  private record(run: PlannedRun, summary: RunSummary): void {
+    const { result } = this;
     result.summaries.push(summary);
     if (summary.status === 'completed') result.completed++;
     else if (summary.status === 'diverged') result.diverged++;
     else result.failed++;
-    opts.onEvent?.({ type: 'run-end', run, summary });
-  };
-
-  const runStart = (run: PlannedRun) => opts.onEvent?.({ type: 'run-start', run, resumed: store.hasCheckpoint(run.id) });
-  const train = async (run: PlannedRun) => {
-    const t0 = Date.now();
-    runStart(run);
-    settle(run, await runInWorker(run, store, opts, workers, () => stopping, workerEnv), t0);
-  };
-  const settle = (run: PlannedRun, outcome: Outcome, t0: number) => {
-    if (outcome.kind === 'summary') record(run, store.settleSummary(outcome.summary));
-    else if (outcome.kind === 'interrupted') {
-      result.interrupted++;
-      opts.onEvent?.({ type: 'run-end', run, interrupted: true });
-    } else {
-      const failed = failedSummary(run, outcome.error, opts.backend, t0);
-      store.writeSummary(failed);
-      record(run, failed);
-    }
-  };
-
-  // Each run is trained under its own lock, the one `run-one` takes: a run another process is training is
-  // skipped (left to it), so `sugar run` and Slurm tasks on one directory never both train a run.
-  const lane = async () => {
-    while (queue.length && !stopping) {
-      const unit = queue.shift()!;
-      if (unit.length > 1) {
-        await trainPack(unit);
-        continue;
-      }
-      const run = unit[0];
-      const lock = lockOrSkip(run);
-      if (!lock) continue;
-      try {
-        if (store.isFinished(run.id))
-          result.skipped++; // finished by another process since the sweep started
-        else {
-          if (lock.tookOver) opts.onEvent?.({ type: 'log', message: `run ${run.id}: took over its lock (${lock.tookOver})` });
-          await train(run);
-        }
-      } finally {
-        lock.release();
-      }
-    }
-  };
-  // A pack takes every member's lock, as each run alone would; busy or meanwhile finished members are left out.
-  const trainPack = async (runs: PlannedRun[]) => {
-    const held: { run: PlannedRun; lock: ReturnType<typeof lockRun> }[] = [];
-    try {
-      for (const run of runs) {
-        const lock = lockOrSkip(run);
-        if (!lock) continue;
-        held.push({ run, lock });
-        if (store.isFinished(run.id)) result.skipped++;
-        else if (lock.tookOver) opts.onEvent?.({ type: 'log', message: `run ${run.id}: took over its lock (${lock.tookOver})` });
-      }
-      const members = held.map((h) => h.run).filter((r) => !store.isFinished(r.id));
-      if (members.length === 1) return await train(members[0]);
-      if (!members.length) return;
-      const t0 = Date.now();
-      members.forEach(runStart);
-      const onEpoch = (run: PlannedRun, epoch: number, epochs: number, metrics: Record<string, unknown>) =>
-        opts.onEvent?.({ type: 'epoch', run, epoch, epochs, metrics });
-      const outcomes = await runPackInWorker(
-        members,
-        members.map((r) => store.runDir(r.id)),
-        { backend: opts.backend, env: workerEnv, workers, stopping: () => stopping, onEpoch },
-      );
-      for (const run of members) settle(run, outcomes.get(run.id)!, t0);
-    } finally {
-      for (const h of held) h.lock.release();
-    }
-  };
-  const lockOrSkip = (run: PlannedRun) => {
-    try {
-      return lockRun(store, run.id);
-    } catch (err) {
-      if (!(err instanceof LockError)) throw err;
-      result.busy++;
-      opts.onEvent?.({ type: 'log', message: `${run.variant} seed=${run.seed}: skipped, another process trains it: ${err.message}` });
-      return undefined;
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: nWorkers }, lane));
-  } finally {
-    opts.signal?.removeEventListener('abort', onAbort);
+    this.opts.onEvent?.({ type: 'run-end', run, summary });
   }
-  return result;
 }
 
 function send(w: ChildProcess, msg: ToWorker): void {
