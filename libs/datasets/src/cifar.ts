@@ -39,11 +39,32 @@ function writeRecord(rec: Uint8Array, at: number, t: Target, i: number, nLabels:
 }
 
 async function readCifar(file: string, layout: Layout, counts: Record<string, number> | undefined): Promise<{ train: RawSplit; test: RawSplit }> {
-  const nLabels = layout.labelSets.length;
-  const recordSize = nLabels + IMAGE;
+  const recordSize = layout.labelSets.length + IMAGE;
   const members = [...layout.train, ...layout.test];
-  // With known counts (the real archives) every member is written straight into the final arrays; without
-  // them (fixtures) each member gets its own arrays and the split is concatenated afterwards.
+  const preallocated = preallocate(layout, counts);
+  const found = new Map<string, Part>();
+  const entries = await readMembers(file, members, (entry) => {
+    if (!members.includes(entry.name)) return undefined;
+    const n = memberRecords(file, entry, recordSize, counts);
+    const target = preallocated.get(entry.name) ?? { x: new Uint8Array(n * IMAGE), labels: layout.labelSets.map(() => new Int32Array(n)), base: 0 };
+    found.set(entry.name, { target, n });
+    const check = recordChecker(file, entry, layout, target);
+    return recordSink(recordSize, check);
+  });
+  const missing = members.filter((m) => !found.has(m));
+  if (missing.length) throw missingMembers(file, missing, entries);
+  const gather = (split: string[]) => gatherSplit(split, layout, found, preallocated.has(split[0]));
+  return { train: gather(layout.train), test: gather(layout.test) };
+}
+
+interface Part {
+  target: Target;
+  n: number;
+}
+
+// With known counts (the real archives) every member is written straight into the final arrays; without
+// them (fixtures) each member gets its own arrays and the split is concatenated afterwards.
+function preallocate(layout: Layout, counts: Record<string, number> | undefined): Map<string, Target> {
   const preallocated = new Map<string, Target>();
   for (const split of [layout.train, layout.test]) {
     if (!counts || !split.every((m) => counts[m] !== undefined)) continue;
@@ -56,100 +77,114 @@ async function readCifar(file: string, layout: Layout, counts: Record<string, nu
       base += counts[m];
     }
   }
-  const found = new Map<string, { target: Target; n: number }>();
-  const entries = await readMembers(file, members, (entry) => {
-    if (!members.includes(entry.name)) return undefined;
-    const ctx = `tar member ${entry.name}`;
-    if (entry.size % recordSize !== 0)
-      throw new CifarFormatError(
-        'cifar-record-size',
-        file,
-        `a multiple of ${recordSize} bytes (records of ${nLabels} label byte(s) + ${IMAGE} pixel bytes)`,
-        `${entry.size} bytes`,
-        entry.headerOffset,
-        ctx,
-      );
-    const n = entry.size / recordSize;
-    const want = counts?.[entry.name];
-    if (want !== undefined && want !== n)
-      throw new CifarFormatError(
-        'cifar-count',
-        file,
-        `${want} records (${want * recordSize} bytes)`,
-        `${n} records (${entry.size} bytes)`,
-        entry.headerOffset,
-        ctx,
-      );
-    const target = preallocated.get(entry.name) ?? { x: new Uint8Array(n * IMAGE), labels: layout.labelSets.map(() => new Int32Array(n)), base: 0 };
-    found.set(entry.name, { target, n });
-    const carry = new Uint8Array(recordSize);
-    let filled = 0;
-    let index = 0;
-    const check = (rec: Uint8Array, at: number) => {
-      layout.labelSets.forEach((set, k) => {
-        if (rec[at + k] >= set.classes)
-          throw new CifarFormatError(
-            'label-range',
-            file,
-            `${set.name} labels in 0..${set.classes - 1}`,
-            `label ${rec[at + k]} in record ${index}`,
-            index * recordSize + k,
-            ctx,
-          );
-      });
-      writeRecord(rec, at, target, index++, nLabels);
-    };
-    return (chunk) => {
-      let at = 0;
-      if (filled > 0) {
-        const k = Math.min(recordSize - filled, chunk.length);
-        carry.set(chunk.subarray(0, k), filled);
-        filled += k;
-        at = k;
-        if (filled < recordSize) return;
-        check(carry, 0);
-        filled = 0;
-      }
-      for (; at + recordSize <= chunk.length; at += recordSize) check(chunk, at);
-      if (at < chunk.length) {
-        carry.set(chunk.subarray(at), 0);
-        filled = chunk.length - at;
-      }
-    };
-  });
-  const missing = members.filter((m) => !found.has(m));
-  if (missing.length)
+  return preallocated;
+}
+
+/** The member's record count, refused when its size is not whole records or differs from the manifest's count. */
+function memberRecords(file: string, entry: TarEntry, recordSize: number, counts: Record<string, number> | undefined): number {
+  const ctx = `tar member ${entry.name}`;
+  const nLabels = recordSize - IMAGE;
+  if (entry.size % recordSize !== 0)
     throw new CifarFormatError(
-      'cifar-member',
+      'cifar-record-size',
       file,
-      `members ${missing.join(', ')}`,
-      `an archive holding only ${
-        entries
-          .filter((e) => e.type === 'file')
-          .map((e) => e.name)
-          .join(', ') || 'no files'
-      }`,
+      `a multiple of ${recordSize} bytes (records of ${nLabels} label byte(s) + ${IMAGE} pixel bytes)`,
+      `${entry.size} bytes`,
+      entry.headerOffset,
+      ctx,
     );
-  const gather = (split: string[]): RawSplit => {
-    const parts = split.map((m) => found.get(m)!);
-    let x: Uint8Array;
-    let labels: Int32Array[];
-    if (preallocated.has(split[0])) ({ x, labels } = parts[0].target);
-    else {
-      const total = parts.reduce((s, p) => s + p.n, 0);
-      x = new Uint8Array(total * IMAGE);
-      labels = layout.labelSets.map(() => new Int32Array(total));
-      let base = 0;
-      for (const p of parts) {
-        x.set(p.target.x, base * IMAGE);
-        labels.forEach((l, k) => l.set(p.target.labels[k], base));
-        base += p.n;
-      }
-    }
-    const named = Object.fromEntries(layout.labelSets.map((s, k) => [s.name, labels[k]]));
-    return { x, y: labels[labels.length - 1], labels: nLabels > 1 ? named : undefined };
+  const n = entry.size / recordSize;
+  const want = counts?.[entry.name];
+  if (want !== undefined && want !== n)
+    throw new CifarFormatError(
+      'cifar-count',
+      file,
+      `${want} records (${want * recordSize} bytes)`,
+      `${n} records (${entry.size} bytes)`,
+      entry.headerOffset,
+      ctx,
+    );
+  return n;
+}
+
+/** Validates each record's labels and writes it into `target`, numbering records in arrival order. */
+function recordChecker(file: string, entry: TarEntry, layout: Layout, target: Target): (rec: Uint8Array, at: number) => void {
+  const ctx = `tar member ${entry.name}`;
+  const nLabels = layout.labelSets.length;
+  const recordSize = nLabels + IMAGE;
+  let index = 0;
+  return (rec, at) => {
+    layout.labelSets.forEach((set, k) => {
+      if (rec[at + k] >= set.classes)
+        throw new CifarFormatError(
+          'label-range',
+          file,
+          `${set.name} labels in 0..${set.classes - 1}`,
+          `label ${rec[at + k]} in record ${index}`,
+          index * recordSize + k,
+          ctx,
+        );
+    });
+    writeRecord(rec, at, target, index++, nLabels);
   };
-  return { train: gather(layout.train), test: gather(layout.test) };
+}
+
+/** A chunk sink that hands `onRecord` whole records, carrying a record split across chunks over to the next one. */
+function recordSink(recordSize: number, onRecord: (rec: Uint8Array, at: number) => void): (chunk: Uint8Array) => void {
+  const carry = new Uint8Array(recordSize);
+  let filled = 0;
+  return (chunk) => {
+    let at = 0;
+    if (filled > 0) {
+      const k = Math.min(recordSize - filled, chunk.length);
+      carry.set(chunk.subarray(0, k), filled);
+      filled += k;
+      at = k;
+      if (filled < recordSize) return;
+      onRecord(carry, 0);
+      filled = 0;
+    }
+    for (; at + recordSize <= chunk.length; at += recordSize) onRecord(chunk, at);
+    if (at < chunk.length) {
+      carry.set(chunk.subarray(at), 0);
+      filled = chunk.length - at;
+    }
+  };
+}
+
+function missingMembers(file: string, missing: string[], entries: TarEntry[]): CifarFormatError {
+  return new CifarFormatError(
+    'cifar-member',
+    file,
+    `members ${missing.join(', ')}`,
+    `an archive holding only ${
+      entries
+        .filter((e) => e.type === 'file')
+        .map((e) => e.name)
+        .join(', ') || 'no files'
+    }`,
+  );
+}
+
+/** One split's arrays: the preallocated ones as they are, else the members' own arrays concatenated in order. */
+function gatherSplit(split: string[], layout: Layout, found: Map<string, Part>, preallocated: boolean): RawSplit {
+  const parts = split.map((m) => found.get(m)!);
+  let x: Uint8Array;
+  let labels: Int32Array[];
+  if (preallocated) ({ x, labels } = parts[0].target);
+  else {
+    const total = parts.reduce((s, p) => s + p.n, 0);
+    x = new Uint8Array(total * IMAGE);
+    labels = layout.labelSets.map(() => new Int32Array(total));
+    let base = 0;
+    for (const p of parts) {
+      x.set(p.target.x, base * IMAGE);
+      labels.forEach((l, k) => l.set(p.target.labels[k], base));
+      base += p.n;
+    }
+  }
+  const named = Object.fromEntries(layout.labelSets.map((s, k) => [s.name, labels[k]]));
+  return { x, y: labels[labels.length - 1], labels: layout.labelSets.length > 1 ? named : undefined };
 }
 
 /**

@@ -130,7 +130,7 @@ export async function readTar(source: AsyncIterable<Buffer>, file: string, visit
   const r = new Reader(it);
   const entries: TarEntry[] = [];
   const seen = new Set<string>();
-  let pending: { path?: string; size?: number } = {};
+  let pending: Pending = {};
   try {
     for (;;) {
       const at = r.offset;
@@ -145,78 +145,114 @@ export async function readTar(source: AsyncIterable<Buffer>, file: string, visit
       }
       const h = r.take(BLOCK);
       if (isZero(h)) {
-        if (!(await r.fill(BLOCK)) || !isZero(r.take(BLOCK)))
-          throw new TarFormatError('tar-truncated', file, 'a second zero block ending the archive', 'missing or non-zero data', at + BLOCK);
-        // Anything after the marker may only be zero padding up to the record size.
-        while (await r.fill(1)) {
-          const off = r.offset;
-          const piece = r.takeSome(1 << 16);
-          const k = piece.findIndex((b) => b !== 0);
-          if (k !== -1)
-            throw new TarFormatError('tar-trailing', file, 'only zero padding after the end-of-archive marker', `byte 0x${piece[k].toString(16)}`, off + k);
-        }
+        await readEnd(r, file, at);
         return entries;
       }
-      const stored = parseNumber(h, 148, 8, 'checksum', file, at);
-      let unsigned = 0;
-      let signed = 0;
-      for (let i = 0; i < BLOCK; i++) {
-        const b = i >= 148 && i < 156 ? 0x20 : h[i];
-        unsigned += b;
-        signed += b > 127 ? b - 256 : b;
-      }
-      if (stored !== unsigned && stored !== signed)
-        throw new TarFormatError('tar-checksum', file, `header checksum ${unsigned}`, `${stored} (corrupt header)`, at);
-      const magic = h.toString('latin1', 257, 263);
-      const posix = magic === 'ustar\0';
-      if (!posix && magic !== 'ustar ') throw new TarFormatError('tar-header', file, "ustar magic 'ustar'", JSON.stringify(magic), at + 257);
-      const type = String.fromCharCode(h[156] || 0x30);
-      let size = parseNumber(h, 124, 12, 'size', file, at);
-      if (pending.size !== undefined) size = pending.size;
-      const prefix = posix ? cString(h, 345, 155) : '';
-      const rawName = pending.path ?? (prefix ? `${prefix}/${cString(h, 0, 100)}` : cString(h, 0, 100));
-      const padded = Math.ceil(size / BLOCK) * BLOCK;
-      const readData = async (sink?: (chunk: Buffer, offset: number) => void, name = rawName) => {
-        let k = 0;
-        while (k < padded) {
-          if (!(await r.fill(1)))
-            throw new TarFormatError('tar-truncated', file, `${padded - k} more bytes of member data`, 'the end of the stream', r.offset, name);
-          const piece = r.takeSome(padded - k);
-          if (sink && k < size) sink(piece.length > size - k ? piece.subarray(0, size - k) : piece, k);
-          k += piece.length;
-        }
-      };
-      if (type === 'x' || type === 'L' || type === 'g') {
-        if (size > 1 << 20) throw new TarFormatError('tar-header', file, 'an extended header under 1 MiB', `${size} bytes`, at);
-        const buf = Buffer.alloc(size);
-        await readData((c, o) => c.copy(buf, o));
-        if (type === 'x') {
-          const pax = parsePax(buf, file, at);
-          pending = { path: pax.path ?? pending.path, size: pax.size !== undefined ? Number(pax.size) : pending.size };
-        } else if (type === 'L') pending = { ...pending, path: cString(buf, 0, buf.length) };
+      const header = parseHeader(h, file, at, pending);
+      if (header.type === 'x' || header.type === 'L' || header.type === 'g') {
+        pending = await readExtended(r, header, file, at, pending);
         continue;
       }
       pending = {};
-      if (type === '1' || type === '2' || type === 'K') {
-        const target = cString(h, 157, 100);
-        const kind = type === '1' ? 'a hard link' : type === '2' ? 'a symbolic link' : 'a GNU long link name';
-        throw new TarFormatError('tar-link', file, 'a regular file or directory (links are refused)', `${kind} to ${JSON.stringify(target)}`, at, rawName);
+      const entry = memberEntry(h, header, file, at);
+      if (entry.type === 'file') {
+        if (seen.has(entry.name)) throw new TarFormatError('tar-duplicate', file, 'each member name once', 'a second member with this name', at, entry.name);
+        seen.add(entry.name);
       }
-      const isFile = type === '0' || type === '7';
-      if (!isFile && type !== '5') {
-        const what = { '3': 'a character device', '4': 'a block device', '6': 'a FIFO' }[type] ?? `type flag ${JSON.stringify(type)}`;
-        throw new TarFormatError('tar-type', file, 'a regular file or directory', what, at + 156, rawName);
-      }
-      const name = safeName(rawName, file, at, !isFile);
-      if (isFile) {
-        if (seen.has(name)) throw new TarFormatError('tar-duplicate', file, 'each member name once', 'a second member with this name', at, name);
-        seen.add(name);
-      }
-      const entry: TarEntry = { name, type: isFile ? 'file' : 'directory', size: isFile ? size : 0, headerOffset: at, dataOffset: at + BLOCK };
       entries.push(entry);
-      await readData(isFile ? visit(entry) : undefined, name);
+      await readData(r, header.size, file, entry.name, entry.type === 'file' ? visit(entry) : undefined);
     }
   } finally {
     await it.return?.();
+  }
+}
+
+/** Path and size from pax or GNU long-name records, applying to the next member's header. */
+interface Pending {
+  path?: string;
+  size?: number;
+}
+
+interface Header {
+  type: string;
+  size: number;
+  rawName: string;
+}
+
+/** After the first zero block: a second one, then nothing but zero padding up to the record size. */
+async function readEnd(r: Reader, file: string, at: number): Promise<void> {
+  if (!(await r.fill(BLOCK)) || !isZero(r.take(BLOCK)))
+    throw new TarFormatError('tar-truncated', file, 'a second zero block ending the archive', 'missing or non-zero data', at + BLOCK);
+  while (await r.fill(1)) {
+    const off = r.offset;
+    const piece = r.takeSome(1 << 16);
+    const k = piece.findIndex((b) => b !== 0);
+    if (k !== -1)
+      throw new TarFormatError('tar-trailing', file, 'only zero padding after the end-of-archive marker', `byte 0x${piece[k].toString(16)}`, off + k);
+  }
+}
+
+/** Checks the header's checksum and magic and reads its type, size and name (pending pax/GNU values win). */
+function parseHeader(h: Buffer, file: string, at: number, pending: Pending): Header {
+  const stored = parseNumber(h, 148, 8, 'checksum', file, at);
+  let unsigned = 0;
+  let signed = 0;
+  for (let i = 0; i < BLOCK; i++) {
+    const b = i >= 148 && i < 156 ? 0x20 : h[i];
+    unsigned += b;
+    signed += b > 127 ? b - 256 : b;
+  }
+  if (stored !== unsigned && stored !== signed) throw new TarFormatError('tar-checksum', file, `header checksum ${unsigned}`, `${stored} (corrupt header)`, at);
+  const magic = h.toString('latin1', 257, 263);
+  const posix = magic === 'ustar\0';
+  if (!posix && magic !== 'ustar ') throw new TarFormatError('tar-header', file, "ustar magic 'ustar'", JSON.stringify(magic), at + 257);
+  const type = String.fromCharCode(h[156] || 0x30);
+  let size = parseNumber(h, 124, 12, 'size', file, at);
+  if (pending.size !== undefined) size = pending.size;
+  const prefix = posix ? cString(h, 345, 155) : '';
+  const rawName = pending.path ?? (prefix ? `${prefix}/${cString(h, 0, 100)}` : cString(h, 0, 100));
+  return { type, size, rawName };
+}
+
+/** Reads a pax (`x`, `g`) or GNU long-name (`L`) record and returns what applies to the next member. */
+async function readExtended(r: Reader, header: Header, file: string, at: number, pending: Pending): Promise<Pending> {
+  const { type, size } = header;
+  if (size > 1 << 20) throw new TarFormatError('tar-header', file, 'an extended header under 1 MiB', `${size} bytes`, at);
+  const buf = Buffer.alloc(size);
+  await readData(r, size, file, header.rawName, (c, o) => c.copy(buf, o));
+  if (type === 'x') {
+    const pax = parsePax(buf, file, at);
+    return { path: pax.path ?? pending.path, size: pax.size !== undefined ? Number(pax.size) : pending.size };
+  }
+  if (type === 'L') return { ...pending, path: cString(buf, 0, buf.length) };
+  return pending;
+}
+
+/** The entry for a file or directory header; links, devices, FIFOs and unsafe paths are refused. */
+function memberEntry(h: Buffer, header: Header, file: string, at: number): TarEntry {
+  const { type, size, rawName } = header;
+  if (type === '1' || type === '2' || type === 'K') {
+    const target = cString(h, 157, 100);
+    const kind = type === '1' ? 'a hard link' : type === '2' ? 'a symbolic link' : 'a GNU long link name';
+    throw new TarFormatError('tar-link', file, 'a regular file or directory (links are refused)', `${kind} to ${JSON.stringify(target)}`, at, rawName);
+  }
+  const isFile = type === '0' || type === '7';
+  if (!isFile && type !== '5') {
+    const what = { '3': 'a character device', '4': 'a block device', '6': 'a FIFO' }[type] ?? `type flag ${JSON.stringify(type)}`;
+    throw new TarFormatError('tar-type', file, 'a regular file or directory', what, at + 156, rawName);
+  }
+  const name = safeName(rawName, file, at, !isFile);
+  return { name, type: isFile ? 'file' : 'directory', size: isFile ? size : 0, headerOffset: at, dataOffset: at + BLOCK };
+}
+
+/** Reads a member's `size` bytes and its block padding, handing the data (not the padding) to `sink`. */
+async function readData(r: Reader, size: number, file: string, name: string, sink?: (chunk: Buffer, offset: number) => void): Promise<void> {
+  const padded = Math.ceil(size / BLOCK) * BLOCK;
+  let k = 0;
+  while (k < padded) {
+    if (!(await r.fill(1))) throw new TarFormatError('tar-truncated', file, `${padded - k} more bytes of member data`, 'the end of the stream', r.offset, name);
+    const piece = r.takeSome(padded - k);
+    if (sink && k < size) sink(piece.length > size - k ? piece.subarray(0, size - k) : piece, k);
+    k += piece.length;
   }
 }
