@@ -33,68 +33,13 @@ export interface AccuracyBarsOptions {
  * spread sideways instead of piling up.
  */
 export function accuracyBars(rows: AccuracyRow[], opts: AccuracyBarsOptions = {}): Figure {
-  nonEmpty(rows, 'rows', 'row');
-  rows.forEach((r, i) => {
-    str(r?.variant, `rows[${i}].variant`);
-    if (typeof r.mean !== 'number') throw new PlotInputError(`rows[${i}].mean`, 'a number', String(r.mean));
-    if ((r.low === undefined) !== (r.high === undefined)) {
-      throw new PlotInputError(`rows[${i}]`, 'both low and high, or neither', `only ${r.low === undefined ? 'high' : 'low'}`);
-    }
-    if (r.values !== undefined) numbers(r.values, `rows[${i}].values`);
-  });
+  validateRows(rows);
   const metric = opts.metric ?? 'test accuracy';
   const interval = opts.interval ?? '95% CI';
-  const colors = variantColors(rows.map((r) => r.variant));
   const pos = rows.map((_, i) => i);
   const hasCI = rows.some((r) => r.low !== undefined);
   const fmt = opts.percent ? '.2%' : '.4g';
-  const data: PlotlyTrace[] = [
-    {
-      type: 'bar',
-      name: metric,
-      x: pos,
-      y: rows.map((r) => r.mean),
-      marker: { color: rows.map((r) => colors.get(r.variant)!), opacity: 0.85 },
-      showlegend: false,
-      width: 0.6,
-      text: rows.map((r) => r.variant),
-      ...(hasCI
-        ? {
-            error_y: {
-              type: 'data',
-              symmetric: false,
-              array: rows.map((r) => (r.high !== undefined ? r.high - r.mean : 0)),
-              arrayminus: rows.map((r) => (r.low !== undefined ? r.mean - r.low : 0)),
-              visible: true,
-              color: '#222',
-              thickness: 1.5,
-              width: 6,
-            },
-          }
-        : {}),
-      customdata: rows.map((r) => [r.low ?? null, r.high ?? null]),
-      hovertemplate: hasCI
-        ? `%{text}<br>mean %{y:${fmt}}<br>${interval} [%{customdata[0]:${fmt}}, %{customdata[1]:${fmt}}]<extra></extra>`
-        : `%{text}<br>mean %{y:${fmt}}<extra></extra>`,
-      textposition: 'none',
-    },
-  ];
-  rows.forEach((r, i) => {
-    if (!r.values?.length) return;
-    const n = r.values.length;
-    // A deterministic spread in the bar's right half, clear of the error bar at its center.
-    const xs = r.values.map((_, j) => i + (n === 1 ? 0.16 : 0.08 + (0.17 * j) / (n - 1)));
-    data.push({
-      type: 'scatter',
-      mode: 'markers',
-      name: `${r.variant} seeds`,
-      showlegend: false,
-      x: xs,
-      y: Array.from(r.values),
-      marker: { color: '#111', size: 6, opacity: 0.75, symbol: 'circle-open' },
-      hovertemplate: `${r.variant}<br>seed value %{y:${fmt}}<extra></extra>`,
-    });
-  });
+  const data: PlotlyTrace[] = [meanBars(rows, metric, interval, fmt), ...seedPoints(rows, fmt)];
   return {
     data,
     layout: {
@@ -108,4 +53,73 @@ export function accuracyBars(rows: AccuracyRow[], opts: AccuracyBarsOptions = {}
       height: 480,
     },
   };
+}
+
+function validateRows(rows: AccuracyRow[]): void {
+  nonEmpty(rows, 'rows', 'row');
+  rows.forEach((r, i) => {
+    str(r?.variant, `rows[${i}].variant`);
+    if (typeof r.mean !== 'number') throw new PlotInputError(`rows[${i}].mean`, 'a number', String(r.mean));
+    if ((r.low === undefined) !== (r.high === undefined)) {
+      throw new PlotInputError(`rows[${i}]`, 'both low and high, or neither', `only ${r.low === undefined ? 'high' : 'low'}`);
+    }
+    if (r.values !== undefined) numbers(r.values, `rows[${i}].values`);
+  });
+}
+
+/** The bars of the means, in the variants' colors, with the interval as an asymmetric error bar where given. */
+function meanBars(rows: AccuracyRow[], metric: string, interval: string, fmt: string): PlotlyTrace {
+  const colors = variantColors(rows.map((r) => r.variant));
+  const hasCI = rows.some((r) => r.low !== undefined);
+  return {
+    type: 'bar',
+    name: metric,
+    x: rows.map((_, i) => i),
+    y: rows.map((r) => r.mean),
+    marker: { color: rows.map((r) => colors.get(r.variant)!), opacity: 0.85 },
+    showlegend: false,
+    width: 0.6,
+    text: rows.map((r) => r.variant),
+    ...(hasCI
+      ? {
+          error_y: {
+            type: 'data',
+            symmetric: false,
+            array: rows.map((r) => (r.high !== undefined ? r.high - r.mean : 0)),
+            arrayminus: rows.map((r) => (r.low !== undefined ? r.mean - r.low : 0)),
+            visible: true,
+            color: '#222',
+            thickness: 1.5,
+            width: 6,
+          },
+        }
+      : {}),
+    customdata: rows.map((r) => [r.low ?? null, r.high ?? null]),
+    hovertemplate: hasCI
+      ? `%{text}<br>mean %{y:${fmt}}<br>${interval} [%{customdata[0]:${fmt}}, %{customdata[1]:${fmt}}]<extra></extra>`
+      : `%{text}<br>mean %{y:${fmt}}<extra></extra>`,
+    textposition: 'none',
+  };
+}
+
+/** One scatter of per-seed points for each row that has values. */
+function seedPoints(rows: AccuracyRow[], fmt: string): PlotlyTrace[] {
+  const traces: PlotlyTrace[] = [];
+  rows.forEach((r, i) => {
+    if (!r.values?.length) return;
+    const n = r.values.length;
+    // A deterministic spread in the bar's right half, clear of the error bar at its center.
+    const xs = r.values.map((_, j) => i + (n === 1 ? 0.16 : 0.08 + (0.17 * j) / (n - 1)));
+    traces.push({
+      type: 'scatter',
+      mode: 'markers',
+      name: `${r.variant} seeds`,
+      showlegend: false,
+      x: xs,
+      y: Array.from(r.values),
+      marker: { color: '#111', size: 6, opacity: 0.75, symbol: 'circle-open' },
+      hovertemplate: `${r.variant}<br>seed value %{y:${fmt}}<extra></extra>`,
+    });
+  });
+  return traces;
 }

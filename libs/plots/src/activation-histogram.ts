@@ -36,18 +36,10 @@ export function histogramCounts(ps: number[], bins: number): number[] {
  * each panel's title counts the units with p = 0 per variant.
  */
 export function activationHistogram(layers: ActivationProbabilities[], opts: ActivationHistogramOptions = {}): Figure {
-  nonEmpty(layers, 'layers', 'layer');
   const bins = opts.bins ?? 20;
-  if (!Number.isInteger(bins) || bins < 1) throw new PlotInputError('opts.bins', 'a positive integer', String(bins));
-  layers.forEach((l, i) => {
-    str(l?.layer, `layers[${i}].layer`);
-    const ps = numbers(l.probabilities, `layers[${i}].probabilities`, undefined, 'probabilities');
-    const bad = ps.findIndex((p) => Number.isFinite(p) && (p < 0 || p > 1));
-    if (bad >= 0) throw new PlotInputError(`layers[${i}].probabilities[${bad}]`, 'a probability in [0, 1]', String(ps[bad]));
-  });
+  validateLayers(layers, bins);
   const names = uniqueInOrder(layers.map((l) => l.layer));
   const variants = uniqueInOrder(layers.map((l) => l.variant ?? ''));
-  const colors = variantColors(variants);
   const fraction = (opts.normalize ?? 'fraction') === 'fraction';
   const { rows, columns } = gridShape(names.length, opts.columns);
   const layout: Partial<Layout> = {
@@ -61,40 +53,74 @@ export function activationHistogram(layers: ActivationProbabilities[], opts: Act
     width: Math.min(1400, 420 * columns + 120),
     height: 130 + 320 * rows,
   };
-  const width = 1 / bins;
-  const centers = Array.from({ length: bins }, (_, b) => (b + 0.5) * width);
+  const panel = { bins, fraction, variants, colors: variantColors(variants), inLegend: new Set<string>() };
   const data: PlotlyTrace[] = [];
-  const inLegend = new Set<string>();
   names.forEach((name, k) => {
     const ax = subplotAxes(k);
     layout[ax.xKey] = axis('P(unit > 0)', { range: [0, 1] });
     layout[ax.yKey] = axis(fraction ? 'fraction of units' : 'units', fraction ? { tickformat: '.0%' } : {});
-    const dead: string[] = [];
-    for (const v of variants) {
-      const l = layers.find((x) => x.layer === name && (x.variant ?? '') === v);
-      if (!l) continue;
-      const ps = Array.from(l.probabilities);
-      const counts = histogramCounts(ps, bins);
-      const n = ps.filter(Number.isFinite).length;
-      const d = ps.filter((p) => p === 0).length;
-      dead.push(`${variants.length > 1 ? v + ' ' : ''}${d}/${n}`);
-      data.push({
-        type: 'bar',
-        name: v || name,
-        legendgroup: v || name,
-        showlegend: variants.length > 1 && !inLegend.has(v),
-        x: centers,
-        y: fraction ? counts.map((c) => (n ? c / n : 0)) : counts,
-        width,
-        marker: { color: colors.get(v), opacity: variants.length > 1 ? 0.55 : 0.85 },
-        xaxis: ax.x,
-        yaxis: ax.y,
-        customdata: counts,
-        hovertemplate: `${v ? v + '<br>' : ''}${name}<br>p ≈ %{x:.3f}<br>%{customdata} units<extra></extra>`,
-      });
-      inLegend.add(v);
-    }
+    const { traces, dead } = layerPanel(layers, name, ax, panel);
+    data.push(...traces);
     layout.annotations!.push(subplotTitle(k, name, `dead (p = 0): ${dead.join(' · ')}`));
   });
   return { data, layout };
+}
+
+function validateLayers(layers: ActivationProbabilities[], bins: number): void {
+  nonEmpty(layers, 'layers', 'layer');
+  if (!Number.isInteger(bins) || bins < 1) throw new PlotInputError('opts.bins', 'a positive integer', String(bins));
+  layers.forEach((l, i) => {
+    str(l?.layer, `layers[${i}].layer`);
+    const ps = numbers(l.probabilities, `layers[${i}].probabilities`, undefined, 'probabilities');
+    const bad = ps.findIndex((p) => Number.isFinite(p) && (p < 0 || p > 1));
+    if (bad >= 0) throw new PlotInputError(`layers[${i}].probabilities[${bad}]`, 'a probability in [0, 1]', String(ps[bad]));
+  });
+}
+
+interface PanelStyle {
+  bins: number;
+  fraction: boolean;
+  variants: string[];
+  colors: Map<string, string>;
+  /** Variants already given a legend entry (each appears once across panels). */
+  inLegend: Set<string>;
+}
+
+/** One layer's panel: a histogram per variant, and the per-variant dead-unit counts for its title. */
+function layerPanel(
+  layers: ActivationProbabilities[],
+  name: string,
+  ax: ReturnType<typeof subplotAxes>,
+  style: PanelStyle,
+): { traces: PlotlyTrace[]; dead: string[] } {
+  const { bins, fraction, variants, colors, inLegend } = style;
+  const width = 1 / bins;
+  const centers = Array.from({ length: bins }, (_, b) => (b + 0.5) * width);
+  const traces: PlotlyTrace[] = [];
+  const dead: string[] = [];
+  for (const v of variants) {
+    const l = layers.find((x) => x.layer === name && (x.variant ?? '') === v);
+    if (!l) continue;
+    const ps = Array.from(l.probabilities);
+    const counts = histogramCounts(ps, bins);
+    const n = ps.filter(Number.isFinite).length;
+    const d = ps.filter((p) => p === 0).length;
+    dead.push(`${variants.length > 1 ? v + ' ' : ''}${d}/${n}`);
+    traces.push({
+      type: 'bar',
+      name: v || name,
+      legendgroup: v || name,
+      showlegend: variants.length > 1 && !inLegend.has(v),
+      x: centers,
+      y: fraction ? counts.map((c) => (n ? c / n : 0)) : counts,
+      width,
+      marker: { color: colors.get(v), opacity: variants.length > 1 ? 0.55 : 0.85 },
+      xaxis: ax.x,
+      yaxis: ax.y,
+      customdata: counts,
+      hovertemplate: `${v ? v + '<br>' : ''}${name}<br>p ≈ %{x:.3f}<br>%{customdata} units<extra></extra>`,
+    });
+    inLegend.add(v);
+  }
+  return { traces, dead };
 }
