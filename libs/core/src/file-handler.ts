@@ -43,67 +43,73 @@ function readJson(file: string): tf.io.ModelJSON {
 export function fileHandler(dir: string): tf.io.IOHandler {
   const root = toDir(dir);
   return {
-    save: (artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> =>
-      settle(() => {
-        if (artifacts.modelTopology instanceof ArrayBuffer) {
-          throw new ModelFileError(`${root}: expected a JSON model topology; found binary (graph models are not supported)`);
-        }
-        fs.mkdirSync(root, { recursive: true });
-        const weights = artifacts.weightData ? new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData)) : new Uint8Array(0);
-        const modelJson: tf.io.ModelJSON = {
-          modelTopology: artifacts.modelTopology as object,
-          format: artifacts.format,
-          generatedBy: artifacts.generatedBy,
-          convertedBy: artifacts.convertedBy,
-          weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
-        };
-        if (artifacts.trainingConfig) modelJson.trainingConfig = artifacts.trainingConfig;
-        if (artifacts.signature) modelJson.signature = artifacts.signature;
-        if (artifacts.userDefinedMetadata) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
-        if (artifacts.modelInitializer) modelJson.modelInitializer = artifacts.modelInitializer;
-        writeFileAtomic(path.join(root, WEIGHTS_BIN), weights);
-        writeFileAtomic(path.join(root, MODEL_JSON), JSON.stringify(modelJson));
-        return {
-          modelArtifactsInfo: {
-            dateSaved: new Date(),
-            modelTopologyType: 'JSON',
-            modelTopologyBytes: JSON.stringify(artifacts.modelTopology).length,
-            weightSpecsBytes: JSON.stringify(artifacts.weightSpecs ?? []).length,
-            weightDataBytes: weights.byteLength,
-          },
-        };
-      }),
-
+    save: (artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> => settle(() => saveArtifacts(root, artifacts)),
     async load(): Promise<tf.io.ModelArtifacts> {
       const file = path.join(root, MODEL_JSON);
       const json = readJson(file);
-      return tf.io.getModelArtifactsForJSON(json, (manifest) =>
-        settle((): [tf.io.WeightsManifestEntry[], ArrayBuffer] => {
-          const specs: tf.io.WeightsManifestEntry[] = [];
-          const buffers: ArrayBuffer[] = [];
-          for (const group of manifest) {
-            specs.push(...group.weights);
-            for (const p of group.paths) {
-              const wfile = path.join(root, p);
-              let buf: Buffer;
-              try {
-                buf = fs.readFileSync(wfile);
-              } catch (err) {
-                throw new ModelFileError(`${wfile}: cannot read weights named in ${file} (${(err as Error).message})`);
-              }
-              buffers.push(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
-            }
-          }
-          const data = tf.io.CompositeArrayBuffer.join(buffers);
-          const need = specs.reduce((n, s) => n + sizeOf(s), 0);
-          if (data.byteLength !== need) {
-            throw new ModelFileError(`${root}: weights hold ${data.byteLength} bytes; the manifest in ${file} describes ${need}`);
-          }
-          return [specs, data];
-        }),
-      );
+      return tf.io.getModelArtifactsForJSON(json, (manifest) => settle(() => readWeights(root, file, manifest)));
     },
   };
+}
+
+function saveArtifacts(root: string, artifacts: tf.io.ModelArtifacts): tf.io.SaveResult {
+  if (artifacts.modelTopology instanceof ArrayBuffer) {
+    throw new ModelFileError(`${root}: expected a JSON model topology; found binary (graph models are not supported)`);
+  }
+  fs.mkdirSync(root, { recursive: true });
+  const weights = artifacts.weightData ? new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData)) : new Uint8Array(0);
+  writeFileAtomic(path.join(root, WEIGHTS_BIN), weights);
+  writeFileAtomic(path.join(root, MODEL_JSON), JSON.stringify(modelJsonOf(artifacts)));
+  return {
+    modelArtifactsInfo: {
+      dateSaved: new Date(),
+      modelTopologyType: 'JSON',
+      modelTopologyBytes: JSON.stringify(artifacts.modelTopology).length,
+      weightSpecsBytes: JSON.stringify(artifacts.weightSpecs ?? []).length,
+      weightDataBytes: weights.byteLength,
+    },
+  };
+}
+
+/** model.json for `artifacts`, its weights manifest pointing at the single weights.bin. */
+function modelJsonOf(artifacts: tf.io.ModelArtifacts): tf.io.ModelJSON {
+  const modelJson: tf.io.ModelJSON = {
+    modelTopology: artifacts.modelTopology as object,
+    format: artifacts.format,
+    generatedBy: artifacts.generatedBy,
+    convertedBy: artifacts.convertedBy,
+    weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+  };
+  if (artifacts.trainingConfig) modelJson.trainingConfig = artifacts.trainingConfig;
+  if (artifacts.signature) modelJson.signature = artifacts.signature;
+  if (artifacts.userDefinedMetadata) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
+  if (artifacts.modelInitializer) modelJson.modelInitializer = artifacts.modelInitializer;
+  return modelJson;
+}
+
+/** The weight files the manifest in `file` names, joined; refused when their size differs from what the manifest describes. */
+function readWeights(root: string, file: string, manifest: tf.io.WeightsManifestConfig): [tf.io.WeightsManifestEntry[], ArrayBuffer] {
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  const buffers: ArrayBuffer[] = [];
+  for (const group of manifest) {
+    specs.push(...group.weights);
+    for (const p of group.paths) {
+      const wfile = path.join(root, p);
+      let buf: Buffer;
+      try {
+        buf = fs.readFileSync(wfile);
+      } catch (err) {
+        throw new ModelFileError(`${wfile}: cannot read weights named in ${file} (${(err as Error).message})`);
+      }
+      buffers.push(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
+    }
+  }
+  const data = tf.io.CompositeArrayBuffer.join(buffers);
+  const need = specs.reduce((n, s) => n + sizeOf(s), 0);
+  if (data.byteLength !== need) {
+    throw new ModelFileError(`${root}: weights hold ${data.byteLength} bytes; the manifest in ${file} describes ${need}`);
+  }
+  return [specs, data];
 }
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, float16: 2, uint16: 2 };
