@@ -134,7 +134,13 @@ const fileBacked = () =>
 /** `sugar data list | fetch <name...> | verify [name] | import <name> <sources...>`. */
 export function registerDataCommand(program: Command): void {
   const data = program.command('data').description('list, download and verify datasets (cache: SUGAR_DATA_DIR, default <cache>/data)');
+  registerDataList(data);
+  registerDataFetch(data);
+  registerDataVerify(data);
+  registerDataImport(data);
+}
 
+function registerDataList(data: Command): void {
   data
     .command('list')
     .description('every dataset with its cache state (verified / unverified / corrupt / partial / missing / generated), size and location')
@@ -151,7 +157,9 @@ export function registerDataCommand(program: Command): void {
         );
       else console.log(formatDataList(rows, dataDir()));
     });
+}
 
+function registerDataFetch(data: Command): void {
   data
     .command('fetch')
     .description("download and verify a dataset's files ('all' for every file-backed dataset); resumes interrupted downloads")
@@ -167,7 +175,9 @@ export function registerDataCommand(program: Command): void {
         console.log(`${name}: ${state.state} (${where})`);
       }
     });
+}
 
+function registerDataVerify(data: Command): void {
   data
     .command('verify')
     .description(
@@ -181,7 +191,9 @@ export function registerDataCommand(program: Command): void {
       console.log(opts.json ? JSON.stringify(results, null, 2) : formatVerification(results));
       if (!results.every((r) => r.ok)) process.exitCode = 1;
     });
+}
 
+function registerDataImport(data: Command): void {
   data
     .command('import')
     .description(

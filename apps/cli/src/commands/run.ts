@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { BACKENDS, didYouMean, type BackendName } from '@sugar-lab/core';
-import { emitSlurm, loadSpec, runIdOfTask, runSingle, runSweep, shellQuote, writeReport, type SweepEvent } from '@sugar-lab/experiments';
+import { emitSlurm, loadSpec, runIdOfTask, runSingle, runSweep, shellQuote, writeReport, type Spec, type SweepEvent } from '@sugar-lab/experiments';
 import { interruptOnSignals } from '@sugar-lab/train';
 import { SweepProgress } from '../progress';
 
@@ -35,6 +35,11 @@ export function parseBackend(value: string): BackendName {
 }
 
 export function registerRunCommands(program: Command): void {
+  registerRun(program);
+  registerRunOne(program);
+}
+
+function registerRun(program: Command): void {
   program
     .command('run')
     .description('run an ablation spec (a YAML/JSON file or a preset: quick, dying-relu, paper-cifar10, paper-cifar100)')
@@ -56,49 +61,10 @@ export function registerRunCommands(program: Command): void {
     .option('--time <hh:mm:ss>', 'with --emit slurm: the time limit per run', '24:00:00')
     .option('--cpus <n>', 'with --emit slurm: cpus per task', '4')
     .option('--require <plugin>', `${REQUIRE_HELP}; recorded with the spec's plugins, so workers, run-one and report load it too`, collectPlugins, [])
-    .action(async (specArg: string, o: RunOpts) => {
-      const spec = await loadSpec(specArg, { require: o.require });
-      const out = path.resolve(o.out ?? path.join('runs', spec.name));
-      if (o.emit) {
-        if (o.emit !== 'slurm') throw new Error(`--emit supports 'slurm'; found '${o.emit}'`);
-        // Tasks start this very CLI (its real path, quoted), with the node on the nodes' PATH.
-        const command = `node ${shellQuote(fs.realpathSync(process.argv[1]))}`;
-        const { script, runs } = emitSlurm(spec, { out, only: o.only, extend: o.extend, partition: o.partition, time: o.time, cpusPerTask: o.cpus, command });
-        console.log(`wrote ${script} (${runs} array tasks)\nsubmit: sbatch ${shellQuote(script)}\nthen:   sugar report ${shellQuote(out)}`);
-        return;
-      }
-      const workers = o.workers === undefined ? undefined : Number(o.workers);
-      if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new Error(`--workers must be a positive integer; found '${o.workers}'`);
-      const stop = interruptOnSignals({ log: (m) => console.error(`\n${m}`) });
-      const progress = new SweepProgress(spec.name, process.stderr);
-      const result = await runSweep(spec, {
-        out,
-        workers,
-        pack: o.pack,
-        resume: o.resume,
-        extend: o.extend,
-        only: o.only,
-        backend: o.backend,
-        signal: stop.signal,
-        onEvent: (e: SweepEvent) => progress.update(e),
-      }).finally(() => {
-        stop.dispose();
-        progress.done();
-      });
-      console.log(
-        `${spec.name}: ${result.completed} completed, ${result.diverged} diverged, ${result.failed} failed, ${result.skipped} already done` +
-          (result.interrupted ? `, ${result.interrupted} interrupted (rerun with --resume)` : '') +
-          (result.busy ? `, ${result.busy} skipped: another process is training them` : '') +
-          ` -> ${out}`,
-      );
-      if (o.report && !stop.signal.aborted) {
-        const files = await writeReport(out, { png: o.png });
-        console.log(`report: ${files.html}`);
-      } else if (!stop.signal.aborted) console.log(`next: sugar report ${out}`);
-      if (result.failed) process.exitCode = 1;
-      if (stop.exitCode()) process.exitCode = stop.exitCode();
-    });
+    .action((specArg: string, o: RunOpts) => runAction(specArg, o));
+}
 
+function registerRunOne(program: Command): void {
   program
     .command('run-one')
     .description('run (or resume) one run of a results directory by id: what each Slurm array task calls')
@@ -120,4 +86,49 @@ export function registerRunCommands(program: Command): void {
         stop.dispose();
       }
     });
+}
+
+/** `sugar run`: the sweep in this process's workers, or with --emit a scheduler script for it. */
+async function runAction(specArg: string, o: RunOpts): Promise<void> {
+  const spec = await loadSpec(specArg, { require: o.require });
+  const out = path.resolve(o.out ?? path.join('runs', spec.name));
+  if (o.emit) return emitScript(spec, out, o);
+  const workers = o.workers === undefined ? undefined : Number(o.workers);
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new Error(`--workers must be a positive integer; found '${o.workers}'`);
+  const stop = interruptOnSignals({ log: (m) => console.error(`\n${m}`) });
+  const progress = new SweepProgress(spec.name, process.stderr);
+  const result = await runSweep(spec, {
+    out,
+    workers,
+    pack: o.pack,
+    resume: o.resume,
+    extend: o.extend,
+    only: o.only,
+    backend: o.backend,
+    signal: stop.signal,
+    onEvent: (e: SweepEvent) => progress.update(e),
+  }).finally(() => {
+    stop.dispose();
+    progress.done();
+  });
+  console.log(
+    `${spec.name}: ${result.completed} completed, ${result.diverged} diverged, ${result.failed} failed, ${result.skipped} already done` +
+      (result.interrupted ? `, ${result.interrupted} interrupted (rerun with --resume)` : '') +
+      (result.busy ? `, ${result.busy} skipped: another process is training them` : '') +
+      ` -> ${out}`,
+  );
+  if (o.report && !stop.signal.aborted) {
+    const files = await writeReport(out, { png: o.png });
+    console.log(`report: ${files.html}`);
+  } else if (!stop.signal.aborted) console.log(`next: sugar report ${out}`);
+  if (result.failed) process.exitCode = 1;
+  if (stop.exitCode()) process.exitCode = stop.exitCode();
+}
+
+function emitScript(spec: Spec, out: string, o: RunOpts): void {
+  if (o.emit !== 'slurm') throw new Error(`--emit supports 'slurm'; found '${o.emit}'`);
+  // Tasks start this very CLI (its real path, quoted), with the node on the nodes' PATH.
+  const command = `node ${shellQuote(fs.realpathSync(process.argv[1]))}`;
+  const { script, runs } = emitSlurm(spec, { out, only: o.only, extend: o.extend, partition: o.partition, time: o.time, cpusPerTask: o.cpus, command });
+  console.log(`wrote ${script} (${runs} array tasks)\nsubmit: sbatch ${shellQuote(script)}\nthen:   sugar report ${shellQuote(out)}`);
 }
