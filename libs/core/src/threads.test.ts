@@ -64,7 +64,11 @@ describe.runIf(tfjsNodeLoads)('libtensorflow thread pools', () => {
   const threadsWith = (env: Record<string, string>) => {
     const clean = { ...process.env };
     for (const k of ['SUGAR_THREADS', 'SUGAR_WORKERS', 'TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'OMP_NUM_THREADS']) delete clean[k];
-    return Number(execFileSync(process.execPath, ['-e', script], { env: { ...clean, ...env }, encoding: 'utf8' }).trim());
+    // The count is the last line: under a task runner a library may log before it (e.g. a banner on stdout).
+    const out = execFileSync(process.execPath, ['-e', script], { env: { ...clean, ...env }, encoding: 'utf8' });
+    const n = Number(out.trim().split('\n').pop());
+    if (!Number.isInteger(n)) throw new Error(`expected a thread count on the last line of stdout; found:\n${out}`);
+    return n;
   };
 
   it("gets SUGAR_THREADS intra-op threads, and the user's TF_NUM_INTRAOP_THREADS over it", () => {
