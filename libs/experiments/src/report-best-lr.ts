@@ -64,7 +64,10 @@ function cells(r: SweepResults): Cell[] {
   return [...out.values()];
 }
 
-const metricOf = (s: RunSummary, m: string) => (s.status === 'completed' && typeof s.final[m] === 'number' ? s.final[m] : undefined);
+function metricOf(s: RunSummary, m: string): number | undefined {
+  const v = s.final[m];
+  return s.status === 'completed' && typeof v === 'number' ? v : undefined;
+}
 
 function cellStats(c: Cell, metric: string) {
   const values = c.runs.flatMap((s) => metricOf(s, metric) ?? []);
