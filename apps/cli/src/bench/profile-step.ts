@@ -12,7 +12,8 @@ export interface OpTime {
  * One training step split into where its wall time goes. wall = kernels + transfer + dispatch + js, where
  * - kernels: time inside backend kernels, by op type (libtensorflow / wasm / JS compute, plus each kernel's
  *   fixed cost: `kernelFloorUs` per kernel, the time of a 1-element Add);
- * - transfer: host -> backend uploads (the batch, every scalar made in the step) and backend -> host reads;
+ * - transfer: host -> backend uploads (the batch, every scalar made in the step) and backend -> host reads (the cpu
+ *   backend keeps tensors in JS memory: nothing to transfer there);
  * - dispatch: the engine's own cost per kernel outside the kernel (`dispatchUs` each, measured on 1-element
  *   Adds outside a tape) times the kernel count;
  * - js: the rest: layers, autodiff tape and gradient bookkeeping, tidy, optimizer and loss JS.
@@ -161,7 +162,9 @@ function perKernelCosts(n = 2000): { dispatchUs: number; kernelFloorUs: number }
   const t1 = performance.now();
   for (let i = 0; i < n; i++) outs.push(kernel.kernelFunc({ inputs: { a, b: a }, backend, attrs: {} }) as tf.TensorInfo);
   const kernelFloorUs = ((performance.now() - t1) * 1000) / n;
-  for (const o of outs) backend.disposeData(o.dataId);
+  // tfjs-node's kernels return engine Tensors, the others bare TensorInfos.
+  for (const o of outs) if (o instanceof tf.Tensor) o.dispose();
+  else backend.disposeData(o.dataId);
   a.dispose();
   return { dispatchUs: Math.max(0, totalUs - kernelFloorUs), kernelFloorUs };
 }
