@@ -37,8 +37,8 @@ export interface PlanOptions {
 }
 
 /**
- * Workers x threads for the runs still to do: one worker per core, one thread each, except for compute-bound
- * models on tensorflow: one worker per 8 cores (one on up to 15), the cores split between them as intra-op threads.
+ * Workers x threads for the runs still to do: one worker per core, one thread each (the measurements behind it for
+ * per-op-bound and compute-bound models are above and in the README); fewer runs than cores share the cores as threads.
  * An explicit worker count is kept; the user's SUGAR_THREADS / TF_NUM_INTRAOP_THREADS still win over `threads`.
  */
 export function planParallelism(runs: PlannedRun[], opts: PlanOptions = {}): Parallelism {
@@ -70,15 +70,14 @@ export function planParallelism(runs: PlannedRun[], opts: PlanOptions = {}): Par
   return { workers, threads, why: `${why} on ${cores} cores${threadNote}` };
 }
 
-// Compute-bound models on tensorflow (convs, transformers, wide MLPs): one worker with the cores as intra-op
-// threads. Measured on 2 cores (tools/bench/sweep-threads.mjs, README): 1 worker x 2 threads used the least CPU
-// time for a VGG-small sweep (33.5 s against 37.8 s for 2 single-threaded workers and 36.7 s for the old 2 x 2) and
-// holds one model in memory instead of two. Beyond 8 threads a worker's kernels at these sizes are not assumed to
-// scale (not measured here): larger machines get one worker per 8 cores.
-const LARGE_THREADS_PER_WORKER = 8;
-
+// Compute-bound models on tensorflow (convs, transformers, wide MLPs). Measured on 2 cores with a VGG-small sweep
+// (tools/bench/sweep-threads.mjs, README): at load average 4-5, 2 single-threaded workers used the least CPU time
+// (29.8-30.2 s, against 31.6-32.3 s for 1 worker x 2 threads and 32.3-32.5 s for the old 2 x 2) and finished before
+// 1 worker x 2 threads (28-29 s against 32-33 s wall); at load 10-14 the order of the two flipped (1 x 2: 33.5 s CPU,
+// 2 x 1: 35.9-40.4 s). One single-threaded worker per core, as for small models; the tail of a sweep, with fewer
+// runs than cores, gives each worker the cores left over as threads.
 function LARGE_TENSORFLOW_WORKERS(cores: number): number {
-  return Math.max(1, Math.floor(cores / Math.min(cores, LARGE_THREADS_PER_WORKER)));
+  return cores;
 }
 
 /**
