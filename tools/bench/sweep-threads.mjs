@@ -3,7 +3,7 @@
 // (the figures behind planParallelism's table; README, Performance). Each setting runs the whole sweep into a
 // fresh temporary directory (removed afterwards) through the CLI, as a user would.
 //
-//   node tools/bench/sweep-threads.mjs quick tools/bench/cnn-sweep.yaml [--rounds 2]
+//   node tools/bench/sweep-threads.mjs quick tools/bench/cnn-sweep.yaml [--rounds 2] [--settings old,auto,1xN,Nx1]
 //
 // Settings: "old" = what every worker got before threads were sized (libtensorflow's defaults: intra- and
 // inter-op pools of one thread per core in every worker, 2 workers); "auto" = what `sugar run` now picks;
@@ -19,25 +19,30 @@ const CLI = path.join(ROOT, 'apps', 'cli', 'dist', 'main.js');
 const args = process.argv.slice(2);
 const roundsAt = args.indexOf('--rounds');
 const rounds = roundsAt >= 0 ? Number(args.splice(roundsAt, 2)[1]) : 1;
+const onlyAt = args.indexOf('--settings');
+const only = onlyAt >= 0 ? args.splice(onlyAt, 2)[1].split(',') : undefined;
 const specs = args.length ? args : ['quick'];
 const cores = os.availableParallelism();
 const clean = { ...process.env };
 for (const k of ['SUGAR_THREADS', 'SUGAR_WORKERS', 'TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'OMP_NUM_THREADS']) delete clean[k];
 
-const settings = [
+const all = [
   {
+    key: 'old',
     name: 'old (2 workers, pools sized for the machine)',
     workers: 2,
     env: { TF_NUM_INTRAOP_THREADS: String(cores), TF_NUM_INTEROP_THREADS: String(cores), OMP_NUM_THREADS: String(cores) },
   },
-  { name: 'auto', env: {} },
-  { name: `1 worker x ${cores} threads`, workers: 1, env: { SUGAR_THREADS: String(cores) } },
-  { name: `${cores} workers x 1 thread`, workers: cores, env: { SUGAR_THREADS: '1' } },
+  { key: 'auto', name: 'auto', env: {} },
+  { key: '1xN', name: `1 worker x ${cores} threads`, workers: 1, env: { SUGAR_THREADS: String(cores) } },
+  { key: 'Nx1', name: `${cores} workers x 1 thread`, workers: cores, env: { SUGAR_THREADS: '1' } },
 ];
+const settings = only ? all.filter((s) => only.includes(s.key)) : all;
 
 for (const spec of specs) {
   for (let r = 0; r < rounds; r++) {
-    for (const s of settings) {
+    // Odd rounds run the settings in reverse, so that neither always runs first while the load drifts.
+    for (const s of r % 2 ? [...settings].reverse() : settings) {
       const out = fs.mkdtempSync(path.join(os.tmpdir(), 'sugar-threads-'));
       const argv = [CLI, 'run', spec, '--backend', 'tensorflow', '--out', path.join(out, 'runs')];
       if (s.workers) argv.push('--workers', String(s.workers));
