@@ -11,7 +11,10 @@ afterAll(async () => {
 function tinyMlp(): tf.LayersModel {
   const x = tf.input({ shape: [8] });
   const h = tf.layers.dense({ units: 16, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }).apply(x) as tf.SymbolicTensor;
-  return tf.model({ inputs: x, outputs: tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }).apply(h) as tf.SymbolicTensor });
+  return tf.model({
+    inputs: x,
+    outputs: tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }).apply(h) as tf.SymbolicTensor,
+  });
 }
 
 describe('sugar bench --profile', () => {
@@ -24,7 +27,10 @@ describe('sugar bench --profile', () => {
       expect(tf.memory().numTensors).toBe(before);
       model.dispose();
       expect(p.kernelCount).toBe(p.ops.reduce((n, o) => n + o.count, 0));
-      expect(p.kernelMs).toBeCloseTo(p.ops.reduce((n, o) => n + o.ms, 0), 9);
+      expect(p.kernelMs).toBeCloseTo(
+        p.ops.reduce((n, o) => n + o.ms, 0),
+        9,
+      );
       expect(p.kernelMs + p.transferMs + p.dispatchMs + p.jsMs).toBeCloseTo(p.wallMs, 9);
       // The batch is uploaded every step (x 32x8 and y 32x3 floats), the loss and correct count read once; the cpu
       // backend's tensors live in JS memory, with nothing to transfer.
@@ -48,7 +54,19 @@ describe('sugar bench --reference', () => {
   });
 
   it('prints both sweep times and their ratio', () => {
-    const line = formatSweepTiming({ preset: 'quick', runs: 12, sugarSeconds: 16.3, parallelism: 'wasm: one worker per core on 2 cores', backend: 'wasm', torchSeconds: 8.7, torch: '2.13.0+cpu', torchProcs: 2, torchThreads: 1 });
-    expect(line).toBe('sweep quick (12 runs): sugar run 16.3 s on wasm [wasm: one worker per core on 2 cores]; PyTorch script 8.7 s (torch 2.13.0+cpu, 2 processes x 1 thread); sugar / torch x1.87');
+    const line = formatSweepTiming({
+      preset: 'quick',
+      runs: 12,
+      sugarSeconds: 16.3,
+      parallelism: 'wasm: one worker per core on 2 cores',
+      backend: 'wasm',
+      torchSeconds: 8.7,
+      torch: '2.13.0+cpu',
+      torchProcs: 2,
+      torchThreads: 1,
+    });
+    expect(line).toBe(
+      'sweep quick (12 runs): sugar run 16.3 s on wasm [wasm: one worker per core on 2 cores]; PyTorch script 8.7 s (torch 2.13.0+cpu, 2 processes x 1 thread); sugar / torch x1.87',
+    );
   });
 });

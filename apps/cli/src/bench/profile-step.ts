@@ -163,8 +163,9 @@ function perKernelCosts(n = 2000): { dispatchUs: number; kernelFloorUs: number }
   for (let i = 0; i < n; i++) outs.push(kernel.kernelFunc({ inputs: { a, b: a }, backend, attrs: {} }) as tf.TensorInfo);
   const kernelFloorUs = ((performance.now() - t1) * 1000) / n;
   // tfjs-node's kernels return engine Tensors, the others bare TensorInfos.
-  for (const o of outs) if (o instanceof tf.Tensor) o.dispose();
-  else backend.disposeData(o.dataId);
+  for (const o of outs)
+    if (o instanceof tf.Tensor) o.dispose();
+    else backend.disposeData(o.dataId);
   a.dispose();
   return { dispatchUs: Math.max(0, totalUs - kernelFloorUs), kernelFloorUs };
 }
