@@ -170,6 +170,80 @@ function perKernelCosts(n = 2000): { dispatchUs: number; kernelFloorUs: number }
   return { dispatchUs: Math.max(0, totalUs - kernelFloorUs), kernelFloorUs };
 }
 
+/** A fixed batch in host memory (inputs from a sine, one-hot labels), and a step that uploads it afresh and trains on it. */
+function hostBatchStep(model: tf.LayersModel, batch: number, optimizer: Optimizer, lr: number): () => void {
+  const inShape = model.inputs[0].shape.slice(1) as number[];
+  const classes = model.outputs[0].shape[1] as number;
+  const size = inShape.reduce((a, b) => a * b, 1);
+  const xHost = Float32Array.from({ length: batch * size }, (_, i) => Math.sin(i * 12.9898) * 0.5);
+  const yHost = new Float32Array(batch * classes);
+  for (let r = 0; r < batch; r++) yHost[r * classes + ((r * 7) % classes)] = 1;
+  const variables = optimizer.params.map((p) => p.variable);
+  return () => {
+    const xb = tf.tensor(xHost, [batch, ...inShape]);
+    const yb = tf.tensor2d(yHost, [batch, classes]);
+    trainStep(model, variables, optimizer, xb, yb, lr);
+    tf.dispose([xb, yb]);
+  };
+}
+
+/** Median wall time of `steps` steps after `warmup` untimed ones. */
+function medianStepMs(step: () => void, steps: number, warmup: number): number {
+  for (let i = 0; i < warmup; i++) step();
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    step();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+/** `profiled` steps, each under its own recorder. */
+async function recordSteps(step: () => void, profiled: number): Promise<StepRecorder[]> {
+  const recs: StepRecorder[] = [];
+  for (let i = 0; i < profiled; i++) {
+    const rec = new StepRecorder(tf.getBackend());
+    rec.install();
+    try {
+      await tf.profile(step);
+    } finally {
+      rec.uninstall();
+    }
+    recs.push(rec);
+  }
+  return recs;
+}
+
+/** The profile from the recorded steps' medians; dispatch is capped by what kernels and transfers leave of the wall time. */
+function summarize(recs: StepRecorder[], wallMs: number): StepProfile {
+  const names = [...new Set(recs.flatMap((r) => [...r.ops.keys()]))];
+  const ops = names
+    .map((op) => ({ op, count: Math.round(median(recs.map((r) => r.ops.get(op)?.count ?? 0))), ms: median(recs.map((r) => r.ops.get(op)?.ms ?? 0)) }))
+    .sort((a, b) => b.ms - a.ms);
+  const rec = {
+    transferMs: median(recs.map((r) => r.transferMs)),
+    uploads: median(recs.map((r) => r.uploads)),
+    uploadBytes: median(recs.map((r) => r.uploadBytes)),
+    reads: median(recs.map((r) => r.reads)),
+  };
+  const kernelMs = ops.reduce((s, o) => s + o.ms, 0);
+  const kernelCount = ops.reduce((s, o) => s + o.count, 0);
+  const { dispatchUs, kernelFloorUs } = perKernelCosts();
+  const dispatchMs = Math.min((kernelCount * dispatchUs) / 1000, Math.max(0, wallMs - kernelMs - rec.transferMs));
+  return {
+    wallMs,
+    kernelMs,
+    kernelCount,
+    ops,
+    ...rec,
+    dispatchMs,
+    jsMs: wallMs - kernelMs - rec.transferMs - dispatchMs,
+    dispatchUs,
+    kernelFloorUs,
+  };
+}
+
 /**
  * Profiles the training step `sugar run` takes (train's trainStep: forward, softmax cross-entropy, backward,
  * update (SGD lr 0.01 unless told), one read of loss and correct count) on a fresh batch uploaded from host memory each step, as
@@ -183,72 +257,15 @@ export async function profileTrainingStep(
   profiled = 5,
   optimizerConfig: OptimizerConfig = { name: 'sgd', lr: 0.01 },
 ): Promise<StepProfile> {
-  const inShape = model.inputs[0].shape.slice(1) as number[];
-  const classes = model.outputs[0].shape[1] as number;
-  const size = inShape.reduce((a, b) => a * b, 1);
-  const xHost = Float32Array.from({ length: batch * size }, (_, i) => Math.sin(i * 12.9898) * 0.5);
-  const yHost = new Float32Array(batch * classes);
-  for (let r = 0; r < batch; r++) yHost[r * classes + ((r * 7) % classes)] = 1;
   const optimizer = new Optimizer(
     resolveTrainConfig({ epochs: 1, batchSize: batch, optimizer: optimizerConfig }).optimizer,
     model.trainableWeights.map((w) => ({ variable: w.read() as tf.Variable, decay: false })),
   );
-  const variables = optimizer.params.map((p) => p.variable);
-  const step = () => {
-    const xb = tf.tensor(xHost, [batch, ...inShape]);
-    const yb = tf.tensor2d(yHost, [batch, classes]);
-    trainStep(model, variables, optimizer, xb, yb, optimizerConfig.lr);
-    tf.dispose([xb, yb]);
-  };
   try {
-    for (let i = 0; i < warmup; i++) step();
-    const times: number[] = [];
-    for (let i = 0; i < steps; i++) {
-      const t0 = performance.now();
-      step();
-      times.push(performance.now() - t0);
-    }
-    const wallMs = median(times);
+    const step = hostBatchStep(model, batch, optimizer, optimizerConfig.lr);
+    const wallMs = medianStepMs(step, steps, warmup);
     // Several profiled steps, each op's median over them: one step is at the mercy of whatever else runs.
-    const recs: StepRecorder[] = [];
-    for (let i = 0; i < profiled; i++) {
-      const rec = new StepRecorder(tf.getBackend());
-      rec.install();
-      try {
-        await tf.profile(step);
-      } finally {
-        rec.uninstall();
-      }
-      recs.push(rec);
-    }
-    const names = [...new Set(recs.flatMap((r) => [...r.ops.keys()]))];
-    const ops = names
-      .map((op) => ({ op, count: Math.round(median(recs.map((r) => r.ops.get(op)?.count ?? 0))), ms: median(recs.map((r) => r.ops.get(op)?.ms ?? 0)) }))
-      .sort((a, b) => b.ms - a.ms);
-    const rec = {
-      transferMs: median(recs.map((r) => r.transferMs)),
-      uploads: median(recs.map((r) => r.uploads)),
-      uploadBytes: median(recs.map((r) => r.uploadBytes)),
-      reads: median(recs.map((r) => r.reads)),
-    };
-    const kernelMs = ops.reduce((s, o) => s + o.ms, 0);
-    const kernelCount = ops.reduce((s, o) => s + o.count, 0);
-    const { dispatchUs, kernelFloorUs } = perKernelCosts();
-    const dispatchMs = Math.min((kernelCount * dispatchUs) / 1000, Math.max(0, wallMs - kernelMs - rec.transferMs));
-    return {
-      wallMs,
-      kernelMs,
-      kernelCount,
-      ops,
-      transferMs: rec.transferMs,
-      uploads: rec.uploads,
-      uploadBytes: rec.uploadBytes,
-      reads: rec.reads,
-      dispatchMs,
-      jsMs: wallMs - kernelMs - rec.transferMs - dispatchMs,
-      dispatchUs,
-      kernelFloorUs,
-    };
+    return summarize(await recordSteps(step, profiled), wallMs);
   } finally {
     optimizer.dispose();
   }

@@ -73,78 +73,89 @@ function buildBenchModel(model: string, act: ActivationSpec): { model: tf.Layers
   return zooStepModel(model, act);
 }
 
+/** The backends a `BenchOptions.backends` value names: the one sugar picks, all of them, or the list. */
+async function resolveBackends(backends: BenchOptions['backends']): Promise<BackendName[]> {
+  if (backends === 'default') return [await initBackend(undefined, { quiet: true })];
+  if (backends === 'all') return [...BACKENDS];
+  return backends;
+}
+
 export async function runBench(opts: BenchOptions): Promise<BenchResult[]> {
   const log = opts.log ?? (() => {});
-  let backends: BackendName[];
-  if (opts.backends === 'default') backends = [await initBackend(undefined, { quiet: true })];
-  else if (opts.backends === 'all') backends = [...BACKENDS];
-  else backends = opts.backends;
   const results: BenchResult[] = [];
-  for (const want of backends) {
+  const add = (r: BenchResult) => {
+    results.push(r);
+    opts.onResult?.(r);
+  };
+  for (const want of await resolveBackends(opts.backends)) {
     const got = await initBackend(want, { quiet: true });
     if (got !== want) {
       log(`skip ${want}: it does not load here (using it fell back to ${got})`);
       continue;
     }
     for (const modelName of opts.models) {
-      if (modelName === 'probes') {
-        for (const label of opts.activations.filter((a) => a === 'relu' || a === 'bsilu')) {
-          const act = activationFromLabel(label);
-          const before = tf.memory().numTensors;
-          const c = await probeCost(act);
-          const r: BenchResult = {
-            backend: want,
-            model: 'probes',
-            activation: canonicalActivation(act),
-            batch: 64,
-            msPerStep: c.trainMsPerEpoch / c.stepsPerEpoch,
-            msMin: NaN,
-            msMax: NaN,
-            samplesPerSec: (64 * 1000 * c.stepsPerEpoch) / c.trainMsPerEpoch,
-            tensorsBefore: before,
-            tensorsAfter: tf.memory().numTensors,
-            peakBytes: tf.memory().numBytes,
-            rssBytes: process.memoryUsage().rss,
-            probeFraction: c.probeFraction,
-          };
-          results.push(r);
-          opts.onResult?.(r);
-        }
-        continue;
-      }
-      const modern = modernBenchModels().includes(modelName);
-      const slowZoo = (ZOO_BENCH.includes(modelName) || modern) && want !== 'tensorflow';
-      if (slowZoo && opts.models.length > 2) {
-        log(`skip ${modelName} on ${want}: a step takes minutes there (ask for it alone with --models ${modelName})`);
-        continue;
-      }
-      const labels = ZOO_BENCH.includes(modelName) ? opts.activations.filter((a) => a === 'relu' || a === 'bsilu') : opts.activations;
-      const specs = activationsFromLabels(labels);
-      {
-        // The first timed configuration otherwise pays for the backend's own warm-up (thread pools, kernel
-        // caches) and reads slower than the rest: warm up once on a throwaway model.
-        const { model, batch } = buildBenchModel(modelName, { kind: 'relu' });
-        measureTrainingStep(model, batch, 10, opts.warmup);
-        model.dispose();
-      }
-      // All activations of a model are timed first, so each row can show its cost against ReLU and GELU.
-      const rows: BenchResult[] = specs.map((act) => {
-        const { model, batch } = buildBenchModel(modelName, act);
-        const timing = measureTrainingStep(model, batch, opts.steps, opts.warmup);
-        model.dispose();
-        return { backend: want, model: modelName, activation: canonicalActivation(act), batch, ...timing };
-      });
-      const ms = (a: string) => rows.find((r) => r.activation === a)?.msPerStep;
-      const [reluMs, geluMs] = [ms('relu'), ms('gelu')];
-      for (const r of rows) {
-        if (reluMs) r.vsRelu = r.msPerStep / reluMs;
-        if (geluMs) r.vsGelu = r.msPerStep / geluMs;
-        results.push(r);
-        opts.onResult?.(r);
-      }
+      if (modelName === 'probes') await benchProbes(want, opts.activations, add);
+      else for (const r of benchModel(want, modelName, opts, log)) add(r);
     }
   }
   return results;
+}
+
+/** Model `probes`: the probe pass's cost on the 12x24 MLP, for ReLU and B-SiLU when the list has them (each row handed to `add` as it is measured). */
+async function benchProbes(backend: BackendName, labels: string[], add: (r: BenchResult) => void): Promise<void> {
+  for (const label of labels.filter((a) => a === 'relu' || a === 'bsilu')) {
+    const act = activationFromLabel(label);
+    const before = tf.memory().numTensors;
+    const c = await probeCost(act);
+    add({
+      backend,
+      model: 'probes',
+      activation: canonicalActivation(act),
+      batch: 64,
+      msPerStep: c.trainMsPerEpoch / c.stepsPerEpoch,
+      msMin: NaN,
+      msMax: NaN,
+      samplesPerSec: (64 * 1000 * c.stepsPerEpoch) / c.trainMsPerEpoch,
+      tensorsBefore: before,
+      tensorsAfter: tf.memory().numTensors,
+      peakBytes: tf.memory().numBytes,
+      rssBytes: process.memoryUsage().rss,
+      probeFraction: c.probeFraction,
+    });
+  }
+}
+
+/** Every activation of one model on one backend, each row with its cost against ReLU and GELU; [] when skipped. */
+function benchModel(backend: BackendName, modelName: string, opts: BenchOptions, log: (line: string) => void): BenchResult[] {
+  const modern = modernBenchModels().includes(modelName);
+  const slowZoo = (ZOO_BENCH.includes(modelName) || modern) && backend !== 'tensorflow';
+  if (slowZoo && opts.models.length > 2) {
+    log(`skip ${modelName} on ${backend}: a step takes minutes there (ask for it alone with --models ${modelName})`);
+    return [];
+  }
+  const labels = ZOO_BENCH.includes(modelName) ? opts.activations.filter((a) => a === 'relu' || a === 'bsilu') : opts.activations;
+  const specs = activationsFromLabels(labels);
+  {
+    // The first timed configuration otherwise pays for the backend's own warm-up (thread pools, kernel
+    // caches) and reads slower than the rest: warm up once on a throwaway model.
+    const { model, batch } = buildBenchModel(modelName, { kind: 'relu' });
+    measureTrainingStep(model, batch, 10, opts.warmup);
+    model.dispose();
+  }
+  // All activations of a model are timed first, so each row can show its cost against ReLU and GELU.
+  const rows: BenchResult[] = specs.map((act) => {
+    const { model, batch } = buildBenchModel(modelName, act);
+    const timing = measureTrainingStep(model, batch, opts.steps, opts.warmup);
+    model.dispose();
+    return { backend, model: modelName, activation: canonicalActivation(act), batch, ...timing };
+  });
+  const ms = (a: string) => rows.find((r) => r.activation === a)?.msPerStep;
+  const [reluMs, geluMs] = [ms('relu'), ms('gelu')];
+  for (const r of rows) {
+    if (reluMs) r.vsRelu = r.msPerStep / reluMs;
+    if (geluMs) r.vsGelu = r.msPerStep / geluMs;
+  }
+  return rows;
 }
 
 const fmt = (x: number, d = 1) => x.toFixed(d);
@@ -204,70 +215,7 @@ export function registerBenchCommand(program: Command): void {
     .option('--rounds <n>', 'with --reference: alternate sugar and PyTorch this many times, report the fastest of each', '3')
     .option('--sweep <preset>', 'with --reference: the sweep timed against tools/bench/torch_quick_sweep.py (quick), or none', 'quick')
     .option('--profile', 'split a step of the reference MLP and CNN into kernels by op, dispatch, transfer and JS (tensorflow and wasm unless --backend)')
-    .action(async (o: BenchCliOptions) => {
-      const backends = !o.backend ? 'default' : o.backend === 'all' ? 'all' : ([o.backend] as BackendName[]);
-      if (Array.isArray(backends) && !BACKENDS.includes(backends[0]))
-        throw new Error(`--backend must be one of ${BACKENDS.join(', ')}, all; found '${o.backend}'`);
-      const steps = Number(o.steps);
-      if (!Number.isInteger(steps) || steps < 10) throw new Error(`--steps must be an integer >= 10 (a median needs them); found '${o.steps}'`);
-      const rounds = Number(o.rounds);
-      if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer; found '${o.rounds}'`);
-      const models = o.models
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      const labels = o.activations
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      const log = (l: string) => console.error(l);
-      if (o.profile) return profileCommand(o, backends, models, labels, steps);
-      if (!o.json) {
-        console.log(
-          `sugar bench on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; median of ${steps} steps after ${o.warmup} warm-up${o.reference ? `, fastest of ${rounds} rounds beside PyTorch` : ''}; load average ${os
-            .loadavg()
-            .map((x) => x.toFixed(2))
-            .join(' ')}`,
-        );
-      }
-      const bench = (onResult?: (r: BenchResult) => void) =>
-        runBench({ backends, models, activations: labels, steps, warmup: Number(o.warmup), onResult, log });
-      let results: BenchResult[];
-      let reference: ReferenceTimes | undefined;
-      if (!o.reference) {
-        if (!o.json) console.log(BENCH_HEADER);
-        results = await bench(o.json ? undefined : (r) => console.log(formatBenchRow(r, reference)));
-      } else {
-        // Alternate the two so that both see the same machine; other load only ever slows a round down.
-        const torchRounds: Record<string, number>[] = [];
-        const sugarRounds: BenchResult[][] = [];
-        for (let i = 0; i < rounds; i++) {
-          const t = torchReference(models, steps, Number(o.warmup), i === 0 ? log : () => {});
-          if (t) torchRounds.push(t);
-          sugarRounds.push(await bench());
-        }
-        reference = torchRounds.length ? bestOf(torchRounds) : undefined;
-        results = bestRuns(sugarRounds);
-        if (!o.json) {
-          console.log(BENCH_HEADER);
-          for (const r of results) console.log(formatBenchRow(r, reference));
-        }
-      }
-      let sweep: Awaited<ReturnType<typeof sweepReference>> | undefined;
-      if (o.reference && o.sweep !== 'none') {
-        const loadBefore = os.loadavg()[0];
-        sweep = await sweepReference(o.sweep, Array.isArray(backends) ? backends[0] : undefined, log);
-        if (!o.json) console.log(`${formatSweepTiming(sweep)}; load average ${loadBefore.toFixed(2)} -> ${os.loadavg()[0].toFixed(2)}`);
-      }
-      if (o.json)
-        console.log(
-          JSON.stringify(
-            { machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() }, results, reference, sweep },
-            null,
-            2,
-          ),
-        );
-    });
+    .action((o: BenchCliOptions) => benchAction(o));
 }
 
 interface BenchCliOptions {
@@ -281,6 +229,96 @@ interface BenchCliOptions {
   rounds: string;
   sweep: string;
   profile?: boolean;
+}
+
+/** The command line's options checked and parsed (before anything is timed). */
+interface BenchArgs {
+  backends: BenchOptions['backends'];
+  models: string[];
+  labels: string[];
+  steps: number;
+  warmup: number;
+  rounds: number;
+}
+
+const splitList = (list: string) =>
+  list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+function parseBenchArgs(o: BenchCliOptions): BenchArgs {
+  const backends = !o.backend ? 'default' : o.backend === 'all' ? 'all' : ([o.backend] as BackendName[]);
+  if (Array.isArray(backends) && !BACKENDS.includes(backends[0])) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}, all; found '${o.backend}'`);
+  const steps = Number(o.steps);
+  if (!Number.isInteger(steps) || steps < 10) throw new Error(`--steps must be an integer >= 10 (a median needs them); found '${o.steps}'`);
+  const rounds = Number(o.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer; found '${o.rounds}'`);
+  return { backends, models: splitList(o.models), labels: splitList(o.activations), steps, warmup: Number(o.warmup), rounds };
+}
+
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+
+const machine = () => ({ cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() });
+
+const log = (l: string) => console.error(l);
+
+/** `sugar bench`: the step table (or with --reference, beside PyTorch and its sweep), or with --profile the breakdown. */
+async function benchAction(o: BenchCliOptions): Promise<void> {
+  const args = parseBenchArgs(o);
+  if (o.profile) return profileCommand(o, args);
+  if (!o.json) {
+    console.log(
+      `sugar bench on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; median of ${args.steps} steps after ${o.warmup} warm-up${o.reference ? `, fastest of ${args.rounds} rounds beside PyTorch` : ''}; load average ${loadAverage()}`,
+    );
+  }
+  const { results, reference } = o.reference ? await benchBesideTorch(args, !o.json) : { results: await benchTable(args, !o.json), reference: undefined };
+  let sweep: Awaited<ReturnType<typeof sweepReference>> | undefined;
+  if (o.reference && o.sweep !== 'none') {
+    const loadBefore = os.loadavg()[0];
+    sweep = await sweepReference(o.sweep, Array.isArray(args.backends) ? args.backends[0] : undefined, log);
+    if (!o.json) console.log(`${formatSweepTiming(sweep)}; load average ${loadBefore.toFixed(2)} -> ${os.loadavg()[0].toFixed(2)}`);
+  }
+  if (o.json) console.log(JSON.stringify({ machine: machine(), results, reference, sweep }, null, 2));
+}
+
+const benchArgs = (a: BenchArgs, onResult?: (r: BenchResult) => void): BenchOptions => ({
+  backends: a.backends,
+  models: a.models,
+  activations: a.labels,
+  steps: a.steps,
+  warmup: a.warmup,
+  onResult,
+  log,
+});
+
+/** One pass, each row printed (when `print`) as it is measured. */
+async function benchTable(a: BenchArgs, print: boolean): Promise<BenchResult[]> {
+  if (print) console.log(BENCH_HEADER);
+  return runBench(benchArgs(a, print ? (r) => console.log(formatBenchRow(r)) : undefined));
+}
+
+/** `--reference`: rounds of PyTorch and sugar, the fastest of each configuration kept, printed (when `print`) at the end. */
+async function benchBesideTorch(a: BenchArgs, print: boolean): Promise<{ results: BenchResult[]; reference?: ReferenceTimes }> {
+  // Alternate the two so that both see the same machine; other load only ever slows a round down.
+  const torchRounds: Record<string, number>[] = [];
+  const sugarRounds: BenchResult[][] = [];
+  for (let i = 0; i < a.rounds; i++) {
+    const t = torchReference(a.models, a.steps, a.warmup, i === 0 ? log : () => {});
+    if (t) torchRounds.push(t);
+    sugarRounds.push(await runBench(benchArgs(a)));
+  }
+  const reference = torchRounds.length ? bestOf(torchRounds) : undefined;
+  const results = bestRuns(sugarRounds);
+  if (print) {
+    console.log(BENCH_HEADER);
+    for (const r of results) console.log(formatBenchRow(r, reference));
+  }
+  return { results, reference };
 }
 
 /** Per configuration, the round with the fastest step (its own vs-ReLU / vs-GELU recomputed from the best rows). */
@@ -305,13 +343,7 @@ function bestRuns(rounds: BenchResult[][]): BenchResult[] {
   return rows;
 }
 
-async function profileCommand(
-  o: BenchCliOptions,
-  backends: BackendName[] | 'all' | 'default',
-  models: string[],
-  labels: string[],
-  steps: number,
-): Promise<void> {
+async function profileCommand(o: BenchCliOptions, { backends, models, labels, steps, warmup }: BenchArgs): Promise<void> {
   const chosen: BackendName[] = backends === 'all' ? [...BACKENDS] : backends === 'default' ? ['tensorflow', 'wasm'] : backends;
   const refModels = models.filter((m): m is ProfileModel => (PROFILE_MODELS as readonly string[]).includes(m));
   if (!refModels.length)
@@ -320,21 +352,12 @@ async function profileCommand(
   const acts = activationsFromLabels(o.activations === defaultActivations() ? ['relu', 'bsilu'] : labels);
   if (!o.json)
     console.log(
-      `sugar bench --profile on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; wall = median of ${steps} steps, split by medians over 5 profiled steps; load average ${os
-        .loadavg()
-        .map((x) => x.toFixed(2))
-        .join(' ')}`,
+      `sugar bench --profile on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; wall = median of ${steps} steps, split by medians over 5 profiled steps; load average ${loadAverage()}`,
     );
-  const rows = await runProfiles(
-    { backends: chosen, models: refModels, activations: acts, steps, warmup: Number(o.warmup), log: (l) => console.error(l) },
-    (r) => {
-      if (!o.json) console.log(formatProfile(r));
-    },
-  );
-  if (o.json)
-    console.log(
-      JSON.stringify({ machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() }, profiles: rows }, null, 2),
-    );
+  const rows = await runProfiles({ backends: chosen, models: refModels, activations: acts, steps, warmup, log }, (r) => {
+    if (!o.json) console.log(formatProfile(r));
+  });
+  if (o.json) console.log(JSON.stringify({ machine: machine(), profiles: rows }, null, 2));
 }
 
 function defaultActivations(): string {
