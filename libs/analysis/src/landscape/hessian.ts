@@ -248,6 +248,28 @@ function ritzEnds(a: number[], b: number[], beta: number): { min: number; max: n
 }
 
 /**
+ * One Lanczos recurrence: w = Hv - alpha v - beta_prev v_prev, then (with `basis`) orthogonalized against every
+ * basis vector; `stats` holds [alpha, |w|, |Hv|]. The inputs stay alive; the caller disposes w and stats.
+ */
+function lanczosResidual(
+  v: ParamVector,
+  hv: ParamVector,
+  prev: ParamVector | undefined,
+  prevBeta: number,
+  basis: readonly ParamVector[],
+): { w: ParamVector; stats: tf.Tensor } {
+  return tf.tidy(() => {
+    const alpha = vdot(v, hv);
+    let w = hv.map((t, i) => tf.sub(tf.sub(t, tf.mul(v[i], alpha)), prev ? tf.mul(prev[i], prevBeta) : 0));
+    for (const u of basis) {
+      const c = vdot(w, u);
+      w = w.map((t, i) => tf.sub(t, tf.mul(u[i], c)));
+    }
+    return { w, stats: tf.stack([alpha, vnorm(w), vnorm(hv)]) };
+  });
+}
+
+/**
  * Lanczos on the Hessian: builds an orthonormal Krylov basis with one Hessian-vector product per step
  * and reads both ends of the spectrum off the tridiagonal matrix's eigenvalues (Ritz values). The ends
  * converge much faster than with power iteration, and Li et al. computed their ratio this way. Each
@@ -269,15 +291,7 @@ function lanczosSpectrum(hvp: (v: ParamVector) => ParamVector, center: ParamVect
     for (let j = 0; j < steps; j++) {
       const hv = hvp(v);
       products++;
-      const { w, stats } = tf.tidy(() => {
-        const alpha = vdot(v, hv);
-        let w = hv.map((t, i) => tf.sub(tf.sub(t, tf.mul(v[i], alpha)), prev ? tf.mul(prev[i], prevBeta) : 0));
-        for (const u of basis) {
-          const c = vdot(w, u);
-          w = w.map((t, i) => tf.sub(t, tf.mul(u[i], c)));
-        }
-        return { w, stats: tf.stack([alpha, vnorm(w), vnorm(hv)]) };
-      });
+      const { w, stats } = lanczosResidual(v, hv, prev, prevBeta, basis);
       tf.dispose(hv);
       const [alpha, beta, hvNorm] = stats.dataSync();
       stats.dispose();
