@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeValue } from './describe-value';
-import { applyDefaults, describeOptions, optionIssues, type OptionSchema } from './option-schema';
+import { applyDefaults, describeOptions, optionIssues, optionRows, type OptionSchema } from './option-schema';
 
 const schema: OptionSchema = {
   depth: { type: 'number', integer: true, min: 0, required: true },
@@ -41,6 +41,9 @@ describe('option schemas', () => {
     expect(applyDefaults(schema, { depth: 3 })).toEqual({ depth: 3, width: 8, dropout: 0, batchNorm: false });
     expect(describeOptions(schema)).toContain('width  an integer >= 1, default 8: units per layer');
     expect(describeOptions(schema)).toContain('  train  an integer >= 1');
+    expect(optionRows(schema).map((r) => r.path.join('.'))).toEqual(['depth', 'width', 'dropout', 'head', 'batchNorm', 'limit', 'limit.train']);
+    expect(optionRows(schema)[0]).toEqual({ path: ['depth'], expected: 'an integer >= 0', required: true });
+    expect(optionRows(schema)[3]).toEqual({ path: ['head'], expected: "'linear' or 'mlp'", required: false });
   });
 
   it('describes values as they are, not as JSON shows them', () => {

@@ -158,13 +158,31 @@ export function applyDefaults(schema: OptionSchema, value: Record<string, unknow
   return out;
 }
 
+/** One option as help texts and docs show it; nested options follow their object with the longer `path`. */
+export interface OptionRow {
+  path: string[];
+  /** `an integer >= 1`, `'fine' or 'coarse'`, `an object` (as error messages say it). */
+  expected: string;
+  required: boolean;
+  /** The declared default as JSON (`2`, `"fine"`), when there is one. */
+  default?: string;
+  description?: string;
+}
+
+/** Every option of `schema`, nested ones after their object: what `describeOptions` prints and the docs' tables show. */
+export function optionRows(schema: OptionSchema, path: string[] = []): OptionRow[] {
+  return Object.entries(schema).flatMap(([key, spec]) => {
+    const row: OptionRow = { path: [...path, key], expected: spec.type === 'object' ? 'an object' : expectedOf(spec), required: Boolean(spec.required) };
+    if (!spec.required && spec.type !== 'object' && spec.default !== undefined) row.default = JSON.stringify(spec.default);
+    if (spec.description) row.description = spec.description;
+    return spec.type === 'object' ? [row, ...optionRows(spec.options, row.path)] : [row];
+  });
+}
+
 /** One line per option, for help texts and docs: `width  an integer >= 1, required: units per hidden layer`. */
 export function describeOptions(schema: OptionSchema, indent = ''): string[] {
-  return Object.entries(schema).flatMap(([key, spec]) => {
-    const facts = [spec.type === 'object' ? 'an object' : expectedOf(spec)];
-    if (spec.required) facts.push('required');
-    else if (spec.type !== 'object' && spec.default !== undefined) facts.push(`default ${JSON.stringify(spec.default)}`);
-    const line = `${indent}${key}  ${facts.join(', ')}${spec.description ? `: ${spec.description}` : ''}`;
-    return spec.type === 'object' ? [line, ...describeOptions(spec.options, `${indent}  `)] : [line];
+  return optionRows(schema).map((r) => {
+    const facts = [r.expected, ...(r.required ? ['required'] : r.default !== undefined ? [`default ${r.default}`] : [])];
+    return `${indent}${'  '.repeat(r.path.length - 1)}${r.path[r.path.length - 1]}  ${facts.join(', ')}${r.description ? `: ${r.description}` : ''}`;
   });
 }
