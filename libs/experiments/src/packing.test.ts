@@ -11,28 +11,21 @@ import { resolveSpec } from './presets';
 import { runSweep, type SweepEvent } from './runner';
 import { parseSpec } from './spec';
 import { ResultsStore } from './store';
+import { deepMerge, tinySpec } from './test-utils/tiny-spec';
 
 const DIST = path.resolve(__dirname, '..', 'dist');
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'pack-sweep-'));
 
-function tinySpec(base: Record<string, unknown> = {}, grid?: Record<string, unknown[]>, baseline = 'relu') {
-  return parseSpec({
-    name: 'tiny-pack',
-    base: {
-      dataset: { name: 'spirals', classes: 3, nTrain: 96, nTest: 48, noise: 0.1 },
-      model: { name: 'mlp', depth: 3, width: 8 },
-      activation: { kind: 'relu' },
-      optimizer: { name: 'adam', lr: 0.01 },
-      epochs: 3,
-      batchSize: 32,
-      seed: 0,
-      probes: { size: 64, gradEvery: 2 },
-      backend: 'wasm',
-      ...base,
-    },
-    grid: grid ?? { activation: [{ kind: 'relu' }, { kind: 'sugar', surrogate: { name: 'bsilu' } }], seed: [0, 1, 2] },
-    baseline,
-  });
+// On wasm (where small MLPs pack): relu against sugar(bsilu) on three seeds, 3 epochs with probes.
+function packSpec(base: Record<string, unknown> = {}, grid?: Record<string, unknown[]>, baseline = 'relu') {
+  return parseSpec(
+    tinySpec({
+      name: 'tiny-pack',
+      base: deepMerge({ model: { depth: 3 }, epochs: 3, probes: { size: 64, gradEvery: 2 }, backend: 'wasm' }, base),
+      grid: grid ?? { activation: [{ kind: 'relu' }, { kind: 'sugar', surrogate: { name: 'bsilu' } }], seed: [0, 1, 2] },
+      baseline,
+    }),
+  );
 }
 
 type Epoch = { type: string; epoch: number; timing?: unknown } & Record<string, unknown>;
@@ -64,14 +57,14 @@ describe('planPacks', () => {
     // Measured slower packed: the cpu backend at any width, wasm above width 32.
     expect(planPacks(runs, { backend: 'cpu' }).every((u) => u.length === 1)).toBe(true);
     expect(packingMessage(planPacks(runs, { backend: 'cpu' }), { backend: 'cpu' })).toMatch(/not packing: the cpu backend/);
-    const wide = expandGrid(tinySpec({ model: { name: 'mlp', depth: 2, width: 64 } }));
+    const wide = expandGrid(packSpec({ model: { name: 'mlp', depth: 2, width: 64 } }));
     expect(planPacks(wide).every((u) => u.length === 1)).toBe(true);
     expect(planPacks(wide, { backend: 'tensorflow' }).map((u) => u.length)).toEqual([3, 3]);
     // Optimizer scalars may differ within a pack; the optimizer's kind may not.
-    const lrs = expandGrid(tinySpec({}, { 'optimizer.lr': [0.01, 0.003], seed: [0, 1] }, 'optimizer.lr=0.01'));
+    const lrs = expandGrid(packSpec({}, { 'optimizer.lr': [0.01, 0.003], seed: [0, 1] }, 'optimizer.lr=0.01'));
     expect(planPacks(lrs).map((u) => u.length)).toEqual([4]);
     const kinds = expandGrid(
-      tinySpec(
+      packSpec(
         {},
         {
           optimizer: [
@@ -84,13 +77,13 @@ describe('planPacks', () => {
       ),
     );
     expect(planPacks(kinds).map((u) => u.length)).toEqual([2, 2]);
-    expect(planPacks(expandGrid(tinySpec({ model: { name: 'mlp', depth: 3, width: 8, batchNorm: true } }))).every((u) => u.length === 1)).toBe(true);
+    expect(planPacks(expandGrid(packSpec({ model: { name: 'mlp', depth: 3, width: 8, batchNorm: true } }))).every((u) => u.length === 1)).toBe(true);
   });
 });
 
 describe('packed sweep', () => {
   it('gives every run the metrics of the same sweep with --no-pack, its own files and summary, locks released', async () => {
-    const spec = tinySpec();
+    const spec = packSpec();
     const packed = tmp();
     const plain = tmp();
     const events: SweepEvent[] = [];
@@ -116,7 +109,7 @@ describe('packed sweep', () => {
 
   it('survives SIGKILL of a packed sweep: --resume continues every member from its checkpoint', async () => {
     const out = tmp();
-    const spec = tinySpec({ epochs: 6, dataset: { name: 'spirals', classes: 3, nTrain: 192, nTest: 48, noise: 0.1 } });
+    const spec = packSpec({ epochs: 6, dataset: { name: 'spirals', classes: 3, nTrain: 192, nTest: 48, noise: 0.1 } });
     const specFile = path.join(out, '..', `${path.basename(out)}.json`);
     fs.writeFileSync(specFile, JSON.stringify(spec));
     const script = `const e=require(${JSON.stringify(DIST)});e.runSweep(e.loadSpecFile(process.argv[1]),{out:process.argv[2],workers:1})`;

@@ -14,6 +14,7 @@ import { emitSlurm } from './slurm';
 import { loadSpecFile, parseSpec } from './spec';
 import { specHash } from './spec-claim';
 import { ResultsStore } from './store';
+import { tinyBase } from './test-utils/tiny-spec';
 
 // Plugins as users write them: real files (CommonJS and ES modules, inside and outside the workspace) loaded by
 // the real loader, a sweep whose worker processes train with a plugin surrogate, run-one in a fresh process.
@@ -23,16 +24,7 @@ const EXAMPLE = path.join(ROOT, 'examples', 'plugins', 'custom-surrogate', 'fast
 const DIST = path.resolve(__dirname, '..', 'dist');
 const tmp = (prefix = 'plugins-') => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 
-const base = {
-  dataset: { name: 'spirals', classes: 3, nTrain: 96, nTest: 48, noise: 0.1 },
-  model: { name: 'mlp', depth: 3, width: 8 },
-  activation: { kind: 'relu' },
-  optimizer: { name: 'adam', lr: 0.01 },
-  epochs: 2,
-  batchSize: 32,
-  seed: 0,
-  backend: 'cpu',
-};
+const base = tinyBase({ model: { depth: 3 } });
 
 /** A plugin registering surrogate `name` (a step surrogate), counting its loads on globalThis. */
 function surrogatePlugin(name: string, esm = false): string {
@@ -92,7 +84,7 @@ describe('plugins in a spec', () => {
   it('leave the spec hash and run ids of specs without plugins as they were (an empty list is no list)', () => {
     const raw = {
       name: 'pinned',
-      base: { ...base, model: { name: 'mlp', depth: 2, width: 8 }, dataset: { name: 'spirals', classes: 3, nTrain: 96, nTest: 48 } },
+      base: tinyBase({ model: { depth: 2, width: 8 }, dataset: { noise: undefined } }),
       grid: { activation: [{ kind: 'relu' }, { kind: 'sugar', surrogate: { name: 'bsilu' } }], seed: [0, 1] },
       baseline: 'relu',
     };

@@ -7,6 +7,7 @@ import { bestLrTable, lrGridTable } from './report-best-lr';
 import { loadResults, type SweepResults } from './report-load';
 import { runSweep } from './runner';
 import { parseSpec } from './spec';
+import { tinySpec } from './test-utils/tiny-spec';
 
 const made: string[] = [];
 afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -19,23 +20,15 @@ const SUGAR = { kind: 'sugar', surrogate: { name: 'bsilu', alpha: 1.67 } };
 
 // A real sweep: two activations on an SGD lr grid (1e12 diverges on every seed) plus Adam at one lr.
 function spec(grid: Record<string, unknown[]>) {
-  return parseSpec({
-    name: 'best-lr-test',
-    base: {
-      dataset: { name: 'spirals', classes: 3, nTrain: 96, nTest: 48, noise: 0.1 },
-      model: { name: 'mlp', depth: 2, width: 8 },
-      activation: { kind: 'relu' },
-      optimizer: { name: 'sgd', lr: 0.05 },
-      epochs: 2,
-      batchSize: 32,
-      seed: 0,
-      probes: { size: 48 },
-      backend: 'cpu',
-    },
-    grid,
-    baseline: 'relu',
-    metric: 'testAccuracy',
-  });
+  return parseSpec(
+    tinySpec({
+      name: 'best-lr-test',
+      base: { model: { depth: 2, width: 8 }, optimizer: { name: 'sgd', lr: 0.05 }, epochs: 2, probes: { size: 48 } },
+      grid,
+      baseline: 'relu',
+      metric: 'testAccuracy',
+    }),
+  );
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -7,6 +7,7 @@ import { writeReport } from './report';
 import { runSweep } from './runner';
 import { parseSpec } from './spec';
 import { ResultsStore } from './store';
+import { tinySpec } from './test-utils/tiny-spec';
 
 const made: string[] = [];
 const tmp = () => {
@@ -17,25 +18,22 @@ afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true }
 
 // SGD at lr 1e12 blows up in the first step of every seed: the run ends 'diverged' with its epoch-0 (untrained) numbers.
 function spec(extra: { epochs?: number; seeds?: number[]; lrs?: number[]; description?: string } = {}) {
-  return parseSpec({
-    name: 'report-test',
-    description: extra.description ?? 'tiny sweep for report tests',
-    base: {
-      dataset: { name: 'spirals', classes: 3, nTrain: 96, nTest: 48, noise: 0.1 },
-      model: { name: 'mlp', depth: 2, width: 8 },
-      activation: { kind: 'relu' },
-      optimizer: { name: 'sgd', lr: 0.01 },
-      epochs: extra.epochs ?? 2,
-      batchSize: 32,
-      seed: 0,
-      probes: { size: 48 },
-      // Capped at 3 steps: the Hessian estimates cannot converge, and the report must say so.
-      landscape: { samples: 32, directions: 1, powerIterations: 3 },
-      backend: 'cpu',
-    },
-    grid: { 'optimizer.lr': extra.lrs ?? [0.01, 1e12], seed: extra.seeds ?? [0, 1] },
-    baseline: 'optimizer.lr=0.01',
-  });
+  return parseSpec(
+    tinySpec({
+      name: 'report-test',
+      description: extra.description ?? 'tiny sweep for report tests',
+      base: {
+        model: { depth: 2, width: 8 },
+        optimizer: { name: 'sgd', lr: 0.01 },
+        epochs: extra.epochs ?? 2,
+        probes: { size: 48 },
+        // Capped at 3 steps: the Hessian estimates cannot converge, and the report must say so.
+        landscape: { samples: 32, directions: 1, powerIterations: 3 },
+      },
+      grid: { 'optimizer.lr': extra.lrs ?? [0.01, 1e12], seed: extra.seeds ?? [0, 1] },
+      baseline: 'optimizer.lr=0.01',
+    }),
+  );
 }
 
 const rows = (csv: string) => {

@@ -12,27 +12,20 @@ import { runSweep } from './runner';
 import { emitSlurm } from './slurm';
 import { parseSpec } from './spec';
 import { ResultsStore } from './store';
+import { deepMerge, tinySpec, type TinySpecParts } from './test-utils/tiny-spec';
 
 const DIST = path.resolve(__dirname, '..', 'dist');
 
-function tinySpec(extra: Record<string, unknown> = {}) {
-  return parseSpec({
-    name: 'tiny',
-    base: {
-      dataset: { name: 'spirals', classes: 3, nTrain: 96, nTest: 48, noise: 0.1 },
-      model: { name: 'mlp', depth: 3, width: 8 },
-      activation: { kind: 'relu' },
-      optimizer: { name: 'adam', lr: 0.01 },
-      epochs: 3,
-      batchSize: 32,
-      seed: 0,
-      probes: { size: 64, gradEvery: 2 },
-      backend: 'cpu',
-    },
-    grid: { activation: [{ kind: 'relu' }, { kind: 'sugar', surrogate: { name: 'bsilu' } }], seed: [0, 1] },
-    baseline: 'relu',
-    ...extra,
-  });
+// relu against sugar(bsilu) on two seeds, 3 epochs with probes; `parts.base` is merged into that run config.
+function sweepSpec(parts: TinySpecParts = {}) {
+  return parseSpec(
+    tinySpec({
+      grid: { activation: [{ kind: 'relu' }, { kind: 'sugar', surrogate: { name: 'bsilu' } }], seed: [0, 1] },
+      baseline: 'relu',
+      ...parts,
+      base: deepMerge({ model: { depth: 3 }, epochs: 3, probes: { size: 64, gradEvery: 2 } }, parts.base ?? {}),
+    }),
+  );
 }
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'sweep-'));
@@ -52,7 +45,7 @@ function snapshot(dir: string): Map<string, string> {
 describe('runSweep', () => {
   it('runs every grid point once in parallel workers, records results, and skips finished runs', async () => {
     const out = tmp();
-    const spec = tinySpec();
+    const spec = sweepSpec();
     const first = await runSweep(spec, { out, workers: 2 });
     expect(first).toMatchObject({ total: 4, completed: 4, failed: 0, skipped: 0 });
     const store = new ResultsStore(out);
@@ -81,8 +74,7 @@ describe('runSweep', () => {
 
   it('reports loss-landscape scalars for a sweep that enables them', async () => {
     const out = tmp();
-    const base = { ...tinySpec().base, landscape: { samples: 32, directions: 2, powerIterations: 5 } };
-    const spec = tinySpec({ base, grid: { activation: [{ kind: 'relu' }, { kind: 'sugar', surrogate: { name: 'bsilu' } }], seed: [0, 1] } });
+    const spec = sweepSpec({ base: { landscape: { samples: 32, directions: 2, powerIterations: 5 } } });
     expect((await runSweep(spec, { out, workers: 2 })).completed).toBe(4);
     for (const s of new ResultsStore(out).summaries()) {
       expect(s.final.hessianTop).toBeGreaterThanOrEqual(s.final.hessianMin as number);
@@ -98,7 +90,7 @@ describe('runSweep', () => {
     const out = tmp();
     // A valid spec whose data is not there (offline, empty cache) fails in its worker, not in validation.
     const missing = { name: 'mnist', offline: true, dataDir: tmp() };
-    const spec = tinySpec({ grid: { dataset: [missing, tinySpec().base.dataset] }, baseline: undefined });
+    const spec = sweepSpec({ grid: { dataset: [missing, sweepSpec().base.dataset] }, baseline: undefined });
     const r = await runSweep(spec, { out, workers: 1 });
     expect(r).toMatchObject({ total: 2, completed: 1, failed: 1 });
     const failed = new ResultsStore(out).summaries().find((s) => s.status === 'failed')!;
@@ -107,7 +99,7 @@ describe('runSweep', () => {
 
   it('marks a run whose loss blows up as diverged', async () => {
     const out = tmp();
-    const spec = tinySpec({ grid: { 'optimizer.lr': [1e12] }, baseline: undefined });
+    const spec = sweepSpec({ grid: { 'optimizer.lr': [1e12] }, baseline: undefined });
     const r = await runSweep(spec, { out, workers: 1 });
     expect(r.diverged).toBe(1);
   });
@@ -115,17 +107,17 @@ describe('runSweep', () => {
   it('refuses a second runner on the same directory, and an unfinished sweep without --resume', async () => {
     const out = tmp();
     const release = acquireLock(path.join(out, '.lock'), 'results directory');
-    await expect(runSweep(tinySpec(), { out })).rejects.toThrow(LockError);
+    await expect(runSweep(sweepSpec(), { out })).rejects.toThrow(LockError);
     release();
     // A run with a config but no summary is an interrupted run.
-    const run = expandGrid(tinySpec())[0];
+    const run = expandGrid(sweepSpec())[0];
     new ResultsStore(out).writeConfig(run);
-    await expect(runSweep(tinySpec(), { out })).rejects.toThrow(/interrupted run/);
+    await expect(runSweep(sweepSpec(), { out })).rejects.toThrow(/interrupted run/);
   });
 
   it('survives SIGKILL: a rerun with --resume ends with every run exactly once and finished runs untouched', async () => {
     const out = tmp();
-    const spec = tinySpec({ base: { ...tinySpec().base, epochs: 6 } });
+    const spec = sweepSpec({ base: { epochs: 6 } });
     const specFile = path.join(out, '..', `${path.basename(out)}.json`);
     fs.writeFileSync(specFile, JSON.stringify(spec));
     const script = `const e=require(${JSON.stringify(DIST)});e.runSweep(e.loadSpecFile(process.argv[1]),{out:process.argv[2],workers:1,resume:true})`;
@@ -177,7 +169,7 @@ describe('runSweep', () => {
 describe('slurm', () => {
   it('writes an array script with one task per run, and run-one finishes a run by id', async () => {
     const out = tmp();
-    const spec = tinySpec();
+    const spec = sweepSpec();
     const { script, runs } = emitSlurm(spec, { out, partition: 'cpu', time: '01:00:00', maxParallel: 2 });
     expect(runs).toBe(4);
     const text = fs.readFileSync(script, 'utf8');

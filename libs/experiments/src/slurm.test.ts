@@ -9,22 +9,9 @@ import { readRunIds, runIdOfTask, runSingle } from './run-one';
 import { RUN_ID_PATTERN } from './run-id';
 import { checkSlurmTime, emitSlurm, shellQuote } from './slurm';
 import { parseSpec } from './spec';
+import { tinySpec } from './test-utils/tiny-spec';
 
-const spec = () =>
-  parseSpec({
-    name: 'tiny',
-    base: {
-      dataset: { name: 'spirals', classes: 3, nTrain: 64, nTest: 32, noise: 0.1 },
-      model: { name: 'mlp', depth: 2, width: 4 },
-      activation: { kind: 'relu' },
-      optimizer: { name: 'adam', lr: 0.01 },
-      epochs: 2,
-      batchSize: 32,
-      seed: 0,
-      backend: 'cpu',
-    },
-    grid: { seed: [0, 1] },
-  });
+const spec = () => parseSpec(tinySpec({ base: { dataset: { nTrain: 64, nTest: 32 }, model: { depth: 2, width: 4 } }, grid: { seed: [0, 1] } }));
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'slurm-emit-'));
 

@@ -9,6 +9,7 @@ import { emitSlurm } from './slurm';
 import { parseSpec, type Spec } from './spec';
 import { claimSpec, specHash } from './spec-claim';
 import { ResultsStore } from './store';
+import { tinySpec } from './test-utils/tiny-spec';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'claim-'));
 
@@ -16,22 +17,12 @@ const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'claim-'));
 type RawSpec = Record<string, any>;
 
 function spec(edit: (s: RawSpec) => void = () => {}): Spec {
-  const raw: RawSpec = {
+  const raw: RawSpec = tinySpec({
     name: 'claim',
-    base: {
-      dataset: { name: 'spirals', classes: 3, nTrain: 64, nTest: 32 },
-      model: { name: 'mlp', depth: 1, width: 4 },
-      activation: { kind: 'relu' },
-      optimizer: { name: 'adam', lr: 0.01 },
-      epochs: 1,
-      batchSize: 32,
-      seed: 0,
-      probes: { enabled: false },
-      backend: 'cpu',
-    },
+    base: { dataset: { nTrain: 64, nTest: 32, noise: undefined }, model: { depth: 1, width: 4 }, epochs: 1, probes: { enabled: false } },
     grid: { activation: [{ kind: 'relu' }, { kind: 'gelu' }], seed: [0] },
     baseline: 'relu',
-  };
+  });
   edit(raw);
   return parseSpec(raw);
 }

@@ -7,6 +7,7 @@ import { reportTables } from './report-tables';
 import { runSweep } from './runner';
 import { parseSpec } from './spec';
 import { ResultsStore, failedSummary, type RunSummary } from './store';
+import { tinyBase } from './test-utils/tiny-spec';
 
 const made: string[] = [];
 afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -15,17 +16,14 @@ const tmp = () => {
   return made[made.length - 1];
 };
 
-const base = {
-  dataset: { name: 'spirals', classes: 2, nTrain: 32, nTest: 16, noise: 0.1 },
-  model: { name: 'mlp', depth: 1, width: 4 },
-  activation: { kind: 'relu' },
+const base = tinyBase({
+  dataset: { classes: 2, nTrain: 32, nTest: 16 },
+  model: { depth: 1, width: 4 },
   optimizer: { name: 'sgd', lr: 0.05 },
   epochs: 1,
   batchSize: 16,
-  seed: 0,
   probes: { size: 16 },
-  backend: 'cpu',
-};
+});
 
 describe('a results directory keeps the spec order of its variants', () => {
   const out = tmp();
