@@ -4,6 +4,7 @@ import { registerBenchCommand } from './commands/bench';
 import { registerDataCommand } from './commands/data';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerKernelCommand } from './commands/kernel';
+import { registerOptionsCommand } from './commands/options';
 import { registerReportCommand } from './commands/report';
 import { registerRunCommands } from './commands/run';
 
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerRunCommands(program);
   registerReportCommand(program);
+  registerOptionsCommand(program);
   registerDataCommand(program);
   registerBenchCommand(program);
   registerKernelCommand(program);

@@ -61,6 +61,10 @@ function registerRun(program: Command): void {
     .option('--time <hh:mm:ss>', 'with --emit slurm: the time limit per run', '24:00:00')
     .option('--cpus <n>', 'with --emit slurm: cpus per task', '4')
     .option('--require <plugin>', `${REQUIRE_HELP}; recorded with the spec's plugins, so workers, run-one and report load it too`, collectPlugins, [])
+    .addHelpText(
+      'after',
+      '\nThe options of every surrogate, model and dataset a spec can name: sugar options [surrogates|models|datasets] [name] (docs/options.md).',
+    )
     .action((specArg: string, o: RunOpts) => runAction(specArg, o));
 }
 
