@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, runIds, tmpDir } from '../test-utils/cli-process';
+import { CLI, runIds, tmpDir, writeTinySpec } from '../test-utils/cli-process';
 
 // Plugins through the real CLI: an ES module plugin in a directory outside the workspace (no node_modules
 // anywhere above it), named with --require; the sweep's workers, a later `report` and a Slurm task's `run-one`
@@ -21,25 +21,12 @@ function setup(): { dir: string; spec: string; plugin: string } {
 registerSurrogate({ name: 'cliStep', params: { k: { default: 2, positive: true } }, fn: (x, { k }) => tf.div(tf.softplus(tf.mul(x, k)), k), grad: (x, { k }) => tf.sigmoid(tf.mul(x, k)) });
 `,
   );
-  const spec = path.join(dir, 'spec.json');
-  fs.writeFileSync(
-    spec,
-    JSON.stringify({
-      name: 'cli-plugin',
-      base: {
-        dataset: { name: 'spirals', classes: 3, nTrain: 96, nTest: 48, noise: 0.1 },
-        model: { name: 'mlp', depth: 2, width: 8 },
-        activation: { kind: 'relu' },
-        optimizer: { name: 'adam', lr: 0.01 },
-        epochs: 2,
-        batchSize: 32,
-        seed: 0,
-        backend: 'cpu',
-      },
-      grid: { activation: [{ kind: 'relu' }, { kind: 'sugar', surrogate: { name: 'cliStep', k: 3 } }] },
-      baseline: 'relu',
-    }),
-  );
+  const spec = writeTinySpec(dir, {
+    name: 'cli-plugin',
+    base: { model: { depth: 2, width: 8 }, epochs: 2 },
+    grid: { activation: [{ kind: 'relu' }, { kind: 'sugar', surrogate: { name: 'cliStep', k: 3 } }] },
+    baseline: 'relu',
+  });
   return { dir, spec, plugin };
 }
 

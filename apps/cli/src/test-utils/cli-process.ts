@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runFiles } from '@sugar-lab/experiments';
+// The one definition of the tiny spec, by path: test helpers are not part of the experiments package.
+import { tinySpec, type TinySpecParts } from '../../../../libs/experiments/src/test-utils/tiny-spec';
 
 /** The built CLI, as users (and Slurm tasks) start it. */
 export const CLI = path.resolve(__dirname, '..', '..', 'dist', 'main.js');
@@ -23,25 +25,20 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProces
   return { proc, output: () => text, exited };
 }
 
+/** Writes experiments' tiny test spec with `parts` merged in to DIR/FILE, the JSON spec file a user passes to `sugar run`. */
+export function writeTinySpec(dir: string, parts: TinySpecParts, file = 'spec.json'): string {
+  const p = path.join(dir, file);
+  fs.writeFileSync(p, JSON.stringify(tinySpec(parts)));
+  return p;
+}
+
 /** A small spec file (spirals, MLP, cpu backend): `seeds` runs of `epochs` epochs, each taking a few seconds at most. */
 export function tinySpecFile(dir: string, epochs: number, seeds: number[]): string {
-  const spec = {
+  return writeTinySpec(dir, {
     name: 'locks',
-    base: {
-      dataset: { name: 'spirals', classes: 3, nTrain: 1024, nTest: 128, noise: 0.1 },
-      model: { name: 'mlp', depth: 2, width: 32 },
-      activation: { kind: 'relu' },
-      optimizer: { name: 'adam', lr: 0.01 },
-      epochs,
-      batchSize: 32,
-      seed: 0,
-      backend: 'cpu',
-    },
+    base: { dataset: { nTrain: 1024, nTest: 128 }, model: { depth: 2, width: 32 }, epochs },
     grid: { seed: seeds },
-  };
-  const file = path.join(dir, 'spec.json');
-  fs.writeFileSync(file, JSON.stringify(spec));
-  return file;
+  });
 }
 
 export function tmpDir(prefix: string): string {
