@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,9 +10,9 @@ import { resolveSpec } from './presets';
 import { runSweep, type SweepEvent } from './runner';
 import { parseSpec } from './spec';
 import { ResultsStore } from './store';
+import { killGroupWhen, startSweep } from './test-utils/sweep-process';
 import { deepMerge, tinySpec } from './test-utils/tiny-spec';
 
-const DIST = path.resolve(__dirname, '..', 'dist');
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'pack-sweep-'));
 
 // On wasm (where small MLPs pack): relu against sugar(bsilu) on three seeds, 3 epochs with probes.
@@ -110,27 +109,11 @@ describe('packed sweep', () => {
   it('survives SIGKILL of a packed sweep: --resume continues every member from its checkpoint', async () => {
     const out = tmp();
     const spec = packSpec({ epochs: 6, dataset: { name: 'spirals', classes: 3, nTrain: 192, nTest: 48, noise: 0.1 } });
-    const specFile = path.join(out, '..', `${path.basename(out)}.json`);
-    fs.writeFileSync(specFile, JSON.stringify(spec));
-    const script = `const e=require(${JSON.stringify(DIST)});e.runSweep(e.loadSpecFile(process.argv[1]),{out:process.argv[2],workers:1})`;
-    const child = spawn(process.execPath, ['-e', script, specFile, out], { stdio: 'ignore', detached: true });
+    const child = startSweep(spec, out, { workers: 1 });
     const store = new ResultsStore(out);
     // Killed (runner and worker, the whole group) once every member of the first pack has checkpointed an epoch.
-    await new Promise<void>((resolve, reject) => {
-      const timer = setInterval(() => {
-        const ids = store.listRunIds();
-        const midway = ids.filter((id) => !store.summary(id) && fs.existsSync(path.join(store.runDir(id), 'checkpoint', 'LATEST')));
-        if (midway.length >= 3) {
-          clearInterval(timer);
-          process.kill(-child.pid!, 'SIGKILL');
-          resolve();
-        }
-      }, 20);
-      child.on('exit', () => {
-        clearInterval(timer);
-        reject(new Error('the sweep finished before it could be killed'));
-      });
-    });
+    const midway = () => store.listRunIds().filter((id) => !store.summary(id) && fs.existsSync(path.join(store.runDir(id), 'checkpoint', 'LATEST')));
+    await killGroupWhen(child, () => midway().length >= 3, 20);
     await new Promise((r) => setTimeout(r, 300));
     expect(store.summaries().length).toBeLessThan(6);
     const r = await runSweep(spec, { out, workers: 2, resume: true });

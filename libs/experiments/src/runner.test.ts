@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,9 +11,8 @@ import { runSweep } from './runner';
 import { emitSlurm } from './slurm';
 import { parseSpec } from './spec';
 import { ResultsStore } from './store';
+import { killGroupWhen, startSweep } from './test-utils/sweep-process';
 import { deepMerge, tinySpec, type TinySpecParts } from './test-utils/tiny-spec';
-
-const DIST = path.resolve(__dirname, '..', 'dist');
 
 // relu against sugar(bsilu) on two seeds, 3 epochs with probes; `parts.base` is merged into that run config.
 function sweepSpec(parts: TinySpecParts = {}) {
@@ -118,28 +116,14 @@ describe('runSweep', () => {
   it('survives SIGKILL: a rerun with --resume ends with every run exactly once and finished runs untouched', async () => {
     const out = tmp();
     const spec = sweepSpec({ base: { epochs: 6 } });
-    const specFile = path.join(out, '..', `${path.basename(out)}.json`);
-    fs.writeFileSync(specFile, JSON.stringify(spec));
-    const script = `const e=require(${JSON.stringify(DIST)});e.runSweep(e.loadSpecFile(process.argv[1]),{out:process.argv[2],workers:1,resume:true})`;
-    const child = spawn(process.execPath, ['-e', script, specFile, out], { stdio: 'ignore', detached: true });
+    const child = startSweep(spec, out, { workers: 1, resume: true });
     const store = new ResultsStore(out);
     // Kill it once one run has finished and the next has checkpointed at least one epoch.
-    await new Promise<void>((resolve, reject) => {
-      const timer = setInterval(() => {
-        const ids = store.listRunIds();
-        const finished = ids.filter((id) => store.summary(id));
-        const midway = ids.some((id) => !store.summary(id) && fs.existsSync(path.join(store.runDir(id), 'checkpoint')));
-        if (finished.length >= 1 && midway) {
-          clearInterval(timer);
-          process.kill(-child.pid!, 'SIGKILL');
-          resolve();
-        }
-      }, 50);
-      child.on('exit', () => {
-        clearInterval(timer);
-        reject(new Error('the sweep finished before it could be killed'));
-      });
-    });
+    const oneDoneOneMidway = () => {
+      const ids = store.listRunIds();
+      return ids.some((id) => store.summary(id)) && ids.some((id) => !store.summary(id) && fs.existsSync(path.join(store.runDir(id), 'checkpoint')));
+    };
+    await killGroupWhen(child, oneDoneOneMidway, 50);
     await new Promise((r) => setTimeout(r, 300));
     const finishedBefore = new Map([...snapshot(out)].filter(([k]) => store.summary(k.split('/')[0])));
     const r = await runSweep(spec, { out, workers: 1, resume: true });

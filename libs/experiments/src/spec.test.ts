@@ -6,16 +6,9 @@ import { expandGrid, filterRuns } from './grid';
 import { listPresets, resolveSpec } from './presets';
 import { loadSpecFile, parseSpec } from './spec';
 import { SpecError } from './errors';
+import { tinyBase } from './test-utils/tiny-spec';
 
-const base = {
-  dataset: { name: 'spirals' },
-  model: { name: 'mlp', depth: 2, width: 4 },
-  activation: { kind: 'relu' },
-  optimizer: { name: 'adam', lr: 0.01 },
-  epochs: 2,
-  batchSize: 16,
-  seed: 0,
-};
+const base = tinyBase({ model: { depth: 2, width: 4 }, batchSize: 16 });
 
 function specError(raw: unknown): SpecError {
   try {
