@@ -272,7 +272,20 @@ function build(dir, tf) {
   return { ok: true, fromCache: false };
 }
 
-function main() {
+// sugar-lab's own TensorFlow kernels (tools/native/sugar-ops), built beside this state file; optional.
+async function nativeKernels(dir) {
+  let r;
+  try {
+    const { buildSugarOps } = await import('./sugar-ops/build.mjs');
+    r = buildSugarOps(dir, path.dirname(STATE), { verbose });
+  } catch (err) {
+    r = { ok: false, reason: `cannot build: ${err?.message ?? err}` };
+  }
+  say(r.ok ? `native kernels ${r.built ? 'built' : 'up to date'} (${r.path})` : `native kernels not built (${r.reason}); tfjs-node's own kernels will be used`);
+  return r.ok ? { ok: true, path: r.path } : { ok: false, reason: r.reason };
+}
+
+async function main() {
   const t0 = Date.now();
   if (process.env.SUGAR_NATIVE === '0') {
     writeState({ ok: false, reason: 'disabled by SUGAR_NATIVE=0' });
@@ -289,8 +302,8 @@ function main() {
   const prev = readState();
   if (first.ok) {
     const state = prev?.ok ? prev : { ok: true, source: 'prebuilt' };
-    writeState(state);
     say(`${PKG} loads (TensorFlow from ${state.source}${state.tensorflowVersion ? ` ${state.tensorflowVersion}` : ''}); nothing to do (${Date.now() - t0} ms)`);
+    writeState({ ...state, ops: await nativeKernels(dir) });
     return 0;
   }
   debug(`${PKG} does not load yet: ${first.reason}`);
@@ -314,7 +327,8 @@ function main() {
     }
     const built = build(dir, tf);
     if (built.ok) {
-      writeState({ ok: true, source: tf.source, tensorflowVersion: tf.version, libDir: path.dirname(fs.realpathSync(tf.cc)), fromCache: built.fromCache });
+      const ops = await nativeKernels(dir);
+      writeState({ ok: true, source: tf.source, tensorflowVersion: tf.version, libDir: path.dirname(fs.realpathSync(tf.cc)), fromCache: built.fromCache, ops });
       say(
         `${PKG} ready: binding ${built.fromCache ? 'restored from cache' : 'built'} against ${tf.source} TensorFlow${tf.version ? ` ${tf.version}` : ''} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
       );
@@ -330,7 +344,7 @@ function main() {
 
 let code = 1;
 try {
-  code = main();
+  code = await main();
 } catch (err) {
   const reason = `unexpected error: ${err?.message ?? err}`;
   try {

@@ -135,7 +135,7 @@ function checkOneTfjsCore(): void {
   );
 }
 
-function loadTensorflow(): string {
+function loadTensorflow(): { pkg: string; main: string } {
   // The GPU build registers the same 'tensorflow' backend; prefer it where installed.
   const errors: string[] = [];
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
@@ -151,7 +151,7 @@ function loadTensorflow(): string {
     applyThreadSettings();
     try {
       nodeRequire(found.main);
-      return pkg;
+      return { pkg, main: found.main };
     } catch (err) {
       const state = readNativeState();
       const why = state && !state.ok && state.reason ? ` (native setup: ${state.reason})` : '';
@@ -167,8 +167,9 @@ async function tryBackend(name: BackendName): Promise<BackendAttempt> {
   try {
     let provider: string | undefined;
     if (name === 'tensorflow') {
-      provider = loadTensorflow();
-      registerTensorflowKernels();
+      const loaded = loadTensorflow();
+      provider = loaded.pkg;
+      registerTensorflowKernels(loaded.main);
     }
     if (name === 'wasm') {
       nodeRequire(findPeerPackage('@tensorflow/tfjs-backend-wasm', []).main);

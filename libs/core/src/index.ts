@@ -53,3 +53,4 @@ export * from './sugarize';
 export * from './file-handler';
 export * from './wasm-kernels';
 export * from './tensorflow-kernels';
+export * from './native-ops';

@@ -1,5 +1,5 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { getSurrogate, hasKernel, initBackend, SUGAR_BSILU_GRAD, SUGAR_RELU_GRAD, sugarRelu, tf, TFJS_FUSED } from './index';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getSurrogate, hasKernel, initBackend, setNativeOpsEnabled, SUGAR_BSILU_GRAD, SUGAR_RELU_GRAD, sugarRelu, tf, TFJS_FUSED } from './index';
 import { useBackend } from './test-utils/backends';
 
 // Finite values, the specials, and values right at the kink.
@@ -21,7 +21,14 @@ function tfjsNodeStep(x: tf.Tensor, alpha: number): tf.Tensor {
   return tf.where(tf.isNaN(x), x, tf.where(tf.greater(x, tf.scalar(0)), tf.ones(x.shape), tf.fill(x.shape, alpha)));
 }
 
+// These are the routes through tfjs-node's own kernels, checked to the bit; sugar-lab's native kernels (BLAS
+// matmul, one-pass B-SiLU gradient) sum and round differently and are checked in native-ops.test.ts.
+beforeAll(() => {
+  setNativeOpsEnabled(false);
+});
+
 afterAll(async () => {
+  setNativeOpsEnabled(true);
   await initBackend('cpu', { quiet: true });
 });
 

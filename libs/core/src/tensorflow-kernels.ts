@@ -3,6 +3,7 @@
 // is IsNan + Greater + two full-size Fills + two Selects, so ReLU's backward (dy * step(x)) cost 3-4x the
 // conv forward it follows on the reference CNN; every tfjs op costs ~10-40 us of engine + binding time on top of
 // its native kernel, which is most of a small model's step.
+import { loadNativeOps, nativeOpsActive, nativeOpsInfo } from './native-ops';
 import * as tf from './tf';
 
 /** dy where x > 0, else 0: TensorFlow's ReluGrad (PyTorch's threshold_backward). */
@@ -11,9 +12,16 @@ export const SUGAR_RELU_GRAD = 'SugarReluGrad';
 export const SUGAR_BSILU_GRAD = 'SugarBsiluGrad';
 /** Per-row softmax cross-entropy and its gradient (softmax - labels): TensorFlow's SoftmaxCrossEntropyWithLogits. */
 export const SUGAR_SOFTMAX_XENT = 'SugarSoftmaxXent';
+/** One Adam/AdamW step for one weight as one native op: inputs as sugar_ops.cc's SugarAdam, outputs [w, m, v]. */
+export const SUGAR_ADAM_STEP = 'SugarAdamStep';
+/** One SGD step (L2, momentum, Nesterov) for one weight as one native op: outputs [w, momentum buffer]. */
+export const SUGAR_SGD_STEP = 'SugarSgdStep';
+
+// Kernels that exist only where sugar-lab's native kernels (native-ops.ts) are loaded and switched on.
+const NATIVE_ONLY: Record<string, string> = { [SUGAR_ADAM_STEP]: 'SugarAdam', [SUGAR_SGD_STEP]: 'SugarSgd' };
 
 interface NodeBackend extends tf.KernelBackend {
-  binding: { TF_ATTR_TYPE: number; TF_FLOAT: number };
+  binding: { TF_ATTR_TYPE: number; TF_FLOAT: number; TF_ATTR_BOOL: number; TF_ATTR_FLOAT: number };
   executeSingleOutput(name: string, attrs: unknown[], inputs: tf.TensorInfo[]): tf.Tensor;
   executeMultipleOutputs(name: string, attrs: unknown[], inputs: tf.TensorInfo[], n: number): tf.Tensor[];
 }
@@ -44,11 +52,23 @@ let registered = false;
 /**
  * Registers the kernels above for 'tensorflow', replaces tfjs-node's Step with an exact one that runs 4 native
  * ops on bool masks and scalars instead of 6 with two full-size fills, and routes Relu's gradient through
- * ReluGrad on tensorflow (other backends keep tfjs's own). Call after tfjs-node has loaded; idempotent.
+ * ReluGrad on tensorflow (other backends keep tfjs's own). With sugar-lab's native kernels (loaded here from
+ * beside `tfjsNodeMain`), matmuls run through BLAS, SUGAR(bsilu)'s gradient in one pass and the optimizers' steps
+ * as one op per weight. Call after tfjs-node has loaded; idempotent.
  */
-export function registerTensorflowKernels(): void {
+export function registerTensorflowKernels(tfjsNodeMain?: string): void {
   if (registered || !tf.getKernel('Step', 'tensorflow')) return;
   registered = true;
+  loadNativeOps(tfjsNodeMain);
+  replaceStep();
+  registerGradientKernels();
+  routeMatMul();
+  registerNativeSteps();
+  routeReluGradient();
+  routeFusedOps();
+}
+
+function replaceStep(): void {
   const origStep = tf.getKernel('Step', 'tensorflow');
   tf.unregisterKernel('Step', 'tensorflow');
   tf.registerKernel({
@@ -69,6 +89,10 @@ export function registerTensorflowKernels(): void {
       }
     },
   });
+}
+
+// ReLU's and SUGAR(bsilu)'s gradients and the loss's, each one engine dispatch.
+function registerGradientKernels(): void {
   tf.registerKernel({
     kernelName: SUGAR_RELU_GRAD,
     backendName: 'tensorflow',
@@ -82,7 +106,12 @@ export function registerTensorflowKernels(): void {
     backendName: 'tensorflow',
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
-      const a = scalarOn((attrs as { alpha: number }).alpha);
+      const alpha = (attrs as { alpha: number }).alpha;
+      if (nativeOpsActive('SugarBsiluGrad')) {
+        const b = backend as NodeBackend;
+        return b.executeSingleOutput('SugarBsiluGrad', [{ name: 'alpha', type: b.binding.TF_ATTR_FLOAT, value: alpha }], [dy, x]);
+      }
+      const a = scalarOn(alpha);
       try {
         // surrogates-builtin's bsilu grad times dy: SigmoidGrad(s, u) is u * (s * (1 - s)) to the bit.
         return native(backend, (op) => {
@@ -103,8 +132,6 @@ export function registerTensorflowKernels(): void {
       return b.executeMultipleOutputs('SoftmaxCrossEntropyWithLogits', floatAttr(b), [logits, labels], 2);
     },
   });
-  routeReluGradient();
-  routeFusedOps();
 }
 
 // tfjs's Relu gradient is dy * step(x): on tensorflow that is Cast + Step + Mul (three engine ops, five native
@@ -167,7 +194,62 @@ function routeFusedOps(): void {
   }) as typeof tf.fused.conv2d;
 }
 
+// libtensorflow's eager MatMul scales poorly past one thread (150-200 GFLOP/s on 2 cores at the reference MLP's
+// shapes, OpenBLAS 270-290) and costs ~60 us even for a 64x24x24 product with 2 threads (OpenBLAS ~8 us).
+// Rank-2 products and rank-3 ones with one batch size (packed runs) go to SugarMatMul; broadcasting ones stay.
+// On one thread libtensorflow's own product is ~10% faster than OpenBLAS's from ~1M multiply-adds up (64x784x128:
+// 88-99 us against 103-126), so there only the small ones, where the call itself is the cost, go to BLAS.
+const SINGLE_THREAD_BLAS_UP_TO = 1 << 20;
+
+function blasIsFaster(a: readonly number[], b: readonly number[], transposeA: boolean, transposeB: boolean): boolean {
+  if ((nativeOpsInfo()?.blasThreads ?? 1) > 1) return true;
+  const r = a.length;
+  const m = transposeA ? a[r - 1] : a[r - 2];
+  const k = transposeA ? a[r - 2] : a[r - 1];
+  const n = transposeB ? b[r - 2] : b[r - 1];
+  return m * k * n < SINGLE_THREAD_BLAS_UP_TO;
+}
+
+function routeMatMul(): void {
+  const orig = tf.getKernel('BatchMatMul', 'tensorflow');
+  if (!orig) return;
+  tf.unregisterKernel('BatchMatMul', 'tensorflow');
+  tf.registerKernel({
+    ...orig,
+    kernelFunc: (args) => {
+      const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+      const r = a.shape.length;
+      const plain = a.dtype === 'float32' && b.dtype === 'float32' && b.shape.length === r && (r === 2 || (r === 3 && a.shape[0] === b.shape[0]));
+      const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+      if (!plain || !nativeOpsActive('SugarMatMul') || !blasIsFaster(a.shape, b.shape, transposeA, transposeB)) return orig.kernelFunc(args);
+      const nb = args.backend as NodeBackend;
+      const flag = (name: string, value: boolean) => ({ name, type: nb.binding.TF_ATTR_BOOL, value });
+      return nb.executeSingleOutput('SugarMatMul', [flag('transpose_a', transposeA), flag('transpose_b', transposeB)], [a, b]);
+    },
+  });
+}
+
+// The optimizers' steps (train's Optimizer calls them where hasKernel says they run): the inputs' order is
+// sugar_ops.cc's, the float32 arithmetic the tfjs optimizer's, so results are the same to the bit.
+function registerNativeSteps(): void {
+  const steps: [string, string, number][] = [
+    [SUGAR_ADAM_STEP, 'SugarAdam', 3],
+    [SUGAR_SGD_STEP, 'SugarSgd', 2],
+  ];
+  for (const [kernelName, op, outputs] of steps) {
+    tf.registerKernel({
+      kernelName,
+      backendName: 'tensorflow',
+      kernelFunc: ({ inputs, backend }) => {
+        const b = backend as NodeBackend;
+        return b.executeMultipleOutputs(op, [], Object.values(inputs as Record<string, tf.TensorInfo>), outputs);
+      },
+    });
+  }
+}
+
 /** Whether `kernel` (one of the SUGAR_* names) runs on the current backend. */
 export function hasKernel(kernel: string): boolean {
-  return tf.getKernel(kernel, tf.getBackend()) !== undefined;
+  const op = NATIVE_ONLY[kernel];
+  return tf.getKernel(kernel, tf.getBackend()) !== undefined && (op === undefined || (tf.getBackend() === 'tensorflow' && nativeOpsActive(op)));
 }

@@ -69,7 +69,8 @@ describe.runIf(tfjsNodeLoads && !underNx)('libtensorflow thread pools', () => {
     const clean = { ...process.env };
     for (const k of ['SUGAR_THREADS', 'SUGAR_WORKERS', 'TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'OMP_NUM_THREADS']) delete clean[k];
     // The count is the last line: under a task runner a library may log before it (e.g. a banner on stdout).
-    const out = execFileSync(process.execPath, ['-e', script], { env: { ...clean, ...env }, encoding: 'utf8' });
+    // SUGAR_OPS=0: the native kernels' OpenBLAS starts a pool of its own, which this count is not about.
+    const out = execFileSync(process.execPath, ['-e', script], { env: { ...clean, SUGAR_OPS: '0', ...env }, encoding: 'utf8' });
     const n = Number(out.trim().split('\n').pop());
     if (!Number.isInteger(n)) throw new Error(`expected a thread count on the last line of stdout; found:\n${out}`);
     return n;

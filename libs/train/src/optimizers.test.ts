@@ -1,5 +1,5 @@
-import { tf } from '@sugar-lab/core';
-import { describe, expect, it } from 'vitest';
+import { hasKernel, initBackend, setNativeOpsEnabled, SUGAR_ADAM_STEP, tf } from '@sugar-lab/core';
+import { afterAll, describe, expect, it } from 'vitest';
 import { resolveTrainConfig, type OptimizerConfig } from './config';
 import { Optimizer } from './optimizers';
 
@@ -60,5 +60,62 @@ describe('Optimizer', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(Array.from(w2.dataSync())).toEqual(Array.from(w1.dataSync()));
     expect(() => o2.setState(1, [{ name: 'm/0', tensor: tf.zeros([3]) }])).toThrow(/slot 'm\/0' expected shape \[2\]; found \[3\]/);
+  });
+});
+
+// On tensorflow with sugar-lab's native kernels, each weight's step is one native op (SugarAdam / SugarSgd):
+// the same float32 operations in the same order, so the same bits as the tfjs ops, step after step.
+describe('Optimizer: native steps on tensorflow', () => {
+  const configs: OptimizerConfig[] = [
+    { name: 'sgd', lr: 0.05 },
+    { name: 'sgd', lr: 0.05, weightDecay: 0.01 },
+    { name: 'sgd', lr: 0.05, momentum: 0.9, weightDecay: 0.01 },
+    { name: 'sgd', lr: 0.05, momentum: 0.9, nesterov: true },
+    { name: 'adam', lr: 0.01 },
+    { name: 'adam', lr: 0.01, weightDecay: 0.1, beta1: 0.8, eps: 1e-6 },
+    { name: 'adamw', lr: 0.01, weightDecay: 0.05 },
+  ];
+
+  // A small regression with one decayed and one undecayed weight; the weights' bits after `steps` updates.
+  function train(o: OptimizerConfig, steps = 6): Uint32Array[] {
+    return tf.tidy(() => {
+      const w = tf.variable(tf.randomNormal([7, 5], 0, 1, 'float32', 3));
+      const b = tf.variable(tf.randomNormal([5], 0, 1, 'float32', 4));
+      const x = tf.randomNormal([16, 7], 0, 1, 'float32', 5);
+      const y = tf.randomNormal([16, 5], 0, 1, 'float32', 6);
+      const opt = new Optimizer(resolveTrainConfig({ epochs: 1, batchSize: 16, optimizer: o }).optimizer, [
+        { variable: w, decay: true },
+        { variable: b, decay: false },
+      ]);
+      for (let i = 0; i < steps; i++) {
+        const { grads } = tf.variableGrads(() => tf.mean<tf.Scalar>(tf.square(tf.sub(tf.add(tf.matMul(x, w), b), y))), [w, b]);
+        opt.apply(grads, o.lr * (1 + i / 10));
+        tf.dispose(grads);
+      }
+      const out = [w, b, ...opt.getSlots().map((s) => s.tensor)].map((t) => new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
+      opt.dispose();
+      tf.dispose([w, b]);
+      return out;
+    });
+  }
+
+  it.each(configs)('%j: bit-identical to the tfjs ops, optimizer state included, no tensor left behind', async (o, ctx) => {
+    if ((await initBackend('tensorflow', { quiet: true })) !== 'tensorflow' || !hasKernel(SUGAR_ADAM_STEP)) return ctx.skip();
+    const before = tf.memory().numTensors;
+    const native = train(o);
+    expect(tf.memory().numTensors).toBe(before);
+    const prev = setNativeOpsEnabled(false);
+    try {
+      expect(hasKernel(SUGAR_ADAM_STEP)).toBe(false);
+      const plain = train(o);
+      expect(native.length).toBe(plain.length);
+      native.forEach((t, i) => expect(Array.from(t), `tensor ${i}`).toEqual(Array.from(plain[i])));
+    } finally {
+      setNativeOpsEnabled(prev);
+    }
+  });
+
+  afterAll(async () => {
+    await initBackend('cpu', { quiet: true });
   });
 });

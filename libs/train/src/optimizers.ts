@@ -1,4 +1,4 @@
-import { tf } from '@sugar-lab/core';
+import { hasKernel, SUGAR_ADAM_STEP, SUGAR_SGD_STEP, tf } from '@sugar-lab/core';
 import type { ResolvedOptimizerConfig } from './config';
 import { CheckpointError } from './errors';
 
@@ -33,8 +33,8 @@ export class Optimizer {
     const c = config;
     const values: Record<string, number> =
       c.name === 'sgd'
-        ? { wd: c.weightDecay, mu: c.momentum }
-        : { wd: c.weightDecay, b1: c.beta1, nb1: 1 - c.beta1, b2: c.beta2, nb2: 1 - c.beta2, eps: c.eps };
+        ? { wd: c.weightDecay, mu: c.momentum, nesterov: c.nesterov ? 1 : 0, zero: 0 }
+        : { wd: c.weightDecay, b1: c.beta1, nb1: 1 - c.beta1, b2: c.beta2, nb2: 1 - c.beta2, eps: c.eps, zero: 0, one: 1 };
     this.constants = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, tf.keep(tf.scalar(v))]));
   }
 
@@ -48,9 +48,11 @@ export class Optimizer {
     const c = this.config;
     const { wd, mu } = this.constants;
     const rate = tf.scalar(lr);
+    const native = hasKernel(SUGAR_SGD_STEP);
     this.params.forEach(({ variable: w, decay }, i) => {
       let g = grads[w.name];
       if (!g) return;
+      if (native) return this.sgdNative(w, g, decay, i, rate);
       if (decay && c.weightDecay > 0) g = tf.add(g, tf.mul(w, wd));
       if (c.momentum > 0) {
         const buf = this.slot(i, 'momentum', w);
@@ -69,9 +71,11 @@ export class Optimizer {
     const { wd, b1, nb1, b2, nb2, eps } = this.constants;
     // Scalars of the step (the rate and Adam's bias corrections): once per step, not per variable.
     const [shrink, sqrtBc2, stepSize] = [1 - lr * c.weightDecay, Math.sqrt(bc2), lr / bc1].map((x) => tf.scalar(x));
+    const native = hasKernel(SUGAR_ADAM_STEP);
     this.params.forEach(({ variable: w, decay }, i) => {
       let g = grads[w.name];
       if (!g) return;
+      if (native) return this.adamNative(w, g, decay, i, [shrink, sqrtBc2, stepSize]);
       let base: tf.Tensor = w;
       if (decay && c.weightDecay > 0) {
         if (c.name === 'adamw') base = tf.mul(w, shrink);
@@ -87,6 +91,35 @@ export class Optimizer {
       const denom = tf.add(tf.div(tf.sqrt(v1), sqrtBc2), eps);
       w.assign(tf.sub(base, tf.mul(tf.div(m1, denom), stepSize)));
     });
+  }
+
+  // The same step as one native op per weight (sugar-lab's kernels on tensorflow): the same float32 operations
+  // in the same order, so the same bits (optimizers.test.ts compares them).
+  private sgdNative(w: tf.Variable, g: tf.Tensor, decay: boolean, i: number, rate: tf.Scalar): void {
+    const c = this.config;
+    const k = this.constants;
+    const buf = c.momentum > 0 ? this.slot(i, 'momentum', w) : w;
+    const wd = decay && c.weightDecay > 0 ? k.wd : k.zero;
+    const mu = c.momentum > 0 ? k.mu : k.zero;
+    const [w1, buf1] = tf.engine().runKernel<tf.Tensor[]>(SUGAR_SGD_STEP, { w, g, buf, wd, mu, rate, nesterov: k.nesterov });
+    if (buf !== w) buf.assign(buf1);
+    w.assign(w1);
+  }
+
+  private adamNative(w: tf.Variable, g: tf.Tensor, decay: boolean, i: number, [shrink, sqrtBc2, stepSize]: tf.Scalar[]): void {
+    const c = this.config;
+    const k = this.constants;
+    const decays = decay && c.weightDecay > 0;
+    const m = this.slot(i, 'm', w);
+    const v = this.slot(i, 'v', w);
+    const inputs = {
+      ...{ w, g, m, v, b1: k.b1, nb1: k.nb1, b2: k.b2, nb2: k.nb2, eps: k.eps },
+      ...{ wd: decays && c.name === 'adam' ? k.wd : k.zero, shrink: decays && c.name === 'adamw' ? shrink : k.one, sqrtBc2, stepSize },
+    };
+    const [w1, m1, v1] = tf.engine().runKernel<tf.Tensor[]>(SUGAR_ADAM_STEP, inputs);
+    m.assign(m1);
+    v.assign(v1);
+    w.assign(w1);
   }
 
   private slot(i: number, kind: string, like: tf.Variable): tf.Variable {

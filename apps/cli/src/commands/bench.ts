@@ -1,6 +1,17 @@
 import * as os from 'node:os';
 import type { Command } from 'commander';
-import { BACKENDS, type ActivationSpec, type BackendName, canonicalActivation, initBackend, listSurrogates, getSurrogate, tf } from '@sugar-lab/core';
+import {
+  BACKENDS,
+  type ActivationSpec,
+  type BackendName,
+  canonicalActivation,
+  describeNativeOps,
+  initBackend,
+  listSurrogates,
+  getSurrogate,
+  nativeOpsInfo,
+  tf,
+} from '@sugar-lab/core';
 import { buildModel, getModelInfo, listModels } from '@sugar-lab/models';
 import { measureTrainingStep, type StepTiming } from '../bench/measure-step';
 import { REFERENCE_SHAPES, referenceModel } from '../bench/reference-models';
@@ -263,7 +274,10 @@ const loadAverage = () =>
     .map((x) => x.toFixed(2))
     .join(' ');
 
-const machine = () => ({ cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() });
+const machine = () => ({ cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg(), nativeOps: nativeOpsInfo() });
+
+// Which kernels the tensorflow rows ran on (sugar-lab's native ones or tfjs-node's), once it was initialized.
+const printKernels = () => nativeOpsInfo() && console.log(describeNativeOps());
 
 const log = (l: string) => console.error(l);
 
@@ -277,6 +291,7 @@ async function benchAction(o: BenchCliOptions): Promise<void> {
     );
   }
   const { results, reference } = o.reference ? await benchBesideTorch(args, !o.json) : { results: await benchTable(args, !o.json), reference: undefined };
+  if (!o.json) printKernels();
   let sweep: Awaited<ReturnType<typeof sweepReference>> | undefined;
   if (o.reference && o.sweep !== 'none') {
     const loadBefore = os.loadavg()[0];
@@ -357,6 +372,7 @@ async function profileCommand(o: BenchCliOptions, { backends, models, labels, st
   const rows = await runProfiles({ backends: chosen, models: refModels, activations: acts, steps, warmup, log }, (r) => {
     if (!o.json) console.log(formatProfile(r));
   });
+  if (!o.json) printKernels();
   if (o.json) console.log(JSON.stringify({ machine: machine(), profiles: rows }, null, 2));
 }
 

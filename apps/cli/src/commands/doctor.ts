@@ -7,7 +7,10 @@ import {
   BACKENDS,
   type BackendName,
   backendInfo,
+  describeNativeOps,
   describeThreads,
+  nativeOpsInfo,
+  type NativeOpsInfo,
   initBackend,
   readNativeState,
   threadSettings,
@@ -24,6 +27,8 @@ export interface DoctorReport {
   backendReason: string;
   backends: Record<BackendName, { available: boolean; reason?: string }>;
   tfjsNode: { installed: boolean; loaded: boolean; provider?: string; native?: NativeState; reason?: string };
+  /** sugar-lab's native kernels (BLAS matmul, one-pass SUGAR(bsilu) gradient, optimizer steps) on tensorflow. */
+  nativeOps?: NativeOpsInfo;
   wasm: { available: boolean; reason?: string };
   jupyter: { available: boolean; python?: string; version?: string; reason?: string };
   kernel: KernelStatus;
@@ -84,6 +89,7 @@ export async function collectDoctor(): Promise<DoctorReport> {
       native,
       reason: tensorflowAttempt.available ? undefined : tensorflowAttempt.reason,
     },
+    nativeOps: nativeOpsInfo(),
     wasm: backends.wasm,
     jupyter: { available: Boolean(jup.python), python: jup.python, version: jup.version, reason: jup.python ? undefined : jup.reason },
     kernel,
@@ -114,6 +120,7 @@ export function formatDoctor(r: DoctorReport): string {
     `backend     ${r.backend}  [${r.backendReason}]`,
     ...BACKENDS.map((b) => `  ${mark(r.backends[b].available)}${b}${r.backends[b].reason ? `: ${r.backends[b].reason}` : ''}`),
     `tfjs-node   ${r.tfjsNode.loaded ? `loaded${r.tfjsNode.provider ? ` (${r.tfjsNode.provider})` : ''}` : r.tfjsNode.installed ? 'installed, not loading' : 'not installed'}; ${nativeLine}`,
+    `kernels     ${describeNativeOps(r.nativeOps).replace(/^native kernels: /, '')}`,
     `threads     ${r.threads.process.cores} cores; libtensorflow here: ${describeThreads(r.threads.process)}${r.threads.loaded ? '' : ' (not applied: tfjs-node did not load through sugar-lab)'}`,
     `            each of ${r.threads.perWorker.workers} sweep workers: ${describeThreads(r.threads.perWorker)} (when every core runs one; SUGAR_THREADS or TF_NUM_INTRAOP_THREADS override)`,
     `wasm        ${r.wasm.available ? 'available' : `unavailable: ${r.wasm.reason}`}`,

@@ -1,0 +1,103 @@
+// Compiles sugar_ops.cc (sugar-lab's TensorFlow kernels: BLAS matmul, one-pass SUGAR(bsilu) gradient, Adam and
+// SGD steps) into node_modules/.sugar-lab/sugar-ops.node, against the libtensorflow the tfjs-node binding uses
+// and the system's OpenBLAS. Called by setup.mjs after the binding loads; never fatal: without a compiler or
+// OpenBLAS (`apt-get install g++ libopenblas-dev`) the tensorflow backend runs tfjs-node's own kernels.
+//
+// Compiled for the CPU it is built on (-march=native), like any locally built native library; the output lives
+// in this install's node_modules and is rebuilt when the source, the compiler, the TensorFlow libraries or the
+// CPU change (a stamp beside it holds the key).
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const SOURCE = path.join(HERE, 'sugar_ops.cc');
+export const OUTPUT_NAME = 'sugar-ops.node';
+const FLAGS = ['-std=c++17', '-O3', '-march=native', '-mprefer-vector-width=512', '-ffp-contract=off', '-fopenmp', '-fPIC', '-shared', '-Wall'];
+const BLAS_INCLUDES = ['/usr/include/x86_64-linux-gnu', '/usr/include/aarch64-linux-gnu', '/usr/include/openblas', '/usr/include'];
+
+function cpuKey() {
+  try {
+    const info = fs.readFileSync('/proc/cpuinfo', 'utf8');
+    return [/^model name\s*:(.*)$/m, /^flags\s*:(.*)$/m].map((re) => re.exec(info)?.[1]?.trim() ?? '').join('|');
+  } catch {
+    return os.cpus()[0]?.model ?? '';
+  }
+}
+
+function compilerVersion(cxx) {
+  const r = spawnSync(cxx, ['--version'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.split('\n')[0] : undefined;
+}
+
+/**
+ * Builds (or keeps) `<outDir>/sugar-ops.node` for the tfjs-node package at `tfjsNodeDir` (its deps/ holds the
+ * TensorFlow headers and libraries setup.mjs linked). Returns { ok, built, path, reason }.
+ */
+export function buildSugarOps(tfjsNodeDir, outDir, { verbose = false } = {}) {
+  if (process.env.SUGAR_OPS === '0') return { ok: false, reason: 'disabled by SUGAR_OPS=0' };
+  const cxx = process.env.CXX || 'g++';
+  const version = compilerVersion(cxx);
+  if (!version) return { ok: false, reason: `no C++ compiler (${cxx}); install g++ to build sugar-lab's native kernels` };
+  const deps = path.join(tfjsNodeDir, 'deps');
+  const framework = path.join(deps, 'lib', 'libtensorflow_framework.so.2');
+  if (!fs.existsSync(framework) || !fs.existsSync(path.join(deps, 'include', 'tensorflow', 'c', 'ops.h'))) {
+    return { ok: false, reason: `no TensorFlow headers and libraries in ${deps} (tfjs-node was not built by setup.mjs)` };
+  }
+  const blasInclude = BLAS_INCLUDES.find((d) => fs.existsSync(path.join(d, 'cblas.h')));
+  if (!blasInclude) return { ok: false, reason: 'no cblas.h; install OpenBLAS (`apt-get install libopenblas-dev`) for the BLAS matmul' };
+  const nodeInclude = path.resolve(process.execPath, '..', '..', 'include', 'node');
+  if (!fs.existsSync(path.join(nodeInclude, 'node_api.h'))) return { ok: false, reason: `no node_api.h in ${nodeInclude}` };
+
+  const libDir = path.dirname(fs.realpathSync(framework));
+  const st = fs.statSync(fs.realpathSync(framework));
+  const key = createHash('sha256')
+    .update([fs.readFileSync(SOURCE, 'utf8'), FLAGS.join(' '), version, libDir, st.size, st.mtimeMs, cpuKey(), process.versions.napi].join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+  const out = path.join(outDir, OUTPUT_NAME);
+  const stamp = `${out}.key`;
+  if (fs.existsSync(out) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8').trim() === key) return { ok: true, built: false, path: out };
+
+  fs.mkdirSync(outDir, { recursive: true });
+  const tmp = `${out}.${process.pid}.tmp`;
+  const args = [
+    ...FLAGS,
+    `-I${nodeInclude}`,
+    `-I${path.join(deps, 'include')}`,
+    `-I${blasInclude}`,
+    SOURCE,
+    '-o',
+    tmp,
+    `-L${libDir}`,
+    '-l:libtensorflow_framework.so.2',
+    '-lopenblas',
+    `-Wl,-rpath,${libDir}`,
+  ];
+  const r = spawnSync(cxx, args, { encoding: 'utf8', timeout: 300_000 });
+  if (verbose) process.stdout.write(`${cxx} ${args.join(' ')}\n${r.stdout}${r.stderr}`);
+  if (r.status !== 0) {
+    fs.rmSync(tmp, { force: true });
+    const err = `${r.stderr || r.error?.message || ''}`
+      .split('\n')
+      .filter((l) => /error/.test(l))
+      .slice(0, 2)
+      .join(' | ');
+    return { ok: false, reason: `compiling ${path.basename(SOURCE)} failed: ${err || `exit ${r.status}`}` };
+  }
+  fs.renameSync(tmp, out);
+  fs.writeFileSync(stamp, `${key}\n`);
+  return { ok: true, built: true, path: out };
+}
+
+// `node tools/native/sugar-ops/build.mjs [--verbose]`: build for the workspace's tfjs-node.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const root = path.resolve(HERE, '..', '..', '..');
+  const tfjsNode = path.join(root, 'node_modules', '@tensorflow', 'tfjs-node');
+  const r = buildSugarOps(tfjsNode, path.join(root, 'node_modules', '.sugar-lab'), { verbose: process.argv.includes('--verbose') });
+  console.log(r.ok ? `sugar-lab native kernels: ${r.built ? 'built' : 'up to date'} (${r.path})` : `sugar-lab native kernels: not built: ${r.reason}`);
+  process.exit(r.ok ? 0 : 1);
+}

@@ -1,0 +1,421 @@
+// sugar-lab's TensorFlow kernels, registered into the libtensorflow that @tensorflow/tfjs-node has loaded
+// (through TensorFlow's stable C kernel API), so the tensorflow backend runs them as one native op each.
+// Why (sugar bench --profile, 2 cores): libtensorflow's eager MatMul reaches 150-200 GFLOP/s on 2 threads at
+// the reference MLP's shapes where OpenBLAS and MKL reach 270-370; SUGAR(bsilu)'s backward is 5 native passes
+// over the tensor where ReLU's is 1; Adam is ~13 engine ops per weight.
+//
+// The arithmetic of SugarAdam and SugarSgd is PyTorch's (and sugar-lab's tfjs optimizer's) in the same order
+// of float32 operations, compiled without FMA contraction, so they give the tfjs optimizer's numbers to the bit.
+#include <cblas.h>
+#include <node_api.h>
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "tensorflow/c/ops.h"
+#include "tensorflow/c/tf_status.h"
+#include "tensorflow/c/tf_tensor.h"
+
+// The part of TensorFlow's C kernel API (tensorflow/c/kernels.h, stable across 2.x) used here, declared
+// directly: kernels.h includes device-plugin headers that the wheel's include tree does not ship.
+extern "C" {
+typedef struct TF_KernelBuilder TF_KernelBuilder;
+typedef struct TF_OpKernelConstruction TF_OpKernelConstruction;
+typedef struct TF_OpKernelContext TF_OpKernelContext;
+TF_KernelBuilder* TF_NewKernelBuilder(const char* op_name, const char* device_name,
+                                      void* (*create_func)(TF_OpKernelConstruction*),
+                                      void (*compute_func)(void*, TF_OpKernelContext*), void (*delete_func)(void*));
+void TF_RegisterKernelBuilder(const char* kernel_name, TF_KernelBuilder* builder, TF_Status* status);
+int TF_NumInputs(TF_OpKernelContext* ctx);
+void TF_GetInput(TF_OpKernelContext* ctx, int i, TF_Tensor** tensor, TF_Status* status);
+TF_Tensor* TF_AllocateOutput(TF_OpKernelContext* context, int index, TF_DataType dtype, const int64_t* dims,
+                             int num_dims, size_t len, TF_Status* status);
+void TF_OpKernelContext_Failure(TF_OpKernelContext* ctx, TF_Status* status);
+void TF_OpKernelConstruction_GetAttrBool(TF_OpKernelConstruction* ctx, const char* attr_name, TF_Bool* val,
+                                         TF_Status* status);
+void TF_OpKernelConstruction_GetAttrFloat(TF_OpKernelConstruction* ctx, const char* attr_name, float* val,
+                                          TF_Status* status);
+}
+
+namespace {
+
+const char* const kVersion = "1";
+// Below this many elements a second thread costs more to wake than it saves (measured: ~20 us to wake a
+// passive OpenMP thread; one thread does ~250k elements of the B-SiLU gradient in ~0.15 ms).
+const int64_t kParallelFrom = 262144;
+
+void UnknownShape(TF_ShapeInferenceContext* ctx, TF_Status* status) {
+  TF_ShapeInferenceContextSetUnknownShape(ctx, status);
+}
+
+void Fail(TF_OpKernelContext* ctx, const std::string& message) {
+  TF_Status* s = TF_NewStatus();
+  TF_SetStatus(s, TF_INVALID_ARGUMENT, message.c_str());
+  TF_OpKernelContext_Failure(ctx, s);
+  TF_DeleteStatus(s);
+}
+
+// Inputs fetched once and released when the kernel returns.
+struct Inputs {
+  std::vector<TF_Tensor*> t;
+  Inputs(TF_OpKernelContext* ctx, TF_Status* s) {
+    int n = TF_NumInputs(ctx);
+    for (int i = 0; i < n; ++i) {
+      TF_Tensor* x = nullptr;
+      TF_GetInput(ctx, i, &x, s);
+      if (TF_GetCode(s) != TF_OK) return;
+      t.push_back(x);
+    }
+  }
+  ~Inputs() {
+    for (TF_Tensor* x : t) TF_DeleteTensor(x);
+  }
+  const float* data(int i) const { return static_cast<const float*>(TF_TensorData(t[i])); }
+  int64_t size(int i) const { return static_cast<int64_t>(TF_TensorElementCount(t[i])); }
+};
+
+std::vector<int64_t> Shape(const TF_Tensor* t) {
+  std::vector<int64_t> d(TF_NumDims(t));
+  for (size_t i = 0; i < d.size(); ++i) d[i] = TF_Dim(t, static_cast<int>(i));
+  return d;
+}
+
+std::string ShapeString(const std::vector<int64_t>& d) {
+  std::string out = "[";
+  for (size_t i = 0; i < d.size(); ++i) out += (i ? "," : "") + std::to_string(d[i]);
+  return out + "]";
+}
+
+float* Output(TF_OpKernelContext* ctx, int i, const std::vector<int64_t>& dims, TF_Status* s, TF_Tensor** out) {
+  int64_t n = 1;
+  for (int64_t d : dims) n *= d;
+  *out = TF_AllocateOutput(ctx, i, TF_FLOAT, dims.data(), static_cast<int>(dims.size()), n * sizeof(float), s);
+  if (TF_GetCode(s) != TF_OK) return nullptr;
+  return static_cast<float*>(TF_TensorData(*out));
+}
+
+bool GetBool(TF_OpKernelConstruction* ctx, const char* name) {
+  TF_Bool v = 0;
+  TF_Status* s = TF_NewStatus();
+  TF_OpKernelConstruction_GetAttrBool(ctx, name, &v, s);
+  TF_DeleteStatus(s);
+  return v != 0;
+}
+
+float GetFloat(TF_OpKernelConstruction* ctx, const char* name) {
+  float v = 0;
+  TF_Status* s = TF_NewStatus();
+  TF_OpKernelConstruction_GetAttrFloat(ctx, name, &v, s);
+  TF_DeleteStatus(s);
+  return v;
+}
+
+// ---- SugarMatMul: a @ b (optionally transposed), rank 2, or rank 3 with one batch size, through BLAS sgemm.
+
+struct MatMulAttrs {
+  bool ta, tb;
+};
+
+void* MatMulCreate(TF_OpKernelConstruction* ctx) {
+  return new MatMulAttrs{GetBool(ctx, "transpose_a"), GetBool(ctx, "transpose_b")};
+}
+
+void MatMulCompute(void* kernel, TF_OpKernelContext* ctx) {
+  const auto* attrs = static_cast<MatMulAttrs*>(kernel);
+  TF_Status* s = TF_NewStatus();
+  {
+    Inputs in(ctx, s);
+    if (TF_GetCode(s) != TF_OK) {
+      TF_OpKernelContext_Failure(ctx, s);
+      TF_DeleteStatus(s);
+      return;
+    }
+    std::vector<int64_t> a = Shape(in.t[0]), b = Shape(in.t[1]);
+    const bool batched = a.size() == 3;
+    const size_t r = a.size();
+    if ((r != 2 && r != 3) || b.size() != r || (batched && a[0] != b[0])) {
+      Fail(ctx, "SugarMatMul: expected two rank-2 tensors or two rank-3 tensors with one batch size; found " +
+                    ShapeString(a) + " and " + ShapeString(b));
+      TF_DeleteStatus(s);
+      return;
+    }
+    const int64_t batch = batched ? a[0] : 1;
+    const int64_t m = attrs->ta ? a[r - 1] : a[r - 2], k = attrs->ta ? a[r - 2] : a[r - 1];
+    const int64_t kb = attrs->tb ? b[r - 1] : b[r - 2], n = attrs->tb ? b[r - 2] : b[r - 1];
+    if (k != kb) {
+      Fail(ctx, "SugarMatMul: inner dimensions differ: " + ShapeString(a) + (attrs->ta ? "^T" : "") + " @ " +
+                    ShapeString(b) + (attrs->tb ? "^T" : ""));
+      TF_DeleteStatus(s);
+      return;
+    }
+    std::vector<int64_t> dims = batched ? std::vector<int64_t>{batch, m, n} : std::vector<int64_t>{m, n};
+    TF_Tensor* out = nullptr;
+    float* c = Output(ctx, 0, dims, s, &out);
+    if (c != nullptr && m * n > 0) {
+      if (k == 0) {
+        std::memset(c, 0, batch * m * n * sizeof(float));
+      } else {
+        const float* pa = in.data(0);
+        const float* pb = in.data(1);
+        const int lda = static_cast<int>(a[r - 1]), ldb = static_cast<int>(b[r - 1]);
+        for (int64_t i = 0; i < batch; ++i) {
+          cblas_sgemm(CblasRowMajor, attrs->ta ? CblasTrans : CblasNoTrans, attrs->tb ? CblasTrans : CblasNoTrans,
+                      static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.0f, pa + i * m * k, lda,
+                      pb + i * k * n, ldb, 0.0f, c + i * m * n, static_cast<int>(n));
+        }
+      }
+    }
+    if (TF_GetCode(s) != TF_OK) TF_OpKernelContext_Failure(ctx, s);
+    if (out != nullptr) TF_DeleteTensor(out);
+  }
+  TF_DeleteStatus(s);
+}
+
+// ---- SugarBsiluGrad: dy * bsilu'(x) = dy * (s + (x + alpha) s (1 - s)), s = sigmoid(x), in one pass.
+
+struct AlphaAttr {
+  float alpha;
+};
+
+void* AlphaCreate(TF_OpKernelConstruction* ctx) { return new AlphaAttr{GetFloat(ctx, "alpha")}; }
+
+// exp(x) for x in [-87.3, 88.7] within 2 ulp (Cephes' expf), written so the compiler vectorizes the loop
+// (std::exp is a call the loop cannot be vectorized across without -ffast-math, which would drop NaN checks).
+inline float ExpApprox(float x) {
+  x = x < -87.3f ? -87.3f : (x > 88.7f ? 88.7f : x);
+  // Round to nearest by the 1.5 * 2^23 trick: plain adds the vectorizer keeps (nearbyint is a libm call here).
+  float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+  float r = x - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  int32_t bits;
+  std::memcpy(&bits, &p, sizeof bits);
+  bits += static_cast<int32_t>(n) << 23;
+  std::memcpy(&p, &bits, sizeof bits);
+  return p;
+}
+
+// One thread's share; a plain loop the compiler vectorizes (an OpenMP simd loop whose `if` clause is false ran
+// 4x slower here).
+void BsiluGradRange(const float* __restrict dy, const float* __restrict x, float* __restrict o, int64_t begin,
+                    int64_t end, float alpha) {
+  for (int64_t i = begin; i < end; ++i) {
+    const float xi = x[i];
+    const float sg = 1.0f / (1.0f + ExpApprox(-xi));
+    const float g = dy[i] * (sg + (xi + alpha) * (sg * (1.0f - sg)));
+    o[i] = xi != xi ? xi : g;  // NaN in, NaN out (the clamp inside ExpApprox would hide it)
+  }
+}
+
+void BsiluGradCompute(void* kernel, TF_OpKernelContext* ctx) {
+  const float alpha = static_cast<AlphaAttr*>(kernel)->alpha;
+  TF_Status* s = TF_NewStatus();
+  {
+    Inputs in(ctx, s);
+    if (TF_GetCode(s) != TF_OK || in.size(0) != in.size(1)) {
+      if (TF_GetCode(s) == TF_OK)
+        Fail(ctx, "SugarBsiluGrad: dy and x must have one shape; found " + ShapeString(Shape(in.t[0])) + " and " +
+                      ShapeString(Shape(in.t[1])));
+      else
+        TF_OpKernelContext_Failure(ctx, s);
+      TF_DeleteStatus(s);
+      return;
+    }
+    TF_Tensor* out = nullptr;
+    float* o = Output(ctx, 0, Shape(in.t[1]), s, &out);
+    if (o != nullptr) {
+      const float* dy = in.data(0);
+      const float* x = in.data(1);
+      const int64_t n = in.size(1);
+      if (n < kParallelFrom) {
+        BsiluGradRange(dy, x, o, 0, n, alpha);
+      } else {
+#pragma omp parallel
+        {
+          const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
+          const int64_t chunk = (n + nt - 1) / nt;
+          BsiluGradRange(dy, x, o, t * chunk, std::min(n, (t + 1) * chunk), alpha);
+        }
+      }
+    }
+    if (TF_GetCode(s) != TF_OK) TF_OpKernelContext_Failure(ctx, s);
+    if (out != nullptr) TF_DeleteTensor(out);
+  }
+  TF_DeleteStatus(s);
+}
+
+// ---- SugarAdam: one Adam/AdamW step for one weight, PyTorch's arrangement, returning (w', m', v').
+// Inputs: w, g, m, v, then float32 scalars b1, 1-b1, b2, 1-b2, eps, wd (L2, added to g), shrink (AdamW's
+// 1 - lr*wd, multiplied into w), sqrt(bc2), lr/bc1. Scalars come as tensors (not attrs) so a new learning rate
+// or step does not build a new kernel. wd = 0 / shrink = 1 skip those terms, as the tfjs optimizer does.
+
+void* NoAttrs(TF_OpKernelConstruction*) { return nullptr; }
+void DeleteNothing(void*) {}
+
+bool SameSizes(const Inputs& in, int count, TF_OpKernelContext* ctx, const char* op) {
+  for (int i = 1; i < count; ++i)
+    if (in.size(i) != in.size(0)) {
+      Fail(ctx, std::string(op) + ": input " + std::to_string(i) + " has shape " + ShapeString(Shape(in.t[i])) +
+                    ", expected " + ShapeString(Shape(in.t[0])));
+      return false;
+    }
+  return true;
+}
+
+void AdamCompute(void*, TF_OpKernelContext* ctx) {
+  TF_Status* s = TF_NewStatus();
+  {
+    Inputs in(ctx, s);
+    if (TF_GetCode(s) != TF_OK) {
+      TF_OpKernelContext_Failure(ctx, s);
+    } else if (SameSizes(in, 4, ctx, "SugarAdam")) {
+      const float b1 = *in.data(4), nb1 = *in.data(5), b2 = *in.data(6), nb2 = *in.data(7), eps = *in.data(8);
+      const float wd = *in.data(9), shrink = *in.data(10), sqrt_bc2 = *in.data(11), step_size = *in.data(12);
+      std::vector<int64_t> dims = Shape(in.t[0]);
+      TF_Tensor *ow = nullptr, *om = nullptr, *ov = nullptr;
+      float* w1 = Output(ctx, 0, dims, s, &ow);
+      float* m1 = w1 ? Output(ctx, 1, dims, s, &om) : nullptr;
+      float* v1 = m1 ? Output(ctx, 2, dims, s, &ov) : nullptr;
+      if (v1 != nullptr) {
+        const float *w = in.data(0), *g0 = in.data(1), *m = in.data(2), *v = in.data(3);
+        const int64_t n = in.size(0);
+        const bool l2 = wd != 0.0f, decoupled = shrink != 1.0f;
+        for (int64_t i = 0; i < n; ++i) {
+          const float g = l2 ? g0[i] + w[i] * wd : g0[i];
+          const float base = decoupled ? w[i] * shrink : w[i];
+          const float mi = m[i] * b1 + g * nb1;
+          const float vi = v[i] * b2 + (g * g) * nb2;
+          const float denom = std::sqrt(vi) / sqrt_bc2 + eps;
+          m1[i] = mi;
+          v1[i] = vi;
+          w1[i] = base - (mi / denom) * step_size;
+        }
+      }
+      if (TF_GetCode(s) != TF_OK) TF_OpKernelContext_Failure(ctx, s);
+      for (TF_Tensor* t : {ow, om, ov})
+        if (t != nullptr) TF_DeleteTensor(t);
+    }
+  }
+  TF_DeleteStatus(s);
+}
+
+// ---- SugarSgd: one SGD step for one weight with momentum buffer, returning (w', buf').
+// Inputs: w, g, buf, then float32 scalars wd (L2), mu (momentum; 0 = none: buf is ignored and buf_out empty),
+// rate, nesterov (0 or 1).
+
+void SgdCompute(void*, TF_OpKernelContext* ctx) {
+  TF_Status* s = TF_NewStatus();
+  {
+    Inputs in(ctx, s);
+    if (TF_GetCode(s) != TF_OK) {
+      TF_OpKernelContext_Failure(ctx, s);
+    } else if (SameSizes(in, *in.data(4) != 0.0f ? 3 : 2, ctx, "SugarSgd")) {
+      const float wd = *in.data(3), mu = *in.data(4), rate = *in.data(5);
+      const bool nesterov = *in.data(6) != 0.0f;
+      std::vector<int64_t> dims = Shape(in.t[0]);
+      TF_Tensor *ow = nullptr, *ob = nullptr;
+      float* w1 = Output(ctx, 0, dims, s, &ow);
+      // Without momentum there is no buffer: buf_out is empty (and buf is not read).
+      float* b1 = w1 ? Output(ctx, 1, mu != 0.0f ? dims : std::vector<int64_t>{0}, s, &ob) : nullptr;
+      if (w1 != nullptr && TF_GetCode(s) == TF_OK) {
+        const float *w = in.data(0), *g0 = in.data(1), *buf = in.data(2);
+        const int64_t n = in.size(0);
+        if (mu == 0.0f) {
+          for (int64_t i = 0; i < n; ++i) w1[i] = w[i] - (wd != 0.0f ? g0[i] + w[i] * wd : g0[i]) * rate;
+        } else {
+          for (int64_t i = 0; i < n; ++i) {
+            const float g = wd != 0.0f ? g0[i] + w[i] * wd : g0[i];
+            const float next = buf[i] * mu + g;
+            b1[i] = next;
+            w1[i] = w[i] - (nesterov ? g + next * mu : next) * rate;
+          }
+        }
+      }
+      if (TF_GetCode(s) != TF_OK) TF_OpKernelContext_Failure(ctx, s);
+      for (TF_Tensor* t : {ow, ob})
+        if (t != nullptr) TF_DeleteTensor(t);
+    }
+  }
+  TF_DeleteStatus(s);
+}
+
+struct OpSpec {
+  const char* name;
+  std::vector<const char*> inputs, outputs, attrs;
+  void* (*create)(TF_OpKernelConstruction*);
+  void (*compute)(void*, TF_OpKernelContext*);
+  void (*destroy)(void*);
+};
+
+void DeleteMatMul(void* k) { delete static_cast<MatMulAttrs*>(k); }
+void DeleteAlpha(void* k) { delete static_cast<AlphaAttr*>(k); }
+
+const std::vector<OpSpec>& Ops() {
+  static const std::vector<OpSpec> ops = {
+      {"SugarMatMul", {"a: float", "b: float"}, {"product: float"}, {"transpose_a: bool = false", "transpose_b: bool = false"}, MatMulCreate, MatMulCompute, DeleteMatMul},
+      {"SugarBsiluGrad", {"dy: float", "x: float"}, {"dx: float"}, {"alpha: float"}, AlphaCreate, BsiluGradCompute, DeleteAlpha},
+      {"SugarAdam",
+       {"w: float", "g: float", "m: float", "v: float", "b1: float", "nb1: float", "b2: float", "nb2: float", "eps: float", "wd: float", "shrink: float", "sqrt_bc2: float", "step_size: float"},
+       {"w_out: float", "m_out: float", "v_out: float"}, {}, NoAttrs, AdamCompute, DeleteNothing},
+      {"SugarSgd", {"w: float", "g: float", "buf: float", "wd: float", "mu: float", "rate: float", "nesterov: float"}, {"w_out: float", "buf_out: float"}, {}, NoAttrs, SgdCompute, DeleteNothing},
+  };
+  return ops;
+}
+
+// Registers every op once per process (a second require of this file, or a second copy of it, is a no-op:
+// TensorFlow refuses a second definition of an op name, which is reported, not fatal).
+std::string RegisterAll() {
+  static std::string result = [] {
+    std::string errors;
+    for (const OpSpec& op : Ops()) {
+      TF_Status* s = TF_NewStatus();
+      TF_OpDefinitionBuilder* b = TF_NewOpDefinitionBuilder(op.name);
+      for (const char* i : op.inputs) TF_OpDefinitionBuilderAddInput(b, i);
+      for (const char* o : op.outputs) TF_OpDefinitionBuilderAddOutput(b, o);
+      for (const char* a : op.attrs) TF_OpDefinitionBuilderAddAttr(b, a);
+      TF_OpDefinitionBuilderSetShapeInferenceFunction(b, UnknownShape);
+      TF_RegisterOpDefinition(b, s);
+      if (TF_GetCode(s) == TF_OK) {
+        TF_KernelBuilder* k = TF_NewKernelBuilder(op.name, "CPU", op.create, op.compute, op.destroy);
+        TF_RegisterKernelBuilder(op.name, k, s);
+      }
+      if (TF_GetCode(s) != TF_OK) errors += std::string(errors.empty() ? "" : "; ") + op.name + ": " + TF_Message(s);
+      TF_DeleteStatus(s);
+    }
+    return errors;
+  }();
+  return result;
+}
+
+napi_value String(napi_env env, const std::string& s) {
+  napi_value v;
+  napi_create_string_utf8(env, s.c_str(), s.size(), &v);
+  return v;
+}
+
+}  // namespace
+
+// exports: { version, ops: 'SugarMatMul,...', blas: OpenBLAS's config string, error: '' or what failed }
+NAPI_MODULE_INIT() {
+  const std::string error = RegisterAll();
+  std::string names;
+  for (const OpSpec& op : Ops()) names += std::string(names.empty() ? "" : ",") + op.name;
+  napi_set_named_property(env, exports, "version", String(env, kVersion));
+  napi_set_named_property(env, exports, "ops", String(env, names));
+  napi_set_named_property(env, exports, "blas", String(env, openblas_get_config()));
+  napi_set_named_property(env, exports, "threads", String(env, std::to_string(openblas_get_num_threads())));
+  napi_set_named_property(env, exports, "error", String(env, error));
+  return exports;
+}
