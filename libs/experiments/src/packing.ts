@@ -40,7 +40,9 @@ export function unpackableReason(run: PlannedRun, backend?: PackingOptions['back
  * What runs must share to be packed: everything but the seed and the optimizer's scalars (lr, momentum,
  * betas, eps, weight decay: per-member tensors in a pack); whether momentum and decay are on stays shared.
  * The activation is shared too: a pack can mix activations, but measured on wasm it costs more than it saves
- * (12 quick runs, 4 epochs: 5.4 s CPU in packs of 3 mixed, 4.1 s in packs of 3 seeds).
+ * (12 quick runs, 4 epochs: 5.4 s CPU in packs of 3 mixed, 4.1 s in packs of 3 seeds), and on tensorflow with
+ * sugar-lab's native kernels it saves little and loses in wall time (the full quick sweep, 2 workers, loaded machine:
+ * 17.2-17.9 s CPU and 18.5-21.9 s wall in 2 packs of 6 mixed; 18.9-19.9 s CPU, 13.3-18.2 s wall in 4 packs of 3).
  */
 export function packKey(run: PlannedRun): string {
   const { seed: _seed, optimizer, ...rest } = run.config;
