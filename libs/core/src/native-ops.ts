@@ -56,6 +56,9 @@ export function loadNativeOps(tfjsNodeMain?: string): NativeOpsInfo {
   if (info) return info;
   const env = process.env.SUGAR_OPS?.trim();
   if (env === '0' || env === 'off') return (info = { loaded: false, reason: `disabled by SUGAR_OPS=${env}` });
+  // The kernels are CPU kernels; under tfjs-node-gpu every matmul would be copied off the GPU and back.
+  if (tfjsNodeMain?.includes(`${path.sep}tfjs-node-gpu${path.sep}`) && !env)
+    return (info = { loaded: false, reason: 'CPU kernels, not used with @tensorflow/tfjs-node-gpu (SUGAR_OPS=path forces them)' });
   const file = env ? path.resolve(env) : locate(tfjsNodeMain);
   if (!file) return (info = { loaded: false, reason: 'not built (npm run native:setup builds them; needs g++ and libopenblas-dev)' });
   // OpenMP threads that spin between parallel regions (libgomp's default) take the cores from libtensorflow's
