@@ -3,7 +3,18 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { getSurrogate, hasKernel, initBackend, nativeOpsActive, nativeOpsInfo, setNativeOpsEnabled, SUGAR_ADAM_STEP, sugarRelu, tf } from './index';
+import {
+  getSurrogate,
+  hasKernel,
+  initBackend,
+  nativeOpsActive,
+  nativeOpsInfo,
+  setNativeOpsEnabled,
+  SUGAR_ADAM_STEP,
+  SUGAR_NELU_GRAD,
+  sugarRelu,
+  tf,
+} from './index';
 import { useBackend } from './test-utils/backends';
 
 // CI builds the native kernels (g++, libopenblas-dev) and sets this, so these tests run there instead of skipping.
@@ -80,7 +91,7 @@ afterAll(async () => {
 describe('native kernels (tools/native/sugar-ops)', () => {
   it('load into the tensorflow backend and register every op', async (ctx) => {
     if (!(await nativeOrSkip(ctx))) return;
-    expect(nativeOpsInfo()?.ops).toEqual(['SugarMatMul', 'SugarBsiluGrad', 'SugarAdam', 'SugarSgd']);
+    expect(nativeOpsInfo()?.ops).toEqual(['SugarMatMul', 'SugarBsiluGrad', 'SugarNeluGrad', 'SugarAdam', 'SugarSgd']);
     expect(nativeOpsInfo()?.blas).toMatch(/OpenBLAS/);
     expect(hasKernel(SUGAR_ADAM_STEP)).toBe(true);
     withoutNative(() => expect(hasKernel(SUGAR_ADAM_STEP)).toBe(false));
@@ -166,6 +177,37 @@ describe('native kernels (tools/native/sugar-ops)', () => {
         }
       }
     }
+  });
+
+  it("SUGAR(nelu)'s one-pass gradient is the tfjs-op version's to the bit, specials included, and second derivatives agree", async (ctx) => {
+    if (!(await nativeOrSkip(ctx))) return;
+    expect(hasKernel(SUGAR_NELU_GRAD)).toBe(true);
+    for (const n of [4001, 300_000]) {
+      const x = seeded(n, 3, 6);
+      const dy = seeded(n, 4, 3);
+      [-0, 0, NaN, Infinity, -Infinity, 3e38, -3e38, 1e-45, -1e-45, 1e-38, 1e20, -1e20].forEach((v, i) => (x[i * 3] = v));
+      for (const alpha of [0.01, 0.7]) {
+        const s = getSurrogate('nelu', { alpha });
+        const before = tf.memory().numTensors;
+        const grad = () =>
+          tf.tidy(
+            () =>
+              tf
+                .grad((v: tf.Tensor) => tf.sum(tf.mul(sugarRelu(v, s), tf.tensor1d(dy))))(tf.tensor1d(x))
+                .dataSync() as Float32Array,
+          );
+        expect(bits(grad()), `n=${n} alpha=${alpha}`).toEqual(bits(withoutNative(grad)));
+        expect(tf.memory().numTensors).toBe(before);
+      }
+    }
+    const s = getSurrogate('nelu', { alpha: 0.3 });
+    const second = () =>
+      tf.tidy(() => {
+        const g = tf.grad((v: tf.Tensor) => tf.sum(tf.grad((u: tf.Tensor) => tf.sum(tf.mul(sugarRelu(u, s), u)))(v)));
+        return g(tf.tensor1d([-3, -1, -0.2, 0.5, 2])).dataSync() as Float32Array;
+      });
+    const [got, want] = [second(), withoutNative(second)];
+    want.forEach((w, i) => expect(got[i]).toBeCloseTo(w, 5));
   });
 
   it('leaves the forward pass of ReLU and SUGAR exactly tf.relu', async (ctx) => {

@@ -2,7 +2,7 @@ import type { SugarRegion } from './activation-spec';
 import { SurrogateError } from './errors';
 import { resolveSurrogate, surrogateDefinition, type Surrogate, type SurrogateLike } from './surrogate';
 import { BUILTIN_SURROGATES } from './surrogates-builtin';
-import { hasKernel, SUGAR_BSILU_GRAD } from './tensorflow-kernels';
+import { hasKernel, SUGAR_BSILU_GRAD, SUGAR_NELU_GRAD } from './tensorflow-kernels';
 import * as tf from './tf';
 
 export interface SugarReluOptions {
@@ -19,7 +19,26 @@ const ops = new WeakMap<Surrogate, Partial<Record<SugarRegion, UnaryOp>>>();
 // no scalar uploads), for the built-in definition only (a surrogate registered over it keeps its own grad).
 const FUSED_GRADS: Record<string, { kernel: string; def: unknown }> = {
   bsilu: { kernel: SUGAR_BSILU_GRAD, def: BUILTIN_SURROGATES.find((d) => d.name === 'bsilu') },
+  nelu: { kernel: SUGAR_NELU_GRAD, def: BUILTIN_SURROGATES.find((d) => d.name === 'nelu') },
 };
+
+// Second derivatives through NeLU's kernel: d/d(dy) is the kernel again; d/dx is dy * nelu''(x), with
+// nelu''(x) = 2 alpha (1 - 3 m^2) / (1 + m^2)^3 for x <= 0 (m = min(x, 0)) and 0 above.
+tf.registerGradient({
+  kernelName: SUGAR_NELU_GRAD,
+  inputsToSave: ['dy', 'x'],
+  gradFunc: (ddx, [dy, x], attrs) => {
+    const { alpha } = attrs as { alpha: number };
+    return {
+      dy: () => tf.engine().runKernel<tf.Tensor>(SUGAR_NELU_GRAD, { dy: ddx as tf.Tensor, x }, { alpha }),
+      x: () => {
+        const m2 = tf.square(tf.minimum(x, 0));
+        const curve = tf.where(tf.greater(x, 0), tf.zerosLike(x), tf.div(tf.mul(tf.sub(1, tf.mul(m2, 3)), 2 * alpha), tf.pow(tf.add(m2, 1), 3)));
+        return tf.mul(tf.mul(dy, ddx as tf.Tensor), curve);
+      },
+    };
+  },
+});
 
 // Second derivatives through the fused kernel: d/d(dy) is the kernel again; d/dx is dy * bsilu''(x), with
 // bsilu''(x) = s (1 - s) (2 + (x + alpha)(1 - 2 s)), written out (tf.grad cannot run inside a backward pass).

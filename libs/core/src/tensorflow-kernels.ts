@@ -12,13 +12,15 @@ export const SUGAR_RELU_GRAD = 'SugarReluGrad';
 export const SUGAR_BSILU_GRAD = 'SugarBsiluGrad';
 /** Per-row softmax cross-entropy and its gradient (softmax - labels): TensorFlow's SoftmaxCrossEntropyWithLogits. */
 export const SUGAR_SOFTMAX_XENT = 'SugarSoftmaxXent';
+/** dy * nelu'(x) in one native pass (sugar-lab's native kernels only); attrs { alpha }. */
+export const SUGAR_NELU_GRAD = 'SugarNeluGrad';
 /** One Adam/AdamW step for one weight as one native op: inputs as sugar_ops.cc's SugarAdam, outputs [w, m, v]. */
 export const SUGAR_ADAM_STEP = 'SugarAdamStep';
 /** One SGD step (L2, momentum, Nesterov) for one weight as one native op: outputs [w, momentum buffer]. */
 export const SUGAR_SGD_STEP = 'SugarSgdStep';
 
 // Kernels that exist only where sugar-lab's native kernels (native-ops.ts) are loaded and switched on.
-const NATIVE_ONLY: Record<string, string> = { [SUGAR_ADAM_STEP]: 'SugarAdam', [SUGAR_SGD_STEP]: 'SugarSgd' };
+const NATIVE_ONLY: Record<string, string> = { [SUGAR_ADAM_STEP]: 'SugarAdam', [SUGAR_SGD_STEP]: 'SugarSgd', [SUGAR_NELU_GRAD]: 'SugarNeluGrad' };
 
 interface NodeBackend extends tf.KernelBackend {
   binding: { TF_ATTR_TYPE: number; TF_FLOAT: number; TF_ATTR_BOOL: number; TF_ATTR_FLOAT: number };
@@ -121,6 +123,16 @@ function registerGradientKernels(): void {
       } finally {
         a.dispose();
       }
+    },
+  });
+  tf.registerKernel({
+    kernelName: SUGAR_NELU_GRAD,
+    backendName: 'tensorflow',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
+      const b = backend as NodeBackend;
+      const twoAlpha = 2 * (attrs as { alpha: number }).alpha;
+      return b.executeSingleOutput('SugarNeluGrad', [{ name: 'two_alpha', type: b.binding.TF_ATTR_FLOAT, value: twoAlpha }], [dy, x]);
     },
   });
   tf.registerKernel({

@@ -184,6 +184,8 @@ struct AlphaAttr {
 };
 
 void* AlphaCreate(TF_OpKernelConstruction* ctx) { return new AlphaAttr{GetFloat(ctx, "alpha")}; }
+// NeLU's kernel keeps 2 * alpha, as the tfjs grad multiplies by the float32 of 2 * alpha.
+void* TwoAlphaCreate(TF_OpKernelConstruction* ctx) { return new AlphaAttr{GetFloat(ctx, "two_alpha")}; }
 
 // exp(x) for x in [-87.3, 88.7] within 2 ulp (Cephes' expf), written so the compiler vectorizes the loop
 // (std::exp is a call the loop cannot be vectorized across without -ffast-math, which would drop NaN checks).
@@ -219,14 +221,16 @@ void BsiluGradRange(const float* __restrict dy, const float* __restrict x, float
   }
 }
 
-void BsiluGradCompute(void* kernel, TF_OpKernelContext* ctx) {
-  const float alpha = static_cast<AlphaAttr*>(kernel)->alpha;
+// dy, x -> one output of x's shape, computed by `range` over [begin, end), split over the OpenMP threads
+// when the tensor is large enough.
+template <typename Range>
+void ElementwiseGrad(TF_OpKernelContext* ctx, const char* op, Range range) {
   TF_Status* s = TF_NewStatus();
   {
     Inputs in(ctx, s);
     if (TF_GetCode(s) != TF_OK || in.size(0) != in.size(1)) {
       if (TF_GetCode(s) == TF_OK)
-        Fail(ctx, "SugarBsiluGrad: dy and x must have one shape; found " + ShapeString(Shape(in.t[0])) + " and " +
+        Fail(ctx, std::string(op) + ": dy and x must have one shape; found " + ShapeString(Shape(in.t[0])) + " and " +
                       ShapeString(Shape(in.t[1])));
       else
         TF_OpKernelContext_Failure(ctx, s);
@@ -240,13 +244,13 @@ void BsiluGradCompute(void* kernel, TF_OpKernelContext* ctx) {
       const float* x = in.data(1);
       const int64_t n = in.size(1);
       if (n < kParallelFrom) {
-        BsiluGradRange(dy, x, o, 0, n, alpha);
+        range(dy, x, o, 0, n);
       } else {
 #pragma omp parallel
         {
           const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
-          const int64_t chunk = (n + nt - 1) / nt;
-          BsiluGradRange(dy, x, o, t * chunk, std::min(n, (t + 1) * chunk), alpha);
+          const int64_t chunk = ((n + nt - 1) / nt + 15) / 16 * 16;
+          range(dy, x, o, std::min(n, t * chunk), std::min(n, (t + 1) * chunk));
         }
       }
     }
@@ -254,6 +258,35 @@ void BsiluGradCompute(void* kernel, TF_OpKernelContext* ctx) {
     if (out != nullptr) TF_DeleteTensor(out);
   }
   TF_DeleteStatus(s);
+}
+
+void BsiluGradCompute(void* kernel, TF_OpKernelContext* ctx) {
+  const float alpha = static_cast<AlphaAttr*>(kernel)->alpha;
+  ElementwiseGrad(ctx, "SugarBsiluGrad", [alpha](const float* dy, const float* x, float* o, int64_t b, int64_t e) {
+    BsiluGradRange(dy, x, o, b, e, alpha);
+  });
+}
+
+// ---- SugarNeluGrad: dy * nelu'(x), nelu'(x) = 1 for x > 0, 2 alpha m / (1 + m^2)^2 with m = min(x, 0) else, in
+// one pass. The float32 operations of surrogates-builtin's grad in its order (m * 2a, m*m + 1, squared, divided,
+// plus step(x)), so the result is the tfjs ops' to the bit.
+
+void NeluGradRange(const float* __restrict dy, const float* __restrict x, float* __restrict o, int64_t begin,
+                   int64_t end, float two_alpha) {
+  for (int64_t i = begin; i < end; ++i) {
+    const float xi = x[i];
+    const float m = xi < 0.0f ? xi : (xi != xi ? xi : 0.0f);  // TensorFlow's Minimum(x, 0), NaN kept
+    const float t = m * m + 1.0f;
+    const float step = xi > 0.0f ? 1.0f : (xi != xi ? xi : 0.0f);
+    o[i] = dy[i] * ((m * two_alpha) / (t * t) + step);
+  }
+}
+
+void NeluGradCompute(void* kernel, TF_OpKernelContext* ctx) {
+  const float two_alpha = static_cast<AlphaAttr*>(kernel)->alpha;
+  ElementwiseGrad(ctx, "SugarNeluGrad", [two_alpha](const float* dy, const float* x, float* o, int64_t b, int64_t e) {
+    NeluGradRange(dy, x, o, b, e, two_alpha);
+  });
 }
 
 // ---- SugarAdam: one Adam/AdamW step for one weight, PyTorch's arrangement, returning (w', m', v').
@@ -366,6 +399,7 @@ const std::vector<OpSpec>& Ops() {
   static const std::vector<OpSpec> ops = {
       {"SugarMatMul", {"a: float", "b: float"}, {"product: float"}, {"transpose_a: bool = false", "transpose_b: bool = false"}, MatMulCreate, MatMulCompute, DeleteMatMul},
       {"SugarBsiluGrad", {"dy: float", "x: float"}, {"dx: float"}, {"alpha: float"}, AlphaCreate, BsiluGradCompute, DeleteAlpha},
+      {"SugarNeluGrad", {"dy: float", "x: float"}, {"dx: float"}, {"two_alpha: float"}, TwoAlphaCreate, NeluGradCompute, DeleteAlpha},
       {"SugarAdam",
        {"w: float", "g: float", "m: float", "v: float", "b1: float", "nb1: float", "b2: float", "nb2: float", "eps: float", "wd: float", "shrink: float", "sqrt_bc2: float", "step_size: float"},
        {"w_out: float", "m_out: float", "v_out: float"}, {}, NoAttrs, AdamCompute, DeleteNothing},
