@@ -55,7 +55,7 @@ let registered = false;
  * Registers the kernels above for 'tensorflow', replaces tfjs-node's Step with an exact one that runs 4 native
  * ops on bool masks and scalars instead of 6 with two full-size fills, and routes Relu's gradient through
  * ReluGrad on tensorflow (other backends keep tfjs's own). With sugar-lab's native kernels (loaded here from
- * beside `tfjsNodeMain`), matmuls run through BLAS, SUGAR(bsilu)'s gradient in one pass and the optimizers' steps
+ * beside `tfjsNodeMain`), matmuls run through BLAS, SUGAR(bsilu)'s and SUGAR(nelu)'s gradients in one pass and the optimizers' steps
  * as one op per weight. Call after tfjs-node has loaded; idempotent.
  */
 export function registerTensorflowKernels(tfjsNodeMain?: string): void {
@@ -93,7 +93,7 @@ function replaceStep(): void {
   });
 }
 
-// ReLU's and SUGAR(bsilu)'s gradients and the loss's, each one engine dispatch.
+// ReLU's, SUGAR(bsilu)'s and SUGAR(nelu)'s gradients and the loss's, each one engine dispatch.
 function registerGradientKernels(): void {
   tf.registerKernel({
     kernelName: SUGAR_RELU_GRAD,

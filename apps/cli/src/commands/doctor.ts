@@ -27,7 +27,7 @@ export interface DoctorReport {
   backendReason: string;
   backends: Record<BackendName, { available: boolean; reason?: string }>;
   tfjsNode: { installed: boolean; loaded: boolean; provider?: string; native?: NativeState; reason?: string };
-  /** sugar-lab's native kernels (BLAS matmul, one-pass SUGAR(bsilu) gradient, optimizer steps) on tensorflow. */
+  /** sugar-lab's native kernels (BLAS matmul, one-pass SUGAR(bsilu) and SUGAR(nelu) gradients, optimizer steps) on tensorflow. */
   nativeOps?: NativeOpsInfo;
   wasm: { available: boolean; reason?: string };
   jupyter: { available: boolean; python?: string; version?: string; reason?: string };
