@@ -124,6 +124,25 @@ describe('tensorflow kernels', () => {
     }
   });
 
+  it('Reshape with cached shape handles: every dtype, -1, gradients, a bad shape refused, no tensor left behind', async (ctx) => {
+    if (await useBackend('tensorflow')) return ctx.skip();
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      for (let round = 0; round < 2; round++) {
+        // The second round reuses the cached shape handles.
+        const f = tf.reshape(tf.tensor1d(x.slice(0, 24)), [2, -1, 3]);
+        expect(f.shape).toEqual([2, 4, 3]);
+        expect(bits(f.dataSync() as Float32Array)).toEqual(bits(x.slice(0, 24)));
+        expect(Array.from(tf.reshape(tf.tensor([1, 2, 3, 4], [2, 2], 'int32'), [4]).dataSync())).toEqual([1, 2, 3, 4]);
+        expect(Array.from(tf.reshape(tf.tensor([true, false]), [2, 1]).dataSync())).toEqual([1, 0]);
+        const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.reshape(v, [3, 2]), tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]))))(tf.zeros([6]));
+        expect(Array.from(g.dataSync())).toEqual([1, 2, 3, 4, 5, 6]);
+      }
+      expect(() => tf.reshape(tf.zeros([6]), [4])).toThrow();
+    });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it("second derivatives through ReLU and SUGAR(bsilu) match the cpu backend's", async (ctx) => {
     const xs = Array.from(x.subarray(10, 400)).filter((v) => Number.isFinite(v) && Math.abs(v) > 1e-30);
     const second = (act: (t: tf.Tensor) => tf.Tensor) =>

@@ -22,8 +22,25 @@ export const SUGAR_SGD_STEP = 'SugarSgdStep';
 // Kernels that exist only where sugar-lab's native kernels (native-ops.ts) are loaded and switched on.
 const NATIVE_ONLY: Record<string, string> = { [SUGAR_ADAM_STEP]: 'SugarAdam', [SUGAR_SGD_STEP]: 'SugarSgd', [SUGAR_NELU_GRAD]: 'SugarNeluGrad' };
 
+interface TensorMetadata {
+  id: number;
+  shape: number[];
+  dtype: number;
+}
+
 interface NodeBackend extends tf.KernelBackend {
-  binding: { TF_ATTR_TYPE: number; TF_FLOAT: number; TF_ATTR_BOOL: number; TF_ATTR_FLOAT: number };
+  binding: {
+    TF_ATTR_TYPE: number;
+    TF_FLOAT: number;
+    TF_INT32: number;
+    TF_ATTR_BOOL: number;
+    TF_ATTR_FLOAT: number;
+    createTensor(shape: number[], dtype: number, values: Int32Array): number;
+    executeOp(name: string, attrs: unknown[], inputIds: number[], numOutputs: number): TensorMetadata[];
+  };
+  getInputTensorIds(tensors: tf.TensorInfo[]): number[];
+  getDTypeInteger(dtype: tf.DataType): number;
+  createOutputTensor(meta: TensorMetadata): tf.Tensor;
   executeSingleOutput(name: string, attrs: unknown[], inputs: tf.TensorInfo[]): tf.Tensor;
   executeMultipleOutputs(name: string, attrs: unknown[], inputs: tf.TensorInfo[], n: number): tf.Tensor[];
 }
@@ -63,11 +80,45 @@ export function registerTensorflowKernels(tfjsNodeMain?: string): void {
   registered = true;
   loadNativeOps(tfjsNodeMain);
   replaceStep();
+  replaceReshape();
   registerGradientKernels();
   routeMatMul();
   registerNativeSteps();
   routeReluGradient();
   routeFusedOps();
+}
+
+// tfjs-node's Reshape uploads its target shape as a new int32 tensor every call and frees it after; a packed
+// step of the quick MLP reshapes 48 times. The shape tensors are kept here instead (libtensorflow handles, not
+// tfjs tensors, so tf.memory() does not count them), one per distinct shape.
+const shapeHandles = new Map<string, number>();
+const MAX_SHAPE_HANDLES = 4096;
+
+function replaceReshape(): void {
+  const orig = tf.getKernel('Reshape', 'tensorflow');
+  if (!orig) return;
+  tf.unregisterKernel('Reshape', 'tensorflow');
+  tf.registerKernel({
+    ...orig,
+    kernelFunc: (args) => {
+      const b = args.backend as NodeBackend;
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      const shape = (args.attrs as { shape: number[] }).shape;
+      if (x.dtype !== 'float32' && x.dtype !== 'int32' && x.dtype !== 'bool') return orig.kernelFunc(args);
+      const key = shape.join(',');
+      let id = shapeHandles.get(key);
+      if (id === undefined) {
+        if (shapeHandles.size >= MAX_SHAPE_HANDLES) return orig.kernelFunc(args);
+        id = b.binding.createTensor([shape.length], b.binding.TF_INT32, Int32Array.from(shape));
+        shapeHandles.set(key, id);
+      }
+      const attrs = [
+        { name: 'T', type: b.binding.TF_ATTR_TYPE, value: b.getDTypeInteger(x.dtype) },
+        { name: 'Tshape', type: b.binding.TF_ATTR_TYPE, value: b.binding.TF_INT32 },
+      ];
+      return b.createOutputTensor(b.binding.executeOp('Reshape', attrs, [b.getInputTensorIds([x])[0], id], 1)[0]);
+    },
+  });
 }
 
 function replaceStep(): void {
