@@ -32,12 +32,9 @@ export const BUILTIN_SURROGATES: readonly SurrogateDefinition[] = [
     description: 'B-SiLU: (x + alpha) * sigmoid(x) - alpha / 2',
     params: alpha(1.67, 'shift of the SiLU branch'),
     fn: (x, { alpha: a }) => tf.sub(tf.mul(tf.add(x, a), tf.sigmoid(x)), a / 2),
-    // s + (x + alpha) * (s * (1 - s)): this association is TensorFlow's SigmoidGrad(s, x + alpha) to the bit, so
-    // the tensorflow backend runs it as 5 native ops (sugar-relu) with the same numbers.
-    grad: (x, { alpha: a }) => {
-      const s = tf.sigmoid(x);
-      return tf.add(tf.mul(tf.add(x, a), tf.mul(s, tf.sub(1, s))), s);
-    },
+    // s * ((x + alpha) * (1 - s) + 1), in the association of the first release: every backend's numbers stay
+    // what they were (a re-association to TensorFlow's SigmoidGrad moved quick's SUGAR runs by float32 rounding).
+    grad: (x, { alpha: a }) => sigmoidProductGrad(x, tf.add(x, a)),
   },
   {
     name: 'nelu',

@@ -8,7 +8,8 @@ import * as tf from './tf';
 
 /** dy where x > 0, else 0: TensorFlow's ReluGrad (PyTorch's threshold_backward). */
 export const SUGAR_RELU_GRAD = 'SugarReluGrad';
-/** dy * bsilu'(x) for B-SiLU with shift alpha: dy * (s + (x + alpha) * s (1 - s)), s = sigmoid(x), as 5 native ops. */
+/** dy * bsilu'(x) for B-SiLU with shift alpha: dy * s * ((x + alpha) * (1 - s) + 1), s = sigmoid(x): one native op
+ * with sugar-lab's native kernels, else 7 in one dispatch. */
 export const SUGAR_BSILU_GRAD = 'SugarBsiluGrad';
 /** Per-row softmax cross-entropy and its gradient (softmax - labels): TensorFlow's SoftmaxCrossEntropyWithLogits. */
 export const SUGAR_SOFTMAX_XENT = 'SugarSoftmaxXent';
@@ -165,14 +166,15 @@ function registerGradientKernels(): void {
         return b.executeSingleOutput('SugarBsiluGrad', [{ name: 'alpha', type: b.binding.TF_ATTR_FLOAT, value: alpha }], [dy, x]);
       }
       const a = scalarOn(alpha);
+      const one = scalarOn(1);
       try {
-        // surrogates-builtin's bsilu grad times dy: SigmoidGrad(s, u) is u * (s * (1 - s)) to the bit.
+        // The ops of surrogates-builtin's bsilu grad times dy, in its order: bit-identical to the tfjs path.
         return native(backend, (op) => {
           const s = op('Sigmoid', x);
-          return op('Mul', dy, op('Add', op('SigmoidGrad', s, op('Add', x, a)), s));
+          return op('Mul', dy, op('Mul', s, op('Add', op('Mul', op('Add', x, a), op('Sub', one, s)), one)));
         });
       } finally {
-        a.dispose();
+        tf.dispose([a, one]);
       }
     },
   });

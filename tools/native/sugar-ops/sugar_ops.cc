@@ -177,7 +177,7 @@ void MatMulCompute(void* kernel, TF_OpKernelContext* ctx) {
   TF_DeleteStatus(s);
 }
 
-// ---- SugarBsiluGrad: dy * bsilu'(x) = dy * (s + (x + alpha) s (1 - s)), s = sigmoid(x), in one pass.
+// ---- SugarBsiluGrad: dy * bsilu'(x) = dy * s * ((x + alpha) (1 - s) + 1), s = sigmoid(x), in one pass.
 
 struct AlphaAttr {
   float alpha;
@@ -216,7 +216,7 @@ void BsiluGradRange(const float* __restrict dy, const float* __restrict x, float
   for (int64_t i = begin; i < end; ++i) {
     const float xi = x[i];
     const float sg = 1.0f / (1.0f + ExpApprox(-xi));
-    const float g = dy[i] * (sg + (xi + alpha) * (sg * (1.0f - sg)));
+    const float g = dy[i] * (sg * ((xi + alpha) * (1.0f - sg) + 1.0f));  // surrogates-builtin's association
     o[i] = xi != xi ? xi : g;  // NaN in, NaN out (the clamp inside ExpApprox would hide it)
   }
 }
