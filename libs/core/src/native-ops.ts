@@ -1,5 +1,5 @@
-// sugar-lab's own TensorFlow kernels (tools/native/sugar-ops: a BLAS matmul, one-pass SUGAR(bsilu) and SUGAR(nelu) gradients,
-// Adam and SGD steps as one op per weight), built by `npm run native:setup` into node_modules/.sugar-lab and
+// sugar-lab's own TensorFlow kernels (tools/native/sugar-ops: a BLAS matmul, one-pass SUGAR(bsilu) and SUGAR(nelu)
+// gradients, Adam and SGD steps as one op per weight), built by `npm run native:setup` into node_modules/.sugar-lab and
 // registered into the libtensorflow tfjs-node has loaded. Optional: without them the tensorflow backend runs
 // tfjs-node's kernels. SUGAR_OPS=0 turns them off; SUGAR_OPS=/path/to/sugar-ops.node names another build.
 import * as fs from 'node:fs';

@@ -73,8 +73,8 @@ let registered = false;
  * Registers the kernels above for 'tensorflow', replaces tfjs-node's Step with an exact one that runs 4 native
  * ops on bool masks and scalars instead of 6 with two full-size fills, and routes Relu's gradient through
  * ReluGrad on tensorflow (other backends keep tfjs's own). With sugar-lab's native kernels (loaded here from
- * beside `tfjsNodeMain`), matmuls run through BLAS, SUGAR(bsilu)'s and SUGAR(nelu)'s gradients in one pass and the optimizers' steps
- * as one op per weight. Call after tfjs-node has loaded; idempotent.
+ * beside `tfjsNodeMain`), matmuls run through BLAS, SUGAR(bsilu)'s and SUGAR(nelu)'s gradients in one pass and
+ * the optimizers' steps as one op per weight. Call after tfjs-node has loaded; idempotent.
  */
 export function registerTensorflowKernels(tfjsNodeMain?: string): void {
   if (registered || !tf.getKernel('Step', 'tensorflow')) return;

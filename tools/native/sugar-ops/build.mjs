@@ -1,5 +1,5 @@
-// Compiles sugar_ops.cc (sugar-lab's TensorFlow kernels: BLAS matmul, one-pass SUGAR(bsilu) and SUGAR(nelu) gradients, Adam and
-// SGD steps) into node_modules/.sugar-lab/sugar-ops.node, against the libtensorflow the tfjs-node binding uses
+// Compiles sugar_ops.cc (sugar-lab's TensorFlow kernels: BLAS matmul, one-pass SUGAR(bsilu) and SUGAR(nelu)
+// gradients, Adam and SGD steps) into node_modules/.sugar-lab/sugar-ops.node, against the libtensorflow the binding uses
 // and the system's OpenBLAS. Called by setup.mjs after the binding loads; never fatal: without a compiler or
 // OpenBLAS (`apt-get install g++ libopenblas-dev`) the tensorflow backend runs tfjs-node's own kernels.
 //

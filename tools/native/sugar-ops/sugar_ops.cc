@@ -1,8 +1,8 @@
 // sugar-lab's TensorFlow kernels, registered into the libtensorflow that @tensorflow/tfjs-node has loaded
 // (through TensorFlow's stable C kernel API), so the tensorflow backend runs them as one native op each.
 // Why (sugar bench --profile, 2 cores): libtensorflow's eager MatMul reaches 150-200 GFLOP/s on 2 threads at
-// the reference MLP's shapes where OpenBLAS and MKL reach 270-370; SUGAR(bsilu)'s backward is 5 native passes
-// over the tensor where ReLU's is 1; Adam is ~13 engine ops per weight.
+// the reference MLP's shapes where OpenBLAS and MKL reach 270-370; SUGAR(bsilu)'s backward is 7 native ops
+// (SUGAR(nelu)'s 8 tfjs ops) where ReLU's is 1; Adam is ~13 engine ops per weight.
 //
 // The arithmetic of SugarAdam and SugarSgd is PyTorch's (and sugar-lab's tfjs optimizer's) in the same order
 // of float32 operations, compiled without FMA contraction, so they give the tfjs optimizer's numbers to the bit.
