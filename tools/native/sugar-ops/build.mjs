@@ -3,30 +3,21 @@
 // and the system's OpenBLAS. Called by setup.mjs after the binding loads; never fatal: without a compiler or
 // OpenBLAS (`apt-get install g++ libopenblas-dev`) the tensorflow backend runs tfjs-node's own kernels.
 //
-// Compiled for the CPU it is built on (-march=native), like any locally built native library; the output lives
-// in this install's node_modules and is rebuilt when the source, the compiler, the TensorFlow libraries or the
-// CPU change (a stamp beside it holds the key).
+// Portable x86-64 code whose elementwise loops carry AVX-512 and AVX2 clones picked at load time (sugar_ops.cc), so
+// an install shared by machines with different CPUs works on all of them; BLAS is OpenBLAS's own dynamic dispatch.
+// The output lives in this install's node_modules and is rebuilt when the source, the flags, the compiler or the
+// TensorFlow libraries change (a stamp beside it holds the key).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const SOURCE = path.join(HERE, 'sugar_ops.cc');
 export const OUTPUT_NAME = 'sugar-ops.node';
-const FLAGS = ['-std=c++17', '-O3', '-march=native', '-mprefer-vector-width=512', '-ffp-contract=off', '-fopenmp', '-fPIC', '-shared', '-Wall'];
+const FLAGS = ['-std=c++17', '-O3', '-mprefer-vector-width=512', '-ffp-contract=off', '-fopenmp', '-fPIC', '-shared', '-Wall'];
 const BLAS_INCLUDES = ['/usr/include/x86_64-linux-gnu', '/usr/include/aarch64-linux-gnu', '/usr/include/openblas', '/usr/include'];
-
-function cpuKey() {
-  try {
-    const info = fs.readFileSync('/proc/cpuinfo', 'utf8');
-    return [/^model name\s*:(.*)$/m, /^flags\s*:(.*)$/m].map((re) => re.exec(info)?.[1]?.trim() ?? '').join('|');
-  } catch {
-    return os.cpus()[0]?.model ?? '';
-  }
-}
 
 function compilerVersion(cxx) {
   const r = spawnSync(cxx, ['--version'], { encoding: 'utf8' });
@@ -55,7 +46,7 @@ export function buildSugarOps(tfjsNodeDir, outDir, { verbose = false } = {}) {
   const libDir = path.dirname(fs.realpathSync(framework));
   const st = fs.statSync(fs.realpathSync(framework));
   const key = createHash('sha256')
-    .update([fs.readFileSync(SOURCE, 'utf8'), FLAGS.join(' '), version, libDir, st.size, st.mtimeMs, cpuKey(), process.versions.napi].join('\n'))
+    .update([fs.readFileSync(SOURCE, 'utf8'), FLAGS.join(' '), version, libDir, st.size, st.mtimeMs, process.versions.napi].join('\n'))
     .digest('hex')
     .slice(0, 16);
   const out = path.join(outDir, OUTPUT_NAME);

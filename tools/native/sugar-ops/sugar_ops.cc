@@ -43,6 +43,14 @@ void TF_OpKernelConstruction_GetAttrFloat(TF_OpKernelConstruction* ctx, const ch
                                           TF_Status* status);
 }
 
+// The elementwise loops are compiled for AVX-512, AVX2 and baseline x86-64 and picked when the library loads,
+// so one build runs on every node of a cluster that shares the install (no -march=native SIGILL on an older CPU).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define SUGAR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define SUGAR_CLONES
+#endif
+
 namespace {
 
 const char* const kVersion = "1";
@@ -190,7 +198,7 @@ void* TwoAlphaCreate(TF_OpKernelConstruction* ctx) { return new AlphaAttr{GetFlo
 // exp(x) for x in [-87.3, 88.7] within 2 ulp (Cephes' expf), written so the compiler vectorizes the loop
 // (std::exp is a call the loop cannot be vectorized across without -ffast-math, which would drop NaN checks).
 inline float ExpApprox(float x) {
-  x = x < -87.3f ? -87.3f : (x > 88.7f ? 88.7f : x);
+  x = std::min(std::max(x, -87.3f), 88.7f);  // NaN becomes 88.7 here; callers put NaN back
   // Round to nearest by the 1.5 * 2^23 trick: plain adds the vectorizer keeps (nearbyint is a libm call here).
   float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
   float r = x - n * 0.693359375f;
@@ -211,7 +219,7 @@ inline float ExpApprox(float x) {
 
 // One thread's share; a plain loop the compiler vectorizes (an OpenMP simd loop whose `if` clause is false ran
 // 4x slower here).
-void BsiluGradRange(const float* __restrict dy, const float* __restrict x, float* __restrict o, int64_t begin,
+SUGAR_CLONES void BsiluGradRange(const float* __restrict dy, const float* __restrict x, float* __restrict o, int64_t begin,
                     int64_t end, float alpha) {
   for (int64_t i = begin; i < end; ++i) {
     const float xi = x[i];
@@ -271,14 +279,15 @@ void BsiluGradCompute(void* kernel, TF_OpKernelContext* ctx) {
 // one pass. The float32 operations of surrogates-builtin's grad in its order (m * 2a, m*m + 1, squared, divided,
 // plus step(x)), so the result is the tfjs ops' to the bit.
 
-void NeluGradRange(const float* __restrict dy, const float* __restrict x, float* __restrict o, int64_t begin,
+SUGAR_CLONES void NeluGradRange(const float* __restrict dy, const float* __restrict x, float* __restrict o, int64_t begin,
                    int64_t end, float two_alpha) {
   for (int64_t i = begin; i < end; ++i) {
     const float xi = x[i];
-    const float m = xi < 0.0f ? xi : (xi != xi ? xi : 0.0f);  // TensorFlow's Minimum(x, 0), NaN kept
+    const float m = std::min(xi, 0.0f);
     const float t = m * m + 1.0f;
-    const float step = xi > 0.0f ? 1.0f : (xi != xi ? xi : 0.0f);
-    o[i] = dy[i] * ((m * two_alpha) / (t * t) + step);
+    const float step = xi > 0.0f ? 1.0f : 0.0f;
+    const float g = dy[i] * ((m * two_alpha) / (t * t) + step);
+    o[i] = xi != xi ? dy[i] * xi : g;  // NaN: the tfjs ops' NaN (Minimum and step keep it), branch-free
   }
 }
 
