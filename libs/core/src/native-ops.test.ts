@@ -12,6 +12,8 @@ import {
   setNativeOpsEnabled,
   SUGAR_ADAM_STEP,
   SUGAR_NELU_GRAD,
+  SUGAR_PACKED_DENSE,
+  packedDense,
   sugarRelu,
   tf,
 } from './index';
@@ -91,7 +93,15 @@ afterAll(async () => {
 describe('native kernels (tools/native/sugar-ops)', () => {
   it('load into the tensorflow backend and register every op', async (ctx) => {
     if (!(await nativeOrSkip(ctx))) return;
-    expect(nativeOpsInfo()?.ops).toEqual(['SugarMatMul', 'SugarBsiluGrad', 'SugarNeluGrad', 'SugarAdam', 'SugarSgd']);
+    expect(nativeOpsInfo()?.ops).toEqual([
+      'SugarMatMul',
+      'SugarBsiluGrad',
+      'SugarNeluGrad',
+      'SugarAdam',
+      'SugarPackedDense',
+      'SugarPackedDenseGrad',
+      'SugarSgd',
+    ]);
     expect(nativeOpsInfo()?.blas).toMatch(/OpenBLAS/);
     expect(hasKernel(SUGAR_ADAM_STEP)).toBe(true);
     withoutNative(() => expect(hasKernel(SUGAR_ADAM_STEP)).toBe(false));
@@ -208,6 +218,33 @@ describe('native kernels (tools/native/sugar-ops)', () => {
       });
     const [got, want] = [second(), withoutNative(second)];
     want.forEach((w, i) => expect(got[i]).toBeCloseTo(w, 5));
+  });
+
+  it("packedDense: a pack's dense layer and its three gradients equal batched matmul + bias, shapes checked", async (ctx) => {
+    if (!(await nativeOrSkip(ctx))) return;
+    expect(hasKernel(SUGAR_PACKED_DENSE)).toBe(true);
+    const [k, b, i, o] = [3, 16, 5, 4];
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const h = tf.tensor(seeded(k * b * i, 5), [k, b, i]);
+      const w = tf.tensor(seeded(k * i * o, 6), [k, i * o]);
+      const bias = tf.tensor(seeded(k * o, 7), [k, o]);
+      const dy = tf.tensor(seeded(k * b * o, 8), [k, b, o]);
+      const reference = (hh: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.add(tf.matMul(hh, tf.reshape(ww, [k, i, o])), tf.reshape(bb, [k, 1, o]));
+      const loss = (f: typeof reference) => (hh: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(f(hh, ww, bb), dy));
+      const got = tf.valueAndGrads(loss(packedDense))([h, w, bias]);
+      const want = withoutNative(() => tf.valueAndGrads(loss(reference))([h, w, bias]));
+      expect(packedDense(h, w, bias).shape).toEqual([k, b, o]);
+      [got.value, ...got.grads].forEach((g, n) => {
+        const a = g.dataSync();
+        const e = [want.value, ...want.grads][n].dataSync();
+        expect(g.shape, `output ${n}`).toEqual([want.value, ...want.grads][n].shape);
+        a.forEach((v, j) => expect(Math.abs(v - e[j]), `output ${n}[${j}]`).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(e[j]))));
+      });
+      expect(() => packedDense(h, tf.zeros([k, i * o + 1]), bias)).toThrow(/SugarPackedDense: expected h \[K, B, I\] and w \[K, I\*O\]/);
+      expect(() => packedDense(h, w, tf.zeros([k + 1, o]))).toThrow(/another K/);
+    });
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('leaves the forward pass of ReLU and SUGAR exactly tf.relu', async (ctx) => {

@@ -15,13 +15,24 @@ export const SUGAR_BSILU_GRAD = 'SugarBsiluGrad';
 export const SUGAR_SOFTMAX_XENT = 'SugarSoftmaxXent';
 /** dy * nelu'(x) in one native pass (sugar-lab's native kernels only); attrs { alpha }. */
 export const SUGAR_NELU_GRAD = 'SugarNeluGrad';
+/**
+ * A dense layer of a pack of K MLPs: h [K, B, I] times each member's kernel w [K, I*O] (row-major [I, O]) plus
+ * its bias b [K, O], as one native op (sugar-lab's native kernels only; see packedDense).
+ */
+export const SUGAR_PACKED_DENSE = 'SugarPackedDense';
+const SUGAR_PACKED_DENSE_GRAD = 'SugarPackedDenseGrad';
 /** One Adam/AdamW step for one weight as one native op: inputs as sugar_ops.cc's SugarAdam, outputs [w, m, v]. */
 export const SUGAR_ADAM_STEP = 'SugarAdamStep';
 /** One SGD step (L2, momentum, Nesterov) for one weight as one native op: outputs [w, momentum buffer]. */
 export const SUGAR_SGD_STEP = 'SugarSgdStep';
 
 // Kernels that exist only where sugar-lab's native kernels (native-ops.ts) are loaded and switched on.
-const NATIVE_ONLY: Record<string, string> = { [SUGAR_ADAM_STEP]: 'SugarAdam', [SUGAR_SGD_STEP]: 'SugarSgd', [SUGAR_NELU_GRAD]: 'SugarNeluGrad' };
+const NATIVE_ONLY: Record<string, string> = {
+  [SUGAR_ADAM_STEP]: 'SugarAdam',
+  [SUGAR_SGD_STEP]: 'SugarSgd',
+  [SUGAR_NELU_GRAD]: 'SugarNeluGrad',
+  [SUGAR_PACKED_DENSE]: 'SugarPackedDense',
+};
 
 interface TensorMetadata {
   id: number;
@@ -300,7 +311,16 @@ function registerNativeSteps(): void {
   const steps: [string, string, number][] = [
     [SUGAR_ADAM_STEP, 'SugarAdam', 3],
     [SUGAR_SGD_STEP, 'SugarSgd', 2],
+    [SUGAR_PACKED_DENSE_GRAD, 'SugarPackedDenseGrad', 3],
   ];
+  tf.registerKernel({
+    kernelName: SUGAR_PACKED_DENSE,
+    backendName: 'tensorflow',
+    kernelFunc: ({ inputs, backend }) => {
+      const { h, w, b } = inputs as { h: tf.TensorInfo; w: tf.TensorInfo; b: tf.TensorInfo };
+      return (backend as NodeBackend).executeSingleOutput('SugarPackedDense', [], [h, w, b]);
+    },
+  });
   for (const [kernelName, op, outputs] of steps) {
     tf.registerKernel({
       kernelName,
@@ -311,6 +331,24 @@ function registerNativeSteps(): void {
       },
     });
   }
+}
+
+// One native op computes all three gradients; each closure hands out its own (the others are freed by the tape).
+tf.registerGradient({
+  kernelName: SUGAR_PACKED_DENSE,
+  inputsToSave: ['h', 'w', 'b'],
+  gradFunc: (dy, [h, w]) => {
+    const [dh, dw, db] = tf.engine().runKernel<tf.Tensor[]>(SUGAR_PACKED_DENSE_GRAD, { dy: dy as tf.Tensor, h, w });
+    return { h: () => dh, w: () => dw, b: () => db };
+  },
+});
+
+/**
+ * y [K, B, O] = h [K, B, I] times each member's kernel w [K, I*O] (row-major [I, O]) plus its bias b [K, O]: the
+ * dense layer of a pack, as one native op with its gradient. Only where hasKernel(SUGAR_PACKED_DENSE) says so.
+ */
+export function packedDense(h: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  return tf.engine().runKernel<tf.Tensor>(SUGAR_PACKED_DENSE, { h, w, b });
 }
 
 /** Whether `kernel` (one of the SUGAR_* names) runs on the current backend. */

@@ -138,7 +138,8 @@ function memberCorrect(logits: tf.Tensor, y: tf.Tensor): tf.Tensor {
 // Kernel-gradient norms [K, layers] for the members whose probes sample this step.
 function recordNorms(pack: Pack, grads: tf.Tensor[], wants: boolean[]): void {
   const norms = tf.stack(
-    pack.mlp.plan.layers.map((l) => tf.sqrt(tf.sum(tf.square(grads[l.kernel]), [1, 2]))),
+    // A kernel's gradient is [K, in, out], or [K, in * out] with the native dense op.
+    pack.mlp.plan.layers.map((l) => tf.sqrt(tf.sum(tf.square(grads[l.kernel]), grads[l.kernel].rank === 2 ? 1 : [1, 2]))),
     1,
   );
   const rows = tf.unstack(norms) as tf.Tensor1D[];
@@ -168,7 +169,7 @@ function packStep(pack: Pack, x: tf.Tensor, y: tf.Tensor, lrs: number[]): { loss
     if (wants.some(Boolean)) recordNorms(pack, grads, wants);
     pack.optimizer.apply(
       tf.concat(
-        grads.map((g) => tf.reshape(g, [k, -1])),
+        grads.map((g) => (g.rank === 2 ? g : tf.reshape(g, [k, -1]))),
         1,
       ),
       lrs,

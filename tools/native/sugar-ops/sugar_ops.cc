@@ -393,6 +393,108 @@ void SgdCompute(void*, TF_OpKernelContext* ctx) {
   TF_DeleteStatus(s);
 }
 
+// ---- SugarPackedDense / SugarPackedDenseGrad: the dense layer of a pack of K MLPs (train's PackedMlp), with
+// each member's kernel and bias as rows of 2-D tensors (the pieces of its flat [K, P] weights), so a packed step
+// needs no reshapes and no separate bias add or bias-gradient sum.
+// Forward: h [K, B, I], w [K, I*O] (row-major [I, O] per member), b [K, O] -> y [K, B, O] = h_k w_k + b_k.
+// Backward: dy [K, B, O], h, w -> dh [K, B, I] = dy_k w_k^T, dw [K, I*O] = h_k^T dy_k, db [K, O] = sum_B dy_k.
+
+struct PackedDims {
+  int64_t k, b, i, o;
+};
+
+bool PackedShapes(TF_OpKernelContext* ctx, const Inputs& in, int h_at, int w_at, int64_t o, PackedDims* d, const char* op) {
+  std::vector<int64_t> h = Shape(in.t[h_at]), w = Shape(in.t[w_at]);
+  if (h.size() != 3 || w.size() != 2 || w[0] != h[0] || o <= 0 || w[1] != h[2] * o) {
+    Fail(ctx, std::string(op) + ": expected h [K, B, I] and w [K, I*O] with O = " + std::to_string(o) + "; found " +
+                  ShapeString(h) + " and " + ShapeString(w));
+    return false;
+  }
+  *d = PackedDims{h[0], h[1], h[2], o};
+  return true;
+}
+
+void PackedDenseCompute(void*, TF_OpKernelContext* ctx) {
+  TF_Status* s = TF_NewStatus();
+  {
+    Inputs in(ctx, s);
+    PackedDims d{};
+    if (TF_GetCode(s) != TF_OK) {
+      TF_OpKernelContext_Failure(ctx, s);
+    } else if (TF_NumDims(in.t[2]) != 2) {
+      Fail(ctx, "SugarPackedDense: expected b [K, O]; found " + ShapeString(Shape(in.t[2])));
+    } else if (!PackedShapes(ctx, in, 0, 1, TF_Dim(in.t[2], 1), &d, "SugarPackedDense")) {
+      // reported
+    } else if (TF_Dim(in.t[2], 0) != d.k) {
+      Fail(ctx, "SugarPackedDense: b " + ShapeString(Shape(in.t[2])) + " has another K than h " + ShapeString(Shape(in.t[0])));
+    } else {
+      TF_Tensor* out = nullptr;
+      float* y = Output(ctx, 0, {d.k, d.b, d.o}, s, &out);
+      if (y != nullptr && d.b * d.o > 0) {
+        const float *h = in.data(0), *w = in.data(1), *bias = in.data(2);
+        for (int64_t k = 0; k < d.k; ++k) {
+          float* yk = y + k * d.b * d.o;
+          for (int64_t r = 0; r < d.b; ++r) std::memcpy(yk + r * d.o, bias + k * d.o, d.o * sizeof(float));
+          if (d.i > 0)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(d.b), static_cast<int>(d.o),
+                        static_cast<int>(d.i), 1.0f, h + k * d.b * d.i, static_cast<int>(d.i), w + k * d.i * d.o,
+                        static_cast<int>(d.o), 1.0f, yk, static_cast<int>(d.o));
+        }
+      }
+      if (TF_GetCode(s) != TF_OK) TF_OpKernelContext_Failure(ctx, s);
+      if (out != nullptr) TF_DeleteTensor(out);
+    }
+  }
+  TF_DeleteStatus(s);
+}
+
+void PackedDenseGradCompute(void*, TF_OpKernelContext* ctx) {
+  TF_Status* s = TF_NewStatus();
+  {
+    Inputs in(ctx, s);
+    PackedDims d{};
+    if (TF_GetCode(s) != TF_OK) {
+      TF_OpKernelContext_Failure(ctx, s);
+    } else if (TF_NumDims(in.t[0]) != 3) {
+      Fail(ctx, "SugarPackedDenseGrad: expected dy [K, B, O]; found " + ShapeString(Shape(in.t[0])));
+    } else if (!PackedShapes(ctx, in, 1, 2, TF_Dim(in.t[0], 2), &d, "SugarPackedDenseGrad")) {
+      // reported
+    } else if (TF_Dim(in.t[0], 0) != d.k || TF_Dim(in.t[0], 1) != d.b) {
+      Fail(ctx, "SugarPackedDenseGrad: dy " + ShapeString(Shape(in.t[0])) + " does not match h " + ShapeString(Shape(in.t[1])));
+    } else {
+      TF_Tensor *odh = nullptr, *odw = nullptr, *odb = nullptr;
+      float* dh = Output(ctx, 0, {d.k, d.b, d.i}, s, &odh);
+      float* dw = dh ? Output(ctx, 1, {d.k, d.i * d.o}, s, &odw) : nullptr;
+      float* db = dw ? Output(ctx, 2, {d.k, d.o}, s, &odb) : nullptr;
+      if (db != nullptr) {
+        const float *dy = in.data(0), *h = in.data(1), *w = in.data(2);
+        const int B = static_cast<int>(d.b), I = static_cast<int>(d.i), O = static_cast<int>(d.o);
+        for (int64_t k = 0; k < d.k; ++k) {
+          const float* dyk = dy + k * d.b * d.o;
+          float* dbk = db + k * d.o;
+          std::memset(dbk, 0, d.o * sizeof(float));
+          for (int64_t r = 0; r < d.b; ++r)
+            for (int64_t j = 0; j < d.o; ++j) dbk[j] += dyk[r * d.o + j];
+          if (d.b * d.i > 0 && d.o > 0)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, I, O, 1.0f, dyk, O, w + k * d.i * d.o, O, 0.0f,
+                        dh + k * d.b * d.i, I);
+          else if (d.b * d.i > 0)
+            std::memset(dh + k * d.b * d.i, 0, d.b * d.i * sizeof(float));
+          if (d.i * d.o > 0 && d.b > 0)
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, I, O, B, 1.0f, h + k * d.b * d.i, I, dyk, O, 0.0f,
+                        dw + k * d.i * d.o, O);
+          else if (d.i * d.o > 0)
+            std::memset(dw + k * d.i * d.o, 0, d.i * d.o * sizeof(float));
+        }
+      }
+      if (TF_GetCode(s) != TF_OK) TF_OpKernelContext_Failure(ctx, s);
+      for (TF_Tensor* t : {odh, odw, odb})
+        if (t != nullptr) TF_DeleteTensor(t);
+    }
+  }
+  TF_DeleteStatus(s);
+}
+
 struct OpSpec {
   const char* name;
   std::vector<const char*> inputs, outputs, attrs;
@@ -412,6 +514,8 @@ const std::vector<OpSpec>& Ops() {
       {"SugarAdam",
        {"w: float", "g: float", "m: float", "v: float", "b1: float", "nb1: float", "b2: float", "nb2: float", "eps: float", "wd: float", "shrink: float", "sqrt_bc2: float", "step_size: float"},
        {"w_out: float", "m_out: float", "v_out: float"}, {}, NoAttrs, AdamCompute, DeleteNothing},
+      {"SugarPackedDense", {"h: float", "w: float", "b: float"}, {"y: float"}, {}, NoAttrs, PackedDenseCompute, DeleteNothing},
+      {"SugarPackedDenseGrad", {"dy: float", "h: float", "w: float"}, {"dh: float", "dw: float", "db: float"}, {}, NoAttrs, PackedDenseGradCompute, DeleteNothing},
       {"SugarSgd", {"w: float", "g: float", "buf: float", "wd: float", "mu: float", "rate: float", "nesterov: float"}, {"w_out: float", "buf_out: float"}, {}, NoAttrs, SgdCompute, DeleteNothing},
   };
   return ops;
