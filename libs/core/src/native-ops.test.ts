@@ -11,12 +11,15 @@ import {
   nativeOpsInfo,
   setNativeOpsEnabled,
   SUGAR_ADAM_STEP,
+  SUGAR_GELU,
   SUGAR_NELU_GRAD,
   SUGAR_PACKED_DENSE,
   packedDense,
   sugarRelu,
+  surrogateActivation,
   tf,
 } from './index';
+import { loadSurrogateReference } from './test-utils/reference';
 import { useBackend } from './test-utils/backends';
 
 // CI builds the native kernels (g++, libopenblas-dev) and sets this, so these tests run there instead of skipping.
@@ -97,6 +100,8 @@ describe('native kernels (tools/native/sugar-ops)', () => {
       'SugarMatMul',
       'SugarBsiluGrad',
       'SugarNeluGrad',
+      'SugarGelu',
+      'SugarGeluGrad',
       'SugarAdam',
       'SugarPackedDense',
       'SugarPackedDenseGrad',
@@ -245,6 +250,49 @@ describe('native kernels (tools/native/sugar-ops)', () => {
       expect(() => packedDense(h, w, tf.zeros([k + 1, o]))).toThrow(/another K/);
     });
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('GELU as a forward activation: one op each way, against PyTorch float64 and the tfjs ops, specials alike', async (ctx) => {
+    if (!(await nativeOrSkip(ctx))) return;
+    expect(hasKernel(SUGAR_GELU)).toBe(true);
+    const ref = loadSurrogateReference().gelu;
+    const run = (xs: Float32Array | number[], dys?: Float32Array) =>
+      tf.tidy(() => {
+        const xt = tf.tensor1d(xs);
+        const w = dys ? tf.tensor1d(dys) : tf.onesLike(xt);
+        const { value, grads } = tf.valueAndGrads((v: tf.Tensor) => tf.sum(tf.mul(surrogateActivation(v, 'gelu'), w)))([xt]);
+        value.dispose();
+        return [surrogateActivation(xt, 'gelu').dataSync() as Float32Array, grads[0].dataSync() as Float32Array];
+      });
+    const [y, g] = run(ref.x);
+    ref.x.forEach((_, i) => {
+      expect(Math.abs(y[i] - ref.value[i]), `gelu(${ref.x[i]})`).toBeLessThanOrEqual(5e-6 * Math.max(1, Math.abs(ref.value[i])));
+      expect(Math.abs(g[i] - ref.grad[i]), `gelu'(${ref.x[i]})`).toBeLessThanOrEqual(5e-6 * Math.max(1, Math.abs(ref.grad[i])));
+    });
+    for (const n of [4001, 300_000]) {
+      const x = seeded(n, 12, 6);
+      const dy = seeded(n, 13, 2);
+      [-0, 0, NaN, Infinity, -Infinity, 3e38, -3e38, 1e-45, -1e-45, 1e-38, -4, 4, -3.999].forEach((v, i) => (x[i * 3] = v));
+      const got = run(x, dy);
+      const want = withoutNative(() => run(x, dy));
+      for (const part of [0, 1])
+        for (let i = 0; i < n; i++) {
+          const [a, e] = [got[part][i], want[part][i]];
+          const what = `${part ? 'grad' : 'value'} n=${n} x=${x[i]}: got ${a}, want ${e}`;
+          if (!Number.isFinite(e)) expect(Object.is(a, e) || (Number.isNaN(a) && Number.isNaN(e)), what).toBe(true);
+          // x * (erf / 2 + 1 / 2) cancels for x << 0: both sides' erf rounding (~4e-7) is scaled by |x| there.
+          else expect(Math.abs(a - e), what).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(e), Math.abs(x[i])));
+        }
+    }
+    const second = () =>
+      tf.tidy(
+        () =>
+          tf
+            .grad((v: tf.Tensor) => tf.sum(tf.grad((u: tf.Tensor) => tf.sum(surrogateActivation(u, 'gelu')))(v)))(tf.tensor1d([-2, -0.5, 0, 0.7, 3]))
+            .dataSync() as Float32Array,
+      );
+    const [s2, w2] = [second(), withoutNative(second)];
+    w2.forEach((w, i) => expect(s2[i]).toBeCloseTo(w, 5));
   });
 
   it('leaves the forward pass of ReLU and SUGAR exactly tf.relu', async (ctx) => {

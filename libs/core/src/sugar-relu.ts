@@ -2,7 +2,7 @@ import type { SugarRegion } from './activation-spec';
 import { SurrogateError } from './errors';
 import { resolveSurrogate, surrogateDefinition, type Surrogate, type SurrogateLike } from './surrogate';
 import { BUILTIN_SURROGATES } from './surrogates-builtin';
-import { hasKernel, SUGAR_BSILU_GRAD, SUGAR_NELU_GRAD } from './tensorflow-kernels';
+import { hasKernel, SUGAR_BSILU_GRAD, SUGAR_GELU, SUGAR_GELU_GRAD, SUGAR_NELU_GRAD } from './tensorflow-kernels';
 import * as tf from './tf';
 
 export interface SugarReluOptions {
@@ -107,9 +107,33 @@ export function sugarRelu<T extends tf.Tensor>(x: T, surrogate: SurrogateLike, o
 // Forward baselines: f(x) forward and the closed-form f'(x) backward (no autodiff through fn).
 const forwardOps = new WeakMap<Surrogate, UnaryOp>();
 
+// The exact GELU as one native op each way where sugar-lab's native kernels run (built-in definition only).
+const GELU_DEF = BUILTIN_SURROGATES.find((d) => d.name === 'gelu');
+
+tf.registerGradient({
+  kernelName: SUGAR_GELU,
+  inputsToSave: ['x'],
+  gradFunc: (dy, [x]) => ({ x: () => tf.engine().runKernel<tf.Tensor>(SUGAR_GELU_GRAD, { dy: dy as tf.Tensor, x }) }),
+});
+
+// Second derivatives: d/d(dy) is the kernel again; d/dx is dy * GELU''(x), GELU''(x) = phi(x) (2 - x^2).
+tf.registerGradient({
+  kernelName: SUGAR_GELU_GRAD,
+  inputsToSave: ['dy', 'x'],
+  gradFunc: (ddx, [dy, x]) => ({
+    dy: () => tf.engine().runKernel<tf.Tensor>(SUGAR_GELU_GRAD, { dy: ddx as tf.Tensor, x }),
+    x: () => {
+      const x2 = tf.square(x);
+      const curve = tf.mul(tf.mul(tf.exp(tf.mul(x2, -0.5)), 1 / Math.sqrt(2 * Math.PI)), tf.sub(2, x2));
+      return tf.mul(tf.mul(dy, ddx as tf.Tensor), curve);
+    },
+  }),
+});
+
 /** The surrogate itself as an activation: `f(x)` forward, `dy * f'(x)` backward. */
 export function surrogateActivation<T extends tf.Tensor>(x: T, surrogate: SurrogateLike): T {
   const s = resolveSurrogate(surrogate);
+  if (s.name === 'gelu' && surrogateDefinition('gelu') === GELU_DEF && hasKernel(SUGAR_GELU)) return tf.engine().runKernel<T>(SUGAR_GELU, { x });
   let op = forwardOps.get(s);
   if (!op) {
     op = tf.customGrad<tf.Tensor>((x, save) => {

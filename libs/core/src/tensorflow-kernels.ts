@@ -13,6 +13,9 @@ export const SUGAR_RELU_GRAD = 'SugarReluGrad';
 export const SUGAR_BSILU_GRAD = 'SugarBsiluGrad';
 /** Per-row softmax cross-entropy and its gradient (softmax - labels): TensorFlow's SoftmaxCrossEntropyWithLogits. */
 export const SUGAR_SOFTMAX_XENT = 'SugarSoftmaxXent';
+/** Exact GELU x * Phi(x) in one native pass (sugar-lab's native kernels only), and its gradient dy * GELU'(x). */
+export const SUGAR_GELU = 'SugarGelu';
+export const SUGAR_GELU_GRAD = 'SugarGeluGrad';
 /** dy * nelu'(x) in one native pass (sugar-lab's native kernels only); attrs { alpha }. */
 export const SUGAR_NELU_GRAD = 'SugarNeluGrad';
 /**
@@ -32,6 +35,8 @@ const NATIVE_ONLY: Record<string, string> = {
   [SUGAR_SGD_STEP]: 'SugarSgd',
   [SUGAR_NELU_GRAD]: 'SugarNeluGrad',
   [SUGAR_PACKED_DENSE]: 'SugarPackedDense',
+  [SUGAR_GELU]: 'SugarGelu',
+  [SUGAR_GELU_GRAD]: 'SugarGeluGrad',
 };
 
 interface TensorMetadata {
@@ -313,6 +318,19 @@ function registerNativeSteps(): void {
     [SUGAR_SGD_STEP, 'SugarSgd', 2],
     [SUGAR_PACKED_DENSE_GRAD, 'SugarPackedDenseGrad', 3],
   ];
+  tf.registerKernel({
+    kernelName: SUGAR_GELU,
+    backendName: 'tensorflow',
+    kernelFunc: ({ inputs, backend }) => (backend as NodeBackend).executeSingleOutput('SugarGelu', [], [(inputs as { x: tf.TensorInfo }).x]),
+  });
+  tf.registerKernel({
+    kernelName: SUGAR_GELU_GRAD,
+    backendName: 'tensorflow',
+    kernelFunc: ({ inputs, backend }) => {
+      const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
+      return (backend as NodeBackend).executeSingleOutput('SugarGeluGrad', [], [dy, x]);
+    },
+  });
   tf.registerKernel({
     kernelName: SUGAR_PACKED_DENSE,
     backendName: 'tensorflow',
