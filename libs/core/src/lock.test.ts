@@ -160,8 +160,27 @@ describe('racing processes', () => {
   it('8 processes over a stale lock from another host, and over no lock at all: exactly one wins', async () => {
     const file = tmpLock();
     fakeLock(file, { host: 'node-3', pid: 77 }, 3600);
-    expect((await race(file, 8)).filter((l) => l.startsWith('won heartbeat') || l.startsWith('won its heartbeat'))).toHaveLength(1);
-    expect((await race(file, 8)).filter((l) => l === 'won undefined')).toHaveLength(1);
+    const over = await race(file, 8);
+    // Exactly one winner. It is usually the process that took the stale lock over ('won its heartbeat ... old'),
+    // but one that tries in the instant between the takeover's removal of the stale file and its own create
+    // wins with a plain create ('won undefined'), and the taker then finds it held: still one holder (CI saw it).
+    expect(
+      over.filter((l) => l.startsWith('won')),
+      over.join(', '),
+    ).toHaveLength(1);
+    expect(
+      over.filter((l) => l === 'busy'),
+      over.join(', '),
+    ).toHaveLength(7);
+    expect(
+      over.filter((l) => l.startsWith('won') && l !== 'won undefined' && !l.startsWith('won its heartbeat')),
+      over.join(', '),
+    ).toEqual([]);
+    const fresh = await race(file, 8);
+    expect(
+      fresh.filter((l) => l === 'won undefined'),
+      fresh.join(', '),
+    ).toHaveLength(1);
     expect(fs.readdirSync(path.dirname(file))).toEqual([]);
   });
 });
