@@ -1,4 +1,4 @@
-import { tf } from '@sugar-lab/core';
+import { hasKernel, initBackend, setNativeOpsEnabled, SUGAR_PROBE_STATS, tf } from '@sugar-lab/core';
 import { describe, expect, it } from 'vitest';
 import { findActivationLayers, kernelLayers } from './activation-layers';
 import { ActivationProbe } from './activation-probe';
@@ -63,5 +63,41 @@ describe('ActivationProbe', () => {
     const input = tf.input({ shape: [2] });
     const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 1 }).apply(input) as tf.SymbolicTensor });
     expect(() => new ActivationProbe(model, tf.zeros([1, 2]))).toThrow(/at least one activation layer/);
+  });
+});
+
+// On tensorflow with sugar-lab's native kernels each layer's statistics are one op (SugarProbeStats): the same
+// counts as the tfjs ops, the moments to float32 rounding, batched and not, conv channels included.
+describe('ActivationProbe with the native probe kernel', () => {
+  it('measures what the tfjs ops measure', async (ctx) => {
+    if ((await initBackend('tensorflow', { quiet: true })) !== 'tensorflow' || !hasKernel(SUGAR_PROBE_STATS)) return ctx.skip();
+    try {
+      const input = tf.input({ shape: [6, 6, 2] });
+      const c = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }).apply(input);
+      const a = tf.layers.reLU().apply(c) as tf.SymbolicTensor;
+      const d = tf.layers.dense({ units: 5, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }).apply(tf.layers.flatten().apply(a));
+      const model = tf.model({ inputs: input, outputs: tf.layers.reLU().apply(d) as tf.SymbolicTensor });
+      const x = tf.randomNormal([37, 6, 6, 2], 0, 1, 'float32', 3);
+      for (const batchSize of [37, 8]) {
+        const probe = new ActivationProbe(model, x, { batchSize });
+        const got = probe.measure();
+        const prev = setNativeOpsEnabled(false);
+        const want = probe.measure();
+        setNativeOpsEnabled(prev);
+        probe.dispose();
+        got.forEach((g, i) => {
+          const w = want[i];
+          expect(Array.from(g.activationProb)).toEqual(Array.from(w.activationProb));
+          expect(Array.from(g.dead)).toEqual(Array.from(w.dead));
+          expect(g.sparsity).toBe(w.sparsity);
+          expect(g.preMean).toBeCloseTo(w.preMean, 5);
+          expect(g.preStd).toBeCloseTo(w.preStd, 5);
+        });
+      }
+      tf.dispose([x]);
+      model.dispose();
+    } finally {
+      await initBackend('cpu', { quiet: true });
+    }
   });
 });

@@ -105,6 +105,7 @@ describe('native kernels (tools/native/sugar-ops)', () => {
       'SugarAdam',
       'SugarPackedDense',
       'SugarPackedDenseGrad',
+      'SugarProbeStats',
       'SugarSgd',
     ]);
     expect(nativeOpsInfo()?.blas).toMatch(/OpenBLAS/);

@@ -24,6 +24,11 @@ export const SUGAR_NELU_GRAD = 'SugarNeluGrad';
  */
 export const SUGAR_PACKED_DENSE = 'SugarPackedDense';
 const SUGAR_PACKED_DENSE_GRAD = 'SugarPackedDenseGrad';
+/**
+ * An activation probe's statistics of one layer as one native op: per unit the count of pre-activations > 0
+ * ([units], float32), and [zeros after the activation, mean, variance of the pre-activations] ([3]).
+ */
+export const SUGAR_PROBE_STATS = 'SugarProbeStats';
 /** One Adam/AdamW step for one weight as one native op: inputs as sugar_ops.cc's SugarAdam, outputs [w, m, v]. */
 export const SUGAR_ADAM_STEP = 'SugarAdamStep';
 /** One SGD step (L2, momentum, Nesterov) for one weight as one native op: outputs [w, momentum buffer]. */
@@ -37,6 +42,7 @@ const NATIVE_ONLY: Record<string, string> = {
   [SUGAR_PACKED_DENSE]: 'SugarPackedDense',
   [SUGAR_GELU]: 'SugarGelu',
   [SUGAR_GELU_GRAD]: 'SugarGeluGrad',
+  [SUGAR_PROBE_STATS]: 'SugarProbeStats',
 };
 
 interface TensorMetadata {
@@ -317,6 +323,7 @@ function registerNativeSteps(): void {
     [SUGAR_ADAM_STEP, 'SugarAdam', 3],
     [SUGAR_SGD_STEP, 'SugarSgd', 2],
     [SUGAR_PACKED_DENSE_GRAD, 'SugarPackedDenseGrad', 3],
+    [SUGAR_PROBE_STATS, 'SugarProbeStats', 2],
   ];
   tf.registerKernel({
     kernelName: SUGAR_GELU,
@@ -367,6 +374,12 @@ tf.registerGradient({
  */
 export function packedDense(h: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return tf.engine().runKernel<tf.Tensor>(SUGAR_PACKED_DENSE, { h, w, b });
+}
+
+/** [counts per unit of pre > 0, [zeros in post, mean(pre), variance(pre)]]: see SUGAR_PROBE_STATS. */
+export function probeStats(pre: tf.Tensor, post: tf.Tensor): [tf.Tensor1D, tf.Tensor1D] {
+  const [counts, stats] = tf.engine().runKernel<tf.Tensor[]>(SUGAR_PROBE_STATS, { pre, post });
+  return [counts as tf.Tensor1D, stats as tf.Tensor1D];
 }
 
 /** Whether `kernel` (one of the SUGAR_* names) runs on the current backend. */

@@ -572,6 +572,53 @@ void PackedDenseGradCompute(void*, TF_OpKernelContext* ctx) {
   TF_DeleteStatus(s);
 }
 
+// ---- SugarProbeStats: what analysis's activation probe reads of one layer, in one op instead of ~16: per unit
+// (the last axis) the count of pre-activations > 0, and the count of exact zeros after the activation, the mean and
+// the (population) variance of the pre-activations. Sums in double (the counts are exact, the moments as good or
+// better than float32 reductions). pre and post have one size; outputs counts [units], stats [3].
+
+void ProbeStatsCompute(void*, TF_OpKernelContext* ctx) {
+  TF_Status* s = TF_NewStatus();
+  {
+    Inputs in(ctx, s);
+    if (TF_GetCode(s) != TF_OK) {
+      TF_OpKernelContext_Failure(ctx, s);
+    } else if (TF_NumDims(in.t[0]) < 1 || in.size(0) != in.size(1) || TF_Dim(in.t[0], TF_NumDims(in.t[0]) - 1) == 0) {
+      Fail(ctx, "SugarProbeStats: expected pre and post of one size with a non-empty last axis; found " + ShapeString(Shape(in.t[0])) +
+                    " and " + ShapeString(Shape(in.t[1])));
+    } else {
+      const int64_t n = in.size(0), units = TF_Dim(in.t[0], TF_NumDims(in.t[0]) - 1), rows = n / units;
+      TF_Tensor *oc = nullptr, *os = nullptr;
+      float* counts = Output(ctx, 0, {units}, s, &oc);
+      float* stats = counts ? Output(ctx, 1, {3}, s, &os) : nullptr;
+      if (stats != nullptr) {
+        const float *pre = in.data(0), *post = in.data(1);
+        std::vector<int64_t> positive(units, 0);
+        int64_t zeros = 0;
+        double sum = 0;
+        for (int64_t r = 0; r < rows; ++r)
+          for (int64_t u = 0; u < units; ++u) {
+            const float v = pre[r * units + u];
+            positive[u] += v > 0.0f;
+            sum += v;
+          }
+        for (int64_t i = 0; i < n; ++i) zeros += post[i] == 0.0f;
+        const double mean = n ? sum / n : NAN;
+        double sq = 0;
+        for (int64_t i = 0; i < n; ++i) sq += (pre[i] - mean) * (pre[i] - mean);
+        for (int64_t u = 0; u < units; ++u) counts[u] = static_cast<float>(positive[u]);
+        stats[0] = static_cast<float>(zeros);
+        stats[1] = static_cast<float>(mean);
+        stats[2] = static_cast<float>(n ? sq / n : NAN);
+      }
+      if (TF_GetCode(s) != TF_OK) TF_OpKernelContext_Failure(ctx, s);
+      for (TF_Tensor* t : {oc, os})
+        if (t != nullptr) TF_DeleteTensor(t);
+    }
+  }
+  TF_DeleteStatus(s);
+}
+
 struct OpSpec {
   const char* name;
   std::vector<const char*> inputs, outputs, attrs;
@@ -595,6 +642,7 @@ const std::vector<OpSpec>& Ops() {
        {"w_out: float", "m_out: float", "v_out: float"}, {}, NoAttrs, AdamCompute, DeleteNothing},
       {"SugarPackedDense", {"h: float", "w: float", "b: float"}, {"y: float"}, {}, NoAttrs, PackedDenseCompute, DeleteNothing},
       {"SugarPackedDenseGrad", {"dy: float", "h: float", "w: float"}, {"dh: float", "dw: float", "db: float"}, {}, NoAttrs, PackedDenseGradCompute, DeleteNothing},
+      {"SugarProbeStats", {"pre: float", "post: float"}, {"counts: float", "stats: float"}, {}, NoAttrs, ProbeStatsCompute, DeleteNothing},
       {"SugarSgd", {"w: float", "g: float", "buf: float", "wd: float", "mu: float", "rate: float", "nesterov: float"}, {"w_out: float", "buf_out: float"}, {}, NoAttrs, SgdCompute, DeleteNothing},
   };
   return ops;
