@@ -62,32 +62,6 @@ void UnknownShape(TF_ShapeInferenceContext* ctx, TF_Status* status) {
   TF_ShapeInferenceContextSetUnknownShape(ctx, status);
 }
 
-void Fail(TF_OpKernelContext* ctx, const std::string& message) {
-  TF_Status* s = TF_NewStatus();
-  TF_SetStatus(s, TF_INVALID_ARGUMENT, message.c_str());
-  TF_OpKernelContext_Failure(ctx, s);
-  TF_DeleteStatus(s);
-}
-
-// Inputs fetched once and released when the kernel returns.
-struct Inputs {
-  std::vector<TF_Tensor*> t;
-  Inputs(TF_OpKernelContext* ctx, TF_Status* s) {
-    int n = TF_NumInputs(ctx);
-    for (int i = 0; i < n; ++i) {
-      TF_Tensor* x = nullptr;
-      TF_GetInput(ctx, i, &x, s);
-      if (TF_GetCode(s) != TF_OK) return;
-      t.push_back(x);
-    }
-  }
-  ~Inputs() {
-    for (TF_Tensor* x : t) TF_DeleteTensor(x);
-  }
-  const float* data(int i) const { return static_cast<const float*>(TF_TensorData(t[i])); }
-  int64_t size(int i) const { return static_cast<int64_t>(TF_TensorElementCount(t[i])); }
-};
-
 std::vector<int64_t> Shape(const TF_Tensor* t) {
   std::vector<int64_t> d(TF_NumDims(t));
   for (size_t i = 0; i < d.size(); ++i) d[i] = TF_Dim(t, static_cast<int>(i));
@@ -100,12 +74,68 @@ std::string ShapeString(const std::vector<int64_t>& d) {
   return out + "]";
 }
 
-float* Output(TF_OpKernelContext* ctx, int i, const std::vector<int64_t>& dims, TF_Status* s, TF_Tensor** out) {
-  int64_t n = 1;
-  for (int64_t d : dims) n *= d;
-  *out = TF_AllocateOutput(ctx, i, TF_FLOAT, dims.data(), static_cast<int>(dims.size()), n * sizeof(float), s);
-  if (TF_GetCode(s) != TF_OK) return nullptr;
-  return static_cast<float*>(TF_TensorData(*out));
+// One call of a kernel: its inputs (fetched once), the outputs it allocates and its status, all released when
+// the call ends; a failure (fetching an input, allocating an output, or Fail) is reported to TensorFlow then.
+class Call {
+ public:
+  explicit Call(TF_OpKernelContext* ctx) : ctx_(ctx), status_(TF_NewStatus()) {
+    const int n = TF_NumInputs(ctx);
+    for (int i = 0; i < n && ok(); ++i) {
+      TF_Tensor* x = nullptr;
+      TF_GetInput(ctx, i, &x, status_);
+      if (ok()) inputs_.push_back(x);
+    }
+  }
+  ~Call() {
+    if (!ok()) TF_OpKernelContext_Failure(ctx_, status_);
+    for (TF_Tensor* t : inputs_) TF_DeleteTensor(t);
+    for (TF_Tensor* t : outputs_) TF_DeleteTensor(t);
+    TF_DeleteStatus(status_);
+  }
+  Call(const Call&) = delete;
+  Call& operator=(const Call&) = delete;
+
+  bool ok() const { return TF_GetCode(status_) == TF_OK; }
+  // Records an invalid-argument failure; false, so a check reads `if (bad) return c.Fail(...);`.
+  bool Fail(const std::string& message) {
+    TF_SetStatus(status_, TF_INVALID_ARGUMENT, message.c_str());
+    return false;
+  }
+  const float* data(int i) const { return static_cast<const float*>(TF_TensorData(inputs_[i])); }
+  int64_t size(int i) const { return static_cast<int64_t>(TF_TensorElementCount(inputs_[i])); }
+  int rank(int i) const { return TF_NumDims(inputs_[i]); }
+  int64_t dim(int i, int d) const { return TF_Dim(inputs_[i], d); }
+  std::vector<int64_t> shape(int i) const { return Shape(inputs_[i]); }
+  std::string shape_string(int i) const { return ShapeString(shape(i)); }
+  // Allocates output i, or nullptr once anything has failed.
+  float* Output(int i, const std::vector<int64_t>& dims) {
+    if (!ok()) return nullptr;
+    int64_t n = 1;
+    for (int64_t d : dims) n *= d;
+    TF_Tensor* t = TF_AllocateOutput(ctx_, i, TF_FLOAT, dims.data(), static_cast<int>(dims.size()), n * sizeof(float), status_);
+    if (t != nullptr) outputs_.push_back(t);
+    return ok() && t != nullptr ? static_cast<float*>(TF_TensorData(t)) : nullptr;
+  }
+
+ private:
+  TF_OpKernelContext* ctx_;
+  TF_Status* status_;
+  std::vector<TF_Tensor*> inputs_, outputs_;
+};
+
+// f(begin, end) over [0, n), split between the OpenMP threads from kParallelFrom elements on.
+template <typename F>
+void ParallelRange(int64_t n, F f) {
+  if (n < kParallelFrom) {
+    f(int64_t{0}, n);
+    return;
+  }
+#pragma omp parallel
+  {
+    const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
+    const int64_t chunk = ((n + nt - 1) / nt + 15) / 16 * 16;
+    f(std::min(n, t * chunk), std::min(n, (t + 1) * chunk));
+  }
 }
 
 bool GetBool(TF_OpKernelConstruction* ctx, const char* name) {
@@ -136,53 +166,37 @@ void* MatMulCreate(TF_OpKernelConstruction* ctx) {
 
 void MatMulCompute(void* kernel, TF_OpKernelContext* ctx) {
   const auto* attrs = static_cast<MatMulAttrs*>(kernel);
-  TF_Status* s = TF_NewStatus();
-  {
-    Inputs in(ctx, s);
-    if (TF_GetCode(s) != TF_OK) {
-      TF_OpKernelContext_Failure(ctx, s);
-      TF_DeleteStatus(s);
-      return;
-    }
-    std::vector<int64_t> a = Shape(in.t[0]), b = Shape(in.t[1]);
-    const bool batched = a.size() == 3;
-    const size_t r = a.size();
-    if ((r != 2 && r != 3) || b.size() != r || (batched && a[0] != b[0])) {
-      Fail(ctx, "SugarMatMul: expected two rank-2 tensors or two rank-3 tensors with one batch size; found " +
-                    ShapeString(a) + " and " + ShapeString(b));
-      TF_DeleteStatus(s);
-      return;
-    }
-    const int64_t batch = batched ? a[0] : 1;
-    const int64_t m = attrs->ta ? a[r - 1] : a[r - 2], k = attrs->ta ? a[r - 2] : a[r - 1];
-    const int64_t kb = attrs->tb ? b[r - 1] : b[r - 2], n = attrs->tb ? b[r - 2] : b[r - 1];
-    if (k != kb) {
-      Fail(ctx, "SugarMatMul: inner dimensions differ: " + ShapeString(a) + (attrs->ta ? "^T" : "") + " @ " +
-                    ShapeString(b) + (attrs->tb ? "^T" : ""));
-      TF_DeleteStatus(s);
-      return;
-    }
-    std::vector<int64_t> dims = batched ? std::vector<int64_t>{batch, m, n} : std::vector<int64_t>{m, n};
-    TF_Tensor* out = nullptr;
-    float* c = Output(ctx, 0, dims, s, &out);
-    if (c != nullptr && m * n > 0) {
-      if (k == 0) {
-        std::memset(c, 0, batch * m * n * sizeof(float));
-      } else {
-        const float* pa = in.data(0);
-        const float* pb = in.data(1);
-        const int lda = static_cast<int>(a[r - 1]), ldb = static_cast<int>(b[r - 1]);
-        for (int64_t i = 0; i < batch; ++i) {
-          cblas_sgemm(CblasRowMajor, attrs->ta ? CblasTrans : CblasNoTrans, attrs->tb ? CblasTrans : CblasNoTrans,
-                      static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.0f, pa + i * m * k, lda,
-                      pb + i * k * n, ldb, 0.0f, c + i * m * n, static_cast<int>(n));
-        }
-      }
-    }
-    if (TF_GetCode(s) != TF_OK) TF_OpKernelContext_Failure(ctx, s);
-    if (out != nullptr) TF_DeleteTensor(out);
+  Call c(ctx);
+  if (!c.ok()) return;
+  const std::vector<int64_t> a = c.shape(0), b = c.shape(1);
+  const size_t r = a.size();
+  const bool batched = r == 3;
+  if ((r != 2 && r != 3) || b.size() != r || (batched && a[0] != b[0])) {
+    c.Fail("SugarMatMul: expected two rank-2 tensors or two rank-3 tensors with one batch size; found " + ShapeString(a) +
+           " and " + ShapeString(b));
+    return;
   }
-  TF_DeleteStatus(s);
+  const int64_t batch = batched ? a[0] : 1;
+  const int64_t m = attrs->ta ? a[r - 1] : a[r - 2], k = attrs->ta ? a[r - 2] : a[r - 1];
+  const int64_t kb = attrs->tb ? b[r - 1] : b[r - 2], n = attrs->tb ? b[r - 2] : b[r - 1];
+  if (k != kb) {
+    c.Fail("SugarMatMul: inner dimensions differ: " + ShapeString(a) + (attrs->ta ? "^T" : "") + " @ " + ShapeString(b) +
+           (attrs->tb ? "^T" : ""));
+    return;
+  }
+  float* out = c.Output(0, batched ? std::vector<int64_t>{batch, m, n} : std::vector<int64_t>{m, n});
+  if (out == nullptr || m * n == 0) return;
+  if (k == 0) {
+    std::memset(out, 0, batch * m * n * sizeof(float));
+    return;
+  }
+  const float* pa = c.data(0);
+  const float* pb = c.data(1);
+  const int lda = static_cast<int>(a[r - 1]), ldb = static_cast<int>(b[r - 1]);
+  for (int64_t i = 0; i < batch; ++i)
+    cblas_sgemm(CblasRowMajor, attrs->ta ? CblasTrans : CblasNoTrans, attrs->tb ? CblasTrans : CblasNoTrans,
+                static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.0f, pa + i * m * k, lda, pb + i * k * n,
+                ldb, 0.0f, out + i * m * n, static_cast<int>(n));
 }
 
 // ---- SugarBsiluGrad: dy * bsilu'(x) = dy * s * ((x + alpha) (1 - s) + 1), s = sigmoid(x), in one pass.
@@ -229,43 +243,20 @@ SUGAR_CLONES void BsiluGradRange(const float* __restrict dy, const float* __rest
   }
 }
 
-// dy, x -> one output of x's shape, computed by `range` over [begin, end), split over the OpenMP threads
-// when the tensor is large enough.
+// dy, x -> one output of x's shape, computed by `range` over [begin, end) (ParallelRange splits large tensors).
 template <typename Range>
 void ElementwiseGrad(TF_OpKernelContext* ctx, const char* op, Range range) {
-  TF_Status* s = TF_NewStatus();
-  {
-    Inputs in(ctx, s);
-    if (TF_GetCode(s) != TF_OK || in.size(0) != in.size(1)) {
-      if (TF_GetCode(s) == TF_OK)
-        Fail(ctx, std::string(op) + ": dy and x must have one shape; found " + ShapeString(Shape(in.t[0])) + " and " +
-                      ShapeString(Shape(in.t[1])));
-      else
-        TF_OpKernelContext_Failure(ctx, s);
-      TF_DeleteStatus(s);
-      return;
-    }
-    TF_Tensor* out = nullptr;
-    float* o = Output(ctx, 0, Shape(in.t[1]), s, &out);
-    if (o != nullptr) {
-      const float* dy = in.data(0);
-      const float* x = in.data(1);
-      const int64_t n = in.size(1);
-      if (n < kParallelFrom) {
-        range(dy, x, o, 0, n);
-      } else {
-#pragma omp parallel
-        {
-          const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
-          const int64_t chunk = ((n + nt - 1) / nt + 15) / 16 * 16;
-          range(dy, x, o, std::min(n, t * chunk), std::min(n, (t + 1) * chunk));
-        }
-      }
-    }
-    if (TF_GetCode(s) != TF_OK) TF_OpKernelContext_Failure(ctx, s);
-    if (out != nullptr) TF_DeleteTensor(out);
+  Call c(ctx);
+  if (!c.ok()) return;
+  if (c.size(0) != c.size(1)) {
+    c.Fail(std::string(op) + ": dy and x must have one shape; found " + c.shape_string(0) + " and " + c.shape_string(1));
+    return;
   }
-  TF_DeleteStatus(s);
+  float* o = c.Output(0, c.shape(1));
+  if (o == nullptr) return;
+  const float* dy = c.data(0);
+  const float* x = c.data(1);
+  ParallelRange(c.size(1), [&](int64_t b, int64_t e) { range(dy, x, o, b, e); });
 }
 
 void BsiluGradCompute(void* kernel, TF_OpKernelContext* ctx) {
@@ -340,33 +331,11 @@ SUGAR_CLONES void GeluGradRange(const float* __restrict dy, const float* __restr
 }
 
 void GeluCompute(void*, TF_OpKernelContext* ctx) {
-  TF_Status* s = TF_NewStatus();
-  {
-    Inputs in(ctx, s);
-    if (TF_GetCode(s) != TF_OK) {
-      TF_OpKernelContext_Failure(ctx, s);
-    } else {
-      TF_Tensor* out = nullptr;
-      float* o = Output(ctx, 0, Shape(in.t[0]), s, &out);
-      if (o != nullptr) {
-        const float* x = in.data(0);
-        const int64_t n = in.size(0);
-        if (n < kParallelFrom) {
-          GeluRange(x, o, 0, n);
-        } else {
-#pragma omp parallel
-          {
-            const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
-            const int64_t chunk = ((n + nt - 1) / nt + 15) / 16 * 16;
-            GeluRange(x, o, std::min(n, t * chunk), std::min(n, (t + 1) * chunk));
-          }
-        }
-      }
-      if (TF_GetCode(s) != TF_OK) TF_OpKernelContext_Failure(ctx, s);
-      if (out != nullptr) TF_DeleteTensor(out);
-    }
-  }
-  TF_DeleteStatus(s);
+  Call c(ctx);
+  float* o = c.ok() ? c.Output(0, c.shape(0)) : nullptr;
+  if (o == nullptr) return;
+  const float* x = c.data(0);
+  ParallelRange(c.size(0), [&](int64_t b, int64_t e) { GeluRange(x, o, b, e); });
 }
 
 void GeluGradCompute(void*, TF_OpKernelContext* ctx) {
@@ -383,51 +352,37 @@ void GeluGradCompute(void*, TF_OpKernelContext* ctx) {
 void* NoAttrs(TF_OpKernelConstruction*) { return nullptr; }
 void DeleteNothing(void*) {}
 
-bool SameSizes(const Inputs& in, int count, TF_OpKernelContext* ctx, const char* op) {
+bool SameSizes(Call& c, int count, const char* op) {
   for (int i = 1; i < count; ++i)
-    if (in.size(i) != in.size(0)) {
-      Fail(ctx, std::string(op) + ": input " + std::to_string(i) + " has shape " + ShapeString(Shape(in.t[i])) +
-                    ", expected " + ShapeString(Shape(in.t[0])));
-      return false;
-    }
+    if (c.size(i) != c.size(0))
+      return c.Fail(std::string(op) + ": input " + std::to_string(i) + " has shape " + c.shape_string(i) + ", expected " +
+                    c.shape_string(0));
   return true;
 }
 
 void AdamCompute(void*, TF_OpKernelContext* ctx) {
-  TF_Status* s = TF_NewStatus();
-  {
-    Inputs in(ctx, s);
-    if (TF_GetCode(s) != TF_OK) {
-      TF_OpKernelContext_Failure(ctx, s);
-    } else if (SameSizes(in, 4, ctx, "SugarAdam")) {
-      const float b1 = *in.data(4), nb1 = *in.data(5), b2 = *in.data(6), nb2 = *in.data(7), eps = *in.data(8);
-      const float wd = *in.data(9), shrink = *in.data(10), sqrt_bc2 = *in.data(11), step_size = *in.data(12);
-      std::vector<int64_t> dims = Shape(in.t[0]);
-      TF_Tensor *ow = nullptr, *om = nullptr, *ov = nullptr;
-      float* w1 = Output(ctx, 0, dims, s, &ow);
-      float* m1 = w1 ? Output(ctx, 1, dims, s, &om) : nullptr;
-      float* v1 = m1 ? Output(ctx, 2, dims, s, &ov) : nullptr;
-      if (v1 != nullptr) {
-        const float *w = in.data(0), *g0 = in.data(1), *m = in.data(2), *v = in.data(3);
-        const int64_t n = in.size(0);
-        const bool l2 = wd != 0.0f, decoupled = shrink != 1.0f;
-        for (int64_t i = 0; i < n; ++i) {
-          const float g = l2 ? g0[i] + w[i] * wd : g0[i];
-          const float base = decoupled ? w[i] * shrink : w[i];
-          const float mi = m[i] * b1 + g * nb1;
-          const float vi = v[i] * b2 + (g * g) * nb2;
-          const float denom = std::sqrt(vi) / sqrt_bc2 + eps;
-          m1[i] = mi;
-          v1[i] = vi;
-          w1[i] = base - (mi / denom) * step_size;
-        }
-      }
-      if (TF_GetCode(s) != TF_OK) TF_OpKernelContext_Failure(ctx, s);
-      for (TF_Tensor* t : {ow, om, ov})
-        if (t != nullptr) TF_DeleteTensor(t);
-    }
+  Call c(ctx);
+  if (!c.ok() || !SameSizes(c, 4, "SugarAdam")) return;
+  const float b1 = *c.data(4), nb1 = *c.data(5), b2 = *c.data(6), nb2 = *c.data(7), eps = *c.data(8);
+  const float wd = *c.data(9), shrink = *c.data(10), sqrt_bc2 = *c.data(11), step_size = *c.data(12);
+  const std::vector<int64_t> dims = c.shape(0);
+  float* w1 = c.Output(0, dims);
+  float* m1 = c.Output(1, dims);
+  float* v1 = c.Output(2, dims);
+  if (v1 == nullptr) return;
+  const float *w = c.data(0), *g0 = c.data(1), *m = c.data(2), *v = c.data(3);
+  const int64_t n = c.size(0);
+  const bool l2 = wd != 0.0f, decoupled = shrink != 1.0f;
+  for (int64_t i = 0; i < n; ++i) {
+    const float g = l2 ? g0[i] + w[i] * wd : g0[i];
+    const float base = decoupled ? w[i] * shrink : w[i];
+    const float mi = m[i] * b1 + g * nb1;
+    const float vi = v[i] * b2 + (g * g) * nb2;
+    const float denom = std::sqrt(vi) / sqrt_bc2 + eps;
+    m1[i] = mi;
+    v1[i] = vi;
+    w1[i] = base - (mi / denom) * step_size;
   }
-  TF_DeleteStatus(s);
 }
 
 // ---- SugarSgd: one SGD step for one weight with momentum buffer, returning (w', buf').
@@ -435,39 +390,27 @@ void AdamCompute(void*, TF_OpKernelContext* ctx) {
 // rate, nesterov (0 or 1).
 
 void SgdCompute(void*, TF_OpKernelContext* ctx) {
-  TF_Status* s = TF_NewStatus();
-  {
-    Inputs in(ctx, s);
-    if (TF_GetCode(s) != TF_OK) {
-      TF_OpKernelContext_Failure(ctx, s);
-    } else if (SameSizes(in, *in.data(4) != 0.0f ? 3 : 2, ctx, "SugarSgd")) {
-      const float wd = *in.data(3), mu = *in.data(4), rate = *in.data(5);
-      const bool nesterov = *in.data(6) != 0.0f;
-      std::vector<int64_t> dims = Shape(in.t[0]);
-      TF_Tensor *ow = nullptr, *ob = nullptr;
-      float* w1 = Output(ctx, 0, dims, s, &ow);
-      // Without momentum there is no buffer: buf_out is empty (and buf is not read).
-      float* b1 = w1 ? Output(ctx, 1, mu != 0.0f ? dims : std::vector<int64_t>{0}, s, &ob) : nullptr;
-      if (w1 != nullptr && TF_GetCode(s) == TF_OK) {
-        const float *w = in.data(0), *g0 = in.data(1), *buf = in.data(2);
-        const int64_t n = in.size(0);
-        if (mu == 0.0f) {
-          for (int64_t i = 0; i < n; ++i) w1[i] = w[i] - (wd != 0.0f ? g0[i] + w[i] * wd : g0[i]) * rate;
-        } else {
-          for (int64_t i = 0; i < n; ++i) {
-            const float g = wd != 0.0f ? g0[i] + w[i] * wd : g0[i];
-            const float next = buf[i] * mu + g;
-            b1[i] = next;
-            w1[i] = w[i] - (nesterov ? g + next * mu : next) * rate;
-          }
-        }
-      }
-      if (TF_GetCode(s) != TF_OK) TF_OpKernelContext_Failure(ctx, s);
-      for (TF_Tensor* t : {ow, ob})
-        if (t != nullptr) TF_DeleteTensor(t);
-    }
+  Call c(ctx);
+  if (!c.ok() || !SameSizes(c, *c.data(4) != 0.0f ? 3 : 2, "SugarSgd")) return;
+  const float wd = *c.data(3), mu = *c.data(4), rate = *c.data(5);
+  const bool nesterov = *c.data(6) != 0.0f;
+  const std::vector<int64_t> dims = c.shape(0);
+  float* w1 = c.Output(0, dims);
+  // Without momentum there is no buffer: buf_out is empty (and buf is not read).
+  float* b1 = c.Output(1, mu != 0.0f ? dims : std::vector<int64_t>{0});
+  if (!c.ok()) return;
+  const float *w = c.data(0), *g0 = c.data(1), *buf = c.data(2);
+  const int64_t n = c.size(0);
+  if (mu == 0.0f) {
+    for (int64_t i = 0; i < n; ++i) w1[i] = w[i] - (wd != 0.0f ? g0[i] + w[i] * wd : g0[i]) * rate;
+    return;
   }
-  TF_DeleteStatus(s);
+  for (int64_t i = 0; i < n; ++i) {
+    const float g = wd != 0.0f ? g0[i] + w[i] * wd : g0[i];
+    const float next = buf[i] * mu + g;
+    b1[i] = next;
+    w1[i] = w[i] - (nesterov ? g + next * mu : next) * rate;
+  }
 }
 
 // ---- SugarPackedDense / SugarPackedDenseGrad: the dense layer of a pack of K MLPs (train's PackedMlp), with
@@ -480,96 +423,77 @@ struct PackedDims {
   int64_t k, b, i, o;
 };
 
-bool PackedShapes(TF_OpKernelContext* ctx, const Inputs& in, int h_at, int w_at, int64_t o, PackedDims* d, const char* op) {
-  std::vector<int64_t> h = Shape(in.t[h_at]), w = Shape(in.t[w_at]);
-  if (h.size() != 3 || w.size() != 2 || w[0] != h[0] || o <= 0 || w[1] != h[2] * o) {
-    Fail(ctx, std::string(op) + ": expected h [K, B, I] and w [K, I*O] with O = " + std::to_string(o) + "; found " +
+bool PackedShapes(Call& c, int h_at, int w_at, int64_t o, PackedDims* d, const char* op) {
+  const std::vector<int64_t> h = c.shape(h_at), w = c.shape(w_at);
+  if (h.size() != 3 || w.size() != 2 || w[0] != h[0] || o <= 0 || w[1] != h[2] * o)
+    return c.Fail(std::string(op) + ": expected h [K, B, I] and w [K, I*O] with O = " + std::to_string(o) + "; found " +
                   ShapeString(h) + " and " + ShapeString(w));
-    return false;
-  }
   *d = PackedDims{h[0], h[1], h[2], o};
   return true;
 }
 
 void PackedDenseCompute(void*, TF_OpKernelContext* ctx) {
-  TF_Status* s = TF_NewStatus();
-  {
-    Inputs in(ctx, s);
-    PackedDims d{};
-    if (TF_GetCode(s) != TF_OK) {
-      TF_OpKernelContext_Failure(ctx, s);
-    } else if (TF_NumDims(in.t[2]) != 2) {
-      Fail(ctx, "SugarPackedDense: expected b [K, O]; found " + ShapeString(Shape(in.t[2])));
-    } else if (!PackedShapes(ctx, in, 0, 1, TF_Dim(in.t[2], 1), &d, "SugarPackedDense")) {
-      // reported
-    } else if (TF_Dim(in.t[2], 0) != d.k) {
-      Fail(ctx, "SugarPackedDense: b " + ShapeString(Shape(in.t[2])) + " has another K than h " + ShapeString(Shape(in.t[0])));
-    } else {
-      TF_Tensor* out = nullptr;
-      float* y = Output(ctx, 0, {d.k, d.b, d.o}, s, &out);
-      if (y != nullptr && d.b * d.o > 0) {
-        const float *h = in.data(0), *w = in.data(1), *bias = in.data(2);
-        for (int64_t k = 0; k < d.k; ++k) {
-          float* yk = y + k * d.b * d.o;
-          for (int64_t r = 0; r < d.b; ++r) std::memcpy(yk + r * d.o, bias + k * d.o, d.o * sizeof(float));
-          if (d.i > 0)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(d.b), static_cast<int>(d.o),
-                        static_cast<int>(d.i), 1.0f, h + k * d.b * d.i, static_cast<int>(d.i), w + k * d.i * d.o,
-                        static_cast<int>(d.o), 1.0f, yk, static_cast<int>(d.o));
-        }
-      }
-      if (TF_GetCode(s) != TF_OK) TF_OpKernelContext_Failure(ctx, s);
-      if (out != nullptr) TF_DeleteTensor(out);
-    }
+  Call c(ctx);
+  PackedDims d{};
+  if (!c.ok()) return;
+  if (c.rank(2) != 2) {
+    c.Fail("SugarPackedDense: expected b [K, O]; found " + c.shape_string(2));
+    return;
   }
-  TF_DeleteStatus(s);
+  if (!PackedShapes(c, 0, 1, c.dim(2, 1), &d, "SugarPackedDense")) return;
+  if (c.dim(2, 0) != d.k) {
+    c.Fail("SugarPackedDense: b " + c.shape_string(2) + " has another K than h " + c.shape_string(0));
+    return;
+  }
+  float* y = c.Output(0, {d.k, d.b, d.o});
+  if (y == nullptr || d.b * d.o == 0) return;
+  const float *h = c.data(0), *w = c.data(1), *bias = c.data(2);
+  for (int64_t k = 0; k < d.k; ++k) {
+    float* yk = y + k * d.b * d.o;
+    for (int64_t r = 0; r < d.b; ++r) std::memcpy(yk + r * d.o, bias + k * d.o, d.o * sizeof(float));
+    if (d.i > 0)
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(d.b), static_cast<int>(d.o),
+                  static_cast<int>(d.i), 1.0f, h + k * d.b * d.i, static_cast<int>(d.i), w + k * d.i * d.o,
+                  static_cast<int>(d.o), 1.0f, yk, static_cast<int>(d.o));
+  }
 }
 
 void PackedDenseGradCompute(void*, TF_OpKernelContext* ctx) {
-  TF_Status* s = TF_NewStatus();
-  {
-    Inputs in(ctx, s);
-    PackedDims d{};
-    if (TF_GetCode(s) != TF_OK) {
-      TF_OpKernelContext_Failure(ctx, s);
-    } else if (TF_NumDims(in.t[0]) != 3) {
-      Fail(ctx, "SugarPackedDenseGrad: expected dy [K, B, O]; found " + ShapeString(Shape(in.t[0])));
-    } else if (!PackedShapes(ctx, in, 1, 2, TF_Dim(in.t[0], 2), &d, "SugarPackedDenseGrad")) {
-      // reported
-    } else if (TF_Dim(in.t[0], 0) != d.k || TF_Dim(in.t[0], 1) != d.b) {
-      Fail(ctx, "SugarPackedDenseGrad: dy " + ShapeString(Shape(in.t[0])) + " does not match h " + ShapeString(Shape(in.t[1])));
-    } else {
-      TF_Tensor *odh = nullptr, *odw = nullptr, *odb = nullptr;
-      float* dh = Output(ctx, 0, {d.k, d.b, d.i}, s, &odh);
-      float* dw = dh ? Output(ctx, 1, {d.k, d.i * d.o}, s, &odw) : nullptr;
-      float* db = dw ? Output(ctx, 2, {d.k, d.o}, s, &odb) : nullptr;
-      if (db != nullptr) {
-        const float *dy = in.data(0), *h = in.data(1), *w = in.data(2);
-        const int B = static_cast<int>(d.b), I = static_cast<int>(d.i), O = static_cast<int>(d.o);
-        for (int64_t k = 0; k < d.k; ++k) {
-          const float* dyk = dy + k * d.b * d.o;
-          float* dbk = db + k * d.o;
-          std::memset(dbk, 0, d.o * sizeof(float));
-          for (int64_t r = 0; r < d.b; ++r)
-            for (int64_t j = 0; j < d.o; ++j) dbk[j] += dyk[r * d.o + j];
-          if (d.b * d.i > 0 && d.o > 0)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, I, O, 1.0f, dyk, O, w + k * d.i * d.o, O, 0.0f,
-                        dh + k * d.b * d.i, I);
-          else if (d.b * d.i > 0)
-            std::memset(dh + k * d.b * d.i, 0, d.b * d.i * sizeof(float));
-          if (d.i * d.o > 0 && d.b > 0)
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, I, O, B, 1.0f, h + k * d.b * d.i, I, dyk, O, 0.0f,
-                        dw + k * d.i * d.o, O);
-          else if (d.i * d.o > 0)
-            std::memset(dw + k * d.i * d.o, 0, d.i * d.o * sizeof(float));
-        }
-      }
-      if (TF_GetCode(s) != TF_OK) TF_OpKernelContext_Failure(ctx, s);
-      for (TF_Tensor* t : {odh, odw, odb})
-        if (t != nullptr) TF_DeleteTensor(t);
-    }
+  Call c(ctx);
+  PackedDims d{};
+  if (!c.ok()) return;
+  if (c.rank(0) != 3) {
+    c.Fail("SugarPackedDenseGrad: expected dy [K, B, O]; found " + c.shape_string(0));
+    return;
   }
-  TF_DeleteStatus(s);
+  if (!PackedShapes(c, 1, 2, c.dim(0, 2), &d, "SugarPackedDenseGrad")) return;
+  if (c.dim(0, 0) != d.k || c.dim(0, 1) != d.b) {
+    c.Fail("SugarPackedDenseGrad: dy " + c.shape_string(0) + " does not match h " + c.shape_string(1));
+    return;
+  }
+  float* dh = c.Output(0, {d.k, d.b, d.i});
+  float* dw = c.Output(1, {d.k, d.i * d.o});
+  float* db = c.Output(2, {d.k, d.o});
+  if (db == nullptr) return;
+  const float *dy = c.data(0), *h = c.data(1), *w = c.data(2);
+  const int B = static_cast<int>(d.b), I = static_cast<int>(d.i), O = static_cast<int>(d.o);
+  for (int64_t k = 0; k < d.k; ++k) {
+    const float* dyk = dy + k * d.b * d.o;
+    float* dbk = db + k * d.o;
+    std::memset(dbk, 0, d.o * sizeof(float));
+    for (int64_t r = 0; r < d.b; ++r)
+      for (int64_t j = 0; j < d.o; ++j) dbk[j] += dyk[r * d.o + j];
+    if (d.b * d.i > 0 && d.o > 0)
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, I, O, 1.0f, dyk, O, w + k * d.i * d.o, O, 0.0f,
+                  dh + k * d.b * d.i, I);
+    else if (d.b * d.i > 0)
+      std::memset(dh + k * d.b * d.i, 0, d.b * d.i * sizeof(float));
+    if (d.i * d.o > 0 && d.b > 0)
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, I, O, B, 1.0f, h + k * d.b * d.i, I, dyk, O, 0.0f,
+                  dw + k * d.i * d.o, O);
+    else if (d.i * d.o > 0)
+      std::memset(dw + k * d.i * d.o, 0, d.i * d.o * sizeof(float));
+  }
 }
 
 // ---- SugarProbeStats: what analysis's activation probe reads of one layer, in one op instead of ~16: per unit
@@ -578,45 +502,35 @@ void PackedDenseGradCompute(void*, TF_OpKernelContext* ctx) {
 // better than float32 reductions). pre and post have one size; outputs counts [units], stats [3].
 
 void ProbeStatsCompute(void*, TF_OpKernelContext* ctx) {
-  TF_Status* s = TF_NewStatus();
-  {
-    Inputs in(ctx, s);
-    if (TF_GetCode(s) != TF_OK) {
-      TF_OpKernelContext_Failure(ctx, s);
-    } else if (TF_NumDims(in.t[0]) < 1 || in.size(0) != in.size(1) || TF_Dim(in.t[0], TF_NumDims(in.t[0]) - 1) == 0) {
-      Fail(ctx, "SugarProbeStats: expected pre and post of one size with a non-empty last axis; found " + ShapeString(Shape(in.t[0])) +
-                    " and " + ShapeString(Shape(in.t[1])));
-    } else {
-      const int64_t n = in.size(0), units = TF_Dim(in.t[0], TF_NumDims(in.t[0]) - 1), rows = n / units;
-      TF_Tensor *oc = nullptr, *os = nullptr;
-      float* counts = Output(ctx, 0, {units}, s, &oc);
-      float* stats = counts ? Output(ctx, 1, {3}, s, &os) : nullptr;
-      if (stats != nullptr) {
-        const float *pre = in.data(0), *post = in.data(1);
-        std::vector<int64_t> positive(units, 0);
-        int64_t zeros = 0;
-        double sum = 0;
-        for (int64_t r = 0; r < rows; ++r)
-          for (int64_t u = 0; u < units; ++u) {
-            const float v = pre[r * units + u];
-            positive[u] += v > 0.0f;
-            sum += v;
-          }
-        for (int64_t i = 0; i < n; ++i) zeros += post[i] == 0.0f;
-        const double mean = n ? sum / n : NAN;
-        double sq = 0;
-        for (int64_t i = 0; i < n; ++i) sq += (pre[i] - mean) * (pre[i] - mean);
-        for (int64_t u = 0; u < units; ++u) counts[u] = static_cast<float>(positive[u]);
-        stats[0] = static_cast<float>(zeros);
-        stats[1] = static_cast<float>(mean);
-        stats[2] = static_cast<float>(n ? sq / n : NAN);
-      }
-      if (TF_GetCode(s) != TF_OK) TF_OpKernelContext_Failure(ctx, s);
-      for (TF_Tensor* t : {oc, os})
-        if (t != nullptr) TF_DeleteTensor(t);
-    }
+  Call c(ctx);
+  if (!c.ok()) return;
+  if (c.rank(0) < 1 || c.size(0) != c.size(1) || c.dim(0, c.rank(0) - 1) == 0) {
+    c.Fail("SugarProbeStats: expected pre and post of one size with a non-empty last axis; found " + c.shape_string(0) +
+           " and " + c.shape_string(1));
+    return;
   }
-  TF_DeleteStatus(s);
+  const int64_t n = c.size(0), units = c.dim(0, c.rank(0) - 1), rows = n / units;
+  float* counts = c.Output(0, {units});
+  float* stats = c.Output(1, {3});
+  if (stats == nullptr) return;
+  const float *pre = c.data(0), *post = c.data(1);
+  std::vector<int64_t> positive(units, 0);
+  int64_t zeros = 0;
+  double sum = 0;
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t u = 0; u < units; ++u) {
+      const float v = pre[r * units + u];
+      positive[u] += v > 0.0f;
+      sum += v;
+    }
+  for (int64_t i = 0; i < n; ++i) zeros += post[i] == 0.0f;
+  const double mean = n ? sum / n : NAN;
+  double sq = 0;
+  for (int64_t i = 0; i < n; ++i) sq += (pre[i] - mean) * (pre[i] - mean);
+  for (int64_t u = 0; u < units; ++u) counts[u] = static_cast<float>(positive[u]);
+  stats[0] = static_cast<float>(zeros);
+  stats[1] = static_cast<float>(mean);
+  stats[2] = static_cast<float>(n ? sq / n : NAN);
 }
 
 struct OpSpec {
