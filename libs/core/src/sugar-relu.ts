@@ -15,53 +15,48 @@ type UnaryOp = (x: tf.Tensor) => tf.Tensor;
 // One customGrad closure per (surrogate, region): customGrad keeps no state between calls.
 const ops = new WeakMap<Surrogate, Partial<Record<SugarRegion, UnaryOp>>>();
 
-// dy * f'(x) in one engine dispatch where the backend has a kernel for it (tensorflow: a few native ops,
-// no scalar uploads), for the built-in definition only (a surrogate registered over it keeps its own grad).
-const FUSED_GRADS: Record<string, { kernel: string; def: unknown }> = {
-  bsilu: { kernel: SUGAR_BSILU_GRAD, def: BUILTIN_SURROGATES.find((d) => d.name === 'bsilu') },
-  nelu: { kernel: SUGAR_NELU_GRAD, def: BUILTIN_SURROGATES.find((d) => d.name === 'nelu') },
-};
+// Whether `s` is the built-in definition of its name (a surrogate registered over it keeps its own math).
+const isBuiltin = (s: Surrogate) => surrogateDefinition(s.name) === BUILTIN_SURROGATES.find((d) => d.name === s.name);
 
-// Second derivatives through NeLU's kernel: d/d(dy) is the kernel again; d/dx is dy * nelu''(x), with
-// nelu''(x) = 2 alpha (1 - 3 m^2) / (1 + m^2)^3 for x <= 0 (m = min(x, 0)) and 0 above.
-tf.registerGradient({
-  kernelName: SUGAR_NELU_GRAD,
-  inputsToSave: ['dy', 'x'],
-  gradFunc: (ddx, [dy, x], attrs) => {
-    const { alpha } = attrs as { alpha: number };
-    return {
-      dy: () => tf.engine().runKernel<tf.Tensor>(SUGAR_NELU_GRAD, { dy: ddx as tf.Tensor, x }, { alpha }),
-      x: () => {
-        const m2 = tf.square(tf.minimum(x, 0));
-        const curve = tf.where(tf.greater(x, 0), tf.zerosLike(x), tf.div(tf.mul(tf.sub(1, tf.mul(m2, 3)), 2 * alpha), tf.pow(tf.add(m2, 1), 3)));
-        return tf.mul(tf.mul(dy, ddx as tf.Tensor), curve);
-      },
-    };
-  },
+// dy * f'(x) in one engine dispatch where the backend has a kernel for it (tensorflow: one native op with
+// sugar-lab's kernels, a few without, no scalar uploads), for the built-in definitions only.
+const FUSED_GRADS: Record<string, string> = { bsilu: SUGAR_BSILU_GRAD, nelu: SUGAR_NELU_GRAD };
+
+// A dy * f'(x) kernel's own gradient: d/d(dy) is the kernel again (it is linear in dy); d/dx is dy * f''(x),
+// written out (tf.grad cannot run inside a backward pass).
+function registerSecondDerivative(kernel: string, curve: (x: tf.Tensor, attrs: Record<string, number>) => tf.Tensor): void {
+  tf.registerGradient({
+    kernelName: kernel,
+    inputsToSave: ['dy', 'x'],
+    gradFunc: (ddx, [dy, x], attrs) => ({
+      dy: () => tf.engine().runKernel<tf.Tensor>(kernel, { dy: ddx as tf.Tensor, x }, attrs),
+      x: () => tf.mul(tf.mul(dy, ddx as tf.Tensor), curve(x, attrs as Record<string, number>)),
+    }),
+  });
+}
+
+// bsilu''(x) = s (1 - s) (2 + (x + alpha)(1 - 2 s)), s = sigmoid(x).
+registerSecondDerivative(SUGAR_BSILU_GRAD, (x, { alpha }) => {
+  const s = tf.sigmoid(x);
+  return tf.mul(tf.mul(s, tf.sub(1, s)), tf.add(tf.mul(tf.add(x, alpha), tf.sub(1, tf.mul(s, 2))), 2));
 });
 
-// Second derivatives through the fused kernel: d/d(dy) is the kernel again; d/dx is dy * bsilu''(x), with
-// bsilu''(x) = s (1 - s) (2 + (x + alpha)(1 - 2 s)), written out (tf.grad cannot run inside a backward pass).
-tf.registerGradient({
-  kernelName: SUGAR_BSILU_GRAD,
-  inputsToSave: ['dy', 'x'],
-  gradFunc: (ddx, [dy, x], attrs) => {
-    const { alpha } = attrs as { alpha: number };
-    return {
-      dy: () => tf.engine().runKernel<tf.Tensor>(SUGAR_BSILU_GRAD, { dy: ddx as tf.Tensor, x }, { alpha }),
-      x: () => {
-        const s = tf.sigmoid(x);
-        const curve = tf.mul(tf.mul(s, tf.sub(1, s)), tf.add(tf.mul(tf.add(x, alpha), tf.sub(1, tf.mul(s, 2))), 2));
-        return tf.mul(tf.mul(dy, ddx as tf.Tensor), curve);
-      },
-    };
-  },
+// nelu''(x) = 2 alpha (1 - 3 m^2) / (1 + m^2)^3 for x <= 0 (m = min(x, 0)), 0 above.
+registerSecondDerivative(SUGAR_NELU_GRAD, (x, { alpha }) => {
+  const m2 = tf.square(tf.minimum(x, 0));
+  return tf.where(tf.greater(x, 0), tf.zerosLike(x), tf.div(tf.mul(tf.sub(1, tf.mul(m2, 3)), 2 * alpha), tf.pow(tf.add(m2, 1), 3)));
+});
+
+// GELU''(x) = phi(x) (2 - x^2).
+registerSecondDerivative(SUGAR_GELU_GRAD, (x) => {
+  const x2 = tf.square(x);
+  return tf.mul(tf.mul(tf.exp(tf.mul(x2, -0.5)), 1 / Math.sqrt(2 * Math.PI)), tf.sub(2, x2));
 });
 
 function fusedGrad(s: Surrogate): ((dy: tf.Tensor, x: tf.Tensor) => tf.Tensor) | undefined {
-  const f = FUSED_GRADS[s.name];
-  if (!f || surrogateDefinition(s.name) !== f.def) return undefined;
-  return (dy, x) => (hasKernel(f.kernel) ? tf.engine().runKernel<tf.Tensor>(f.kernel, { dy, x }, { ...s.params }) : tf.mul(dy, s.grad(x)));
+  const kernel = FUSED_GRADS[s.name];
+  if (!kernel || !isBuiltin(s)) return undefined;
+  return (dy, x) => (hasKernel(kernel) ? tf.engine().runKernel<tf.Tensor>(kernel, { dy, x }, { ...s.params }) : tf.mul(dy, s.grad(x)));
 }
 
 function buildOp(s: Surrogate, region: SugarRegion): UnaryOp {
@@ -108,32 +103,16 @@ export function sugarRelu<T extends tf.Tensor>(x: T, surrogate: SurrogateLike, o
 const forwardOps = new WeakMap<Surrogate, UnaryOp>();
 
 // The exact GELU as one native op each way where sugar-lab's native kernels run (built-in definition only).
-const GELU_DEF = BUILTIN_SURROGATES.find((d) => d.name === 'gelu');
-
 tf.registerGradient({
   kernelName: SUGAR_GELU,
   inputsToSave: ['x'],
   gradFunc: (dy, [x]) => ({ x: () => tf.engine().runKernel<tf.Tensor>(SUGAR_GELU_GRAD, { dy: dy as tf.Tensor, x }) }),
 });
 
-// Second derivatives: d/d(dy) is the kernel again; d/dx is dy * GELU''(x), GELU''(x) = phi(x) (2 - x^2).
-tf.registerGradient({
-  kernelName: SUGAR_GELU_GRAD,
-  inputsToSave: ['dy', 'x'],
-  gradFunc: (ddx, [dy, x]) => ({
-    dy: () => tf.engine().runKernel<tf.Tensor>(SUGAR_GELU_GRAD, { dy: ddx as tf.Tensor, x }),
-    x: () => {
-      const x2 = tf.square(x);
-      const curve = tf.mul(tf.mul(tf.exp(tf.mul(x2, -0.5)), 1 / Math.sqrt(2 * Math.PI)), tf.sub(2, x2));
-      return tf.mul(tf.mul(dy, ddx as tf.Tensor), curve);
-    },
-  }),
-});
-
 /** The surrogate itself as an activation: `f(x)` forward, `dy * f'(x)` backward. */
 export function surrogateActivation<T extends tf.Tensor>(x: T, surrogate: SurrogateLike): T {
   const s = resolveSurrogate(surrogate);
-  if (s.name === 'gelu' && surrogateDefinition('gelu') === GELU_DEF && hasKernel(SUGAR_GELU)) return tf.engine().runKernel<T>(SUGAR_GELU, { x });
+  if (s.name === 'gelu' && isBuiltin(s) && hasKernel(SUGAR_GELU)) return tf.engine().runKernel<T>(SUGAR_GELU, { x });
   let op = forwardOps.get(s);
   if (!op) {
     op = tf.customGrad<tf.Tensor>((x, save) => {
