@@ -106,7 +106,7 @@ export function registerTensorflowKernels(tfjsNodeMain?: string): void {
   replaceReshape();
   registerGradientKernels();
   routeMatMul();
-  registerNativeSteps();
+  registerNativeOnlyKernels();
   routeReluGradient();
   routeFusedOps();
 }
@@ -316,43 +316,26 @@ function routeMatMul(): void {
   });
 }
 
-// The optimizers' steps (train's Optimizer calls them where hasKernel says they run): the inputs' order is
-// sugar_ops.cc's, the float32 arithmetic the tfjs optimizer's, so results are the same to the bit.
-function registerNativeSteps(): void {
-  const steps: [string, string, number][] = [
-    [SUGAR_ADAM_STEP, 'SugarAdam', 3],
-    [SUGAR_SGD_STEP, 'SugarSgd', 2],
+// Kernels that only sugar-lab's native ops provide (hasKernel says where they run), each one op whose inputs are
+// the kernel's in their order (sugar_ops.cc's); the optimizer steps do the tfjs optimizer's float32 arithmetic.
+function registerNativeOnlyKernels(): void {
+  const kernels: [string, string, number][] = [
+    [SUGAR_GELU, 'SugarGelu', 1],
+    [SUGAR_GELU_GRAD, 'SugarGeluGrad', 1],
+    [SUGAR_PACKED_DENSE, 'SugarPackedDense', 1],
     [SUGAR_PACKED_DENSE_GRAD, 'SugarPackedDenseGrad', 3],
     [SUGAR_PROBE_STATS, 'SugarProbeStats', 2],
+    [SUGAR_ADAM_STEP, 'SugarAdam', 3],
+    [SUGAR_SGD_STEP, 'SugarSgd', 2],
   ];
-  tf.registerKernel({
-    kernelName: SUGAR_GELU,
-    backendName: 'tensorflow',
-    kernelFunc: ({ inputs, backend }) => (backend as NodeBackend).executeSingleOutput('SugarGelu', [], [(inputs as { x: tf.TensorInfo }).x]),
-  });
-  tf.registerKernel({
-    kernelName: SUGAR_GELU_GRAD,
-    backendName: 'tensorflow',
-    kernelFunc: ({ inputs, backend }) => {
-      const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
-      return (backend as NodeBackend).executeSingleOutput('SugarGeluGrad', [], [dy, x]);
-    },
-  });
-  tf.registerKernel({
-    kernelName: SUGAR_PACKED_DENSE,
-    backendName: 'tensorflow',
-    kernelFunc: ({ inputs, backend }) => {
-      const { h, w, b } = inputs as { h: tf.TensorInfo; w: tf.TensorInfo; b: tf.TensorInfo };
-      return (backend as NodeBackend).executeSingleOutput('SugarPackedDense', [], [h, w, b]);
-    },
-  });
-  for (const [kernelName, op, outputs] of steps) {
+  for (const [kernelName, op, outputs] of kernels) {
     tf.registerKernel({
       kernelName,
       backendName: 'tensorflow',
       kernelFunc: ({ inputs, backend }) => {
         const b = backend as NodeBackend;
-        return b.executeMultipleOutputs(op, [], Object.values(inputs as Record<string, tf.TensorInfo>), outputs);
+        const ins = Object.values(inputs as Record<string, tf.TensorInfo>);
+        return outputs === 1 ? b.executeSingleOutput(op, [], ins) : b.executeMultipleOutputs(op, [], ins, outputs);
       },
     });
   }
