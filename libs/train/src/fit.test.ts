@@ -7,25 +7,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CheckpointError } from './errors';
 import { readJsonl } from './jsonl';
 import { withoutTiming, type EpochMetrics, type FitResult } from './metrics';
-import { tinyRun } from './test-utils/fixture';
+import { maxRelDiff, tinyRun } from './test-utils/fixture';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sugar-train-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const dir = (name: string) => path.join(tmp, name);
 const numbers = (r: FitResult) => r.epochs.map(withoutTiming);
-
-// Largest relative difference between two metric trees of the same shape.
-function maxRelDiff(a: unknown, b: unknown, at = ''): number {
-  if (typeof a === 'number' && typeof b === 'number') return a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-12);
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    let m = 0;
-    for (const k of keys) m = Math.max(m, maxRelDiff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}.${k}`));
-    return m;
-  }
-  if (a !== b) throw new Error(`metrics differ in structure at ${at}: ${String(a)} vs ${String(b)}`);
-  return 0;
-}
 
 describe('fit', () => {
   it('trains, evaluates and probes every epoch, epoch 0 before training', async () => {

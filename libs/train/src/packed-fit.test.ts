@@ -11,7 +11,7 @@ import { readJsonl } from './jsonl';
 import { withoutTiming, type FitResult } from './metrics';
 import { fitPacked } from './packed-fit';
 import { PackError } from './packed-plan';
-import { BASE_CONFIG } from './test-utils/fixture';
+import { BASE_CONFIG, maxRelDiff } from './test-utils/fixture';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sugar-packed-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -27,18 +27,6 @@ interface Case {
 }
 const configOf = (c: Case, extra: Partial<TrainConfig> = {}): TrainConfig => ({ ...BASE_CONFIG, ...c.config, ...extra });
 
-// Largest relative difference between two metric trees of the same shape (integers must be equal: a dead-unit count off by one is 1/16).
-function maxRelDiff(a: unknown, b: unknown, at = ''): number {
-  if (typeof a === 'number' && typeof b === 'number') return a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-12);
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    let m = 0;
-    for (const k of keys) m = Math.max(m, maxRelDiff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}.${k}`));
-    return m;
-  }
-  if (a !== b) throw new Error(`metrics differ in structure at ${at}: ${String(a)} vs ${String(b)}`);
-  return 0;
-}
 const agree = (got: FitResult, want: FitResult) => maxRelDiff(got.epochs.map(withoutTiming), want.epochs.map(withoutTiming));
 
 async function plain(c: Case, extra: Partial<TrainConfig> = {}, options: FitOptions = {}): Promise<FitResult> {

@@ -44,3 +44,19 @@ export async function tinyRun(config: Partial<TrainConfig> = {}, opts: TinyRunOp
     model.dispose();
   }
 }
+
+/**
+ * Largest relative difference between two metric trees of the same shape (so integers must be equal: a dead-unit
+ * count off by one is 1/16); a difference in structure throws, naming where.
+ */
+export function maxRelDiff(a: unknown, b: unknown, at = ''): number {
+  if (typeof a === 'number' && typeof b === 'number') return a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-12);
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    let m = 0;
+    for (const k of keys) m = Math.max(m, maxRelDiff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}.${k}`));
+    return m;
+  }
+  if (a !== b) throw new Error(`metrics differ in structure at ${at}: ${String(a)} vs ${String(b)}`);
+  return 0;
+}
