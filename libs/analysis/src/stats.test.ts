@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StatisticsError } from './errors';
-import { ci95, confidenceInterval, mean, pairedTTest, std, variance } from './stats';
+import { ci95, confidenceInterval, mean, median, pairedTTest, std, variance } from './stats';
 
 const close = (got: number, want: number, rel = 1e-12) => expect(Math.abs(got - want)).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(want)));
 
@@ -11,12 +11,15 @@ describe('descriptive statistics', () => {
     expect(mean(xs)).toBe(5);
     close(variance(xs), 32 / 7);
     close(std(xs), Math.sqrt(32 / 7));
+    expect(median(xs)).toBe(4.5);
+    expect(median([9, 1, 5])).toBe(5);
   });
   it('is accurate for values with a large common offset', () => {
     close(variance([1e9 + 1, 1e9 + 2, 1e9 + 3]), 1, 1e-9);
   });
   it('rejects too few or non-finite values', () => {
     expect(() => mean([])).toThrow(StatisticsError);
+    expect(() => median([])).toThrow(/median: expected at least 1 values; found 0/);
     expect(() => std([1])).toThrow(/at least 2 values; found 1/);
     expect(() => mean([1, NaN])).toThrow(/found NaN at index 1/);
   });

@@ -16,6 +16,14 @@ export function mean(xs: readonly number[]): number {
   return s / xs.length;
 }
 
+/** Median (the mean of the middle two for an even count). */
+export function median(xs: readonly number[]): number {
+  checked(xs, 'median', 1);
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
 /** Sample variance (n - 1 denominator, as numpy's ddof=1); two-pass for accuracy. */
 export function variance(xs: readonly number[]): number {
   checked(xs, 'variance', 2);

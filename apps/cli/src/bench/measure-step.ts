@@ -1,3 +1,4 @@
+import { median } from '@sugar-lab/analysis';
 import { tf } from '@sugar-lab/core';
 import { Optimizer, resolveTrainConfig, trainStep } from '@sugar-lab/train';
 
@@ -14,12 +15,6 @@ export interface StepTiming {
   /** Resident set size of the process after the steps. */
   rssBytes: number;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /**
  * Times one SGD training step as `sugar run` takes it (train's trainStep: forward, softmax cross-entropy,

@@ -1,3 +1,4 @@
+import { median } from '@sugar-lab/analysis';
 import { tf } from '@sugar-lab/core';
 import { Optimizer, resolveTrainConfig, trainStep, type OptimizerConfig } from '@sugar-lab/train';
 
@@ -32,12 +33,6 @@ export interface StepProfile {
   dispatchUs: number;
   kernelFloorUs: number;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 interface Frame {
   childMs: number;
