@@ -48,22 +48,12 @@ export function registerChainedOps(): void {
     'flatten',
     r((t) => [t.size]),
   );
-  define(
-    'as2D',
-    r((_t, a) => a.slice(0, 2)),
-  );
-  define(
-    'as3D',
-    r((_t, a) => a.slice(0, 3)),
-  );
-  define(
-    'as4D',
-    r((_t, a) => a.slice(0, 4)),
-  );
-  define(
-    'as5D',
-    r((_t, a) => a.slice(0, 5)),
-  );
+  for (const rank of [2, 3, 4, 5]) {
+    define(
+      `as${rank}D`,
+      r((_t, a) => a.slice(0, rank)),
+    );
+  }
   define('reshapeAs', (self, x: tfc.Tensor) => tfc.reshape(self, x.shape));
   define('asType', (self, dtype: tfc.DataType) => tfc.cast(self, dtype));
   define('toBool', (self) => tfc.cast(self, 'bool'));
