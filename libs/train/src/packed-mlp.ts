@@ -13,6 +13,8 @@ interface ActivationGroup {
   size: number;
   /** Per dense layer position, the activation layer (of the group's first member's model). */
   layers: (tf.layers.Layer | undefined)[];
+  /** Per position, whether that layer is tfjs-layers' GELU (run as the native GELU where it runs). */
+  gelu: boolean[];
 }
 
 /**
@@ -77,7 +79,7 @@ export class PackedMlp {
       const keys = activationKeys(p);
       const last = this.groups[this.groups.length - 1];
       if (last && keys === activationKeys(plans[m - last.size])) last.size++;
-      else this.groups.push({ size: 1, layers: p.layers.map((l) => l.activation) });
+      else this.groups.push({ size: 1, layers: p.layers.map((l) => l.activation), gelu: p.layers.map((l) => isGeluLayer(l.activation)) });
     });
     if (this.groups.reduce((s, g) => s + g.size, 0) !== models.length) throw new PackError('PackedMlp: the activation groups do not cover the members');
   }
@@ -127,14 +129,14 @@ export class PackedMlp {
   }
 
   private activate(h: tf.Tensor, j: number): tf.Tensor {
-    if (this.groups.length === 1) return applyActivation(this.groups[0].layers[j]!, h);
+    if (this.groups.length === 1) return applyActivation(this.groups[0], j, h);
     const parts = tf.split(
       h,
       this.groups.map((g) => g.size),
       0,
     );
     return tf.concat(
-      parts.map((p, g) => applyActivation(this.groups[g].layers[j]!, p)),
+      parts.map((p, g) => applyActivation(this.groups[g], j, p)),
       0,
     );
   }
@@ -152,13 +154,15 @@ export class PackedMlp {
   }
 }
 
-// tfjs-layers' GELU layer (models use it so plain tfjs can load them) as sugar-lab's one-op native GELU where
+// tfjs-layers' GELU layer (models use it so plain tfjs can load them) runs as sugar-lab's one-op native GELU where
 // that runs (tensorflow): 5 + 11 kernels a layer fewer; the same function to float32 rounding. Elsewhere the layer,
 // so cpu packs stay bit-identical to unpacked runs.
-function applyActivation(layer: tf.layers.Layer, h: tf.Tensor): tf.Tensor {
-  if (hasKernel(SUGAR_GELU) && layer.getClassName() === 'Activation' && (layer.getConfig() as { activation?: string }).activation === 'gelu')
-    return surrogateActivation(h, 'gelu');
-  return layer.apply(h) as tf.Tensor;
+const isGeluLayer = (layer: tf.layers.Layer | undefined) =>
+  layer?.getClassName() === 'Activation' && (layer.getConfig() as { activation?: string }).activation === 'gelu';
+
+function applyActivation(group: ActivationGroup, j: number, h: tf.Tensor): tf.Tensor {
+  if (group.gelu[j] && hasKernel(SUGAR_GELU)) return surrogateActivation(h, 'gelu');
+  return group.layers[j]!.apply(h) as tf.Tensor;
 }
 
 function activationKeys(plan: PackPlan): string {
