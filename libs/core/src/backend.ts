@@ -4,6 +4,7 @@ import { SugarError } from './errors';
 import * as tf from './tf';
 import { registerWasmConvGradKernels } from './wasm-kernels';
 import { applyThreadSettings, threadSettings } from './threads';
+import { nativeStateDirs } from './native-ops';
 import { registerTensorflowKernels } from './tensorflow-kernels';
 
 /** A bad backend name, or no backend that can be initialized (the message says why for each). */
@@ -250,9 +251,8 @@ export interface NativeState {
 
 /** Reads the state file the native setup tool writes next to tfjs-node (node_modules/.sugar-lab/native.json). */
 export function readNativeState(): NativeState | undefined {
-  const dirs = nodeRequire.resolve.paths('@tensorflow/tfjs-node') ?? [];
-  for (const dir of dirs) {
-    const file = path.join(dir, '.sugar-lab', 'native.json');
+  for (const dir of nativeStateDirs()) {
+    const file = path.join(dir, 'native.json');
     if (fs.existsSync(file)) {
       try {
         return JSON.parse(fs.readFileSync(file, 'utf8')) as NativeState;

@@ -31,21 +31,21 @@ const nodeRequire: NodeRequire = require;
 let info: NativeOpsInfo | undefined;
 let enabled = true;
 
-/** node_modules/.sugar-lab/sugar-ops.node beside the tfjs-node that was loaded (its package main), else on the search path. */
+/**
+ * The node_modules/.sugar-lab directories where `npm run native:setup` leaves its state and builds: the one beside
+ * the tfjs-node that was loaded (its package main), then those on tfjs-node's module search path.
+ */
+export function nativeStateDirs(tfjsNodeMain?: string): string[] {
+  const parts = tfjsNodeMain?.split(path.sep) ?? [];
+  const nm = parts.lastIndexOf('node_modules');
+  const near = nm > 0 ? [parts.slice(0, nm + 1).join(path.sep)] : [];
+  return [...near, ...(nodeRequire.resolve.paths('@tensorflow/tfjs-node') ?? [])].map((d) => path.join(d, '.sugar-lab'));
+}
+
 function locate(tfjsNodeMain?: string): string | undefined {
-  const dirs: string[] = [];
-  if (tfjsNodeMain) {
-    const nm = tfjsNodeMain.split(path.sep).lastIndexOf('node_modules');
-    if (nm > 0)
-      dirs.push(
-        tfjsNodeMain
-          .split(path.sep)
-          .slice(0, nm + 1)
-          .join(path.sep),
-      );
-  }
-  dirs.push(...(nodeRequire.resolve.paths('@tensorflow/tfjs-node') ?? []));
-  return dirs.map((d) => path.join(d, '.sugar-lab', NATIVE_OPS_FILE)).find((f) => fs.existsSync(f));
+  return nativeStateDirs(tfjsNodeMain)
+    .map((d) => path.join(d, NATIVE_OPS_FILE))
+    .find((f) => fs.existsSync(f));
 }
 
 /**
