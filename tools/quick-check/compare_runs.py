@@ -133,9 +133,9 @@ def compare(dir_a, dir_b):
     finals = {'A': defaultdict(list), 'B': defaultdict(list)}
     for rid in sorted(ids_a & ids_b):
         ra, rb = os.path.join(runs_a, rid), os.path.join(runs_b, rid)
-        missing = [side for side, r in (('A', ra), ('B', rb)) if not os.path.exists(os.path.join(r, 'summary.json'))]
-        if missing:  # an unfinished run: a difference to report, not a crash
-            c.one_sided.append((f'{rid}: no summary.json (unfinished run?)', ','.join(missing)))
+        has = [side for side, r in (('A', ra), ('B', rb)) if os.path.exists(os.path.join(r, 'summary.json'))]
+        if len(has) < 2:  # an unfinished run: a difference to report, not a crash
+            c.one_sided.append((f'{rid}/summary.json (the other run is unfinished?)', ','.join(has) or 'neither'))
             continue
         sa, sb = read_json(os.path.join(ra, 'summary.json')), read_json(os.path.join(rb, 'summary.json'))
         for side, s in (('A', sa), ('B', sb)):
