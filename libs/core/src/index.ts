@@ -54,3 +54,4 @@ export * from './file-handler';
 export * from './wasm-kernels';
 export * from './tensorflow-kernels';
 export * from './native-ops';
+export * from './fused-activation';

@@ -15,8 +15,8 @@ type UnaryOp = (x: tf.Tensor) => tf.Tensor;
 // One customGrad closure per (surrogate, region): customGrad keeps no state between calls.
 const ops = new WeakMap<Surrogate, Partial<Record<SugarRegion, UnaryOp>>>();
 
-// Whether `s` is the built-in definition of its name (a surrogate registered over it keeps its own math).
-const isBuiltin = (s: Surrogate) => surrogateDefinition(s.name) === BUILTIN_SURROGATES.find((d) => d.name === s.name);
+/** Whether `s` is the built-in definition of its name (a surrogate registered over it keeps its own math). */
+export const isBuiltinSurrogate = (s: Surrogate) => surrogateDefinition(s.name) === BUILTIN_SURROGATES.find((d) => d.name === s.name);
 
 // dy * f'(x) in one engine dispatch where the backend has a kernel for it (tensorflow: one native op with
 // sugar-lab's kernels, a few without, no scalar uploads), for the built-in definitions only.
@@ -55,7 +55,7 @@ registerSecondDerivative(SUGAR_GELU_GRAD, (x) => {
 
 function fusedGrad(s: Surrogate): ((dy: tf.Tensor, x: tf.Tensor) => tf.Tensor) | undefined {
   const kernel = FUSED_GRADS[s.name];
-  if (!kernel || !isBuiltin(s)) return undefined;
+  if (!kernel || !isBuiltinSurrogate(s)) return undefined;
   return (dy, x) => (hasKernel(kernel) ? tf.engine().runKernel<tf.Tensor>(kernel, { dy, x }, { ...s.params }) : tf.mul(dy, s.grad(x)));
 }
 
@@ -112,7 +112,7 @@ tf.registerGradient({
 /** The surrogate itself as an activation: `f(x)` forward, `dy * f'(x)` backward. */
 export function surrogateActivation<T extends tf.Tensor>(x: T, surrogate: SurrogateLike): T {
   const s = resolveSurrogate(surrogate);
-  if (s.name === 'gelu' && isBuiltin(s) && hasKernel(SUGAR_GELU)) return tf.engine().runKernel<T>(SUGAR_GELU, { x });
+  if (s.name === 'gelu' && isBuiltinSurrogate(s) && hasKernel(SUGAR_GELU)) return tf.engine().runKernel<T>(SUGAR_GELU, { x });
   let op = forwardOps.get(s);
   if (!op) {
     op = tf.customGrad<tf.Tensor>((x, save) => {

@@ -33,6 +33,8 @@ export const SUGAR_PROBE_STATS = 'SugarProbeStats';
 export const SUGAR_ADAM_STEP = 'SugarAdamStep';
 /** One SGD step (L2, momentum, Nesterov) for one weight as one native op: outputs [w, momentum buffer]. */
 export const SUGAR_SGD_STEP = 'SugarSgdStep';
+/** A whole training step of a pack of K MLPs as one native op (see packedMlpStep and mlp_step.cc). */
+export const SUGAR_PACKED_MLP_STEP = 'SugarPackedMlpStep';
 
 // Kernels that exist only where sugar-lab's native kernels (native-ops.ts) are loaded and switched on.
 const NATIVE_ONLY: Record<string, string> = {
@@ -43,6 +45,7 @@ const NATIVE_ONLY: Record<string, string> = {
   [SUGAR_GELU]: 'SugarGelu',
   [SUGAR_GELU_GRAD]: 'SugarGeluGrad',
   [SUGAR_PROBE_STATS]: 'SugarProbeStats',
+  [SUGAR_PACKED_MLP_STEP]: 'SugarPackedMlpStep',
 };
 
 interface TensorMetadata {
@@ -327,6 +330,7 @@ function registerNativeOnlyKernels(): void {
     [SUGAR_PROBE_STATS, 'SugarProbeStats', 2],
     [SUGAR_ADAM_STEP, 'SugarAdam', 3],
     [SUGAR_SGD_STEP, 'SugarSgd', 2],
+    [SUGAR_PACKED_MLP_STEP, 'SugarPackedMlpStep', 4],
   ];
   for (const [kernelName, op, outputs] of kernels) {
     tf.registerKernel({
@@ -357,6 +361,29 @@ tf.registerGradient({
  */
 export function packedDense(h: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return tf.engine().runKernel<tf.Tensor>(SUGAR_PACKED_DENSE, { h, w, b });
+}
+
+/** The inputs of one packed MLP step, as mlp_step.cc documents them (layout is int32, the rest float32). */
+export interface PackedMlpStepInputs {
+  w: tf.Tensor;
+  s1: tf.Tensor;
+  s2: tf.Tensor;
+  x: tf.Tensor;
+  y: tf.Tensor;
+  layout: tf.Tensor;
+  acts: tf.Tensor;
+  hyper: tf.Tensor;
+}
+
+/**
+ * One training step of every member of a pack, forward to update, as one native op: [w', s1', s2', stats], stats
+ * [K, 2 + layers] = loss, correct count and kernel-gradient norms. No gradient of its own (it is the step). Only
+ * where hasKernel(SUGAR_PACKED_MLP_STEP) says so.
+ */
+export function packedMlpStep(inputs: PackedMlpStepInputs): tf.Tensor[] {
+  // Named in the op's input order: the kernel passes them on in this order.
+  const { w, s1, s2, x, y, layout, acts, hyper } = inputs;
+  return tf.engine().runKernel<tf.Tensor[]>(SUGAR_PACKED_MLP_STEP, { w, s1, s2, x, y, layout, acts, hyper });
 }
 
 /** [counts per unit of pre > 0, [zeros in post, mean(pre), variance(pre)]]: see SUGAR_PROBE_STATS. */

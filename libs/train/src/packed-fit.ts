@@ -8,6 +8,7 @@ import { attachProbes, createRun, disposeRun, type FitRun } from './fit-run';
 import { JsonlSink } from './jsonl';
 import type { FitResult } from './metrics';
 import { PackedMlp, packOrder } from './packed-mlp';
+import { NativePackStep, type PackStepResult } from './packed-native-step';
 import { PackedOptimizer } from './packed-optimizer';
 import { checkSamePlan, PackError, packPlan, type PackPlan } from './packed-plan';
 import { learningRateAt } from './schedule';
@@ -50,6 +51,8 @@ interface Pack {
   members: Member[];
   mlp: PackedMlp;
   optimizer: PackedOptimizer;
+  /** The whole step as one native op, where it runs (else op by op through mlp and optimizer). */
+  native?: NativePackStep;
 }
 
 const now = () => performance.now();
@@ -79,14 +82,21 @@ function buildPack(members: Member[]): Pack {
     order.map((m) => m.plan),
   );
   try {
+    const decay = order[0].run.optimizer.params.map((p) => p.decay);
     const optimizer = new PackedOptimizer(
       order.map((m) => m.run.cfg.optimizer),
-      order[0].run.optimizer.params.map((p) => p.decay),
+      decay,
       order[0].plan.shapes,
       mlp.flat,
       order.map((m) => m.run.optimizer),
     );
-    return { members: order, mlp, optimizer };
+    const native = NativePackStep.create(
+      order.map((m) => m.plan),
+      decay,
+      optimizer,
+      mlp.flat,
+    );
+    return { members: order, mlp, optimizer, ...(native ? { native } : {}) };
   } catch (err) {
     mlp.dispose();
     throw err;
@@ -102,6 +112,7 @@ function writeBack(pack: Pack): void {
 function disposePack(pack: Pack | undefined): void {
   pack?.mlp.dispose();
   pack?.optimizer.dispose();
+  pack?.native?.dispose();
 }
 
 /**
@@ -147,9 +158,19 @@ function recordNorms(pack: Pack, grads: tf.Tensor[], wants: boolean[]): void {
 }
 
 /** One optimizer step of every member on its own batch; the update is skipped when any member's loss is not finite. */
-function packStep(pack: Pack, x: tf.Tensor, y: tf.Tensor, lrs: number[]): { losses: Float32Array; rights: Float32Array } {
-  const k = pack.members.length;
+function packStep(pack: Pack, x: tf.Tensor, y: tf.Tensor, lrs: number[]): PackStepResult {
   const wants = pack.members.map((m) => m.run.probes?.wantsGradients(m.run.step) ?? false);
+  if (pack.native) {
+    const r = pack.native.step(x, y, lrs);
+    pack.members.forEach((m, k) => {
+      if (!wants[k] || !r.norms) return;
+      const norms = tf.tensor1d(r.norms[k]);
+      m.run.probes!.recordGradientNorms(norms);
+      norms.dispose();
+    });
+    return r;
+  }
+  const k = pack.members.length;
   return tf.tidy(() => {
     let correct: tf.Tensor | undefined;
     let losses: tf.Tensor | undefined;
@@ -282,7 +303,7 @@ class PackTrainer {
       const idx = members.map((m) => orders.get(m)!.subarray(b * cfg.batchSize, Math.min((b + 1) * cfg.batchSize, n)));
       const lrs = members.map((m) => learningRateAt(m.run.step, m.run.cfg.schedule, m.run.cfg.warmup, m.run.schedCtx));
       const { x, y } = packBatch(pack, epoch, idx);
-      let r: { losses: Float32Array; rights: Float32Array };
+      let r: PackStepResult;
       try {
         r = packStep(pack, x, y, lrs);
       } finally {

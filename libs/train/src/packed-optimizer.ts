@@ -4,6 +4,9 @@ import type { Optimizer, SlotTensor } from './optimizers';
 import { flatten, memberTensors } from './packed-mlp';
 import { PackError } from './packed-plan';
 
+/** Columns of nativeHyper's rows (mlp_step.cc's kHyperCols). */
+export const NATIVE_HYPER_COLUMNS = 12;
+
 const slotKinds = (c: ResolvedOptimizerConfig) => (c.name === 'sgd' ? (c.momentum > 0 ? ['momentum'] : []) : ['m', 'v']);
 
 /** One value per member as a [K, 1] tensor, so it broadcasts over the flat [K, P] weights. */
@@ -129,6 +132,55 @@ export class PackedOptimizer {
     // PyTorch's arrangement, as Optimizer has it: w -= (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps)
     const denom = tf.add(tf.div(tf.sqrt(v1), perMember(bc2.map(Math.sqrt))), eps);
     w.assign(tf.sub(base, tf.mul(tf.div(m1, denom), perMember(lrs.map((lr, k) => lr / bc1[k])))));
+  }
+
+  /**
+   * The fused step's per-member scalars for the next step (mlp_step.cc's Hyper columns), the same float32 values
+   * the ops above use: [kind, rate, wd, momentum, nesterov, b1, 1-b1, b2, 1-b2, eps, AdamW's shrink, sqrt(bc2)].
+   */
+  nativeHyper(lrs: number[]): Float32Array {
+    const out = new Float32Array(this.configs.length * NATIVE_HYPER_COLUMNS);
+    this.configs.forEach((c, k) => {
+      const t = this.steps[k] + 1;
+      const lr = lrs[k];
+      const row =
+        c.name === 'sgd'
+          ? [0, lr, c.weightDecay, c.momentum, c.nesterov ? 1 : 0, 0, 0, 0, 0, 0, 1, 1]
+          : [
+              c.name === 'adamw' ? 2 : 1,
+              lr / (1 - Math.pow(c.beta1, t)),
+              c.weightDecay,
+              0,
+              0,
+              c.beta1,
+              1 - c.beta1,
+              c.beta2,
+              1 - c.beta2,
+              c.eps,
+              1 - lr * c.weightDecay,
+              Math.sqrt(1 - Math.pow(c.beta2, t)),
+            ];
+      out.set(row, k * NATIVE_HYPER_COLUMNS);
+    });
+    return out;
+  }
+
+  /** Per weight (in the flat columns' order), the fused step's decay mode: 0 none in this config, 1 decayed, 2 not. */
+  nativeDecay(decay: boolean[]): number[] {
+    return decay.map((d) => (this.decayNone ? 0 : d ? 1 : 2));
+  }
+
+  /** The state the fused step reads: Adam's [m, v], SGD's [momentum buffer], or none. */
+  nativeSlots(): tf.Variable[] {
+    return this.kinds.map((k) => this.slots.get(k)!);
+  }
+
+  /** Takes the fused step's results as this step's update (counting the step), and frees them. */
+  commitNative(w: tf.Tensor, state: tf.Tensor[]): void {
+    for (let k = 0; k < this.steps.length; k++) this.steps[k]++;
+    this.flat.assign(w);
+    this.nativeSlots().forEach((s, i) => s.assign(state[i]));
+    tf.dispose([w, ...state]);
   }
 
   /** Writes each member's step count and its rows of the state into its Optimizer (what its checkpoint saves). */

@@ -1,4 +1,4 @@
-// Compiles sugar_ops.cc (sugar-lab's TensorFlow kernels: BLAS matmul, one-pass SUGAR(bsilu) and SUGAR(nelu)
+// Compiles sugar_ops.cc and mlp_step.cc (sugar-lab's TensorFlow kernels: BLAS matmul, one-pass SUGAR(bsilu) and SUGAR(nelu)
 // gradients, Adam and SGD steps) into node_modules/.sugar-lab/sugar-ops.node, against the libtensorflow the binding uses
 // and the system's OpenBLAS. Called by setup.mjs after the binding loads; never fatal: without a compiler or
 // OpenBLAS (`apt-get install g++ libopenblas-dev`) the tensorflow backend runs tfjs-node's own kernels.
@@ -14,7 +14,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-export const SOURCE = path.join(HERE, 'sugar_ops.cc');
+export const SOURCES = ['sugar_ops.cc', 'mlp_step.cc'].map((f) => path.join(HERE, f));
+const HEADER = path.join(HERE, 'sugar_ops.h');
 export const OUTPUT_NAME = 'sugar-ops.node';
 const FLAGS = ['-std=c++17', '-O3', '-mprefer-vector-width=512', '-ffp-contract=off', '-fopenmp', '-fPIC', '-shared', '-Wall'];
 const BLAS_INCLUDES = ['/usr/include/x86_64-linux-gnu', '/usr/include/aarch64-linux-gnu', '/usr/include/openblas', '/usr/include'];
@@ -46,7 +47,9 @@ export function buildSugarOps(tfjsNodeDir, outDir, { verbose = false } = {}) {
   const libDir = path.dirname(fs.realpathSync(framework));
   const st = fs.statSync(fs.realpathSync(framework));
   const key = createHash('sha256')
-    .update([fs.readFileSync(SOURCE, 'utf8'), FLAGS.join(' '), version, libDir, st.size, st.mtimeMs, process.versions.napi].join('\n'))
+    .update(
+      [...[...SOURCES, HEADER].map((f) => fs.readFileSync(f, 'utf8')), FLAGS.join(' '), version, libDir, st.size, st.mtimeMs, process.versions.napi].join('\n'),
+    )
     .digest('hex')
     .slice(0, 16);
   const out = path.join(outDir, OUTPUT_NAME);
@@ -60,7 +63,7 @@ export function buildSugarOps(tfjsNodeDir, outDir, { verbose = false } = {}) {
     `-I${nodeInclude}`,
     `-I${path.join(deps, 'include')}`,
     `-I${blasInclude}`,
-    SOURCE,
+    ...SOURCES,
     '-o',
     tmp,
     `-L${libDir}`,
@@ -77,7 +80,7 @@ export function buildSugarOps(tfjsNodeDir, outDir, { verbose = false } = {}) {
       .filter((l) => /error/.test(l))
       .slice(0, 2)
       .join(' | ');
-    return { ok: false, reason: `compiling ${path.basename(SOURCE)} failed: ${err || `exit ${r.status}`}` };
+    return { ok: false, reason: `compiling ${SOURCES.map((f) => path.basename(f)).join(' and ')} failed: ${err || `exit ${r.status}`}` };
   }
   fs.renameSync(tmp, out);
   fs.writeFileSync(stamp, `${key}\n`);

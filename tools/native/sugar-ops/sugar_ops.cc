@@ -6,136 +6,17 @@
 //
 // The arithmetic of SugarAdam and SugarSgd is PyTorch's (and sugar-lab's tfjs optimizer's) in the same order
 // of float32 operations, compiled without FMA contraction, so they give the tfjs optimizer's numbers to the bit.
-#include <cblas.h>
 #include <node_api.h>
 
-#include <omp.h>
+#include "sugar_ops.h"
 
-#include <algorithm>
-#include <cmath>
-#include <cstdint>
-#include <cstring>
-#include <string>
-#include <vector>
+namespace sugar {
 
-#include "tensorflow/c/ops.h"
-#include "tensorflow/c/tf_status.h"
-#include "tensorflow/c/tf_tensor.h"
 
-// The part of TensorFlow's C kernel API (tensorflow/c/kernels.h, stable across 2.x) used here, declared
-// directly: kernels.h includes device-plugin headers that the wheel's include tree does not ship.
-extern "C" {
-typedef struct TF_KernelBuilder TF_KernelBuilder;
-typedef struct TF_OpKernelConstruction TF_OpKernelConstruction;
-typedef struct TF_OpKernelContext TF_OpKernelContext;
-TF_KernelBuilder* TF_NewKernelBuilder(const char* op_name, const char* device_name,
-                                      void* (*create_func)(TF_OpKernelConstruction*),
-                                      void (*compute_func)(void*, TF_OpKernelContext*), void (*delete_func)(void*));
-void TF_RegisterKernelBuilder(const char* kernel_name, TF_KernelBuilder* builder, TF_Status* status);
-int TF_NumInputs(TF_OpKernelContext* ctx);
-void TF_GetInput(TF_OpKernelContext* ctx, int i, TF_Tensor** tensor, TF_Status* status);
-TF_Tensor* TF_AllocateOutput(TF_OpKernelContext* context, int index, TF_DataType dtype, const int64_t* dims,
-                             int num_dims, size_t len, TF_Status* status);
-void TF_OpKernelContext_Failure(TF_OpKernelContext* ctx, TF_Status* status);
-void TF_OpKernelConstruction_GetAttrBool(TF_OpKernelConstruction* ctx, const char* attr_name, TF_Bool* val,
-                                         TF_Status* status);
-void TF_OpKernelConstruction_GetAttrFloat(TF_OpKernelConstruction* ctx, const char* attr_name, float* val,
-                                          TF_Status* status);
-}
-
-// The elementwise loops are compiled for AVX-512, AVX2 and baseline x86-64 and picked when the library loads,
-// so one build runs on every node of a cluster that shares the install (no -march=native SIGILL on an older CPU).
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define SUGAR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define SUGAR_CLONES
-#endif
-
-namespace {
 
 const char* const kVersion = "1";
-// Below this many elements a second thread costs more to wake than it saves (measured: ~20 us to wake a
-// passive OpenMP thread; one thread does ~250k elements of the B-SiLU gradient in ~0.15 ms).
-const int64_t kParallelFrom = 262144;
-
 void UnknownShape(TF_ShapeInferenceContext* ctx, TF_Status* status) {
   TF_ShapeInferenceContextSetUnknownShape(ctx, status);
-}
-
-std::vector<int64_t> Shape(const TF_Tensor* t) {
-  std::vector<int64_t> d(TF_NumDims(t));
-  for (size_t i = 0; i < d.size(); ++i) d[i] = TF_Dim(t, static_cast<int>(i));
-  return d;
-}
-
-std::string ShapeString(const std::vector<int64_t>& d) {
-  std::string out = "[";
-  for (size_t i = 0; i < d.size(); ++i) out += (i ? "," : "") + std::to_string(d[i]);
-  return out + "]";
-}
-
-// One call of a kernel: its inputs (fetched once), the outputs it allocates and its status, all released when
-// the call ends; a failure (fetching an input, allocating an output, or Fail) is reported to TensorFlow then.
-class Call {
- public:
-  explicit Call(TF_OpKernelContext* ctx) : ctx_(ctx), status_(TF_NewStatus()) {
-    const int n = TF_NumInputs(ctx);
-    for (int i = 0; i < n && ok(); ++i) {
-      TF_Tensor* x = nullptr;
-      TF_GetInput(ctx, i, &x, status_);
-      if (ok()) inputs_.push_back(x);
-    }
-  }
-  ~Call() {
-    if (!ok()) TF_OpKernelContext_Failure(ctx_, status_);
-    for (TF_Tensor* t : inputs_) TF_DeleteTensor(t);
-    for (TF_Tensor* t : outputs_) TF_DeleteTensor(t);
-    TF_DeleteStatus(status_);
-  }
-  Call(const Call&) = delete;
-  Call& operator=(const Call&) = delete;
-
-  bool ok() const { return TF_GetCode(status_) == TF_OK; }
-  // Records an invalid-argument failure; false, so a check reads `if (bad) return c.Fail(...);`.
-  bool Fail(const std::string& message) {
-    TF_SetStatus(status_, TF_INVALID_ARGUMENT, message.c_str());
-    return false;
-  }
-  const float* data(int i) const { return static_cast<const float*>(TF_TensorData(inputs_[i])); }
-  int64_t size(int i) const { return static_cast<int64_t>(TF_TensorElementCount(inputs_[i])); }
-  int rank(int i) const { return TF_NumDims(inputs_[i]); }
-  int64_t dim(int i, int d) const { return TF_Dim(inputs_[i], d); }
-  std::vector<int64_t> shape(int i) const { return Shape(inputs_[i]); }
-  std::string shape_string(int i) const { return ShapeString(shape(i)); }
-  // Allocates output i, or nullptr once anything has failed.
-  float* Output(int i, const std::vector<int64_t>& dims) {
-    if (!ok()) return nullptr;
-    int64_t n = 1;
-    for (int64_t d : dims) n *= d;
-    TF_Tensor* t = TF_AllocateOutput(ctx_, i, TF_FLOAT, dims.data(), static_cast<int>(dims.size()), n * sizeof(float), status_);
-    if (t != nullptr) outputs_.push_back(t);
-    return ok() && t != nullptr ? static_cast<float*>(TF_TensorData(t)) : nullptr;
-  }
-
- private:
-  TF_OpKernelContext* ctx_;
-  TF_Status* status_;
-  std::vector<TF_Tensor*> inputs_, outputs_;
-};
-
-// f(begin, end) over [0, n), split between the OpenMP threads from kParallelFrom elements on.
-template <typename F>
-void ParallelRange(int64_t n, F f) {
-  if (n < kParallelFrom) {
-    f(int64_t{0}, n);
-    return;
-  }
-#pragma omp parallel
-  {
-    const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
-    const int64_t chunk = ((n + nt - 1) / nt + 15) / 16 * 16;
-    f(std::min(n, t * chunk), std::min(n, (t + 1) * chunk));
-  }
 }
 
 bool GetBool(TF_OpKernelConstruction* ctx, const char* name) {
@@ -209,28 +90,6 @@ void* AlphaCreate(TF_OpKernelConstruction* ctx) { return new AlphaAttr{GetFloat(
 // NeLU's kernel keeps 2 * alpha, as the tfjs grad multiplies by the float32 of 2 * alpha.
 void* TwoAlphaCreate(TF_OpKernelConstruction* ctx) { return new AlphaAttr{GetFloat(ctx, "two_alpha")}; }
 
-// exp(x) for x in [-87.3, 88.7] within 2 ulp (Cephes' expf), written so the compiler vectorizes the loop
-// (std::exp is a call the loop cannot be vectorized across without -ffast-math, which would drop NaN checks).
-inline float ExpApprox(float x) {
-  x = std::min(std::max(x, -87.3f), 88.7f);  // NaN becomes 88.7 here; callers put NaN back
-  // Round to nearest by the 1.5 * 2^23 trick: plain adds the vectorizer keeps (nearbyint is a libm call here).
-  float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
-  float r = x - n * 0.693359375f;
-  r = r - n * -2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  int32_t bits;
-  std::memcpy(&bits, &p, sizeof bits);
-  bits += static_cast<int32_t>(n) << 23;
-  std::memcpy(&p, &bits, sizeof bits);
-  return p;
-}
-
 // One thread's share; a plain loop the compiler vectorizes (an OpenMP simd loop whose `if` clause is false ran
 // 4x slower here).
 SUGAR_CLONES void BsiluGradRange(const float* __restrict dy, const float* __restrict x, float* __restrict o, int64_t begin,
@@ -292,29 +151,6 @@ void NeluGradCompute(void* kernel, TF_OpKernelContext* ctx) {
 // ---- SugarGelu / SugarGeluGrad: exact GELU x * Phi(x) and dy * (Phi(x) + x phi(x)) in one pass each (the
 // forward baseline of the paper's comparisons; as tfjs ops it is 5 forward and 11 backward kernels).
 
-// erf(x) within 4.2e-7 absolutely (the rational approximation Eigen uses for float), exactly +-1 from |x| >= 4.
-inline float ErfApprox(float x) {
-  const float c = std::min(std::max(x, -4.0f), 4.0f);
-  const float x2 = c * c;
-  float p = -2.72614225801306e-10f;
-  p = p * x2 + 2.77068142495902e-08f;
-  p = p * x2 + -2.10102402082508e-06f;
-  p = p * x2 + -5.69250639462346e-05f;
-  p = p * x2 + -7.34990630326855e-04f;
-  p = p * x2 + -2.95459980854025e-03f;
-  p = p * x2 + -1.60960333262415e-02f;
-  float q = -1.45660718464996e-05f;
-  q = q * x2 + -2.13374055278905e-04f;
-  q = q * x2 + -1.68282697438203e-03f;
-  q = q * x2 + -7.37332916720468e-03f;
-  q = q * x2 + -1.42647390514189e-02f;
-  const float e = (p * c) / q;
-  return std::fabs(x) >= 4.0f ? (x > 0.0f ? 1.0f : -1.0f) : e;
-}
-
-const float kSqrtHalf = 0.70710678118654752f;
-const float kInvSqrtPi = 0.56418958354775628f;
-
 SUGAR_CLONES void GeluRange(const float* __restrict x, float* __restrict o, int64_t begin, int64_t end) {
   for (int64_t i = begin; i < end; ++i) o[i] = x[i] * (ErfApprox(x[i] * kSqrtHalf) * 0.5f + 0.5f);  // NaN: x * ...
 }
@@ -348,9 +184,6 @@ void GeluGradCompute(void*, TF_OpKernelContext* ctx) {
 // Inputs: w, g, m, v, then float32 scalars b1, 1-b1, b2, 1-b2, eps, wd (L2, added to g), shrink (AdamW's
 // 1 - lr*wd, multiplied into w), sqrt(bc2), lr/bc1. Scalars come as tensors (not attrs) so a new learning rate
 // or step does not build a new kernel. wd = 0 / shrink = 1 skip those terms, as the tfjs optimizer does.
-
-void* NoAttrs(TF_OpKernelConstruction*) { return nullptr; }
-void DeleteNothing(void*) {}
 
 bool SameSizes(Call& c, int count, const char* op) {
   for (int i = 1; i < count; ++i)
@@ -533,14 +366,6 @@ void ProbeStatsCompute(void*, TF_OpKernelContext* ctx) {
   stats[2] = static_cast<float>(n ? sq / n : NAN);
 }
 
-struct OpSpec {
-  const char* name;
-  std::vector<const char*> inputs, outputs, attrs;
-  void* (*create)(TF_OpKernelConstruction*);
-  void (*compute)(void*, TF_OpKernelContext*);
-  void (*destroy)(void*);
-};
-
 void DeleteMatMul(void* k) { delete static_cast<MatMulAttrs*>(k); }
 void DeleteAlpha(void* k) { delete static_cast<AlphaAttr*>(k); }
 
@@ -558,6 +383,7 @@ const std::vector<OpSpec>& Ops() {
       {"SugarPackedDenseGrad", {"dy: float", "h: float", "w: float"}, {"dh: float", "dw: float", "db: float"}, {}, NoAttrs, PackedDenseGradCompute, DeleteNothing},
       {"SugarProbeStats", {"pre: float", "post: float"}, {"counts: float", "stats: float"}, {}, NoAttrs, ProbeStatsCompute, DeleteNothing},
       {"SugarSgd", {"w: float", "g: float", "buf: float", "wd: float", "mu: float", "rate: float", "nesterov: float"}, {"w_out: float", "buf_out: float"}, {}, NoAttrs, SgdCompute, DeleteNothing},
+      MlpStepSpec(),
   };
   return ops;
 }
@@ -593,7 +419,9 @@ napi_value String(napi_env env, const std::string& s) {
   return v;
 }
 
-}  // namespace
+}  // namespace sugar
+
+using namespace sugar;
 
 // exports: { version, ops: 'SugarMatMul,...', blas: OpenBLAS's config string, error: '' or what failed }
 NAPI_MODULE_INIT() {

@@ -1,0 +1,165 @@
+import { initBackend, nativeOpsInfo, tf, type ActivationSpec } from '@sugar-lab/core';
+import { buildModel } from '@sugar-lab/models';
+import { describe, expect, it } from 'vitest';
+import { resolveTrainConfig, type TrainConfig } from './config';
+import { NativePackStep } from './packed-native-step';
+import { flatten } from './packed-mlp';
+import { PackedOptimizer } from './packed-optimizer';
+import { packPlan } from './packed-plan';
+import { Optimizer } from './optimizers';
+import { trainStep } from './train-step';
+
+// CI builds the native kernels and sets this, so the checks run there instead of skipping.
+const REQUIRED = process.env.SUGAR_REQUIRE_NATIVE_OPS === '1';
+
+async function nativeOrSkip(ctx: { skip: () => void }): Promise<void> {
+  const backend = await initBackend('tensorflow', { quiet: true });
+  const info = nativeOpsInfo();
+  if (backend === 'tensorflow' && info?.loaded) return;
+  if (REQUIRED) throw new Error(`SUGAR_REQUIRE_NATIVE_OPS=1 but the native kernels are off: ${backend}, ${info?.reason}`);
+  ctx.skip();
+}
+
+const RELU: ActivationSpec = { kind: 'relu' };
+const BSILU: ActivationSpec = { kind: 'sugar', surrogate: { name: 'bsilu', alpha: 1.67 } };
+const BSILU_NEG: ActivationSpec = { kind: 'sugar', surrogate: { name: 'bsilu', alpha: 1.2 }, region: 'negative' };
+const NELU: ActivationSpec = { kind: 'sugar', surrogate: { name: 'nelu', alpha: 0.05 } };
+const GELU: ActivationSpec = { kind: 'gelu' };
+const ACTIVATIONS = [RELU, BSILU, BSILU_NEG, NELU, GELU];
+
+const OPTIMIZERS: TrainConfig['optimizer'][] = [
+  { name: 'adam', lr: 3e-2 },
+  { name: 'adam', lr: 1e-2, weightDecay: 1e-2, decayOn: 'kernels' },
+  { name: 'adamw', lr: 1e-2, weightDecay: 0.1 },
+  { name: 'sgd', lr: 0.1 },
+  { name: 'sgd', lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-3, decayOn: 'kernels' },
+];
+
+const K = ACTIVATIONS.length;
+const B = 16;
+const model = (a: ActivationSpec, seed: number) => buildModel('mlp', { activation: a, inputShape: [3], numClasses: 4, seed, depth: 3, width: 8 });
+
+function maxRelDiff(a: Float32Array, b: Float32Array): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(1e-3, Math.abs(b[i])));
+  return worst;
+}
+
+/** Each member's own tfjs optimizer over its model's variables, as an unpacked run has them. */
+function memberOptimizers(models: tf.LayersModel[], configs: TrainConfig['optimizer'][]): Optimizer[] {
+  return models.map((m, i) => {
+    const cfg = resolveTrainConfig({ epochs: 1, batchSize: B, optimizer: configs[i] }).optimizer;
+    const params = m.trainableWeights.map((w) => ({ variable: w.read() as tf.Variable, decay: cfg.decayOn === 'all' || /kernel/.test(w.originalName) }));
+    return new Optimizer(cfg, params);
+  });
+}
+
+describe('NativePackStep', () => {
+  it('gives each member the weights, state and loss of its own op-by-op tfjs step (every activation and optimizer)', async (ctx) => {
+    await nativeOrSkip(ctx);
+    for (const opt of OPTIMIZERS) {
+      const configs = ACTIVATIONS.map((_, i) => ({ ...opt, lr: opt.lr * (1 + i / 10) }));
+      const packedModels = ACTIVATIONS.map((a, i) => model(a, i + 1));
+      const ownModels = ACTIVATIONS.map((a, i) => model(a, i + 1));
+      const before = tf.memory().numTensors;
+      const own = memberOptimizers(ownModels, configs);
+      const members = memberOptimizers(packedModels, configs);
+      const plans = packedModels.map(packPlan);
+      const init = flatten(packedModels.map((m) => m.trainableWeights.map((w) => w.read())));
+      const flat = tf.variable(init, false);
+      init.dispose();
+      const resolved = configs.map((c) => resolveTrainConfig({ epochs: 1, batchSize: B, optimizer: c }).optimizer);
+      const decay = members[0].params.map((p) => p.decay);
+      const packedOpt = new PackedOptimizer(resolved, decay, plans[0].shapes, flat, members);
+      const step = NativePackStep.create(plans, decay, packedOpt, flat)!;
+      expect(step).toBeDefined();
+      for (let s = 0; s < 3; s++) {
+        const x = tf.randomNormal([K, B, 3], 0, 1.5, 'float32', 10 + s);
+        const y = tf.tidy(() => tf.oneHot(tf.randomUniform([K, B], 0, 4, 'int32', 20 + s), 4).toFloat());
+        const lrs = configs.map((c) => c.lr);
+        const r = step.step(x, y, lrs);
+        const xs = tf.unstack(x);
+        const ys = tf.unstack(y);
+        const want = ownModels.map((m, k) =>
+          trainStep(
+            m,
+            own[k].params.map((p) => p.variable),
+            own[k],
+            xs[k],
+            ys[k],
+            lrs[k],
+          ),
+        );
+        tf.dispose([x, y, ...xs, ...ys]);
+        for (let k = 0; k < K; k++) expect(Math.abs(r.losses[k] - want[k].loss)).toBeLessThan(1e-5 * Math.max(1, want[k].loss));
+        expect(Array.from(r.rights)).toEqual(want.map((w) => w.right));
+        expect(r.norms?.length).toBe(K);
+      }
+      const ownFlat = flatten(ownModels.map((m) => m.trainableWeights.map((w) => w.read())));
+      expect(maxRelDiff(flat.dataSync() as Float32Array, ownFlat.dataSync() as Float32Array), `${JSON.stringify(opt)}`).toBeLessThan(1e-4);
+      ownFlat.dispose();
+      packedOpt.writeBack(members);
+      members.forEach((m, k) => {
+        const mine = new Map(m.getSlots().map((t) => [t.name, t.tensor.dataSync() as Float32Array]));
+        for (const slot of own[k].getSlots()) {
+          expect(maxRelDiff(mine.get(slot.name)!, slot.tensor.dataSync() as Float32Array), `${JSON.stringify(opt)} ${slot.name}`).toBeLessThan(1e-3);
+        }
+        expect(m.step).toBe(3);
+      });
+      step.dispose();
+      packedOpt.dispose();
+      flat.dispose();
+      [...own, ...members].forEach((o) => o.dispose());
+      expect(tf.memory().numTensors).toBe(before);
+      [...packedModels, ...ownModels].forEach((m) => m.dispose());
+    }
+  });
+
+  it('updates nothing when any member’s loss is not finite, and names what does not fit', async (ctx) => {
+    await nativeOrSkip(ctx);
+    const models = [model(RELU, 1), model(BSILU, 2)];
+    const members = memberOptimizers(models, [OPTIMIZERS[0], OPTIMIZERS[0]]);
+    const plans = models.map(packPlan);
+    const init = flatten(models.map((m) => m.trainableWeights.map((w) => w.read())));
+    const flat = tf.variable(init, false);
+    const resolved = members.map(() => resolveTrainConfig({ epochs: 1, batchSize: B, optimizer: OPTIMIZERS[0] }).optimizer);
+    const decay = members[0].params.map((p) => p.decay);
+    const packedOpt = new PackedOptimizer(resolved, decay, plans[0].shapes, flat, members);
+    const step = NativePackStep.create(plans, decay, packedOpt, flat)!;
+    const x = tf.tidy(() => tf.concat([tf.fill([1, B, 3], NaN), tf.ones([1, B, 3])]));
+    const y = tf.tidy(() => tf.oneHot(tf.zeros([2, B], 'int32'), 4).toFloat());
+    const r = step.step(x, y, [0.1, 0.1]);
+    expect(Number.isNaN(r.losses[0])).toBe(true);
+    expect(Number.isFinite(r.losses[1])).toBe(true);
+    expect(r.norms).toBeUndefined();
+    expect(Array.from(flat.dataSync())).toEqual(Array.from(init.dataSync()));
+    expect(packedOpt.steps).toEqual([0, 0]);
+    const wrong = tf.ones([2, B, 5]);
+    expect(() => step.step(wrong, y, [0.1, 0.1])).toThrow(/layer 0 \(inputs 3, units 8\) does not fit the previous layer's 5 units/);
+    tf.dispose([x, y, wrong, init]);
+    step.dispose();
+    packedOpt.dispose();
+    flat.dispose();
+    members.forEach((o) => o.dispose());
+    models.forEach((m) => m.dispose());
+  });
+
+  it('is not used for an activation it does not compute (the pack then trains op by op)', async (ctx) => {
+    await nativeOrSkip(ctx);
+    const models = [model(RELU, 1), model({ kind: 'elu' }, 2)];
+    const plans = models.map(packPlan);
+    const members = memberOptimizers(models, [OPTIMIZERS[0], OPTIMIZERS[0]]);
+    const flat = tf.variable(flatten(models.map((m) => m.trainableWeights.map((w) => w.read()))), false);
+    const resolved = members.map(() => resolveTrainConfig({ epochs: 1, batchSize: B, optimizer: OPTIMIZERS[0] }).optimizer);
+    const decay = members[0].params.map((p) => p.decay);
+    const packedOpt = new PackedOptimizer(resolved, decay, plans[0].shapes, flat, members);
+    expect(NativePackStep.create(plans, decay, packedOpt, flat)).toBeUndefined();
+    const same = NativePackStep.create([plans[0], plans[0]], decay, packedOpt, flat);
+    expect(same).toBeDefined();
+    same?.dispose();
+    packedOpt.dispose();
+    flat.dispose();
+    members.forEach((o) => o.dispose());
+    models.forEach((m) => m.dispose());
+  });
+});

@@ -1,0 +1,328 @@
+// ---- SugarPackedMlpStep: one whole training step of a pack of K MLPs (train's packed fit) as one op: forward,
+// softmax cross-entropy, backward with each member's activation and SUGAR surrogate, and the optimizer update.
+// Why: a step of the quick sweep's 12-layer, 24-unit MLP is ~100 engine ops whose dispatch (15-40 us each) is
+// ~95% of its time; here it is one.
+//
+// The layers compute as SugarPackedDense / SugarPackedDenseGrad do (the bias copied in and sgemm adding the product,
+// the same sgemm calls for the gradients, the bias gradient summed row by row), the activations' gradients are
+// sugar_ops.cc's loops, and the update is PackedOptimizer's float32 arithmetic in its order; only the softmax
+// cross-entropy's rounding differs from the op-by-op step (libm's exp and log against Eigen's).
+//
+// Inputs (per member k; P = the flat weights' row, L = layers):
+//   w [K, P]; s1, s2 [K, P] or empty: Adam's m and v, SGD's momentum buffer (s2 empty), or none;
+//   x [K, B, F] and one-hot-like targets y [K, B, C];
+//   layout int32 [L, 6]: inputs, units, kernel offset, bias offset (-1: none), kernel decay, bias decay, where decay
+//     is 0 (no weight decay in this config), 1 (decayed) or 2 (not decayed: PackedOptimizer's mask adds w * 0);
+//   acts [K, L, 3]: activation after each layer (ActCode), its parameter (B-SiLU's alpha, NeLU's 2 alpha), and 1
+//     for SUGAR's region 'negative' (gradient 1 for x > 0);
+//   hyper [K, kHyperCols]: the member's optimizer scalars for this step (see Hyper).
+// Outputs: w', s1', s2' (the inputs' shapes) and stats [K, 2 + L]: loss, correct count, each kernel gradient's
+// L2 norm. When any member's loss is not finite nothing is updated (w', s1', s2' are copies) and the norms are 0:
+// the caller ends that member and steps the others again.
+#include "sugar_ops.h"
+
+namespace sugar {
+namespace {
+
+enum ActCode { kNone = 0, kRelu = 1, kBsilu = 2, kNelu = 3, kGelu = 4 };
+enum OptKind { kSgd = 0, kAdam = 1, kAdamW = 2 };
+enum Hyper { hKind, hRate, hWd, hMu, hNesterov, hB1, hNb1, hB2, hNb2, hEps, hShrink, hSqrtBc2, kHyperCols };
+constexpr int kLayoutCols = 6;
+constexpr int kActCols = 3;
+
+struct Layer {
+  int64_t in, out, kernel, bias;
+  int decay_kernel, decay_bias;
+};
+
+struct Step {
+  int64_t k, b, f, c, p, l;
+  std::vector<Layer> layers;
+  std::vector<int64_t> at;  // each layer's offset into a member's pre-activation (and activation) buffer
+  int64_t per_member = 0;   // sum of b * units
+  int64_t widest = 0, largest_kernel = 0, most_macs = 0;
+  const float *w, *s1, *s2, *x, *y, *acts, *hyper;
+  float *w1, *o1, *o2, *stats;
+  float *z, *a;  // pre-activations and activations, per member per layer
+  float* dlogits;
+  bool inner;    // parallel inside each member (large layers) rather than across members
+};
+
+template <typename F>
+void Split(bool inner, int64_t n, F f) {
+  if (inner)
+    ParallelRange(n, f);
+  else
+    f(int64_t{0}, n);
+}
+
+// std::max(x, 0) keeps NaN, as tf.relu does.
+void Activate(const float* act, const float* z, float* a, int64_t n, bool inner) {
+  Split(inner, n, [&](int64_t b, int64_t e) {
+    if (static_cast<int>(act[0]) == kGelu) return GeluRange(z, a, b, e);
+    for (int64_t i = b; i < e; ++i) a[i] = std::max(z[i], 0.0f);
+  });
+}
+
+// dz = da * f'(z) for the activation `act` (ReLU's step, or the SUGAR surrogate's derivative, or GELU's).
+void ActivationGrad(const float* act, const float* da, const float* z, float* dz, int64_t n, bool inner) {
+  const int code = static_cast<int>(act[0]);
+  const float param = act[1];
+  const bool positive_is_one = act[2] != 0.0f;
+  Split(inner, n, [&](int64_t b, int64_t e) {
+    if (code == kBsilu) BsiluGradRange(da, z, dz, b, e, param);
+    else if (code == kNelu) NeluGradRange(da, z, dz, b, e, param);
+    else if (code == kGelu) GeluGradRange(da, z, dz, b, e);
+    else
+      for (int64_t i = b; i < e; ++i) dz[i] = da[i] * (z[i] > 0.0f ? 1.0f : 0.0f);  // ReluGrad's dy * (x > 0)
+    if (positive_is_one)
+      for (int64_t i = b; i < e; ++i) dz[i] = z[i] > 0.0f ? da[i] : dz[i];
+  });
+}
+
+// Member k's logits, one dense layer (and its activation) at a time, as SugarPackedDense computes them.
+void Forward(const Step& s, int64_t k) {
+  const float* h = s.x + k * s.b * s.f;
+  for (int64_t j = 0; j < s.l; ++j) {
+    const Layer& l = s.layers[j];
+    float* z = s.z + k * s.per_member + s.at[j];
+    const float* w = s.w + k * s.p;
+    if (l.bias >= 0)
+      for (int64_t r = 0; r < s.b; ++r) std::memcpy(z + r * l.out, w + l.bias, l.out * sizeof(float));
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(s.b), static_cast<int>(l.out),
+                static_cast<int>(l.in), 1.0f, h, static_cast<int>(l.in), w + l.kernel, static_cast<int>(l.out),
+                l.bias >= 0 ? 1.0f : 0.0f, z, static_cast<int>(l.out));
+    const float* act = s.acts + (k * s.l + j) * kActCols;
+    if (static_cast<int>(act[0]) == kNone) {
+      h = z;
+      continue;
+    }
+    float* a = s.a + k * s.per_member + s.at[j];
+    Activate(act, z, a, s.b * l.out, s.inner);
+    h = a;
+  }
+}
+
+// The layer's input activations: the batch for layer 0, else the previous layer's output.
+const float* LayerInput(const Step& s, int64_t k, int64_t j) {
+  if (j == 0) return s.x + k * s.b * s.f;
+  const bool linear = static_cast<int>(s.acts[(k * s.l + j - 1) * kActCols]) == kNone;
+  return (linear ? s.z : s.a) + k * s.per_member + s.at[j - 1];
+}
+
+// Mean softmax cross-entropy of member k's logits into stats, its correct count, and d loss / d logits into dz,
+// as tfjs's logSoftmax and mean differentiate it: dz = dls - exp(ls) * sum(dls), dls = -y / B.
+void Loss(const Step& s, int64_t k, float* dz) {
+  const float* logits = s.z + k * s.per_member + s.at[s.l - 1];
+  const float* y = s.y + k * s.b * s.c;
+  const float scale = -1.0f / static_cast<float>(s.b);
+  double total = 0;
+  int64_t right = 0;
+  for (int64_t r = 0; r < s.b; ++r) {
+    const float* z = logits + r * s.c;
+    const float* t = y + r * s.c;
+    float* d = dz + r * s.c;
+    int64_t best = 0, truth = 0;
+    float mx = z[0];
+    for (int64_t c = 1; c < s.c; ++c) {
+      if (z[c] > z[best]) best = c;
+      if (t[c] > t[truth]) truth = c;
+      mx = std::max(mx, z[c]);
+    }
+    float sum = 0;
+    for (int64_t c = 0; c < s.c; ++c) sum += std::exp(z[c] - mx);
+    const float lse = std::log(sum);
+    float dsum = 0, row = 0;
+    for (int64_t c = 0; c < s.c; ++c) {
+      const float ls = (z[c] - mx) - lse;
+      row += t[c] * ls;
+      d[c] = t[c] * scale;
+      dsum += d[c];
+    }
+    for (int64_t c = 0; c < s.c; ++c) d[c] = d[c] - std::exp((z[c] - mx) - lse) * dsum;
+    total += row;
+    right += best == truth;
+  }
+  float* st = s.stats + k * (2 + s.l);
+  st[0] = static_cast<float>(-total / static_cast<double>(s.b));
+  st[1] = static_cast<float>(right);
+}
+
+// PackedOptimizer's update of one weight's elements [b, e) of member row `row` (offset `at`), with gradient g.
+void Update(const Step& s, int64_t k, int64_t at, int decay, const float* g, int64_t b, int64_t e) {
+  const float* h = s.hyper + k * kHyperCols;
+  const int kind = static_cast<int>(h[hKind]);
+  const int64_t o = k * s.p + at;
+  const float *w = s.w + o, *s1 = s.s1 ? s.s1 + o : nullptr, *s2 = s.s2 ? s.s2 + o : nullptr;
+  float *w1 = s.w1 + o, *o1 = s.s1 ? s.o1 + o : nullptr, *o2 = s.s2 ? s.o2 + o : nullptr;
+  const float rate = h[hRate], wd = decay == 1 ? h[hWd] : 0.0f;
+  if (kind == kSgd) {
+    const float mu = h[hMu];
+    const bool nesterov = h[hNesterov] != 0.0f;
+    for (int64_t i = b; i < e; ++i) {
+      float gi = decay ? g[i] + w[i] * wd : g[i];
+      if (s1) {
+        const float next = s1[i] * mu + gi;
+        o1[i] = next;
+        gi = nesterov ? gi + next * mu : next;
+      }
+      w1[i] = w[i] - gi * rate;
+    }
+    return;
+  }
+  const float b1 = h[hB1], nb1 = h[hNb1], b2 = h[hB2], nb2 = h[hNb2], eps = h[hEps], sqrt_bc2 = h[hSqrtBc2];
+  const bool l2 = kind == kAdam && decay, shrink = kind == kAdamW && decay == 1;
+  for (int64_t i = b; i < e; ++i) {
+    const float gi = l2 ? g[i] + w[i] * wd : g[i];
+    const float base = shrink ? w[i] * h[hShrink] : w[i];
+    const float mi = s1[i] * b1 + gi * nb1;
+    const float vi = s2[i] * b2 + (gi * gi) * nb2;
+    const float denom = std::sqrt(vi) / sqrt_bc2 + eps;
+    o1[i] = mi;
+    o2[i] = vi;
+    w1[i] = base - (mi / denom) * rate;
+  }
+}
+
+struct Scratch {
+  std::vector<float> d1, d2, gw, gb;
+};
+
+// Member k's gradients, layer by layer from the logits down, each weight updated as soon as its gradient is known
+// (after the gradient below it has been taken with the old kernel).
+void Backward(const Step& s, int64_t k, Scratch& t) {
+  t.d1.resize(s.b * s.widest);
+  t.d2.resize(s.b * s.widest);
+  t.gw.resize(s.largest_kernel);
+  t.gb.resize(s.widest);
+  float *dz = t.d1.data(), *da = t.d2.data();
+  std::memcpy(dz, s.dlogits + k * s.b * s.c, s.b * s.c * sizeof(float));
+  const float* w = s.w + k * s.p;
+  float* norms = s.stats + k * (2 + s.l) + 2;
+  for (int64_t j = s.l - 1; j >= 0; --j) {
+    const Layer& l = s.layers[j];
+    const int B = static_cast<int>(s.b), I = static_cast<int>(l.in), O = static_cast<int>(l.out);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, I, O, B, 1.0f, LayerInput(s, k, j), I, dz, O, 0.0f,
+                t.gw.data(), O);
+    if (j > 0) cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, I, O, 1.0f, dz, O, w + l.kernel, O, 0.0f, da, I);
+    double sq = 0;
+    for (int64_t i = 0; i < l.in * l.out; ++i) sq += static_cast<double>(t.gw[i]) * t.gw[i];
+    norms[j] = static_cast<float>(std::sqrt(sq));
+    Split(s.inner, l.in * l.out, [&](int64_t b, int64_t e) { Update(s, k, l.kernel, l.decay_kernel, t.gw.data(), b, e); });
+    if (l.bias >= 0) {
+      std::fill(t.gb.begin(), t.gb.begin() + l.out, 0.0f);
+      for (int64_t r = 0; r < s.b; ++r)
+        for (int64_t u = 0; u < l.out; ++u) t.gb[u] += dz[r * l.out + u];
+      Update(s, k, l.bias, l.decay_bias, t.gb.data(), 0, l.out);
+    }
+    if (j == 0) break;
+    const float* act = s.acts + (k * s.l + j - 1) * kActCols;
+    if (static_cast<int>(act[0]) == kNone) {
+      std::swap(dz, da);
+      continue;
+    }
+    ActivationGrad(act, da, s.z + k * s.per_member + s.at[j - 1], dz, s.b * s.layers[j - 1].out, s.inner);
+  }
+}
+
+// Reads and checks the shapes; false (with the failure recorded) when they do not fit together.
+bool Prepare(Call& c, Step* s) {
+  if (c.type(5) != TF_INT32 || c.rank(0) != 2 || c.rank(3) != 3 || c.rank(4) != 3 || c.rank(5) != 2 ||
+      c.dim(5, 1) != kLayoutCols)
+    return c.Fail("SugarPackedMlpStep: expected w [K, P], x [K, B, F], y [K, B, C] and int32 layout [L, 6]; found " +
+                  c.shape_string(0) + ", " + c.shape_string(3) + ", " + c.shape_string(4) + " and " + c.shape_string(5));
+  s->k = c.dim(0, 0), s->p = c.dim(0, 1), s->b = c.dim(3, 1), s->f = c.dim(3, 2), s->c = c.dim(4, 2), s->l = c.dim(5, 0);
+  if (s->k < 1 || s->b < 1 || s->l < 1 || s->c < 1 || c.dim(3, 0) != s->k || c.dim(4, 0) != s->k || c.dim(4, 1) != s->b)
+    return c.Fail("SugarPackedMlpStep: x " + c.shape_string(3) + " and y " + c.shape_string(4) + " do not match w " +
+                  c.shape_string(0));
+  if (c.size(6) != s->k * s->l * kActCols || c.size(7) != s->k * kHyperCols)
+    return c.Fail("SugarPackedMlpStep: expected acts [K, L, 3] and hyper [K, " + std::to_string(kHyperCols) + "]; found " +
+                  c.shape_string(6) + " and " + c.shape_string(7));
+  for (int i : {1, 2})
+    if (c.size(i) != 0 && c.size(i) != s->k * s->p)
+      return c.Fail("SugarPackedMlpStep: optimizer state " + std::to_string(i) + " has shape " + c.shape_string(i) +
+                    "; expected [] or " + c.shape_string(0));
+  const bool adam = c.size(7) > 0 && static_cast<int>(c.data(7)[hKind]) != kSgd;
+  if (adam && (c.size(1) == 0 || c.size(2) == 0)) return c.Fail("SugarPackedMlpStep: Adam needs both m and v");
+  const int32_t* lay = c.ints(5);
+  int64_t in = s->f, covered = 0;
+  for (int64_t j = 0; j < s->l; ++j) {
+    const int32_t* r = lay + j * kLayoutCols;
+    const Layer l{r[0], r[1], r[2], r[3], r[4], r[5]};
+    const bool fits = l.in == in && l.out > 0 && l.kernel >= 0 && l.kernel + l.in * l.out <= s->p &&
+                      (l.bias < 0 || l.bias + l.out <= s->p);
+    if (!fits)
+      return c.Fail("SugarPackedMlpStep: layer " + std::to_string(j) + " (inputs " + std::to_string(l.in) + ", units " +
+                    std::to_string(l.out) + ") does not fit the previous layer's " + std::to_string(in) +
+                    " units or the " + std::to_string(s->p) + " weights");
+    s->at.push_back(s->per_member);
+    s->per_member += s->b * l.out;
+    s->widest = std::max({s->widest, l.out, l.in});
+    s->largest_kernel = std::max(s->largest_kernel, l.in * l.out);
+    s->most_macs = std::max(s->most_macs, s->b * l.in * l.out);
+    covered += l.in * l.out + (l.bias >= 0 ? l.out : 0);
+    s->layers.push_back(l);
+    in = l.out;
+  }
+  if (in != s->c || covered != s->p)
+    return c.Fail("SugarPackedMlpStep: the layers end in " + std::to_string(in) + " units for " + std::to_string(s->c) +
+                  " classes and cover " + std::to_string(covered) + " of " + std::to_string(s->p) + " weights");
+  return true;
+}
+
+void MlpStepCompute(void*, TF_OpKernelContext* ctx) {
+  Call c(ctx);
+  Step s{};
+  if (!c.ok() || !Prepare(c, &s)) return;
+  s.w1 = c.Output(0, c.shape(0));
+  s.o1 = c.Output(1, c.shape(1));
+  s.o2 = c.Output(2, c.shape(2));
+  s.stats = c.Output(3, {s.k, 2 + s.l});
+  if (s.stats == nullptr) return;
+  s.w = c.data(0), s.x = c.data(3), s.y = c.data(4), s.acts = c.data(6), s.hyper = c.data(7);
+  s.s1 = c.size(1) ? c.data(1) : nullptr;
+  s.s2 = c.size(2) ? c.data(2) : nullptr;
+  thread_local std::vector<float> z, a;
+  z.resize(s.k * s.per_member);
+  a.resize(s.k * s.per_member);
+  s.z = z.data(), s.a = a.data();
+  std::fill(s.stats, s.stats + s.k * (2 + s.l), 0.0f);
+  // Small members side by side on the OpenMP threads (each sgemm then runs on one); a large one at a time, split inside.
+  const bool across = s.k > 1 && s.most_macs < kParallelFrom && omp_get_max_threads() > 1;
+  s.inner = !across;
+  std::vector<float> dlogits(s.k * s.b * s.c);
+  s.dlogits = dlogits.data();
+#pragma omp parallel for schedule(static) if (across)
+  for (int64_t k = 0; k < s.k; ++k) {
+    Forward(s, k);
+    Loss(s, k, s.dlogits + k * s.b * s.c);
+  }
+  bool finite = true;
+  for (int64_t k = 0; k < s.k; ++k) finite = finite && std::isfinite(s.stats[k * (2 + s.l)]);
+  if (!finite) {
+    std::memcpy(s.w1, s.w, c.size(0) * sizeof(float));
+    if (s.s1) std::memcpy(s.o1, s.s1, c.size(1) * sizeof(float));
+    if (s.s2) std::memcpy(s.o2, s.s2, c.size(2) * sizeof(float));
+    return;
+  }
+#pragma omp parallel if (across)
+  {
+    thread_local Scratch t;
+#pragma omp for schedule(static)
+    for (int64_t k = 0; k < s.k; ++k) Backward(s, k, t);
+  }
+}
+
+}  // namespace
+
+OpSpec MlpStepSpec() {
+  return {"SugarPackedMlpStep",
+          {"w: float", "s1: float", "s2: float", "x: float", "y: float", "layout: int32", "acts: float", "hyper: float"},
+          {"w_out: float", "s1_out: float", "s2_out: float", "stats: float"},
+          {},
+          NoAttrs,
+          MlpStepCompute,
+          DeleteNothing};
+}
+
+}  // namespace sugar
