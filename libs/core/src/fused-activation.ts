@@ -1,3 +1,5 @@
+import { activationLayer } from './activation-layer';
+import type { ActivationSpec } from './activation-spec';
 import { SugarReLU } from './sugar-relu-layer';
 import { isBuiltinSurrogate } from './sugar-relu';
 import { SurrogateActivation } from './surrogate-activation-layer';
@@ -37,4 +39,9 @@ export function fusedActivation(layer: tf.layers.Layer | undefined): FusedActiva
     if (s.name === 'nelu') return [FUSED_ACTIVATION.nelu, 2 * s.params.alpha, negative];
   }
   return undefined;
+}
+
+/** Whether the fused MLP step computes the activation `spec` names (as the layer activationLayer builds for it). */
+export function isFusedActivation(spec: ActivationSpec): boolean {
+  return fusedActivation(activationLayer(spec)) !== undefined;
 }

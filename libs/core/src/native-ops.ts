@@ -75,6 +75,16 @@ export function loadNativeOps(tfjsNodeMain?: string): NativeOpsInfo {
   return info;
 }
 
+/**
+ * Whether a build of the native kernels is there for a tensorflow worker to load (without loading libtensorflow
+ * here): what a sweep's runner plans packs by. Whether they then load is loadNativeOps' to say.
+ */
+export function nativeOpsBuilt(): boolean {
+  const env = process.env.SUGAR_OPS?.trim();
+  if (env === '0' || env === 'off') return false;
+  return env ? fs.existsSync(path.resolve(env)) : locate() !== undefined;
+}
+
 /** The outcome of loadNativeOps, or undefined before the tensorflow backend was initialized. */
 export function nativeOpsInfo(): NativeOpsInfo | undefined {
   return info;

@@ -58,7 +58,7 @@ describe('planPacks', () => {
     expect(packingMessage(planPacks(runs, { backend: 'cpu' }), { backend: 'cpu' })).toMatch(/not packing: the cpu backend/);
     const wide = expandGrid(packSpec({ model: { name: 'mlp', depth: 2, width: 64 } }));
     expect(planPacks(wide).every((u) => u.length === 1)).toBe(true);
-    expect(planPacks(wide, { backend: 'tensorflow' }).map((u) => u.length)).toEqual([3, 3]);
+    expect(planPacks(wide, { backend: 'tensorflow', mixActivations: false }).map((u) => u.length)).toEqual([3, 3]);
     // Optimizer scalars may differ within a pack; the optimizer's kind may not.
     const lrs = expandGrid(packSpec({}, { 'optimizer.lr': [0.01, 0.003], seed: [0, 1] }, 'optimizer.lr=0.01'));
     expect(planPacks(lrs).map((u) => u.length)).toEqual([4]);
@@ -77,6 +77,28 @@ describe('planPacks', () => {
     );
     expect(planPacks(kinds).map((u) => u.length)).toEqual([2, 2]);
     expect(planPacks(expandGrid(packSpec({ model: { name: 'mlp', depth: 3, width: 8, batchNorm: true } }))).every((u) => u.length === 1)).toBe(true);
+  });
+});
+
+describe('planPacks with the fused native step', () => {
+  it('mixes the activations it computes, keeps the others apart, and splits packs until every worker has one', () => {
+    const runs = expandGrid(resolveSpec('quick'));
+    const mixed = planPacks(runs, { backend: 'tensorflow', mixActivations: true });
+    expect(mixed.map((u) => u.length)).toEqual([12]);
+    expect(packingMessage(mixed)).toMatch(/^packing 12 runs into 1 pack of 12 \(one stacked computation each, activations mixed in the fused native step;/);
+    const two = planPacks(runs, { backend: 'tensorflow', mixActivations: true, workers: 2 });
+    expect(two.map((u) => u.length)).toEqual([6, 6]);
+    expect(new Set(two.flat().map((r) => r.id)).size).toBe(12);
+    // ELU is not one the fused step computes: its runs pack by themselves.
+    const elu = expandGrid(packSpec({}, { activation: [{ kind: 'relu' }, { kind: 'gelu' }, { kind: 'elu' }], seed: [0, 1] }));
+    const units = planPacks(elu, { backend: 'tensorflow', mixActivations: true });
+    expect(units.map((u) => u.map((r) => r.variant))).toEqual([
+      ['relu', 'relu', 'gelu', 'gelu'],
+      ['elu(alpha=1)', 'elu(alpha=1)'],
+    ]);
+    // Splitting stops at single runs; without `workers` nothing is split.
+    expect(planPacks(elu.slice(0, 2), { backend: 'tensorflow', mixActivations: true, workers: 4 }).map((u) => u.length)).toEqual([1, 1]);
+    expect(planPacks(runs, { workers: 8 }).map((u) => u.length)).toEqual([2, 1, 2, 1, 2, 1, 2, 1]);
   });
 });
 

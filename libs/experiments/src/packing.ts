@@ -1,3 +1,4 @@
+import { isFusedActivation, nativeOpsBuilt } from '@sugar-lab/core';
 import { packFields } from '@sugar-lab/train';
 import { canonicalJSON } from './canonical-json';
 import type { PlannedRun } from './grid';
@@ -21,6 +22,10 @@ export interface PackingOptions {
   backend?: 'tensorflow' | 'wasm' | 'cpu';
   /** false: every run alone (`--no-pack`). */
   enabled?: boolean;
+  /** Worker processes: packs are split until each has one (a pack trains in one process). */
+  workers?: number;
+  /** Whether runs of different activations share packs; default: on tensorflow where the native kernels are built. */
+  mixActivations?: boolean;
 }
 
 /** Why a run trains alone, or undefined when it can share a pack. */
@@ -39,15 +44,33 @@ export function unpackableReason(run: PlannedRun, backend?: PackingOptions['back
 /**
  * What runs must share to be packed: everything but the seed and the optimizer's scalars (lr, momentum,
  * betas, eps, weight decay: per-member tensors in a pack); whether momentum and decay are on stays shared.
- * The activation is shared too: a pack can mix activations, but measured on wasm it costs more than it saves
- * (12 quick runs, 4 epochs: 5.4 s CPU in packs of 3 mixed, 4.1 s in packs of 3 seeds), and on tensorflow with
- * sugar-lab's native kernels it saves little and loses in wall time (the full quick sweep, 2 workers, loaded machine:
- * 17.2-17.9 s CPU and 18.5-21.9 s wall in 2 packs of 6 mixed; 18.9-19.9 s CPU, 13.3-18.2 s wall in 4 packs of 3).
+ * The activation is shared too unless `mix`: op by op, a pack of mixed activations applies each one to its
+ * members' slice, which measured slower than packs of one (wasm, 12 quick runs, 4 epochs: 5.4 s CPU in packs of 3
+ * mixed, 4.1 s in packs of 3 seeds). The fused native step (tensorflow) computes each member's own activation at no
+ * extra cost, so there activations it computes mix, and a sweep needs fewer worker processes (a process start
+ * costs ~0.45 s here): the quick sweep in 2 packs of 6 against 4 packs of 3 (README, Performance).
  */
-export function packKey(run: PlannedRun): string {
-  const { seed: _seed, optimizer, ...rest } = run.config;
+export function packKey(run: PlannedRun, mix = false): string {
+  const { seed: _seed, optimizer, activation, ...rest } = run.config;
   const { lr: _lr, momentum: _m, weightDecay: _wd, beta1: _b1, beta2: _b2, eps: _eps, ...kind } = optimizer as unknown as Record<string, unknown>;
-  return canonicalJSON({ rest, optimizer: kind, shared: packFields(trainConfigOf(run.config)) });
+  const act = mix && isFusedActivation(activation) ? 'fused' : activation;
+  return canonicalJSON({ rest, activation: act, optimizer: kind, shared: packFields(trainConfigOf(run.config)) });
+}
+
+function mixes(run: PlannedRun, opts: PackingOptions): boolean {
+  return opts.mixActivations ?? ((opts.backend ?? run.config.backend) === 'tensorflow' && nativeOpsBuilt());
+}
+
+// Halves the largest pack until there are as many work units as workers (or nothing left to split).
+function fillWorkers(units: PlannedRun[][], workers: number): PlannedRun[][] {
+  const out = [...units];
+  while (out.length < workers) {
+    const i = out.reduce((best, u, j) => (u.length > out[best].length ? j : best), 0);
+    if (out[i].length < 2) break;
+    const half = Math.ceil(out[i].length / 2);
+    out.splice(i, 1, out[i].slice(0, half), out[i].slice(half));
+  }
+  return out;
 }
 
 function chunks<T>(items: T[], max: number): T[][] {
@@ -58,7 +81,8 @@ function chunks<T>(items: T[], max: number): T[][] {
 
 /**
  * The sweep's work units in grid order of their first run: packs (runs that share a pack key, at most
- * PACK_MAX_SIZE each) and single runs (unpackable ones, a key nothing else shares, or packing off).
+ * PACK_MAX_SIZE each, split further while there are fewer units than `workers`) and single runs (unpackable
+ * ones, a key nothing else shares, or packing off).
  */
 export function planPacks(runs: PlannedRun[], opts: PackingOptions = {}): PlannedRun[][] {
   if (opts.enabled === false) return runs.map((r) => [r]);
@@ -69,7 +93,7 @@ export function planPacks(runs: PlannedRun[], opts: PackingOptions = {}): Planne
       units.push([run]);
       continue;
     }
-    const key = packKey(run);
+    const key = packKey(run, mixes(run, opts));
     let group = groups.get(key);
     if (!group) {
       groups.set(key, (group = []));
@@ -77,7 +101,8 @@ export function planPacks(runs: PlannedRun[], opts: PackingOptions = {}): Planne
     }
     group.push(run);
   }
-  return units.flatMap((u) => (u.length > PACK_MAX_SIZE ? chunks(u, PACK_MAX_SIZE) : [u]));
+  const sized = units.flatMap((u) => (u.length > PACK_MAX_SIZE ? chunks(u, PACK_MAX_SIZE) : [u]));
+  return opts.workers ? fillWorkers(sized, opts.workers) : sized;
 }
 
 /** The progress line about packing (`packing 12 runs into 4 packs of 3`), or undefined when nothing packs. */
@@ -93,5 +118,6 @@ export function packingMessage(units: PlannedRun[][], opts: PackingOptions = {})
   for (const p of packs) bySize.set(p.length, (bySize.get(p.length) ?? 0) + 1);
   const sizes = [...bySize].sort((a, b) => b[0] - a[0]).map(([size, n]) => `${n} pack${n > 1 ? 's' : ''} of ${size}`);
   const packed = packs.reduce((s, p) => s + p.length, 0);
-  return `packing ${packed} runs into ${sizes.join(' and ')} (one stacked computation each; --no-pack trains them one by one)${alone.length ? `; ${alone.length} run${alone.length > 1 ? 's' : ''} alone` : ''}`;
+  const mixed = packs.some((p) => new Set(p.map((r) => canonicalJSON(r.config.activation))).size > 1);
+  return `packing ${packed} runs into ${sizes.join(' and ')} (one stacked computation each${mixed ? ', activations mixed in the fused native step' : ''}; --no-pack trains them one by one)${alone.length ? `; ${alone.length} run${alone.length > 1 ? 's' : ''} alone` : ''}`;
 }

@@ -84,7 +84,7 @@ async function sweepLocked(spec: Spec, store: ResultsStore, opts: SweepOptions):
   const workerEnv = { ...userThreadEnv(), SUGAR_QUIET: '1', ...workerThreadEnv(plan) };
   if (todo.length) opts.onEvent?.({ type: 'log', message: `parallelism: ${plan.why}` });
   // Runs that share an MLP and its data train as packs (one stacked computation) where packing.ts measured it faster.
-  const packing = { backend: opts.backend, enabled: opts.pack !== false };
+  const packing = { backend: opts.backend, enabled: opts.pack !== false, workers: plan.workers };
   const queue = planPacks(todo, packing);
   const packLine = packingMessage(queue, packing);
   if (packLine) opts.onEvent?.({ type: 'log', message: packLine });
