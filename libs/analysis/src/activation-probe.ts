@@ -86,6 +86,19 @@ export class ActivationProbe {
     return this.x.shape[0];
   }
 
+  /** The probe set (owned by the probe: read it, do not dispose it). */
+  get input(): tf.Tensor {
+    return this.x;
+  }
+
+  /**
+   * The statistics of a row measured elsewhere over the whole probe set at once (train's fused MLP forward pass):
+   * per probed layer, in order, the count of pre-activations > 0 per unit, zeros after it, mean and variance.
+   */
+  summarizeRow(row: Float32Array): LayerUnitStats[] {
+    return this.summarize(row, [this.size]);
+  }
+
   measure(): LayerUnitStats[] {
     const n = this.size;
     const rows: tf.Tensor[] = [];

@@ -107,9 +107,12 @@ export class ProbeSuite {
     this.grads.accumulateNorms(norms);
   }
 
-  /** Measures now, updates resurrection bookkeeping, and returns the compact record and the per-unit detail. */
-  measure(): { record: ProbeRecord; units: LayerUnitStats[] } {
-    const units = this.probe.measure();
+  /**
+   * Measures now (or takes `measured`, the probe's statistics computed elsewhere), updates resurrection bookkeeping,
+   * and returns the compact record and the per-unit detail.
+   */
+  measure(measured?: LayerUnitStats[]): { record: ProbeRecord; units: LayerUnitStats[] } {
+    const units = measured ?? this.probe.measure();
     const gradSteps = this.grads.steps;
     const gradNorms = this.grads.read();
     const first = !this.everDead;

@@ -35,6 +35,8 @@ export const SUGAR_ADAM_STEP = 'SugarAdamStep';
 export const SUGAR_SGD_STEP = 'SugarSgdStep';
 /** A whole training step of a pack of K MLPs as one native op (see packedMlpStep and mlp_step.cc). */
 export const SUGAR_PACKED_MLP_STEP = 'SugarPackedMlpStep';
+/** Every member's forward pass over shared rows (evaluation and probe statistics) as one native op (packedMlpForward). */
+export const SUGAR_PACKED_MLP_FORWARD = 'SugarPackedMlpForward';
 
 // Kernels that exist only where sugar-lab's native kernels (native-ops.ts) are loaded and switched on.
 const NATIVE_ONLY: Record<string, string> = {
@@ -46,6 +48,7 @@ const NATIVE_ONLY: Record<string, string> = {
   [SUGAR_GELU_GRAD]: 'SugarGeluGrad',
   [SUGAR_PROBE_STATS]: 'SugarProbeStats',
   [SUGAR_PACKED_MLP_STEP]: 'SugarPackedMlpStep',
+  [SUGAR_PACKED_MLP_FORWARD]: 'SugarPackedMlpForward',
 };
 
 interface TensorMetadata {
@@ -331,6 +334,7 @@ function registerNativeOnlyKernels(): void {
     [SUGAR_ADAM_STEP, 'SugarAdam', 3],
     [SUGAR_SGD_STEP, 'SugarSgd', 2],
     [SUGAR_PACKED_MLP_STEP, 'SugarPackedMlpStep', 4],
+    [SUGAR_PACKED_MLP_FORWARD, 'SugarPackedMlpForward', 2],
   ];
   for (const [kernelName, op, outputs] of kernels) {
     tf.registerKernel({
@@ -384,6 +388,16 @@ export function packedMlpStep(inputs: PackedMlpStepInputs): tf.Tensor[] {
   // Named in the op's input order: the kernel passes them on in this order.
   const { w, s1, s2, x, y, layout, acts, hyper } = inputs;
   return tf.engine().runKernel<tf.Tensor[]>(SUGAR_PACKED_MLP_STEP, { w, s1, s2, x, y, layout, acts, hyper });
+}
+
+/**
+ * Every member's forward pass over rows x [N, F] with targets y [N, C] (mlp_step.cc's SugarPackedMlpForward):
+ * [eval [K, 2] = mean cross-entropy and correct count, probe [K, R] = per layer with an activation, activation-probe's
+ * row of counts and moments]. Only where hasKernel(SUGAR_PACKED_MLP_FORWARD) says so.
+ */
+export function packedMlpForward(w: tf.Tensor, x: tf.Tensor, y: tf.Tensor, layout: tf.Tensor, acts: tf.Tensor): [tf.Tensor2D, tf.Tensor2D] {
+  const [evaluation, probe] = tf.engine().runKernel<tf.Tensor[]>(SUGAR_PACKED_MLP_FORWARD, { w, x, y, layout, acts });
+  return [evaluation as tf.Tensor2D, probe as tf.Tensor2D];
 }
 
 /** [counts per unit of pre > 0, [zeros in post, mean(pre), variance(pre)]]: see SUGAR_PROBE_STATS. */

@@ -1,6 +1,7 @@
 import { tf } from '@sugar-lab/core';
 import { trainOrder } from './data';
-import { evaluate } from './evaluate';
+import type { LayerUnitStats } from '@sugar-lab/analysis';
+import { evaluate, type EvalResult } from './evaluate';
 import { checkpointRun } from './fit-resume';
 import type { FitRun } from './fit-run';
 import type { EpochDetail, EpochMetrics } from './metrics';
@@ -68,21 +69,29 @@ function epochLine(m: EpochMetrics, epochs: number): string {
   return parts.join(' | ');
 }
 
-/** Evaluation and probes at the end of an epoch; logs, checkpoints and reports the record. */
-export async function finishEpoch(run: FitRun, core: EpochCore, trainMs: number): Promise<void> {
+/** An epoch's evaluation and probe statistics computed elsewhere (a pack's native forward pass), with their share of its time. */
+export interface EpochMeasured {
+  eval?: EvalResult;
+  evalMs?: number;
+  units?: LayerUnitStats[];
+  probeMs?: number;
+}
+
+/** Evaluation and probes at the end of an epoch (those in `measured` as given); logs, checkpoints and reports the record. */
+export async function finishEpoch(run: FitRun, core: EpochCore, trainMs: number, measured: EpochMeasured = {}): Promise<void> {
   const record: EpochMetrics = { ...core, timing: { trainMs, evalMs: 0, probeMs: 0, checkpointMs: 0 } };
-  let t0 = now();
+  let t0 = now() - (measured.evalMs ?? 0);
   if (run.evalName !== 'none') {
-    const r = evaluate(run.model, run.source, run.evalName, run.cfg.eval.batchSize);
+    const r = measured.eval ?? evaluate(run.model, run.source, run.evalName, run.cfg.eval.batchSize);
     record.evalSplit = run.evalName;
     record.evalLoss = r.loss;
     record.evalAcc = r.accuracy;
   }
   record.timing.evalMs = now() - t0;
-  t0 = now();
+  t0 = now() - (measured.probeMs ?? 0);
   let detail: EpochDetail = {};
   if (run.probes) {
-    const { record: p, units } = run.probes.measure();
+    const { record: p, units } = run.probes.measure(measured.units);
     record.probes = p;
     detail = { units };
   }

@@ -1,14 +1,15 @@
-import { tf } from '@sugar-lab/core';
+import type { ProbeSuite } from '@sugar-lab/analysis';
+import { FUSED_ACTIVATION, fusedActivation, tf } from '@sugar-lab/core';
 import { resolveTrainConfig, type ResolvedTrainConfig, type TrainConfig } from './config';
 import { trainOrder, type TrainData } from './data';
 import { finishRun, type Ending, type FitOptions } from './fit';
-import { finishEpoch, type EpochCore } from './fit-epoch';
+import { finishEpoch, type EpochCore, type EpochMeasured } from './fit-epoch';
 import { resumeRun } from './fit-resume';
 import { attachProbes, createRun, disposeRun, type FitRun } from './fit-run';
 import { JsonlSink } from './jsonl';
 import type { FitResult } from './metrics';
 import { PackedMlp, packOrder } from './packed-mlp';
-import { NativePackStep, type PackStepResult } from './packed-native-step';
+import { NativePack, type PackStepResult } from './packed-native';
 import { PackedOptimizer } from './packed-optimizer';
 import { checkSamePlan, PackError, packPlan, type PackPlan } from './packed-plan';
 import { learningRateAt } from './schedule';
@@ -52,7 +53,7 @@ interface Pack {
   mlp: PackedMlp;
   optimizer: PackedOptimizer;
   /** The whole step as one native op, where it runs (else op by op through mlp and optimizer). */
-  native?: NativePackStep;
+  native?: NativePack;
 }
 
 const now = () => performance.now();
@@ -90,7 +91,7 @@ function buildPack(members: Member[]): Pack {
       mlp.flat,
       order.map((m) => m.run.optimizer),
     );
-    const native = NativePackStep.create(
+    const native = NativePack.create(
       order.map((m) => m.plan),
       decay,
       optimizer,
@@ -197,6 +198,47 @@ function packStep(pack: Pack, x: tf.Tensor, y: tf.Tensor, lrs: number[]): PackSt
     );
     return out;
   });
+}
+
+// Whether the probe measures exactly the layers the native forward pass reports (each activation it computes, in order).
+function probesPlan(probes: ProbeSuite, plan: PackPlan): boolean {
+  const acts = plan.layers.map((l) => l.activation).filter((a) => a && fusedActivation(a)?.[0] !== FUSED_ACTIVATION.none);
+  const layers = probes.probe.layers;
+  return layers.length === acts.length && layers.every((l, i) => l === acts[i]);
+}
+
+/**
+ * The members' evaluations and probe statistics from the pack's native forward pass (one op over the shared rows
+ * for all members), where it runs for all of them; finishEpoch measures the rest itself.
+ */
+function nativeMeasures(pack: Pack): EpochMeasured[] {
+  const out: EpochMeasured[] = pack.members.map(() => ({}));
+  const { native, members } = pack;
+  if (!native) return out;
+  const first = members[0].run;
+  const share = (t0: number) => (now() - t0) / members.length;
+  const split = first.evalName;
+  const n = split === 'none' ? 0 : (first.source.size(split) ?? 0);
+  if (split !== 'none' && n > 0 && members.every((m) => m.run.evalName === split)) {
+    const t0 = now();
+    const { x, y } = first.source.range(split, 0, n);
+    const { evals } = native.forward(x, y);
+    tf.dispose([x, y]);
+    const evalMs = share(t0);
+    evals.forEach((e, k) => Object.assign(out[k], { eval: e, evalMs }));
+  }
+  const probes = members.map((m) => m.run.probes);
+  const size = probes[0]?.probe.size;
+  if (probes.every((p, k) => p && p.probe.size === size && probesPlan(p, members[k].plan))) {
+    const t0 = now();
+    const x = probes[0]!.probe.input;
+    const y = tf.zeros([x.shape[0], members[0].plan.layers[members[0].plan.layers.length - 1].units]);
+    const rows = native.forward(x, y).probes;
+    y.dispose();
+    const probeMs = share(t0);
+    rows.forEach((row, k) => Object.assign(out[k], { units: probes[k]!.probe.summarizeRow(row), probeMs }));
+  }
+  return out;
 }
 
 /** The loop of a whole pack: members that train the same epoch share a pack; the rest wait or have ended. */
@@ -334,11 +376,12 @@ class PackTrainer {
     if (!pack) return;
     writeBack(pack);
     const trainMs = now() - t0;
-    for (const m of pack.members) {
+    const measured = nativeMeasures(pack);
+    for (const [k, m] of pack.members.entries()) {
       const s = sums.get(m)!;
       const core: EpochCore = { epoch, step: m.run.step, lr: s.lr, trainLoss: s.loss / s.seen, trainAcc: s.right / s.seen };
       try {
-        await finishEpoch(m.run, core, trainMs);
+        await finishEpoch(m.run, core, trainMs, measured[k]);
       } catch (err) {
         await this.end(m, { status: 'failed', error: errorText(err) });
       }

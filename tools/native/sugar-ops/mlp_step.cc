@@ -46,6 +46,8 @@ struct Step {
   float *z, *a;  // pre-activations and activations, per member per layer
   float* dlogits;
   bool inner;    // parallel inside each member (large layers) rather than across members
+  int64_t x_stride = -1;  // floats between members' batches (0: one batch shared by all); -1: b * f
+  const float* member_x(int64_t k) const { return x + k * (x_stride < 0 ? b * f : x_stride); }
 };
 
 template <typename F>
@@ -82,7 +84,7 @@ void ActivationGrad(const float* act, const float* da, const float* z, float* dz
 
 // Member k's logits, one dense layer (and its activation) at a time, as SugarPackedDense computes them.
 void Forward(const Step& s, int64_t k) {
-  const float* h = s.x + k * s.b * s.f;
+  const float* h = s.member_x(k);
   for (int64_t j = 0; j < s.l; ++j) {
     const Layer& l = s.layers[j];
     float* z = s.z + k * s.per_member + s.at[j];
@@ -105,23 +107,20 @@ void Forward(const Step& s, int64_t k) {
 
 // The layer's input activations: the batch for layer 0, else the previous layer's output.
 const float* LayerInput(const Step& s, int64_t k, int64_t j) {
-  if (j == 0) return s.x + k * s.b * s.f;
+  if (j == 0) return s.member_x(k);
   const bool linear = static_cast<int>(s.acts[(k * s.l + j - 1) * kActCols]) == kNone;
   return (linear ? s.z : s.a) + k * s.per_member + s.at[j - 1];
 }
 
-// Mean softmax cross-entropy of member k's logits into stats, its correct count, and d loss / d logits into dz,
-// as tfjs's logSoftmax and mean differentiate it: dz = dls - exp(ls) * sum(dls), dls = -y / B.
-void Loss(const Step& s, int64_t k, float* dz) {
+// Softmax cross-entropy of member k's logits against y, summed over the rows (in double), its correct count, and
+// (when dz is given) d mean-loss / d logits, as tfjs's logSoftmax and mean differentiate it: dz = dls - exp(ls) *
+// sum(dls), dls = -y / B.
+void RowLosses(const Step& s, int64_t k, const float* y, float* dz, double* loss, int64_t* right) {
   const float* logits = s.z + k * s.per_member + s.at[s.l - 1];
-  const float* y = s.y + k * s.b * s.c;
   const float scale = -1.0f / static_cast<float>(s.b);
-  double total = 0;
-  int64_t right = 0;
   for (int64_t r = 0; r < s.b; ++r) {
     const float* z = logits + r * s.c;
     const float* t = y + r * s.c;
-    float* d = dz + r * s.c;
     int64_t best = 0, truth = 0;
     float mx = z[0];
     for (int64_t c = 1; c < s.c; ++c) {
@@ -132,20 +131,16 @@ void Loss(const Step& s, int64_t k, float* dz) {
     float sum = 0;
     for (int64_t c = 0; c < s.c; ++c) sum += std::exp(z[c] - mx);
     const float lse = std::log(sum);
-    float dsum = 0, row = 0;
+    float row = 0, dsum = 0;
     for (int64_t c = 0; c < s.c; ++c) {
-      const float ls = (z[c] - mx) - lse;
-      row += t[c] * ls;
-      d[c] = t[c] * scale;
-      dsum += d[c];
+      row += t[c] * ((z[c] - mx) - lse);
+      dsum += t[c] * scale;
     }
-    for (int64_t c = 0; c < s.c; ++c) d[c] = d[c] - std::exp((z[c] - mx) - lse) * dsum;
-    total += row;
-    right += best == truth;
+    if (dz != nullptr)
+      for (int64_t c = 0; c < s.c; ++c) dz[r * s.c + c] = t[c] * scale - std::exp((z[c] - mx) - lse) * dsum;
+    *loss -= row;
+    *right += best == truth;
   }
-  float* st = s.stats + k * (2 + s.l);
-  st[0] = static_cast<float>(-total / static_cast<double>(s.b));
-  st[1] = static_cast<float>(right);
 }
 
 // PackedOptimizer's update of one weight's elements [b, e) of member row `row` (offset `at`), with gradient g.
@@ -225,26 +220,13 @@ void Backward(const Step& s, int64_t k, Scratch& t) {
   }
 }
 
-// Reads and checks the shapes; false (with the failure recorded) when they do not fit together.
-bool Prepare(Call& c, Step* s) {
-  if (c.type(5) != TF_INT32 || c.rank(0) != 2 || c.rank(3) != 3 || c.rank(4) != 3 || c.rank(5) != 2 ||
-      c.dim(5, 1) != kLayoutCols)
-    return c.Fail("SugarPackedMlpStep: expected w [K, P], x [K, B, F], y [K, B, C] and int32 layout [L, 6]; found " +
-                  c.shape_string(0) + ", " + c.shape_string(3) + ", " + c.shape_string(4) + " and " + c.shape_string(5));
-  s->k = c.dim(0, 0), s->p = c.dim(0, 1), s->b = c.dim(3, 1), s->f = c.dim(3, 2), s->c = c.dim(4, 2), s->l = c.dim(5, 0);
-  if (s->k < 1 || s->b < 1 || s->l < 1 || s->c < 1 || c.dim(3, 0) != s->k || c.dim(4, 0) != s->k || c.dim(4, 1) != s->b)
-    return c.Fail("SugarPackedMlpStep: x " + c.shape_string(3) + " and y " + c.shape_string(4) + " do not match w " +
-                  c.shape_string(0));
-  if (c.size(6) != s->k * s->l * kActCols || c.size(7) != s->k * kHyperCols)
-    return c.Fail("SugarPackedMlpStep: expected acts [K, L, 3] and hyper [K, " + std::to_string(kHyperCols) + "]; found " +
-                  c.shape_string(6) + " and " + c.shape_string(7));
-  for (int i : {1, 2})
-    if (c.size(i) != 0 && c.size(i) != s->k * s->p)
-      return c.Fail("SugarPackedMlpStep: optimizer state " + std::to_string(i) + " has shape " + c.shape_string(i) +
-                    "; expected [] or " + c.shape_string(0));
-  const bool adam = c.size(7) > 0 && static_cast<int>(c.data(7)[hKind]) != kSgd;
-  if (adam && (c.size(1) == 0 || c.size(2) == 0)) return c.Fail("SugarPackedMlpStep: Adam needs both m and v");
-  const int32_t* lay = c.ints(5);
+// Reads the layout (input `at`) into s, for a batch of s->b rows of s->f features and s->c classes; false (with the
+// failure recorded) when its layers do not chain or do not cover the s->p weights.
+bool ReadLayers(Call& c, int at, Step* s, const char* op) {
+  if (c.type(at) != TF_INT32 || c.rank(at) != 2 || c.dim(at, 1) != kLayoutCols || c.dim(at, 0) < 1)
+    return c.Fail(std::string(op) + ": expected an int32 layout [L, 6]; found " + c.shape_string(at));
+  s->l = c.dim(at, 0);
+  const int32_t* lay = c.ints(at);
   int64_t in = s->f, covered = 0;
   for (int64_t j = 0; j < s->l; ++j) {
     const int32_t* r = lay + j * kLayoutCols;
@@ -252,7 +234,7 @@ bool Prepare(Call& c, Step* s) {
     const bool fits = l.in == in && l.out > 0 && l.kernel >= 0 && l.kernel + l.in * l.out <= s->p &&
                       (l.bias < 0 || l.bias + l.out <= s->p);
     if (!fits)
-      return c.Fail("SugarPackedMlpStep: layer " + std::to_string(j) + " (inputs " + std::to_string(l.in) + ", units " +
+      return c.Fail(std::string(op) + ": layer " + std::to_string(j) + " (inputs " + std::to_string(l.in) + ", units " +
                     std::to_string(l.out) + ") does not fit the previous layer's " + std::to_string(in) +
                     " units or the " + std::to_string(s->p) + " weights");
     s->at.push_back(s->per_member);
@@ -265,9 +247,32 @@ bool Prepare(Call& c, Step* s) {
     in = l.out;
   }
   if (in != s->c || covered != s->p)
-    return c.Fail("SugarPackedMlpStep: the layers end in " + std::to_string(in) + " units for " + std::to_string(s->c) +
+    return c.Fail(std::string(op) + ": the layers end in " + std::to_string(in) + " units for " + std::to_string(s->c) +
                   " classes and cover " + std::to_string(covered) + " of " + std::to_string(s->p) + " weights");
+  if (c.size(at + 1) != s->k * s->l * kActCols)
+    return c.Fail(std::string(op) + ": expected acts [K, L, 3] = [" + std::to_string(s->k) + ", " + std::to_string(s->l) +
+                  ", 3]; found " + c.shape_string(at + 1));
   return true;
+}
+
+// Reads and checks the shapes; false (with the failure recorded) when they do not fit together.
+bool Prepare(Call& c, Step* s) {
+  if (c.rank(0) != 2 || c.rank(3) != 3 || c.rank(4) != 3)
+    return c.Fail("SugarPackedMlpStep: expected w [K, P], x [K, B, F] and y [K, B, C]; found " + c.shape_string(0) + ", " +
+                  c.shape_string(3) + " and " + c.shape_string(4));
+  s->k = c.dim(0, 0), s->p = c.dim(0, 1), s->b = c.dim(3, 1), s->f = c.dim(3, 2), s->c = c.dim(4, 2);
+  if (s->k < 1 || s->b < 1 || s->c < 1 || c.dim(3, 0) != s->k || c.dim(4, 0) != s->k || c.dim(4, 1) != s->b)
+    return c.Fail("SugarPackedMlpStep: x " + c.shape_string(3) + " and y " + c.shape_string(4) + " do not match w " +
+                  c.shape_string(0));
+  if (c.size(7) != s->k * kHyperCols)
+    return c.Fail("SugarPackedMlpStep: expected hyper [K, " + std::to_string(kHyperCols) + "]; found " + c.shape_string(7));
+  for (int i : {1, 2})
+    if (c.size(i) != 0 && c.size(i) != s->k * s->p)
+      return c.Fail("SugarPackedMlpStep: optimizer state " + std::to_string(i) + " has shape " + c.shape_string(i) +
+                    "; expected [] or " + c.shape_string(0));
+  const bool adam = c.size(7) > 0 && static_cast<int>(c.data(7)[hKind]) != kSgd;
+  if (adam && (c.size(1) == 0 || c.size(2) == 0)) return c.Fail("SugarPackedMlpStep: Adam needs both m and v");
+  return ReadLayers(c, 5, s, "SugarPackedMlpStep");
 }
 
 void MlpStepCompute(void*, TF_OpKernelContext* ctx) {
@@ -295,7 +300,11 @@ void MlpStepCompute(void*, TF_OpKernelContext* ctx) {
 #pragma omp parallel for schedule(static) if (across)
   for (int64_t k = 0; k < s.k; ++k) {
     Forward(s, k);
-    Loss(s, k, s.dlogits + k * s.b * s.c);
+    double loss = 0;
+    int64_t right = 0;
+    RowLosses(s, k, s.y + k * s.b * s.c, s.dlogits + k * s.b * s.c, &loss, &right);
+    s.stats[k * (2 + s.l)] = static_cast<float>(loss / static_cast<double>(s.b));
+    s.stats[k * (2 + s.l) + 1] = static_cast<float>(right);
   }
   bool finite = true;
   for (int64_t k = 0; k < s.k; ++k) finite = finite && std::isfinite(s.stats[k * (2 + s.l)]);
@@ -313,7 +322,92 @@ void MlpStepCompute(void*, TF_OpKernelContext* ctx) {
   }
 }
 
+
+// ---- SugarPackedMlpForward: every member's forward pass over one shared set of rows (evaluation, probes), in chunks
+// of kChunk rows. Inputs: w [K, P], x [N, F], y [N, C], layout, acts (as SugarPackedMlpStep's). Outputs: eval [K, 2]
+// (mean cross-entropy, correct count) and probe [K, R]: per layer with an activation, in order, the count of
+// pre-activations > 0 per unit, the count of exact zeros after the activation, and the pre-activations' mean and
+// population variance (activation-probe.ts's row; sums in double).
+
+constexpr int64_t kChunk = 256;
+
+struct ProbeSums {
+  std::vector<int64_t> positive;
+  int64_t zeros = 0;
+  double sum = 0, squares = 0;
+};
+
+void ForwardCompute(void*, TF_OpKernelContext* ctx) {
+  Call c(ctx);
+  Step s{};
+  if (!c.ok()) return;
+  if (c.rank(0) != 2 || c.rank(1) != 2 || c.rank(2) != 2 || c.dim(1, 0) != c.dim(2, 0) || c.dim(1, 0) < 1)
+    return void(c.Fail("SugarPackedMlpForward: expected w [K, P], x [N, F] and y [N, C] with N > 0; found " +
+                       c.shape_string(0) + ", " + c.shape_string(1) + " and " + c.shape_string(2)));
+  const int64_t n = c.dim(1, 0);
+  s.k = c.dim(0, 0), s.p = c.dim(0, 1), s.f = c.dim(1, 1), s.c = c.dim(2, 1), s.b = std::min(n, kChunk);
+  if (!ReadLayers(c, 3, &s, "SugarPackedMlpForward")) return;
+  s.w = c.data(0), s.acts = c.data(4), s.x_stride = 0;
+  std::vector<int64_t> probed;
+  int64_t width = 0;
+  for (int64_t j = 0; j < s.l; ++j)
+    if (static_cast<int>(s.acts[j * kActCols]) != kNone) probed.push_back(j), width += s.layers[j].out + 3;
+  float* eval = c.Output(0, {s.k, 2});
+  float* probe = c.Output(1, {s.k, width});
+  if (probe == nullptr) return;
+  thread_local std::vector<float> z, a;
+  z.resize(s.k * s.per_member);
+  a.resize(s.k * s.per_member);
+  s.z = z.data(), s.a = a.data();
+  const bool across = s.k > 1 && s.most_macs < kParallelFrom && omp_get_max_threads() > 1;
+  s.inner = !across;
+#pragma omp parallel for schedule(static) if (across)
+  for (int64_t k = 0; k < s.k; ++k) {
+    double loss = 0;
+    int64_t right = 0;
+    std::vector<ProbeSums> sums(probed.size());
+    for (size_t i = 0; i < probed.size(); ++i) sums[i].positive.assign(s.layers[probed[i]].out, 0);
+    for (int64_t start = 0; start < n; start += kChunk) {
+      Step t = s;
+      t.b = std::min(kChunk, n - start);
+      t.x = c.data(1) + start * s.f;
+      Forward(t, k);
+      RowLosses(t, k, c.data(2) + start * s.c, nullptr, &loss, &right);
+      for (size_t i = 0; i < probed.size(); ++i) {
+        const int64_t j = probed[i], units = s.layers[j].out;
+        const float* pre = t.z + k * t.per_member + t.at[j];
+        const float* post = t.a + k * t.per_member + t.at[j];
+        ProbeSums& ps = sums[i];
+        for (int64_t r = 0; r < t.b; ++r)
+          for (int64_t u = 0; u < units; ++u) {
+            const float v = pre[r * units + u];
+            ps.positive[u] += v > 0.0f;
+            ps.zeros += post[r * units + u] == 0.0f;
+            ps.sum += v;
+            ps.squares += static_cast<double>(v) * v;
+          }
+      }
+    }
+    eval[k * 2] = static_cast<float>(loss / static_cast<double>(n));
+    eval[k * 2 + 1] = static_cast<float>(right);
+    float* row = probe + k * width;
+    for (size_t i = 0; i < probed.size(); ++i) {
+      const ProbeSums& ps = sums[i];
+      const double count = static_cast<double>(n) * ps.positive.size(), mean = ps.sum / count;
+      for (int64_t pos : ps.positive) *row++ = static_cast<float>(pos);
+      *row++ = static_cast<float>(ps.zeros);
+      *row++ = static_cast<float>(mean);
+      *row++ = static_cast<float>(std::max(0.0, ps.squares / count - mean * mean));
+    }
+  }
+}
+
 }  // namespace
+
+OpSpec MlpForwardSpec() {
+  return {"SugarPackedMlpForward", {"w: float", "x: float", "y: float", "layout: int32", "acts: float"},
+          {"eval: float", "probe: float"}, {}, NoAttrs, ForwardCompute, DeleteNothing};
+}
 
 OpSpec MlpStepSpec() {
   return {"SugarPackedMlpStep",

@@ -384,6 +384,7 @@ const std::vector<OpSpec>& Ops() {
       {"SugarProbeStats", {"pre: float", "post: float"}, {"counts: float", "stats: float"}, {}, NoAttrs, ProbeStatsCompute, DeleteNothing},
       {"SugarSgd", {"w: float", "g: float", "buf: float", "wd: float", "mu: float", "rate: float", "nesterov: float"}, {"w_out: float", "buf_out: float"}, {}, NoAttrs, SgdCompute, DeleteNothing},
       MlpStepSpec(),
+      MlpForwardSpec(),
   };
   return ops;
 }

@@ -192,7 +192,8 @@ void NeluGradRange(const float* dy, const float* x, float* o, int64_t begin, int
 void GeluRange(const float* x, float* o, int64_t begin, int64_t end);
 void GeluGradRange(const float* dy, const float* x, float* o, int64_t begin, int64_t end);
 
-// mlp_step.cc's op.
+// mlp_step.cc's ops.
 OpSpec MlpStepSpec();
+OpSpec MlpForwardSpec();
 
 }  // namespace sugar

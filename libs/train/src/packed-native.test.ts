@@ -1,11 +1,15 @@
 import { initBackend, nativeOpsInfo, tf, type ActivationSpec } from '@sugar-lab/core';
 import { buildModel } from '@sugar-lab/models';
+import { ActivationProbe } from '@sugar-lab/analysis';
+import { loadDataset } from '@sugar-lab/datasets';
 import { describe, expect, it } from 'vitest';
 import { resolveTrainConfig, type TrainConfig } from './config';
-import { NativePackStep } from './packed-native-step';
+import { NativePack } from './packed-native';
 import { flatten } from './packed-mlp';
 import { PackedOptimizer } from './packed-optimizer';
 import { packPlan } from './packed-plan';
+import { dataSource } from './data';
+import { evaluate } from './evaluate';
 import { Optimizer } from './optimizers';
 import { trainStep } from './train-step';
 
@@ -54,7 +58,7 @@ function memberOptimizers(models: tf.LayersModel[], configs: TrainConfig['optimi
   });
 }
 
-describe('NativePackStep', () => {
+describe('NativePack', () => {
   it('gives each member the weights, state and loss of its own op-by-op tfjs step (every activation and optimizer)', async (ctx) => {
     await nativeOrSkip(ctx);
     for (const opt of OPTIMIZERS) {
@@ -71,7 +75,7 @@ describe('NativePackStep', () => {
       const resolved = configs.map((c) => resolveTrainConfig({ epochs: 1, batchSize: B, optimizer: c }).optimizer);
       const decay = members[0].params.map((p) => p.decay);
       const packedOpt = new PackedOptimizer(resolved, decay, plans[0].shapes, flat, members);
-      const step = NativePackStep.create(plans, decay, packedOpt, flat)!;
+      const step = NativePack.create(plans, decay, packedOpt, flat)!;
       expect(step).toBeDefined();
       for (let s = 0; s < 3; s++) {
         const x = tf.randomNormal([K, B, 3], 0, 1.5, 'float32', 10 + s);
@@ -125,7 +129,7 @@ describe('NativePackStep', () => {
     const resolved = members.map(() => resolveTrainConfig({ epochs: 1, batchSize: B, optimizer: OPTIMIZERS[0] }).optimizer);
     const decay = members[0].params.map((p) => p.decay);
     const packedOpt = new PackedOptimizer(resolved, decay, plans[0].shapes, flat, members);
-    const step = NativePackStep.create(plans, decay, packedOpt, flat)!;
+    const step = NativePack.create(plans, decay, packedOpt, flat)!;
     const x = tf.tidy(() => tf.concat([tf.fill([1, B, 3], NaN), tf.ones([1, B, 3])]));
     const y = tf.tidy(() => tf.oneHot(tf.zeros([2, B], 'int32'), 4).toFloat());
     const r = step.step(x, y, [0.1, 0.1]);
@@ -144,6 +148,52 @@ describe('NativePackStep', () => {
     models.forEach((m) => m.dispose());
   });
 
+  it('evaluates and probes every member in one pass as evaluate and ActivationProbe do', async (ctx) => {
+    await nativeOrSkip(ctx);
+    const ds = await loadDataset('spirals', { nTrain: 64, nTest: 700, seed: 2 });
+    const source = dataSource(ds, {}, 0, 3);
+    const models = ACTIVATIONS.map((a, i) => buildModel('mlp', { activation: a, inputShape: [2], numClasses: 3, seed: i + 1, depth: 3, width: 8 }));
+    const members = memberOptimizers(
+      models,
+      ACTIVATIONS.map(() => OPTIMIZERS[0]),
+    );
+    const plans = models.map(packPlan);
+    const flat = tf.variable(flatten(models.map((m) => m.trainableWeights.map((w) => w.read()))), false);
+    const resolved = members.map(() => resolveTrainConfig({ epochs: 1, batchSize: B, optimizer: OPTIMIZERS[0] }).optimizer);
+    const decay = members[0].params.map((p) => p.decay);
+    const packedOpt = new PackedOptimizer(resolved, decay, plans[0].shapes, flat, members);
+    const pack = NativePack.create(plans, decay, packedOpt, flat)!;
+    // 700 rows: two full chunks of 256 and a partial one inside the op.
+    const test = source.range('test', 0, 700);
+    const { evals } = pack.forward(test.x, test.y);
+    const probeX = source.range('train', 0, 64);
+    const noTargets = tf.zeros([64, 3]);
+    const { probes } = pack.forward(probeX.x, noTargets);
+    models.forEach((m, k) => {
+      const want = evaluate(m, source, 'test', 128);
+      expect(evals[k].n).toBe(700);
+      expect(evals[k].accuracy).toBe(want.accuracy);
+      expect(Math.abs(evals[k].loss - want.loss)).toBeLessThan(1e-6);
+      const probe = new ActivationProbe(m, probeX.x, { batchSize: 16 });
+      const got = probe.summarizeRow(probes[k]);
+      const ref = probe.measure();
+      expect(got.map((u) => [u.layer, u.deadCount, Array.from(u.activationProb), u.sparsity])).toEqual(
+        ref.map((u) => [u.layer, u.deadCount, Array.from(u.activationProb), u.sparsity]),
+      );
+      got.forEach((u, i) => {
+        expect(Math.abs(u.preMean - ref[i].preMean)).toBeLessThan(1e-6);
+        expect(Math.abs(u.preStd - ref[i].preStd) / ref[i].preStd).toBeLessThan(1e-5);
+      });
+      probe.dispose();
+    });
+    tf.dispose([test.x, test.y, probeX.x, probeX.y, noTargets]);
+    pack.dispose();
+    packedOpt.dispose();
+    flat.dispose();
+    members.forEach((o) => o.dispose());
+    models.forEach((m) => m.dispose());
+  });
+
   it('is not used for an activation it does not compute (the pack then trains op by op)', async (ctx) => {
     await nativeOrSkip(ctx);
     const models = [model(RELU, 1), model({ kind: 'elu' }, 2)];
@@ -153,8 +203,8 @@ describe('NativePackStep', () => {
     const resolved = members.map(() => resolveTrainConfig({ epochs: 1, batchSize: B, optimizer: OPTIMIZERS[0] }).optimizer);
     const decay = members[0].params.map((p) => p.decay);
     const packedOpt = new PackedOptimizer(resolved, decay, plans[0].shapes, flat, members);
-    expect(NativePackStep.create(plans, decay, packedOpt, flat)).toBeUndefined();
-    const same = NativePackStep.create([plans[0], plans[0]], decay, packedOpt, flat);
+    expect(NativePack.create(plans, decay, packedOpt, flat)).toBeUndefined();
+    const same = NativePack.create([plans[0], plans[0]], decay, packedOpt, flat);
     expect(same).toBeDefined();
     same?.dispose();
     packedOpt.dispose();

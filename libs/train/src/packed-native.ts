@@ -1,4 +1,14 @@
-import { fusedActivation, hasKernel, packedMlpStep, SUGAR_PACKED_MLP_STEP, tf, type FusedActivation } from '@sugar-lab/core';
+import {
+  fusedActivation,
+  hasKernel,
+  packedMlpForward,
+  packedMlpStep,
+  SUGAR_PACKED_MLP_FORWARD,
+  SUGAR_PACKED_MLP_STEP,
+  tf,
+  type FusedActivation,
+} from '@sugar-lab/core';
+import type { EvalResult } from './evaluate';
 import { NATIVE_HYPER_COLUMNS, type PackedOptimizer } from './packed-optimizer';
 import type { PackPlan } from './packed-plan';
 
@@ -13,11 +23,12 @@ export interface PackStepResult {
 const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 /**
- * A pack's whole training step (forward, loss, backward, update of every member) as one native op, where
- * sugar-lab's kernels run and every activation is one the op computes (fusedActivation). A step of the quick
- * sweep's 12-layer MLP is otherwise ~100 engine ops, whose dispatch is most of its time.
+ * A pack's whole training step (forward, loss, backward, update of every member) as one native op, and its
+ * evaluation and probe passes as one more, where sugar-lab's kernels run and every activation is one the ops compute
+ * (fusedActivation). A step of the quick sweep's 12-layer MLP is otherwise ~100 engine ops, an evaluation or probe
+ * pass ~40 a member, whose dispatch is most of their time.
  */
-export class NativePackStep {
+export class NativePack {
   private readonly layout: tf.Tensor;
   private readonly acts: tf.Tensor;
   private readonly empty = tf.tensor1d([], 'float32');
@@ -47,11 +58,11 @@ export class NativePackStep {
    * The step for a pack whose members (in pack order) have `plans`, or undefined where it cannot run natively.
    * `decay` says per weight whether weight decay applies (the members share it).
    */
-  static create(plans: PackPlan[], decay: boolean[], optimizer: PackedOptimizer, flat: tf.Variable): NativePackStep | undefined {
-    if (!hasKernel(SUGAR_PACKED_MLP_STEP)) return undefined;
+  static create(plans: PackPlan[], decay: boolean[], optimizer: PackedOptimizer, flat: tf.Variable): NativePack | undefined {
+    if (!hasKernel(SUGAR_PACKED_MLP_STEP) || !hasKernel(SUGAR_PACKED_MLP_FORWARD)) return undefined;
     const acts = plans.map((p) => p.layers.map((l) => fusedActivation(l.activation)));
     if (acts.some((row) => row.some((a) => a === undefined))) return undefined;
-    return new NativePackStep(plans[0], acts as FusedActivation[][], optimizer.nativeDecay(decay), optimizer, flat);
+    return new NativePack(plans[0], acts as FusedActivation[][], optimizer.nativeDecay(decay), optimizer, flat);
   }
 
   /** One step of every member on its batch (x [K, B, ...], y [K, B, C]); nothing is updated when a loss is not finite. */
@@ -86,6 +97,25 @@ export class NativePackStep {
     this.optimizer.commitNative(w, [s1, s2].slice(0, slots.length));
     if (slots.length < 2) tf.dispose([s1, s2].slice(slots.length));
     return { losses, rights, norms: Array.from({ length: k }, (_, m) => row(m).slice(2)) };
+  }
+
+  /**
+   * Every member's forward pass over the same rows x [N, ...] with targets y [N, C]: per member its evaluation (as
+   * evaluate gives it) and its probe row (ActivationProbe.summarizeRow's input: the layers with an activation, in order).
+   */
+  forward(x: tf.Tensor, y: tf.Tensor): { evals: EvalResult[]; probes: Float32Array[] } {
+    const n = x.shape[0];
+    const xs = tf.tidy(() => tf.cast(tf.reshape(x, [n, -1]), 'float32'));
+    const [evaluation, probe] = packedMlpForward(this.flat, xs, y, this.layout, this.acts);
+    xs.dispose();
+    const e = evaluation.dataSync() as Float32Array;
+    const p = probe.dataSync() as Float32Array;
+    const width = probe.shape[1];
+    tf.dispose([evaluation, probe]);
+    return {
+      evals: Array.from({ length: evaluation.shape[0] }, (_, k) => ({ loss: e[2 * k], accuracy: e[2 * k + 1] / n, n })),
+      probes: Array.from({ length: evaluation.shape[0] }, (_, k) => p.slice(k * width, (k + 1) * width)),
+    };
   }
 
   dispose(): void {
