@@ -107,6 +107,8 @@ describe('native kernels (tools/native/sugar-ops)', () => {
       'SugarPackedDenseGrad',
       'SugarProbeStats',
       'SugarSgd',
+      'SugarPackedMlpStep',
+      'SugarPackedMlpForward',
     ]);
     expect(nativeOpsInfo()?.blas).toMatch(/OpenBLAS/);
     expect(hasKernel(SUGAR_ADAM_STEP)).toBe(true);

@@ -64,7 +64,7 @@ function mixes(run: PlannedRun, opts: PackingOptions): boolean {
 // Halves the largest pack until there are as many work units as workers (or nothing left to split).
 function fillWorkers(units: PlannedRun[][], workers: number): PlannedRun[][] {
   const out = [...units];
-  while (out.length < workers) {
+  while (out.length > 0 && out.length < workers) {
     const i = out.reduce((best, u, j) => (u.length > out[best].length ? j : best), 0);
     if (out[i].length < 2) break;
     const half = Math.ceil(out[i].length / 2);

@@ -7,7 +7,7 @@ import type { FitCallbacks, FitOptions } from './fit';
 import { hashJson } from './hash';
 import type { JsonlSink } from './jsonl';
 import type { EpochMetrics } from './metrics';
-import { Optimizer } from './optimizers';
+import { modelParams, Optimizer } from './optimizers';
 import { createProgress, type ProgressReporter } from './progress';
 
 /** Everything one call of `fit` works with, and the run's state so far (internal to fit's steps). */
@@ -66,10 +66,7 @@ export function createRun(model: tf.LayersModel, data: TrainData, config: TrainC
     throw new TrainDataError(
       `fit: expected at least one batch of ${cfg.batchSize}; the train split has ${n} samples${cfg.dropLast ? ' and dropLast is set' : ''}`,
     );
-  const params = model.trainableWeights.map((w) => ({
-    variable: w.read() as tf.Variable,
-    decay: cfg.optimizer.decayOn === 'all' || /kernel/.test(w.originalName),
-  }));
+  const params = modelParams(model, cfg.optimizer);
   const warnings: string[] = [];
   const onWarning = (message: string) => (options.onWarning ? options.onWarning(message) : defaultWarn(message));
   return {

@@ -6,6 +6,8 @@ import { resumeRun } from './fit-resume';
 import { attachProbes, createRun, disposeRun, type FitRun } from './fit-run';
 import { JsonlSink } from './jsonl';
 import type { BatchInfo, EpochDetail, EpochMetrics, FitResult, FitStatus } from './metrics';
+import { fitPacked } from './packed-fit';
+import { trainsNatively } from './packed-native';
 import type { ProgressStream } from './progress';
 
 export interface FitCallbacks {
@@ -25,6 +27,12 @@ export interface FitOptions {
   activationLayers?: string[];
   /** Where progress goes (default process.stderr). */
   progressStream?: ProgressStream;
+  /**
+   * false: train op by op even where the fused native step would run (see trainsNatively). By default a plain MLP on
+   * tensorflow with sugar-lab's kernels trains as a pack of one, whose weights reach `model` at the end of each
+   * epoch; with an onBatchEnd callback (which may read the model) it trains op by op.
+   */
+  fused?: boolean;
   /**
    * Where warnings go (a corrupt checkpoint moved aside, a fallback to an older one, a restart from
    * epoch 0); default: a `warning: ...` line on stderr. They are also in the result's `warnings`.
@@ -89,6 +97,9 @@ export async function finishRun(run: FitRun, { status, error }: Ending): Promise
  * or a checkpoint of another config, throw before training starts.
  */
 export async function fit(model: tf.LayersModel, data: TrainData, config: TrainConfig, options: FitOptions = {}): Promise<FitResult> {
+  if (options.fused !== false && !options.callbacks?.onBatchEnd && trainsNatively(model)) {
+    return (await fitPacked(data, [{ model, config, options }]))[0];
+  }
   const run = createRun(model, data, config, options);
   try {
     attachProbes(run, options.activationLayers);

@@ -15,5 +15,6 @@ export * from './progress';
 export * from './hash';
 export { fit, type FitCallbacks, type FitOptions } from './fit';
 export { fitPacked, packFields, type PackMember } from './packed-fit';
+export { nativeStepOf, trainsNatively, type NativeStep, type PackStepResult } from './packed-native';
 export { PackError, packPlan, type PackPlan, type PackedLayer } from './packed-plan';
 export * from './interrupt';

@@ -8,6 +8,14 @@ export interface ParamSpec {
   decay: boolean;
 }
 
+/** A model's trainable weights as the optimizer's parameters: decay on every weight, or (decayOn 'kernels') on kernels only. */
+export function modelParams(model: tf.LayersModel, config: ResolvedOptimizerConfig): ParamSpec[] {
+  return model.trainableWeights.map((w) => ({
+    variable: w.read() as tf.Variable,
+    decay: config.decayOn === 'all' || /kernel/.test(w.originalName),
+  }));
+}
+
 /** One named state tensor (moment buffers), as saved in a checkpoint. */
 export interface SlotTensor {
   name: string;

@@ -32,7 +32,7 @@ const agree = (got: FitResult, want: FitResult) => maxRelDiff(got.epochs.map(wit
 async function plain(c: Case, extra: Partial<TrainConfig> = {}, options: FitOptions = {}): Promise<FitResult> {
   const m = model(c.activation, c.config.seed);
   try {
-    return await fit(m, await data(), configOf(c, extra), options);
+    return await fit(m, await data(), configOf(c, extra), { fused: false, ...options });
   } finally {
     m.dispose();
   }

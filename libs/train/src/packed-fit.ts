@@ -162,7 +162,7 @@ function recordNorms(pack: Pack, grads: tf.Tensor[], wants: boolean[]): void {
 function packStep(pack: Pack, x: tf.Tensor, y: tf.Tensor, lrs: number[]): PackStepResult {
   const wants = pack.members.map((m) => m.run.probes?.wantsGradients(m.run.step) ?? false);
   if (pack.native) {
-    const r = pack.native.step(x, y, lrs);
+    const r = pack.native.step(x, y, lrs, wants);
     pack.members.forEach((m, k) => {
       if (!wants[k] || !r.norms) return;
       const norms = tf.tensor1d(r.norms[k]);

@@ -10,7 +10,7 @@ import { PackedOptimizer } from './packed-optimizer';
 import { packPlan } from './packed-plan';
 import { dataSource } from './data';
 import { evaluate } from './evaluate';
-import { Optimizer } from './optimizers';
+import { modelParams, Optimizer } from './optimizers';
 import { trainStep } from './train-step';
 
 // CI builds the native kernels and sets this, so the checks run there instead of skipping.
@@ -53,8 +53,7 @@ function maxRelDiff(a: Float32Array, b: Float32Array): number {
 function memberOptimizers(models: tf.LayersModel[], configs: TrainConfig['optimizer'][]): Optimizer[] {
   return models.map((m, i) => {
     const cfg = resolveTrainConfig({ epochs: 1, batchSize: B, optimizer: configs[i] }).optimizer;
-    const params = m.trainableWeights.map((w) => ({ variable: w.read() as tf.Variable, decay: cfg.decayOn === 'all' || /kernel/.test(w.originalName) }));
-    return new Optimizer(cfg, params);
+    return new Optimizer(cfg, modelParams(m, cfg));
   });
 }
 
@@ -81,23 +80,21 @@ describe('NativePack', () => {
         const x = tf.randomNormal([K, B, 3], 0, 1.5, 'float32', 10 + s);
         const y = tf.tidy(() => tf.oneHot(tf.randomUniform([K, B], 0, 4, 'int32', 20 + s), 4).toFloat());
         const lrs = configs.map((c) => c.lr);
-        const r = step.step(x, y, lrs);
+        const r = step.step(x, y, lrs, lrs.map(() => true));
         const xs = tf.unstack(x);
         const ys = tf.unstack(y);
+        const kernelNorms: number[][] = [];
         const want = ownModels.map((m, k) =>
-          trainStep(
-            m,
-            own[k].params.map((p) => p.variable),
-            own[k],
-            xs[k],
-            ys[k],
-            lrs[k],
-          ),
+          trainStep(m, own[k].params.map((p) => p.variable), own[k], xs[k], ys[k], lrs[k], (grads) => {
+            const kernels = m.trainableWeights.filter((w) => /kernel/.test(w.originalName)).map((w) => grads[w.read().name]);
+            kernelNorms[k] = kernels.map((g) => Math.sqrt((tf.sum(tf.square(g)).dataSync() as Float32Array)[0]));
+          }),
         );
         tf.dispose([x, y, ...xs, ...ys]);
         for (let k = 0; k < K; k++) expect(Math.abs(r.losses[k] - want[k].loss)).toBeLessThan(1e-5 * Math.max(1, want[k].loss));
         expect(Array.from(r.rights)).toEqual(want.map((w) => w.right));
         expect(r.norms?.length).toBe(K);
+        r.norms!.forEach((got, k) => expect(maxRelDiff(got, Float32Array.from(kernelNorms[k]))).toBeLessThan(1e-4));
       }
       const ownFlat = flatten(ownModels.map((m) => m.trainableWeights.map((w) => w.read())));
       expect(maxRelDiff(flat.dataSync() as Float32Array, ownFlat.dataSync() as Float32Array), `${JSON.stringify(opt)}`).toBeLessThan(1e-4);

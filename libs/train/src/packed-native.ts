@@ -9,8 +9,11 @@ import {
   type FusedActivation,
 } from '@sugar-lab/core';
 import type { EvalResult } from './evaluate';
-import { NATIVE_HYPER_COLUMNS, type PackedOptimizer } from './packed-optimizer';
-import type { PackPlan } from './packed-plan';
+import type { ResolvedOptimizerConfig } from './config';
+import { modelParams, Optimizer } from './optimizers';
+import { flatten } from './packed-mlp';
+import { NATIVE_HYPER_COLUMNS, PackedOptimizer } from './packed-optimizer';
+import { PackError, packPlan, type PackPlan } from './packed-plan';
 
 /** What one packed step returns per member: its batch loss, correct count and (for probes) kernel-gradient norms. */
 export interface PackStepResult {
@@ -59,31 +62,32 @@ export class NativePack {
    * `decay` says per weight whether weight decay applies (the members share it).
    */
   static create(plans: PackPlan[], decay: boolean[], optimizer: PackedOptimizer, flat: tf.Variable): NativePack | undefined {
-    if (!hasKernel(SUGAR_PACKED_MLP_STEP) || !hasKernel(SUGAR_PACKED_MLP_FORWARD)) return undefined;
-    const acts = plans.map((p) => p.layers.map((l) => fusedActivation(l.activation)));
-    if (acts.some((row) => row.some((a) => a === undefined))) return undefined;
-    return new NativePack(plans[0], acts as FusedActivation[][], optimizer.nativeDecay(decay), optimizer, flat);
+    const acts = nativeActivations(plans);
+    return acts && new NativePack(plans[0], acts, optimizer.nativeDecay(decay), optimizer, flat);
   }
 
-  /** One step of every member on its batch (x [K, B, ...], y [K, B, C]); nothing is updated when a loss is not finite. */
-  step(x: tf.Tensor, y: tf.Tensor, lrs: number[]): PackStepResult {
+  /**
+   * One step of every member on its batch (x [K, B, ...], y [K, B, C]); nothing is updated when a loss is not finite.
+   * `norms[k]`: whether member k's kernel-gradient norms are wanted (probes); the others' come back as 0.
+   */
+  step(x: tf.Tensor, y: tf.Tensor, lrs: number[], norms: boolean[] = lrs.map(() => false)): PackStepResult {
     const k = lrs.length;
     const layers = this.layout.shape[0];
-    const hyper = tf.tensor2d(this.optimizer.nativeHyper(lrs), [k, NATIVE_HYPER_COLUMNS]);
+    const hyper = tf.tensor2d(this.optimizer.nativeHyper(lrs, norms), [k, NATIVE_HYPER_COLUMNS]);
     const slots = this.optimizer.nativeSlots();
-    const ready = x.rank === 3 && x.dtype === 'float32';
-    const xs = ready ? x : tf.tidy(() => tf.cast(tf.reshape(x, [x.shape[0], x.shape[1] as number, -1]), 'float32'));
+    const ready = x.rank === 3 && x.dtype === 'float32' && y.dtype === 'float32';
+    const [xs, ys] = ready ? [x, y] : tf.tidy(() => [tf.cast(tf.reshape(x, [x.shape[0], x.shape[1] as number, -1]), 'float32'), tf.cast(y, 'float32')]);
     const [w, s1, s2, stats] = packedMlpStep({
       w: this.flat,
       s1: slots[0] ?? this.empty,
       s2: slots[1] ?? this.empty,
       x: xs,
-      y,
+      y: ys,
       layout: this.layout,
       acts: this.acts,
       hyper,
     });
-    if (!ready) xs.dispose();
+    if (!ready) tf.dispose([xs, ys]);
     hyper.dispose();
     const v = stats.dataSync() as Float32Array;
     stats.dispose();
@@ -105,9 +109,9 @@ export class NativePack {
    */
   forward(x: tf.Tensor, y: tf.Tensor): { evals: EvalResult[]; probes: Float32Array[] } {
     const n = x.shape[0];
-    const xs = tf.tidy(() => tf.cast(tf.reshape(x, [n, -1]), 'float32'));
-    const [evaluation, probe] = packedMlpForward(this.flat, xs, y, this.layout, this.acts);
-    xs.dispose();
+    const [xs, ys] = tf.tidy(() => [tf.cast(tf.reshape(x, [n, -1]), 'float32'), tf.cast(y, 'float32')]);
+    const [evaluation, probe] = packedMlpForward(this.flat, xs, ys, this.layout, this.acts);
+    tf.dispose([xs, ys]);
     const e = evaluation.dataSync() as Float32Array;
     const p = probe.dataSync() as Float32Array;
     const width = probe.shape[1];
@@ -121,4 +125,64 @@ export class NativePack {
   dispose(): void {
     tf.dispose([this.layout, this.acts, this.empty]);
   }
+}
+
+/** Whether the native ops train `plans` (members in pack order): sugar-lab's kernels run and compute every activation. */
+function nativeActivations(plans: PackPlan[]): FusedActivation[][] | undefined {
+  if (!hasKernel(SUGAR_PACKED_MLP_STEP) || !hasKernel(SUGAR_PACKED_MLP_FORWARD)) return undefined;
+  const acts = plans.map((p) => p.layers.map((l) => fusedActivation(l.activation)));
+  return acts.some((row) => row.some((a) => a === undefined)) ? undefined : (acts as FusedActivation[][]);
+}
+
+/**
+ * Whether `fit` trains `model` with the fused native step (as a pack of one): a plain MLP (see packPlan) whose every
+ * activation the ops compute, on tensorflow with sugar-lab's kernels.
+ */
+export function trainsNatively(model: tf.LayersModel): boolean {
+  try {
+    return nativeActivations([packPlan(model)]) !== undefined;
+  } catch (err) {
+    if (err instanceof PackError) return false;
+    throw err;
+  }
+}
+
+/** One model's fused training step, as fit takes it (see nativeStepOf). */
+export interface NativeStep {
+  /** One step on x [B, ...], y [B, C] at learning rate `lr`. */
+  step(x: tf.Tensor, y: tf.Tensor, lr: number): PackStepResult;
+  dispose(): void;
+}
+
+/**
+ * The fused step fit trains `model` with (a pack of one over a copy of its weights, with the optimizer `config`),
+ * for timing it (sugar bench); undefined where fit trains op by op. The model's own weights are not updated.
+ */
+export function nativeStepOf(model: tf.LayersModel, config: ResolvedOptimizerConfig): NativeStep | undefined {
+  if (!trainsNatively(model)) return undefined;
+  const plan = packPlan(model);
+  const params = modelParams(model, config);
+  const decay = params.map((p) => p.decay);
+  const init = flatten([params.map((p) => p.variable)]);
+  const flat = tf.variable(init, false);
+  init.dispose();
+  const own = new Optimizer(config, params);
+  const optimizer = new PackedOptimizer([config], decay, plan.shapes, flat, [own]);
+  own.dispose();
+  const pack = NativePack.create([plan], decay, optimizer, flat)!;
+  return {
+    step: (x, y, lr) => {
+      const [x1, y1] = tf.tidy(() => [tf.reshape(x, [1, x.shape[0], -1]), tf.reshape(y, [1, ...y.shape])]);
+      try {
+        return pack.step(x1, y1, [lr]);
+      } finally {
+        tf.dispose([x1, y1]);
+      }
+    },
+    dispose: () => {
+      pack.dispose();
+      optimizer.dispose();
+      flat.dispose();
+    },
+  };
 }

@@ -5,7 +5,7 @@ import { flatten, memberTensors } from './packed-mlp';
 import { PackError } from './packed-plan';
 
 /** Columns of nativeHyper's rows (mlp_step.cc's kHyperCols). */
-export const NATIVE_HYPER_COLUMNS = 12;
+export const NATIVE_HYPER_COLUMNS = 13;
 
 const slotKinds = (c: ResolvedOptimizerConfig) => (c.name === 'sgd' ? (c.momentum > 0 ? ['momentum'] : []) : ['m', 'v']);
 
@@ -136,9 +136,10 @@ export class PackedOptimizer {
 
   /**
    * The fused step's per-member scalars for the next step (mlp_step.cc's Hyper columns), the same float32 values
-   * the ops above use: [kind, rate, wd, momentum, nesterov, b1, 1-b1, b2, 1-b2, eps, AdamW's shrink, sqrt(bc2)].
+   * the ops above use: [kind, rate, wd, momentum, nesterov, b1, 1-b1, b2, 1-b2, eps, AdamW's shrink, sqrt(bc2),
+   * whether to compute the member's gradient norms (`norms[k]`)].
    */
-  nativeHyper(lrs: number[]): Float32Array {
+  nativeHyper(lrs: number[], norms: boolean[]): Float32Array {
     const out = new Float32Array(this.configs.length * NATIVE_HYPER_COLUMNS);
     this.configs.forEach((c, k) => {
       const t = this.steps[k] + 1;
@@ -160,7 +161,7 @@ export class PackedOptimizer {
               1 - lr * c.weightDecay,
               Math.sqrt(1 - Math.pow(c.beta2, t)),
             ];
-      out.set(row, k * NATIVE_HYPER_COLUMNS);
+      out.set([...row, norms[k] ? 1 : 0], k * NATIVE_HYPER_COLUMNS);
     });
     return out;
   }

@@ -17,7 +17,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const SOURCES = ['sugar_ops.cc', 'mlp_step.cc'].map((f) => path.join(HERE, f));
 const HEADER = path.join(HERE, 'sugar_ops.h');
 export const OUTPUT_NAME = 'sugar-ops.node';
-const FLAGS = ['-std=c++17', '-O3', '-mprefer-vector-width=512', '-ffp-contract=off', '-fopenmp', '-fPIC', '-shared', '-Wall'];
+const FLAGS = ['-std=c++17', '-O3', '-mprefer-vector-width=512', '-ffp-contract=off', '-fno-math-errno', '-fopenmp', '-fPIC', '-shared', '-Wall'];
 const BLAS_INCLUDES = ['/usr/include/x86_64-linux-gnu', '/usr/include/aarch64-linux-gnu', '/usr/include/openblas', '/usr/include'];
 
 function compilerVersion(cxx) {

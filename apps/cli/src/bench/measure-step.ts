@@ -1,6 +1,6 @@
 import { median } from '@sugar-lab/analysis';
 import { tf } from '@sugar-lab/core';
-import { Optimizer, resolveTrainConfig, trainStep } from '@sugar-lab/train';
+import { nativeStepOf, Optimizer, resolveTrainConfig, trainStep } from '@sugar-lab/train';
 
 export interface StepTiming {
   msPerStep: number;
@@ -14,22 +14,26 @@ export interface StepTiming {
   peakBytes: number;
   /** Resident set size of the process after the steps. */
   rssBytes: number;
+  /** Whether the step was the fused native one (what fit takes for a plain MLP on tensorflow with sugar-lab's kernels). */
+  fused: boolean;
 }
 
 /**
- * Times one SGD training step as `sugar run` takes it (train's trainStep: forward, softmax cross-entropy,
- * backward, update, one read of the loss and correct count): `warmup` untimed steps, then the median of
- * `steps` timed ones. The batch stays on the backend, as in the PyTorch reference.
+ * Times one SGD training step as `sugar run` takes it (forward, softmax cross-entropy, backward, update, one read of
+ * the loss and correct count: the fused native step where fit uses it, else train's trainStep op by op): `warmup`
+ * untimed steps, then the median of `steps` timed ones. The batch stays on the backend, as in the PyTorch reference.
  */
 export function measureTrainingStep(model: tf.LayersModel, batch: number, steps = 10, warmup = 3): StepTiming {
   const inShape = model.inputs[0].shape.slice(1) as number[];
   const classes = model.outputs[0].shape[1] as number;
   const xs = tf.randomNormal([batch, ...inShape], 0, 1, 'float32', 7);
   const ys = tf.tidy(() => tf.oneHot(tf.randomUniform<tf.Rank.R1>([batch], 0, classes, 'int32', 11), classes));
+  const config = resolveTrainConfig({ epochs: 1, batchSize: batch, optimizer: { name: 'sgd', lr: 0.01 } }).optimizer;
   const params = model.trainableWeights.map((w) => ({ variable: w.read() as tf.Variable, decay: false }));
-  const opt = new Optimizer(resolveTrainConfig({ epochs: 1, batchSize: batch, optimizer: { name: 'sgd', lr: 0.01 } }).optimizer, params);
+  const native = nativeStepOf(model, config);
+  const opt = new Optimizer(config, params);
   const variables = params.map((p) => p.variable);
-  const step = () => trainStep(model, variables, opt, xs, ys, 0.01);
+  const step = native ? () => native.step(xs, ys, 0.01) : () => trainStep(model, variables, opt, xs, ys, 0.01);
   for (let i = 0; i < warmup; i++) step();
   const tensorsBefore = tf.memory().numTensors;
   let peakBytes = tf.memory().numBytes;
@@ -41,6 +45,7 @@ export function measureTrainingStep(model: tf.LayersModel, batch: number, steps 
     peakBytes = Math.max(peakBytes, tf.memory().numBytes);
   }
   const tensorsAfter = tf.memory().numTensors;
+  native?.dispose();
   opt.dispose();
   xs.dispose();
   ys.dispose();
@@ -54,5 +59,6 @@ export function measureTrainingStep(model: tf.LayersModel, batch: number, steps 
     tensorsAfter,
     peakBytes,
     rssBytes: process.memoryUsage().rss,
+    fused: native !== undefined,
   };
 }

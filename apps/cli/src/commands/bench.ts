@@ -131,6 +131,7 @@ async function benchProbes(backend: BackendName, labels: string[], add: (r: Benc
       tensorsAfter: tf.memory().numTensors,
       peakBytes: tf.memory().numBytes,
       rssBytes: process.memoryUsage().rss,
+      fused: false,
       probeFraction: c.probeFraction,
     });
   }
@@ -176,7 +177,7 @@ export function formatBenchRow(r: BenchResult, reference?: ReferenceTimes): stri
   const ref = reference?.[`${r.model}|${r.activation}`];
   return [
     r.backend.padEnd(10),
-    r.model.padEnd(14),
+    (r.fused ? `${r.model} (fused)` : r.model).padEnd(14),
     r.activation.padEnd(28),
     `${fmt(r.msPerStep)} ms`.padStart(11),
     (Number.isFinite(r.msMin) ? `[${fmt(r.msMin)}-${fmt(r.msMax)}]` : '').padStart(17),
