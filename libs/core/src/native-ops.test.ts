@@ -107,6 +107,9 @@ describe('native kernels (tools/native/sugar-ops)', () => {
       'SugarPackedDenseGrad',
       'SugarProbeStats',
       'SugarSgd',
+      'SugarMaxPoolGrad',
+      'SugarColumnSum',
+      'SugarBiasAdd',
       'SugarPackedMlpStep',
       'SugarPackedMlpForward',
     ]);
@@ -167,6 +170,62 @@ describe('native kernels (tools/native/sugar-ops)', () => {
     expect(bits(f as Float32Array)).toEqual(bits(f0 as Float32Array));
     expect(Array.from(i)).toEqual(Array.from(i0));
     expect(Array.from(i)).toEqual([11]);
+  });
+
+  it("max pooling's gradient is tfjs-node's to the bit: tiled, overlapping and padded windows, ties and NaN", async (ctx) => {
+    if (!(await nativeOrSkip(ctx))) return;
+    expect(nativeOpsActive('SugarMaxPoolGrad')).toBe(true);
+    const cases: [number[], number, number, 'valid' | 'same'][] = [
+      [[2, 8, 8, 5], 2, 2, 'valid'],
+      [[3, 7, 9, 4], 3, 2, 'same'],
+      [[2, 9, 9, 3], 3, 2, 'valid'],
+      [[64, 16, 16, 64], 2, 2, 'valid'], // above the parallel threshold
+    ];
+    for (const [shape, size, stride, pad] of cases) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      // Values on a coarse grid so windows hold ties; a few NaN.
+      const x = seeded(n, 5).map((v, i) => (i % 97 === 0 ? NaN : Math.round(v * 4) / 4));
+      const grad = () =>
+        tf.tidy(() => {
+          const xt = tf.tensor4d(x, shape as [number, number, number, number]);
+          const dy = (y: tf.Tensor) => tf.tensor(seeded(y.size, 6), y.shape);
+          return tf
+            .grad((v: tf.Tensor4D) => {
+              const y = tf.maxPool(v, size, stride, pad);
+              return tf.sum(tf.mul(y, dy(y)));
+            })(xt)
+            .dataSync() as Float32Array;
+        });
+      expect(bits(grad()), `${shape} ${size}/${stride} ${pad}`).toEqual(bits(withoutNative(grad)));
+    }
+  });
+
+  it('bias add and its gradient sum: the add to the bit, the sum within float32 rounding of a float64 one', async (ctx) => {
+    if (!(await nativeOrSkip(ctx))) return;
+    for (const shape of [
+      [64, 32, 32, 8],
+      [300, 70],
+    ]) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const c = shape[shape.length - 1];
+      const x = seeded(n, 7, 3);
+      const bias = seeded(c, 8);
+      const add = () =>
+        tf.tidy(() => tf.add(tf.tensor(x, shape), tf.reshape(tf.tensor1d(bias), [...shape.slice(1).map(() => 1), c])).dataSync() as Float32Array);
+      expect(bits(add())).toEqual(bits(withoutNative(add)));
+      const sum = tf.tidy(
+        () =>
+          tf
+            .sum(
+              tf.tensor(x, shape),
+              shape.slice(0, -1).map((_, i) => i),
+            )
+            .dataSync() as Float32Array,
+      );
+      const want = new Float64Array(c);
+      for (let i = 0; i < n; i++) want[i % c] += x[i];
+      want.forEach((w, u) => expect(Math.abs(sum[u] - w), `column ${u}`).toBeLessThanOrEqual(1e-7 * Math.max(1, Math.abs(w)) * 4));
+    }
   });
 
   it("SUGAR(bsilu)'s one-pass gradient agrees with the tfjs-op version: finite values within float32 rounding, specials alike", async (ctx) => {

@@ -64,6 +64,7 @@ interface NodeBackend extends tf.KernelBackend {
     TF_INT32: number;
     TF_ATTR_BOOL: number;
     TF_ATTR_FLOAT: number;
+    TF_ATTR_INT: number;
     createTensor(shape: number[], dtype: number, values: Int32Array): number;
     executeOp(name: string, attrs: unknown[], inputIds: number[], numOutputs: number): TensorMetadata[];
   };
@@ -112,6 +113,8 @@ export function registerTensorflowKernels(tfjsNodeMain?: string): void {
   replaceReshape();
   registerGradientKernels();
   routeMatMul();
+  routeMaxPoolGrad();
+  routeBiasOps();
   registerNativeOnlyKernels();
   routeReluGradient();
   routeFusedOps();
@@ -303,24 +306,85 @@ function blasIsFaster(a: readonly number[], b: readonly number[], transposeA: bo
   return m * k * n < SINGLE_THREAD_BLAS_UP_TO;
 }
 
-function routeMatMul(): void {
-  const orig = tf.getKernel('BatchMatMul', 'tensorflow');
+/** `kernel` routed on tensorflow: `use` returns the native op's result, or undefined to run tfjs-node's. */
+function route(kernel: string, use: (args: Parameters<tf.KernelFunc>[0], b: NodeBackend) => tf.TensorInfo | undefined): void {
+  const orig = tf.getKernel(kernel, 'tensorflow');
   if (!orig) return;
-  tf.unregisterKernel('BatchMatMul', 'tensorflow');
-  tf.registerKernel({
-    ...orig,
-    kernelFunc: (args) => {
-      const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-      const r = a.shape.length;
-      const plain = a.dtype === 'float32' && b.dtype === 'float32' && b.shape.length === r && (r === 2 || (r === 3 && a.shape[0] === b.shape[0]));
-      const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
-      if (!plain || !nativeOpsActive('SugarMatMul') || !blasIsFaster(a.shape, b.shape, transposeA, transposeB)) return orig.kernelFunc(args);
-      const nb = args.backend as NodeBackend;
-      const flag = (name: string, value: boolean) => ({ name, type: nb.binding.TF_ATTR_BOOL, value });
-      return nb.executeSingleOutput('SugarMatMul', [flag('transpose_a', transposeA), flag('transpose_b', transposeB)], [a, b]);
-    },
+  tf.unregisterKernel(kernel, 'tensorflow');
+  tf.registerKernel({ ...orig, kernelFunc: (args) => use(args, args.backend as NodeBackend) ?? orig.kernelFunc(args) });
+}
+
+function routeMatMul(): void {
+  route('BatchMatMul', ({ inputs, attrs }, nb) => {
+    const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const r = a.shape.length;
+    const plain = a.dtype === 'float32' && b.dtype === 'float32' && b.shape.length === r && (r === 2 || (r === 3 && a.shape[0] === b.shape[0]));
+    const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+    if (!plain || !nativeOpsActive('SugarMatMul') || !blasIsFaster(a.shape, b.shape, transposeA, transposeB)) return undefined;
+    const flag = (name: string, value: boolean) => ({ name, type: nb.binding.TF_ATTR_BOOL, value });
+    return nb.executeSingleOutput('SugarMatMul', [flag('transpose_a', transposeA), flag('transpose_b', transposeB)], [a, b]);
   });
 }
+
+// Max pooling's gradient as sugar-lab's vectorized SugarMaxPoolGrad (libtensorflow's recomputes each window's argmax
+// in a scalar loop: 5.3 ms of the reference CNN's step for its two pools); the same first-maximum rule, so the same
+// numbers. Channels-last float32 with valid / same padding only; anything else stays tfjs-node's.
+function routeMaxPoolGrad(): void {
+  route('MaxPoolGrad', ({ inputs, attrs }, nb) => {
+    const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
+    const { filterSize, strides, pad, dimRoundingMode } = attrs as {
+      filterSize: [number, number] | number;
+      strides: [number, number] | number;
+      pad: 'valid' | 'same' | number;
+      dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    };
+    const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+    const plain = input.dtype === 'float32' && dy.dtype === 'float32' && (info.padInfo.type === 'VALID' || info.padInfo.type === 'SAME');
+    if (!plain || !nativeOpsActive('SugarMaxPoolGrad')) return undefined;
+    const int = (name: string, value: number) => ({ name, type: nb.binding.TF_ATTR_INT, value });
+    const { filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
+    const geometry = [
+      int('kh', filterHeight),
+      int('kw', filterWidth),
+      int('sh', strideHeight),
+      int('sw', strideWidth),
+      int('pt', padInfo.top),
+      int('pl', padInfo.left),
+    ];
+    return nb.executeSingleOutput('SugarMaxPoolGrad', geometry, [input, dy]);
+  });
+}
+
+// Below this many elements libtensorflow's Sum and Add are as fast as the native ones (dispatch dominates).
+const BIAS_OPS_FROM = 16384;
+
+// A bias's add and its gradient (a sum over every axis but the last) as one streaming native pass each
+// (SugarBiasAdd: the same additions, so the same numbers; SugarColumnSum: summed in double).
+function routeBiasOps(): void {
+  route('Sum', ({ inputs, attrs }, b) => {
+    const { x } = inputs as { x: tf.TensorInfo };
+    const { axis, keepDims } = attrs as { axis: number | number[]; keepDims: boolean };
+    const r = x.shape.length;
+    const axes = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + r : a)).sort((p, q) => p - q);
+    const leading = r >= 2 && axes.length === r - 1 && axes.every((a, i) => a === i);
+    if (!leading || keepDims || x.dtype !== 'float32' || sizeOfShape(x.shape) < BIAS_OPS_FROM || !nativeOpsActive('SugarColumnSum')) return undefined;
+    return b.executeSingleOutput('SugarColumnSum', [], [x]);
+  });
+  route('Add', ({ inputs }, b) => {
+    const { a, b: other } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const isBias = (t: tf.TensorInfo, of: tf.TensorInfo) =>
+      t.shape.length <= of.shape.length &&
+      of.shape.length >= 2 &&
+      t.shape.slice(0, -1).every((d) => d === 1) &&
+      t.shape[t.shape.length - 1] === of.shape[of.shape.length - 1];
+    const [x, bias] = isBias(other, a) ? [a, other] : isBias(a, other) ? [other, a] : [undefined, undefined];
+    if (!x || !bias || x.dtype !== 'float32' || bias.dtype !== 'float32' || sizeOfShape(x.shape) < BIAS_OPS_FROM || !nativeOpsActive('SugarBiasAdd'))
+      return undefined;
+    return b.executeSingleOutput('SugarBiasAdd', [], [x, bias]);
+  });
+}
+
+const sizeOfShape = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
 
 // Kernels that only sugar-lab's native ops provide (hasKernel says where they run), each one op whose inputs are
 // the kernel's in their order (sugar_ops.cc's); the optimizer steps do the tfjs optimizer's float32 arithmetic.

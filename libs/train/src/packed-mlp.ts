@@ -6,7 +6,7 @@ export function stackedShape(k: number, shape: number[]): number[] {
   return shape.length === 1 ? [k, 1, shape[0]] : [k, ...shape];
 }
 
-const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+export const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** Members that share one activation, contiguous in the pack, and the layers that compute it. */
 interface ActivationGroup {

@@ -80,15 +80,28 @@ describe('NativePack', () => {
         const x = tf.randomNormal([K, B, 3], 0, 1.5, 'float32', 10 + s);
         const y = tf.tidy(() => tf.oneHot(tf.randomUniform([K, B], 0, 4, 'int32', 20 + s), 4).toFloat());
         const lrs = configs.map((c) => c.lr);
-        const r = step.step(x, y, lrs, lrs.map(() => true));
+        const r = step.step(
+          x,
+          y,
+          lrs,
+          lrs.map(() => true),
+        );
         const xs = tf.unstack(x);
         const ys = tf.unstack(y);
         const kernelNorms: number[][] = [];
         const want = ownModels.map((m, k) =>
-          trainStep(m, own[k].params.map((p) => p.variable), own[k], xs[k], ys[k], lrs[k], (grads) => {
-            const kernels = m.trainableWeights.filter((w) => /kernel/.test(w.originalName)).map((w) => grads[w.read().name]);
-            kernelNorms[k] = kernels.map((g) => Math.sqrt((tf.sum(tf.square(g)).dataSync() as Float32Array)[0]));
-          }),
+          trainStep(
+            m,
+            own[k].params.map((p) => p.variable),
+            own[k],
+            xs[k],
+            ys[k],
+            lrs[k],
+            (grads) => {
+              const kernels = m.trainableWeights.filter((w) => /kernel/.test(w.originalName)).map((w) => grads[w.read().name]);
+              kernelNorms[k] = kernels.map((g) => Math.sqrt((tf.sum(tf.square(g)).dataSync() as Float32Array)[0]));
+            },
+          ),
         );
         tf.dispose([x, y, ...xs, ...ys]);
         for (let k = 0; k < K; k++) expect(Math.abs(r.losses[k] - want[k].loss)).toBeLessThan(1e-5 * Math.max(1, want[k].loss));

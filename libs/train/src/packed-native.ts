@@ -11,7 +11,7 @@ import {
 import type { EvalResult } from './evaluate';
 import type { ResolvedOptimizerConfig } from './config';
 import { modelParams, Optimizer } from './optimizers';
-import { flatten } from './packed-mlp';
+import { flatten, sizeOf } from './packed-mlp';
 import { NATIVE_HYPER_COLUMNS, PackedOptimizer } from './packed-optimizer';
 import { PackError, packPlan, type PackPlan } from './packed-plan';
 
@@ -22,8 +22,6 @@ export interface PackStepResult {
   /** Per member, its kernel-gradient norms per layer (undefined when the step did not update). */
   norms?: Float32Array[];
 }
-
-const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 /**
  * A pack's whole training step (forward, loss, backward, update of every member) as one native op, and its

@@ -1,5 +1,6 @@
-// ---- SugarPackedMlpStep: one whole training step of a pack of K MLPs (train's packed fit) as one op: forward,
-// softmax cross-entropy, backward with each member's activation and SUGAR surrogate, and the optimizer update.
+// ---- SugarPackedMlpStep: one whole training step of a pack of K MLPs (train's packed fit, and fit's pack of one) as
+// one op: forward, softmax cross-entropy, backward with each member's activation and SUGAR surrogate, and the
+// optimizer update. SugarPackedMlpForward (below) is the same forward pass for evaluation and probes.
 // Why: a step of the quick sweep's 12-layer, 24-unit MLP is ~100 engine ops whose dispatch (15-40 us each) is
 // ~95% of its time; here it is one.
 //
