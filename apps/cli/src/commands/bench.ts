@@ -13,7 +13,7 @@ import {
   tf,
 } from '@sugar-lab/core';
 import { buildModel, getModelInfo, listModels } from '@sugar-lab/models';
-import { measureTrainingStep, type StepTiming } from '../bench/measure-step';
+import { measureTrainingStep, measureTrainingSteps, type StepTiming } from '../bench/measure-step';
 import { REFERENCE_SHAPES, referenceModel } from '../bench/reference-models';
 import { probeCost } from '../bench/probe-cost';
 import { zooStepModel, ZOO_BENCH } from '../bench/zoo-models';
@@ -154,13 +154,18 @@ function benchModel(backend: BackendName, modelName: string, opts: BenchOptions,
     measureTrainingStep(model, batch, 10, opts.warmup);
     model.dispose();
   }
-  // All activations of a model are timed first, so each row can show its cost against ReLU and GELU.
-  const rows: BenchResult[] = specs.map((act) => {
-    const { model, batch } = buildBenchModel(modelName, act);
-    const timing = measureTrainingStep(model, batch, opts.steps, opts.warmup);
-    model.dispose();
-    return { backend, model: modelName, activation: canonicalActivation(act), batch, ...timing };
-  });
+  // All activations of a model are timed together, step by step in turn, so each row's cost against ReLU and GELU
+  // is measured under the same conditions.
+  const built = specs.map((act) => buildBenchModel(modelName, act));
+  const timings = measureTrainingSteps(built, opts.steps, opts.warmup);
+  built.forEach((b) => b.model.dispose());
+  const rows: BenchResult[] = specs.map((act, i) => ({
+    backend,
+    model: modelName,
+    activation: canonicalActivation(act),
+    batch: built[i].batch,
+    ...timings[i],
+  }));
   const ms = (a: string) => rows.find((r) => r.activation === a)?.msPerStep;
   const [reluMs, geluMs] = [ms('relu'), ms('gelu')];
   for (const r of rows) {
