@@ -196,7 +196,7 @@ describe('native kernels (tools/native/sugar-ops)', () => {
             })(xt)
             .dataSync() as Float32Array;
         });
-      expect(bits(grad()), `${shape} ${size}/${stride} ${pad}`).toEqual(bits(withoutNative(grad)));
+      expect(bits(grad()), `${shape.join('x')} ${size}/${stride} ${pad}`).toEqual(bits(withoutNative(grad)));
     }
   });
 

@@ -1,8 +1,9 @@
-import { initBackend, tf } from '@sugar-lab/core';
+import { initBackend, nativeOpsInfo, tf } from '@sugar-lab/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { profileTrainingStep } from './profile-step';
 import { formatProfile } from './profile-table';
 import { bestOf, formatSweepTiming } from './reference';
+import { referenceModel } from './reference-models';
 
 afterAll(async () => {
   await initBackend('cpu', { quiet: true });
@@ -46,6 +47,15 @@ describe('sugar bench --profile', () => {
       expect(text).toMatch(/by op: .*MatMul x\d+/);
     }, 60_000);
   }
+
+  it('profiles the fused native step where fit takes it (a plain MLP on tensorflow with the native kernels)', async (ctx) => {
+    if ((await initBackend('tensorflow', { quiet: true })) !== 'tensorflow' || !nativeOpsInfo()?.loaded) return ctx.skip();
+    const model = referenceModel('mlp', { kind: 'sugar', surrogate: { name: 'bsilu' } });
+    const p = await profileTrainingStep(model, 16, 4, 1, 2);
+    model.dispose();
+    expect(p.ops.map((o) => o.op)).toContain('SugarPackedMlpStep');
+    expect(p.ops.find((o) => o.op === 'SugarPackedMlpStep')!.count).toBe(1);
+  }, 60_000);
 });
 
 describe('sugar bench --reference', () => {

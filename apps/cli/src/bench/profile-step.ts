@@ -1,6 +1,6 @@
 import { median } from '@sugar-lab/analysis';
 import { tf } from '@sugar-lab/core';
-import { Optimizer, resolveTrainConfig, trainStep, type OptimizerConfig } from '@sugar-lab/train';
+import { nativeStepOf, Optimizer, resolveTrainConfig, trainStep, type OptimizerConfig } from '@sugar-lab/train';
 
 /** Exclusive time of one kernel type within a step (kernels it launches itself are counted as theirs). */
 export interface OpTime {
@@ -166,18 +166,17 @@ function perKernelCosts(n = 2000): { dispatchUs: number; kernelFloorUs: number }
 }
 
 /** A fixed batch in host memory (inputs from a sine, one-hot labels), and a step that uploads it afresh and trains on it. */
-function hostBatchStep(model: tf.LayersModel, batch: number, optimizer: Optimizer, lr: number): () => void {
+function hostBatchStep(model: tf.LayersModel, batch: number, train: (xb: tf.Tensor, yb: tf.Tensor) => void): () => void {
   const inShape = model.inputs[0].shape.slice(1) as number[];
   const classes = model.outputs[0].shape[1] as number;
   const size = inShape.reduce((a, b) => a * b, 1);
   const xHost = Float32Array.from({ length: batch * size }, (_, i) => Math.sin(i * 12.9898) * 0.5);
   const yHost = new Float32Array(batch * classes);
   for (let r = 0; r < batch; r++) yHost[r * classes + ((r * 7) % classes)] = 1;
-  const variables = optimizer.params.map((p) => p.variable);
   return () => {
     const xb = tf.tensor(xHost, [batch, ...inShape]);
     const yb = tf.tensor2d(yHost, [batch, classes]);
-    trainStep(model, variables, optimizer, xb, yb, lr);
+    train(xb, yb);
     tf.dispose([xb, yb]);
   };
 }
@@ -240,9 +239,10 @@ function summarize(recs: StepRecorder[], wallMs: number): StepProfile {
 }
 
 /**
- * Profiles the training step `sugar run` takes (train's trainStep: forward, softmax cross-entropy, backward,
- * update (SGD lr 0.01 unless told), one read of loss and correct count) on a fresh batch uploaded from host memory each step, as
- * fit does: `steps` unprofiled steps give the wall time (median), `profiled` more the breakdown (medians).
+ * Profiles the training step `sugar run` takes (the fused native step where fit uses it, else train's trainStep:
+ * forward, softmax cross-entropy, backward, update (SGD lr 0.01 unless told), one read of loss and correct count) on
+ * a fresh batch uploaded from host memory each step, as fit does: `steps` unprofiled steps give the wall time
+ * (median), `profiled` more the breakdown (medians).
  */
 export async function profileTrainingStep(
   model: tf.LayersModel,
@@ -252,16 +252,20 @@ export async function profileTrainingStep(
   profiled = 5,
   optimizerConfig: OptimizerConfig = { name: 'sgd', lr: 0.01 },
 ): Promise<StepProfile> {
+  const config = resolveTrainConfig({ epochs: 1, batchSize: batch, optimizer: optimizerConfig }).optimizer;
   const optimizer = new Optimizer(
-    resolveTrainConfig({ epochs: 1, batchSize: batch, optimizer: optimizerConfig }).optimizer,
+    config,
     model.trainableWeights.map((w) => ({ variable: w.read() as tf.Variable, decay: false })),
   );
+  const native = nativeStepOf(model, config);
+  const variables = optimizer.params.map((p) => p.variable);
   try {
-    const step = hostBatchStep(model, batch, optimizer, optimizerConfig.lr);
+    const step = hostBatchStep(model, batch, (xb, yb) => (native ? native.step(xb, yb, config.lr) : trainStep(model, variables, optimizer, xb, yb, config.lr)));
     const wallMs = medianStepMs(step, steps, warmup);
     // Several profiled steps, each op's median over them: one step is at the mercy of whatever else runs.
     return summarize(await recordSteps(step, profiled), wallMs);
   } finally {
+    native?.dispose();
     optimizer.dispose();
   }
 }
