@@ -114,39 +114,45 @@ describe('fitPacked', () => {
     }
   });
 
-  it('writes checkpoints fit resumes, and resumes members stopped at different epochs', async () => {
-    await initBackend('cpu', { quiet: true });
-    const dirs = ADAM.map((_, i) => path.join(tmp, `resume-${i}`));
-    const runtime = (i: number): Partial<TrainConfig> => ({
-      checkpointDir: path.join(dirs[i], 'ckpt'),
-      logPath: path.join(dirs[i], 'metrics.jsonl'),
-      resume: true,
+  for (const backend of ['cpu', 'tensorflow'] as BackendName[]) {
+    it(`writes checkpoints fit resumes, and resumes members stopped at different epochs (${backend}${backend === 'tensorflow' ? ': the fused native step where it runs' : ''})`, async () => {
+      if ((await initBackend(backend, { quiet: true })) !== backend) return;
+      const dirs = ADAM.map((_, i) => path.join(tmp, `resume-${backend}-${i}`));
+      const runtime = (i: number): Partial<TrainConfig> => ({
+        checkpointDir: path.join(dirs[i], 'ckpt'),
+        logPath: path.join(dirs[i], 'metrics.jsonl'),
+        resume: true,
+      });
+      // Member i stops (its signal aborts) after epoch i + 1: three checkpoints at three epochs.
+      const stop = ADAM.map(() => new AbortController());
+      const first = await packed(ADAM, runtime, (i) => ({
+        signal: stop[i].signal,
+        callbacks: { onEpochEnd: (m) => void (m.epoch === i + 1 && stop[i].abort()) },
+      }));
+      expect(first.map((r) => [r.status, r.final!.epoch])).toEqual([
+        ['interrupted', 1],
+        ['interrupted', 2],
+        ['interrupted', 3],
+      ]);
+      const want = await Promise.all(ADAM.map((c) => plain(c)));
+      // Member 0 continues unpacked, with fit; 1 and 2 continue as a pack (1 trains epoch 3 alone, then 2 joins).
+      const alone = await plain(ADAM[0], runtime(0));
+      expect(alone.resumedFrom).toBe(1);
+      expect(agree(alone, want[0])).toBeLessThan(1e-4);
+      const rest = await packed(ADAM.slice(1), (i) => runtime(i + 1));
+      expect(rest.map((r) => r.resumedFrom)).toEqual([2, 3]);
+      rest.forEach((r, i) => {
+        expect(r.status).toBe('completed');
+        expect(agree(r, want[i + 1])).toBeLessThan(1e-4);
+        const log = readJsonl<{ type: string; epoch: number }>(path.join(dirs[i + 1], 'metrics.jsonl'));
+        expect(log.filter((l) => l.type === 'epoch').map((l) => l.epoch)).toEqual([0, 1, 2, 3, 4]);
+      });
+      // The same pack uninterrupted: the resumed members' records to the bit (a member's arithmetic does not depend
+      // on its pack's size, nor on having stopped and restarted).
+      const whole = await packed(ADAM);
+      rest.forEach((r, i) => expect(r.epochs.map(withoutTiming)).toEqual(whole[i + 1].epochs.map(withoutTiming)));
     });
-    // Member i stops (its signal aborts) after epoch i + 1: three checkpoints at three epochs.
-    const stop = ADAM.map(() => new AbortController());
-    const first = await packed(ADAM, runtime, (i) => ({
-      signal: stop[i].signal,
-      callbacks: { onEpochEnd: (m) => void (m.epoch === i + 1 && stop[i].abort()) },
-    }));
-    expect(first.map((r) => [r.status, r.final!.epoch])).toEqual([
-      ['interrupted', 1],
-      ['interrupted', 2],
-      ['interrupted', 3],
-    ]);
-    const want = await Promise.all(ADAM.map((c) => plain(c)));
-    // Member 0 continues unpacked, with fit; 1 and 2 continue as a pack (1 trains epoch 3 alone, then 2 joins).
-    const alone = await plain(ADAM[0], runtime(0));
-    expect(alone.resumedFrom).toBe(1);
-    expect(agree(alone, want[0])).toBeLessThan(1e-4);
-    const rest = await packed(ADAM.slice(1), (i) => runtime(i + 1));
-    expect(rest.map((r) => r.resumedFrom)).toEqual([2, 3]);
-    rest.forEach((r, i) => {
-      expect(r.status).toBe('completed');
-      expect(agree(r, want[i + 1])).toBeLessThan(1e-4);
-      const log = readJsonl<{ type: string; epoch: number }>(path.join(dirs[i + 1], 'metrics.jsonl'));
-      expect(log.filter((l) => l.type === 'epoch').map((l) => l.epoch)).toEqual([0, 1, 2, 3, 4]);
-    });
-  });
+  }
 
   it('refuses what cannot share a pack before training, naming what differs', async () => {
     await initBackend('cpu', { quiet: true });
