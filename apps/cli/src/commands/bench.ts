@@ -229,7 +229,11 @@ export function registerBenchCommand(program: Command): void {
     .option('--steps <n>', 'timed steps (median reported)', '10')
     .option('--warmup <n>', 'untimed warm-up steps', '3')
     .option('--reference', 'also time the same steps in PyTorch (tools/bench/torch_reference.py; needs torch), and the --sweep against a plain PyTorch script')
-    .option('--rounds <n>', 'with --reference: alternate sugar and PyTorch this many times, report the fastest of each (a shared machine runs fast and slow in phases of seconds)', '5')
+    .option(
+      '--rounds <n>',
+      'with --reference: alternate sugar and PyTorch this many times, report the fastest of each (a shared machine runs fast and slow in phases of seconds)',
+      '5',
+    )
     .option('--sweep <preset>', 'with --reference: the sweep timed against tools/bench/torch_quick_sweep.py (quick), or none', 'quick')
     .option('--profile', 'split a step of the reference MLP and CNN into kernels by op, dispatch, transfer and JS (tensorflow and wasm unless --backend)')
     .action((o: BenchCliOptions) => benchAction(o));
