@@ -1,10 +1,11 @@
-import { initBackend, nativeOpsInfo, tf, type ActivationSpec } from '@sugar-lab/core';
+import { activationLayer, initBackend, nativeOpsInfo, tf, type ActivationSpec } from '@sugar-lab/core';
 import { buildModel } from '@sugar-lab/models';
 import { ActivationProbe } from '@sugar-lab/analysis';
 import { loadDataset } from '@sugar-lab/datasets';
 import { describe, expect, it } from 'vitest';
 import { resolveTrainConfig, type TrainConfig } from './config';
-import { NativePack } from './packed-native';
+import { fit } from './fit';
+import { NativePack, trainsNatively } from './packed-native';
 import { flatten } from './packed-mlp';
 import { PackedOptimizer } from './packed-optimizer';
 import { packPlan } from './packed-plan';
@@ -202,6 +203,37 @@ describe('NativePack', () => {
     flat.dispose();
     members.forEach((o) => o.dispose());
     models.forEach((m) => m.dispose());
+  });
+
+  it('trains a model with and without biases as fit op by op does (fit fused and fused: false)', async (ctx) => {
+    await nativeOrSkip(ctx);
+    const data = await loadDataset('spirals', { nTrain: 256, nTest: 128, seed: 1 });
+    const build = () => {
+      const x = tf.input({ shape: [2] });
+      let h: tf.SymbolicTensor = x;
+      for (let i = 0; i < 3; i++) {
+        const dense = tf.layers.dense({ units: 16, useBias: i !== 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 + i }) });
+        h = activationLayer(BSILU).apply(dense.apply(h)) as tf.SymbolicTensor;
+      }
+      const out = tf.layers.dense({ units: 3, useBias: false, kernelInitializer: tf.initializers.glorotUniform({ seed: 12 }) });
+      return tf.model({ inputs: x, outputs: out.apply(h) as tf.SymbolicTensor });
+    };
+    const config: TrainConfig = {
+      seed: 1,
+      epochs: 3,
+      batchSize: 32,
+      optimizer: { name: 'adamw', lr: 0.01, weightDecay: 0.05, decayOn: 'kernels' },
+      progress: 'none',
+    };
+    const [fused, ops] = [build(), build()];
+    expect(trainsNatively(fused)).toBe(true);
+    const a = await fit(fused, data, config);
+    const b = await fit(ops, data, config, { fused: false });
+    a.epochs.forEach((e, i) => expect(Math.abs((e.evalLoss ?? NaN) - (b.epochs[i].evalLoss ?? NaN))).toBeLessThan(1e-5));
+    const wa = fused.getWeights().map((w) => w.dataSync() as Float32Array);
+    const wb = ops.getWeights().map((w) => w.dataSync() as Float32Array);
+    wa.forEach((w, i) => expect(maxRelDiff(w, wb[i])).toBeLessThan(1e-4));
+    [fused, ops].forEach((m) => m.dispose());
   });
 
   it('is not used for an activation it does not compute (the pack then trains op by op)', async (ctx) => {
