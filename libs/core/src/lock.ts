@@ -13,9 +13,9 @@ import { isProcessAlive } from './fs-safe';
  * - The holder refreshes the lock file's mtime (its heartbeat) every `heartbeatMs` on an unref'd timer.
  * - A lock is stale when its process on this host is gone (or the pid now belongs to another process), or, for
  *   another host, when its heartbeat is older than `staleMs` (env SUGAR_LOCK_STALE_S, default 60 s).
- * - Taking over a stale lock is serialised by a short-lived `<lock>.takeover` mutex, and the stale file is moved
- *   aside under a unique name and checked to be the one examined before a new lock is created, so N processes
- *   racing over one stale lock give exactly one winner.
+ * - Taking over a stale lock is serialised by a short-lived `<lock>.takeover` mutex: the taker checks that the
+ *   file is still the lock it examined and renames its complete record over it in one step, so N processes
+ *   racing over one stale lock give exactly one winner, the one that took it over.
  * - Locks are released by `release()`, on process exit, and on SIGTERM/SIGINT/SIGHUP when nothing else handles
  *   the signal (the signal then still terminates the process).
  */
@@ -233,9 +233,9 @@ function localStaleReason(o: LockOwner): string | undefined {
 }
 
 /**
- * Replaces the stale lock `seen` with ours. Under the takeover mutex only one process does this at a time;
- * the stale file is renamed aside and checked to be the one examined, so a lock that changed hands meanwhile
- * is put back rather than deleted.
+ * Replaces the stale lock `seen` with ours. Under the takeover mutex only one process does this at a time, and
+ * only while the file is still the lock examined; the replacement is one rename of our complete record over the
+ * stale file, so there is no instant without a lock file in which a plain create could win instead.
  */
 function takeOver(file: string, seen: Seen, owner: LockOwner): boolean {
   const mutex = `${file}.takeover`;
@@ -246,9 +246,16 @@ function takeOver(file: string, seen: Seen, owner: LockOwner): boolean {
   }
   try {
     const now = inspect(file);
-    if (now && !sameLock(now, seen)) return false;
-    if (now && !removeIfSame(file, now)) return false;
-    return createExclusive(file, owner);
+    if (!now) return createExclusive(file, owner);
+    if (!sameLock(now, seen)) return false;
+    const tmp = `${file}.${owner.host}.${owner.pid}.${owner.token}.tmp`;
+    try {
+      fs.writeFileSync(tmp, JSON.stringify(owner) + '\n', { flag: 'wx' });
+      fs.renameSync(tmp, file);
+    } finally {
+      fs.rmSync(tmp, { force: true });
+    }
+    return inspect(file)?.owner?.token === owner.token;
   } finally {
     removeIfOwned(mutex, owner.token);
   }
