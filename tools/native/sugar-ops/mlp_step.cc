@@ -105,25 +105,14 @@ SUGAR_CLONES double SumSquares(const float* __restrict g, int64_t n) {
   return sq;
 }
 
-// The bias gradient: column sums of dz [rows, cols], row by row (as SugarPackedDenseGrad sums them).
-SUGAR_CLONES void ColumnSums(const float* __restrict dz, float* __restrict out, int64_t rows, int64_t cols) {
-  for (int64_t u = 0; u < cols; ++u) out[u] = 0.0f;
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t u = 0; u < cols; ++u) out[u] += dz[r * cols + u];
-}
-
-// Member k's logits, one dense layer (and its activation) at a time, as SugarPackedDense computes them.
+// Member k's logits, one dense layer (and its activation) at a time.
 void Forward(const Step& s, int64_t k) {
   const float* h = s.member_x(k);
   for (int64_t j = 0; j < s.l; ++j) {
     const Layer& l = s.layers[j];
     float* z = s.z + k * s.per_member + s.at[j];
     const float* w = s.w + k * s.p;
-    if (l.bias >= 0)
-      for (int64_t r = 0; r < s.b; ++r) std::memcpy(z + r * l.out, w + l.bias, l.out * sizeof(float));
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(s.b), static_cast<int>(l.out),
-                static_cast<int>(l.in), 1.0f, h, static_cast<int>(l.in), w + l.kernel, static_cast<int>(l.out),
-                l.bias >= 0 ? 1.0f : 0.0f, z, static_cast<int>(l.out));
+    DenseForward(h, w + l.kernel, l.bias >= 0 ? w + l.bias : nullptr, z, s.b, l.in, l.out);
     const float* act = s.acts + (k * s.l + j) * kActCols;
     if (static_cast<int>(act[0]) == kNone) {
       h = z;
@@ -242,16 +231,11 @@ void Backward(const Step& s, int64_t k, Scratch& t) {
   const bool want_norms = s.hyper[k * kHyperCols + hNorms] != 0.0f;
   for (int64_t j = s.l - 1; j >= 0; --j) {
     const Layer& l = s.layers[j];
-    const int B = static_cast<int>(s.b), I = static_cast<int>(l.in), O = static_cast<int>(l.out);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, I, O, B, 1.0f, LayerInput(s, k, j), I, dz, O, 0.0f,
-                t.gw.data(), O);
-    if (j > 0) cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, I, O, 1.0f, dz, O, w + l.kernel, O, 0.0f, da, I);
+    DenseGrads(dz, LayerInput(s, k, j), w + l.kernel, j > 0 ? da : nullptr, t.gw.data(), l.bias >= 0 ? t.gb.data() : nullptr,
+               s.b, l.in, l.out);
     if (want_norms) norms[j] = static_cast<float>(std::sqrt(SumSquares(t.gw.data(), l.in * l.out)));
     Update(s, k, l.kernel, l.in * l.out, l.decay_kernel, t.gw.data());
-    if (l.bias >= 0) {
-      ColumnSums(dz, t.gb.data(), s.b, l.out);
-      Update(s, k, l.bias, l.out, l.decay_bias, t.gb.data());
-    }
+    if (l.bias >= 0) Update(s, k, l.bias, l.out, l.decay_bias, t.gb.data());
     if (j == 0) break;
     const float* act = s.acts + (k * s.l + j - 1) * kActCols;
     if (static_cast<int>(act[0]) == kNone) {
@@ -317,6 +301,19 @@ bool Prepare(Call& c, Step* s) {
   return ReadLayers(c, 5, s, "SugarPackedMlpStep");
 }
 
+// The members' pre-activation and activation buffers (this thread's, reused from call to call), and how the work
+// splits: small members side by side on the OpenMP threads (each sgemm then runs on one), a large one at a time,
+// split inside. Returns whether the members run across the threads.
+bool Arrange(Step* s) {
+  thread_local std::vector<float> z, a;
+  z.resize(s->k * s->per_member);
+  a.resize(s->k * s->per_member);
+  s->z = z.data(), s->a = a.data();
+  const bool across = s->k > 1 && s->most_macs < kParallelFrom && omp_get_max_threads() > 1;
+  s->inner = !across;
+  return across;
+}
+
 void MlpStepCompute(void*, TF_OpKernelContext* ctx) {
   Call c(ctx);
   Step s{};
@@ -329,14 +326,8 @@ void MlpStepCompute(void*, TF_OpKernelContext* ctx) {
   s.w = c.data(0), s.x = c.data(3), s.y = c.data(4), s.acts = c.data(6), s.hyper = c.data(7);
   s.s1 = c.size(1) ? c.data(1) : nullptr;
   s.s2 = c.size(2) ? c.data(2) : nullptr;
-  thread_local std::vector<float> z, a;
-  z.resize(s.k * s.per_member);
-  a.resize(s.k * s.per_member);
-  s.z = z.data(), s.a = a.data();
+  const bool across = Arrange(&s);
   std::fill(s.stats, s.stats + s.k * (2 + s.l), 0.0f);
-  // Small members side by side on the OpenMP threads (each sgemm then runs on one); a large one at a time, split inside.
-  const bool across = s.k > 1 && s.most_macs < kParallelFrom && omp_get_max_threads() > 1;
-  s.inner = !across;
   std::vector<float> dlogits(s.k * s.b * s.c);
   s.dlogits = dlogits.data();
 #pragma omp parallel for schedule(static) if (across)
@@ -397,12 +388,7 @@ void ForwardCompute(void*, TF_OpKernelContext* ctx) {
   float* eval = c.Output(0, {s.k, 2});
   float* probe = c.Output(1, {s.k, width});
   if (probe == nullptr) return;
-  thread_local std::vector<float> z, a;
-  z.resize(s.k * s.per_member);
-  a.resize(s.k * s.per_member);
-  s.z = z.data(), s.a = a.data();
-  const bool across = s.k > 1 && s.most_macs < kParallelFrom && omp_get_max_threads() > 1;
-  s.inner = !across;
+  const bool across = Arrange(&s);
 #pragma omp parallel for schedule(static) if (across)
   for (int64_t k = 0; k < s.k; ++k) {
     double loss = 0;

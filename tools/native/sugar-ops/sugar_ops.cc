@@ -337,14 +337,8 @@ void PackedDenseCompute(void*, TF_OpKernelContext* ctx) {
   float* y = c.Output(0, {d.k, d.b, d.o});
   if (y == nullptr || d.b * d.o == 0) return;
   const float *h = c.data(0), *w = c.data(1), *bias = c.data(2);
-  for (int64_t k = 0; k < d.k; ++k) {
-    float* yk = y + k * d.b * d.o;
-    for (int64_t r = 0; r < d.b; ++r) std::memcpy(yk + r * d.o, bias + k * d.o, d.o * sizeof(float));
-    if (d.i > 0)
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(d.b), static_cast<int>(d.o),
-                  static_cast<int>(d.i), 1.0f, h + k * d.b * d.i, static_cast<int>(d.i), w + k * d.i * d.o,
-                  static_cast<int>(d.o), 1.0f, yk, static_cast<int>(d.o));
-  }
+  for (int64_t k = 0; k < d.k; ++k)
+    DenseForward(h + k * d.b * d.i, w + k * d.i * d.o, bias + k * d.o, y + k * d.b * d.o, d.b, d.i, d.o);
 }
 
 void PackedDenseGradCompute(void*, TF_OpKernelContext* ctx) {
@@ -365,23 +359,44 @@ void PackedDenseGradCompute(void*, TF_OpKernelContext* ctx) {
   float* db = c.Output(2, {d.k, d.o});
   if (db == nullptr) return;
   const float *dy = c.data(0), *h = c.data(1), *w = c.data(2);
-  const int B = static_cast<int>(d.b), I = static_cast<int>(d.i), O = static_cast<int>(d.o);
-  for (int64_t k = 0; k < d.k; ++k) {
-    const float* dyk = dy + k * d.b * d.o;
-    float* dbk = db + k * d.o;
-    std::memset(dbk, 0, d.o * sizeof(float));
-    for (int64_t r = 0; r < d.b; ++r)
-      for (int64_t j = 0; j < d.o; ++j) dbk[j] += dyk[r * d.o + j];
-    if (d.b * d.i > 0 && d.o > 0)
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, I, O, 1.0f, dyk, O, w + k * d.i * d.o, O, 0.0f,
-                  dh + k * d.b * d.i, I);
-    else if (d.b * d.i > 0)
-      std::memset(dh + k * d.b * d.i, 0, d.b * d.i * sizeof(float));
-    if (d.i * d.o > 0 && d.b > 0)
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, I, O, B, 1.0f, h + k * d.b * d.i, I, dyk, O, 0.0f,
-                  dw + k * d.i * d.o, O);
-    else if (d.i * d.o > 0)
-      std::memset(dw + k * d.i * d.o, 0, d.i * d.o * sizeof(float));
+  for (int64_t k = 0; k < d.k; ++k)
+    DenseGrads(dy + k * d.b * d.o, h + k * d.b * d.i, w + k * d.i * d.o, dh + k * d.b * d.i, dw + k * d.i * d.o,
+               db + k * d.o, d.b, d.i, d.o);
+}
+
+// The bias gradient: column sums of dy [rows, cols], row by row.
+SUGAR_CLONES void ColumnSums(const float* __restrict dy, float* __restrict out, int64_t rows, int64_t cols) {
+  for (int64_t u = 0; u < cols; ++u) out[u] = 0.0f;
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t u = 0; u < cols; ++u) out[u] += dy[r * cols + u];
+}
+
+void DenseForward(const float* h, const float* w, const float* bias, float* y, int64_t b, int64_t i, int64_t o) {
+  if (b * o == 0) return;
+  if (bias != nullptr)
+    for (int64_t r = 0; r < b; ++r) std::memcpy(y + r * o, bias, o * sizeof(float));
+  if (i > 0)
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(b), static_cast<int>(o), static_cast<int>(i),
+                1.0f, h, static_cast<int>(i), w, static_cast<int>(o), bias != nullptr ? 1.0f : 0.0f, y, static_cast<int>(o));
+  else if (bias == nullptr)
+    std::memset(y, 0, b * o * sizeof(float));
+}
+
+void DenseGrads(const float* dy, const float* h, const float* w, float* dh, float* dw, float* db, int64_t b, int64_t i,
+                int64_t o) {
+  const int B = static_cast<int>(b), I = static_cast<int>(i), O = static_cast<int>(o);
+  if (db != nullptr) ColumnSums(dy, db, b, o);
+  if (dh != nullptr && b * i > 0) {
+    if (o > 0)
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, I, O, 1.0f, dy, O, w, O, 0.0f, dh, I);
+    else
+      std::memset(dh, 0, b * i * sizeof(float));
+  }
+  if (i * o > 0) {
+    if (b > 0)
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, I, O, B, 1.0f, h, I, dy, O, 0.0f, dw, O);
+    else
+      std::memset(dw, 0, i * o * sizeof(float));
   }
 }
 
@@ -467,15 +482,7 @@ void MaxPoolGradCompute(void* kernel, TF_OpKernelContext* ctx) {
     }
   };
   // Windows of different output rows share no input when they tile: rows split between the threads then.
-  if (tiled && c.size(0) >= kParallelFrom) {
-#pragma omp parallel
-    {
-      const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads(), total = n * oh;
-      rows(total * t / nt, total * (t + 1) / nt);
-    }
-  } else {
-    rows(0, n * oh);
-  }
+  SplitRows(n * oh, tiled && c.size(0) >= kParallelFrom, [&](int, int64_t b, int64_t e) { rows(b, e); });
 }
 
 // ---- SugarColumnSum / SugarBiasAdd: a bias's gradient (x [..., C] summed over every axis but the last, in double:
@@ -496,14 +503,10 @@ void ColumnSumCompute(void*, TF_OpKernelContext* ctx) {
   float* out = c.Output(0, {cols});
   if (out == nullptr) return;
   const float* x = c.data(0);
-  const int threads = c.size(0) >= kParallelFrom ? omp_get_max_threads() : 1;
+  const bool parallel = c.size(0) >= kParallelFrom;
+  const int threads = parallel ? omp_get_max_threads() : 1;
   std::vector<double> acc(threads * cols, 0.0);
-#pragma omp parallel num_threads(threads) if (threads > 1)
-  {
-    const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
-    const int64_t begin = rows * t / nt, end = rows * (t + 1) / nt;
-    AddRowsDouble(x + begin * cols, acc.data() + t * cols, end - begin, cols);
-  }
+  SplitRows(rows, parallel, [&](int t, int64_t b, int64_t e) { AddRowsDouble(x + b * cols, acc.data() + t * cols, e - b, cols); });
   for (int64_t u = 0; u < cols; ++u) {
     double total = 0;
     for (int t = 0; t < threads; ++t) total += acc[t * cols + u];
@@ -527,13 +530,8 @@ void BiasAddCompute(void*, TF_OpKernelContext* ctx) {
   if (o == nullptr || c.size(0) == 0) return;
   const int64_t cols = c.size(1), rows = c.size(0) / cols;
   const float *x = c.data(0), *b = c.data(1);
-  if (c.size(0) < kParallelFrom) return BiasAddRange(x, b, o, rows, cols);
-#pragma omp parallel
-  {
-    const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
-    const int64_t begin = rows * t / nt, end = rows * (t + 1) / nt;
-    BiasAddRange(x + begin * cols, b, o + begin * cols, end - begin, cols);
-  }
+  SplitRows(rows, c.size(0) >= kParallelFrom,
+            [&](int, int64_t begin, int64_t end) { BiasAddRange(x + begin * cols, b, o + begin * cols, end - begin, cols); });
 }
 
 // ---- SugarProbeStats: what analysis's activation probe reads of one layer, in one op instead of ~16: per unit

@@ -132,6 +132,18 @@ void ParallelRange(int64_t n, F f) {
   }
 }
 
+// f(thread, begin, end) over rows [0, rows), split between the OpenMP threads when `parallel` (thread 0 takes all
+// otherwise). Rows of one thread are contiguous, so results that depend on the order within a row range stay put.
+template <typename F>
+void SplitRows(int64_t rows, bool parallel, F f) {
+  if (!parallel) return f(0, int64_t{0}, rows);
+#pragma omp parallel
+  {
+    const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+    f(t, rows * t / nt, rows * (t + 1) / nt);
+  }
+}
+
 // exp(x) for x in [-87.3, 88.7] within 2 ulp (Cephes' expf), written so the compiler vectorizes the loop
 // (std::exp is a call the loop cannot be vectorized across without -ffast-math, which would drop NaN checks).
 inline float ExpApprox(float x) {
@@ -193,6 +205,13 @@ void BsiluGradRange(const float* dy, const float* x, float* o, int64_t begin, in
 void NeluGradRange(const float* dy, const float* x, float* o, int64_t begin, int64_t end, float two_alpha);
 void GeluRange(const float* x, float* o, int64_t begin, int64_t end);
 void GeluGradRange(const float* dy, const float* x, float* o, int64_t begin, int64_t end);
+
+// One dense layer of one member, as SugarPackedDense / SugarPackedDenseGrad compute it (sugar_ops.cc):
+// y [b, o] = h [b, i] w [i, o] + bias (each row copied in, then sgemm adds the product; no bias: nullptr), and
+// db = the column sums of dy (row by row), dh = dy w^T, dw = h^T dy (dh and db skipped when nullptr).
+void DenseForward(const float* h, const float* w, const float* bias, float* y, int64_t b, int64_t i, int64_t o);
+void DenseGrads(const float* dy, const float* h, const float* w, float* dh, float* dw, float* db, int64_t b, int64_t i,
+                int64_t o);
 
 // mlp_step.cc's ops.
 OpSpec MlpStepSpec();
