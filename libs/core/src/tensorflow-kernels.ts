@@ -367,7 +367,7 @@ function routeBiasOps(): void {
     const r = x.shape.length;
     const axes = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + r : a)).sort((p, q) => p - q);
     const leading = r >= 2 && axes.length === r - 1 && axes.every((a, i) => a === i);
-    if (!leading || keepDims || x.dtype !== 'float32' || sizeOfShape(x.shape) < BIAS_OPS_FROM || !nativeOpsActive('SugarColumnSum')) return undefined;
+    if (!leading || keepDims || x.dtype !== 'float32' || tf.util.sizeFromShape(x.shape) < BIAS_OPS_FROM || !nativeOpsActive('SugarColumnSum')) return undefined;
     return b.executeSingleOutput('SugarColumnSum', [], [x]);
   });
   route('Add', ({ inputs }, b) => {
@@ -378,13 +378,11 @@ function routeBiasOps(): void {
       t.shape.slice(0, -1).every((d) => d === 1) &&
       t.shape[t.shape.length - 1] === of.shape[of.shape.length - 1];
     const [x, bias] = isBias(other, a) ? [a, other] : isBias(a, other) ? [other, a] : [undefined, undefined];
-    if (!x || !bias || x.dtype !== 'float32' || bias.dtype !== 'float32' || sizeOfShape(x.shape) < BIAS_OPS_FROM || !nativeOpsActive('SugarBiasAdd'))
+    if (!x || !bias || x.dtype !== 'float32' || bias.dtype !== 'float32' || tf.util.sizeFromShape(x.shape) < BIAS_OPS_FROM || !nativeOpsActive('SugarBiasAdd'))
       return undefined;
     return b.executeSingleOutput('SugarBiasAdd', [], [x, bias]);
   });
 }
-
-const sizeOfShape = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
 
 // Kernels that only sugar-lab's native ops provide (hasKernel says where they run), each one op whose inputs are
 // the kernel's in their order (sugar_ops.cc's); the optimizer steps do the tfjs optimizer's float32 arithmetic.

@@ -58,6 +58,33 @@ function memberOptimizers(models: tf.LayersModel[], configs: TrainConfig['optimi
   });
 }
 
+/** What fitPacked builds for `models` with their optimizer configs: the flat weights, the packed optimizer, the native pack. */
+function packOf(models: tf.LayersModel[], configs: TrainConfig['optimizer'][]) {
+  const members = memberOptimizers(models, configs);
+  const plans = models.map(packPlan);
+  const init = flatten(models.map((m) => m.trainableWeights.map((w) => w.read())));
+  const flat = tf.variable(init, false);
+  init.dispose();
+  const resolved = configs.map((c) => resolveTrainConfig({ epochs: 1, batchSize: B, optimizer: c }).optimizer);
+  const decay = members[0].params.map((p) => p.decay);
+  const optimizer = new PackedOptimizer(resolved, decay, plans[0].shapes, flat, members);
+  const pack = NativePack.create(plans, decay, optimizer, flat);
+  return {
+    members,
+    plans,
+    decay,
+    flat,
+    optimizer,
+    pack,
+    dispose: () => {
+      pack?.dispose();
+      optimizer.dispose();
+      flat.dispose();
+      members.forEach((o) => o.dispose());
+    },
+  };
+}
+
 describe('NativePack', () => {
   it('gives each member the weights, state and loss of its own op-by-op tfjs step (every activation and optimizer)', async (ctx) => {
     await nativeOrSkip(ctx);
@@ -67,15 +94,9 @@ describe('NativePack', () => {
       const ownModels = ACTIVATIONS.map((a, i) => model(a, i + 1));
       const before = tf.memory().numTensors;
       const own = memberOptimizers(ownModels, configs);
-      const members = memberOptimizers(packedModels, configs);
-      const plans = packedModels.map(packPlan);
-      const init = flatten(packedModels.map((m) => m.trainableWeights.map((w) => w.read())));
-      const flat = tf.variable(init, false);
-      init.dispose();
-      const resolved = configs.map((c) => resolveTrainConfig({ epochs: 1, batchSize: B, optimizer: c }).optimizer);
-      const decay = members[0].params.map((p) => p.decay);
-      const packedOpt = new PackedOptimizer(resolved, decay, plans[0].shapes, flat, members);
-      const step = NativePack.create(plans, decay, packedOpt, flat)!;
+      const packed = packOf(packedModels, configs);
+      const { members, flat, optimizer: packedOpt } = packed;
+      const step = packed.pack!;
       expect(step).toBeDefined();
       for (let s = 0; s < 3; s++) {
         const x = tf.randomNormal([K, B, 3], 0, 1.5, 'float32', 10 + s);
@@ -121,10 +142,8 @@ describe('NativePack', () => {
         }
         expect(m.step).toBe(3);
       });
-      step.dispose();
-      packedOpt.dispose();
-      flat.dispose();
-      [...own, ...members].forEach((o) => o.dispose());
+      packed.dispose();
+      own.forEach((o) => o.dispose());
       expect(tf.memory().numTensors).toBe(before);
       [...packedModels, ...ownModels].forEach((m) => m.dispose());
     }
@@ -133,29 +152,22 @@ describe('NativePack', () => {
   it('updates nothing when any member’s loss is not finite, and names what does not fit', async (ctx) => {
     await nativeOrSkip(ctx);
     const models = [model(RELU, 1), model(BSILU, 2)];
-    const members = memberOptimizers(models, [OPTIMIZERS[0], OPTIMIZERS[0]]);
-    const plans = models.map(packPlan);
-    const init = flatten(models.map((m) => m.trainableWeights.map((w) => w.read())));
-    const flat = tf.variable(init, false);
-    const resolved = members.map(() => resolveTrainConfig({ epochs: 1, batchSize: B, optimizer: OPTIMIZERS[0] }).optimizer);
-    const decay = members[0].params.map((p) => p.decay);
-    const packedOpt = new PackedOptimizer(resolved, decay, plans[0].shapes, flat, members);
-    const step = NativePack.create(plans, decay, packedOpt, flat)!;
+    const packed = packOf(models, [OPTIMIZERS[0], OPTIMIZERS[0]]);
+    const { flat, optimizer: packedOpt } = packed;
+    const step = packed.pack!;
+    const init = Array.from(flat.dataSync());
     const x = tf.tidy(() => tf.concat([tf.fill([1, B, 3], NaN), tf.ones([1, B, 3])]));
     const y = tf.tidy(() => tf.oneHot(tf.zeros([2, B], 'int32'), 4).toFloat());
     const r = step.step(x, y, [0.1, 0.1]);
     expect(Number.isNaN(r.losses[0])).toBe(true);
     expect(Number.isFinite(r.losses[1])).toBe(true);
     expect(r.norms).toBeUndefined();
-    expect(Array.from(flat.dataSync())).toEqual(Array.from(init.dataSync()));
+    expect(Array.from(flat.dataSync())).toEqual(init);
     expect(packedOpt.steps).toEqual([0, 0]);
     const wrong = tf.ones([2, B, 5]);
     expect(() => step.step(wrong, y, [0.1, 0.1])).toThrow(/layer 0 \(inputs 3, units 8\) does not fit the previous layer's 5 units/);
-    tf.dispose([x, y, wrong, init]);
-    step.dispose();
-    packedOpt.dispose();
-    flat.dispose();
-    members.forEach((o) => o.dispose());
+    tf.dispose([x, y, wrong]);
+    packed.dispose();
     models.forEach((m) => m.dispose());
   });
 
@@ -164,16 +176,11 @@ describe('NativePack', () => {
     const ds = await loadDataset('spirals', { nTrain: 64, nTest: 700, seed: 2 });
     const source = dataSource(ds, {}, 0, 3);
     const models = ACTIVATIONS.map((a, i) => buildModel('mlp', { activation: a, inputShape: [2], numClasses: 3, seed: i + 1, depth: 3, width: 8 }));
-    const members = memberOptimizers(
+    const packed = packOf(
       models,
       ACTIVATIONS.map(() => OPTIMIZERS[0]),
     );
-    const plans = models.map(packPlan);
-    const flat = tf.variable(flatten(models.map((m) => m.trainableWeights.map((w) => w.read()))), false);
-    const resolved = members.map(() => resolveTrainConfig({ epochs: 1, batchSize: B, optimizer: OPTIMIZERS[0] }).optimizer);
-    const decay = members[0].params.map((p) => p.decay);
-    const packedOpt = new PackedOptimizer(resolved, decay, plans[0].shapes, flat, members);
-    const pack = NativePack.create(plans, decay, packedOpt, flat)!;
+    const pack = packed.pack!;
     // 700 rows: two full chunks of 256 and a partial one inside the op.
     const test = source.range('test', 0, 700);
     const { evals } = pack.forward(test.x, test.y);
@@ -198,10 +205,7 @@ describe('NativePack', () => {
       probe.dispose();
     });
     tf.dispose([test.x, test.y, probeX.x, probeX.y, noTargets]);
-    pack.dispose();
-    packedOpt.dispose();
-    flat.dispose();
-    members.forEach((o) => o.dispose());
+    packed.dispose();
     models.forEach((m) => m.dispose());
   });
 
@@ -239,19 +243,13 @@ describe('NativePack', () => {
   it('is not used for an activation it does not compute (the pack then trains op by op)', async (ctx) => {
     await nativeOrSkip(ctx);
     const models = [model(RELU, 1), model({ kind: 'elu' }, 2)];
-    const plans = models.map(packPlan);
-    const members = memberOptimizers(models, [OPTIMIZERS[0], OPTIMIZERS[0]]);
-    const flat = tf.variable(flatten(models.map((m) => m.trainableWeights.map((w) => w.read()))), false);
-    const resolved = members.map(() => resolveTrainConfig({ epochs: 1, batchSize: B, optimizer: OPTIMIZERS[0] }).optimizer);
-    const decay = members[0].params.map((p) => p.decay);
-    const packedOpt = new PackedOptimizer(resolved, decay, plans[0].shapes, flat, members);
-    expect(NativePack.create(plans, decay, packedOpt, flat)).toBeUndefined();
-    const same = NativePack.create([plans[0], plans[0]], decay, packedOpt, flat);
+    const packed = packOf(models, [OPTIMIZERS[0], OPTIMIZERS[0]]);
+    const { plans, decay, optimizer, flat } = packed;
+    expect(packed.pack).toBeUndefined();
+    const same = NativePack.create([plans[0], plans[0]], decay, optimizer, flat);
     expect(same).toBeDefined();
     same?.dispose();
-    packedOpt.dispose();
-    flat.dispose();
-    members.forEach((o) => o.dispose());
+    packed.dispose();
     models.forEach((m) => m.dispose());
   });
 });
