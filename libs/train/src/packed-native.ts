@@ -137,12 +137,19 @@ function nativeActivations(plans: PackPlan[]): FusedActivation[][] | undefined {
  * activation the ops compute, on tensorflow with sugar-lab's kernels.
  */
 export function trainsNatively(model: tf.LayersModel): boolean {
+  return nativePlan(model) !== undefined;
+}
+
+// The model's pack plan where the native ops train it, else undefined.
+function nativePlan(model: tf.LayersModel): PackPlan | undefined {
+  let plan: PackPlan;
   try {
-    return nativeActivations([packPlan(model)]) !== undefined;
+    plan = packPlan(model);
   } catch (err) {
-    if (err instanceof PackError) return false;
+    if (err instanceof PackError) return undefined;
     throw err;
   }
+  return nativeActivations([plan]) ? plan : undefined;
 }
 
 /** One model's fused training step, as fit takes it (see nativeStepOf). */
@@ -157,8 +164,8 @@ export interface NativeStep {
  * for timing it (sugar bench); undefined where fit trains op by op. The model's own weights are not updated.
  */
 export function nativeStepOf(model: tf.LayersModel, config: ResolvedOptimizerConfig): NativeStep | undefined {
-  if (!trainsNatively(model)) return undefined;
-  const plan = packPlan(model);
+  const plan = nativePlan(model);
+  if (!plan) return undefined;
   const params = modelParams(model, config);
   const decay = params.map((p) => p.decay);
   const init = flatten([params.map((p) => p.variable)]);
