@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Times a sweep on the tensorflow backend under several workers x intra-op threads settings, back to back
-// (the figures behind planParallelism's table; README, Performance). Each setting runs the whole sweep into a
+// (the figures behind planParallelism's table; docs/benchmarks.md, "Threads and workers"). Each setting runs the whole sweep into a
 // fresh temporary directory (removed afterwards) through the CLI, as a user would.
 //
 //   node tools/bench/sweep-threads.mjs quick tools/bench/cnn-sweep.yaml [--rounds 2] [--settings old,auto,1xN,Nx1]

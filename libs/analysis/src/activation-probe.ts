@@ -112,8 +112,8 @@ export class ActivationProbe {
             const xb = b === n ? this.x : sliceRows(this.x, start, b);
             const outs = this.tap.apply(xb, { training: false }) as tf.Tensor[];
             const parts: tf.Tensor[] = [];
-            // One native op a layer where sugar-lab's kernels run (~16 tfjs ops otherwise; 11-12 ms of each epoch
-            // of the quick MLP went to this loop): the same counts, moments summed in double.
+            // One native op a layer where sugar-lab's kernels run (~16 tfjs ops otherwise, most of the probes' time
+            // on the quick MLP: docs/benchmarks.md, "Native kernels"): the same counts, moments summed in double.
             const native = hasKernel(SUGAR_PROBE_STATS);
             for (let i = 0; i < this.layers.length; i++) {
               const pre = outs[2 * i];

@@ -1,8 +1,8 @@
 // Kernels for the tensorflow backend (tfjs-node) that do in one native op, or a few native ops behind one engine
-// dispatch, what tfjs would otherwise spell with many. Measured (sugar bench --profile, 2 cores): tfjs-node's Step
-// is IsNan + Greater + two full-size Fills + two Selects, so ReLU's backward (dy * step(x)) cost 3-4x the
-// conv forward it follows on the reference CNN; every tfjs op costs ~10-40 us of engine + binding time on top of
-// its native kernel, which is most of a small model's step.
+// dispatch, what tfjs would otherwise spell with many: tfjs-node's Step is IsNan + Greater + two full-size Fills
+// + two Selects, so ReLU's backward (dy * step(x)) cost more than the conv forward it follows on the reference
+// CNN, and every tfjs op adds engine + binding time on top of its native kernel, which is most of a small model's
+// step (sugar bench --profile; figures in docs/benchmarks.md, "Where a step's time goes").
 import { loadNativeOps, nativeOpsActive, nativeOpsInfo } from './native-ops';
 import * as tf from './tf';
 
@@ -268,9 +268,10 @@ const linear = (activation: string | undefined, prelu: unknown) => (activation ?
 
 // tfjs-node's _FusedMatMul and FusedConv2D kernels are not fused: they run matMul (conv2d) and then add the
 // bias. tfjs's fused ops wrap them in a customGrad, which computes every input's gradient eagerly, so the first
-// layer's gradient with respect to the data (a full matmul or Conv2DBackpropInput per step, ~10% of the
-// reference MLP's step) is computed and thrown away, and each dense layer adds 7 reshapes. The same kernels as
-// separate ops (registered gradients, evaluated only where needed) give the same numbers without that work.
+// layer's gradient with respect to the data (a full matmul or Conv2DBackpropInput per step, a sizeable part of
+// the reference MLP's step: docs/benchmarks.md) is computed and thrown away, and each dense layer adds 7
+// reshapes. The same kernels as separate ops (registered gradients, evaluated only where needed) give the same
+// numbers without that work.
 function routeFusedOps(): void {
   const fused = tf.fused as { matMul: typeof tf.fused.matMul; conv2d: typeof tf.fused.conv2d };
   fused.matMul = (args: FusedMatMulArgs) => {
@@ -290,11 +291,11 @@ function routeFusedOps(): void {
   }) as typeof tf.fused.conv2d;
 }
 
-// libtensorflow's eager MatMul scales poorly past one thread (150-200 GFLOP/s on 2 cores at the reference MLP's
-// shapes, OpenBLAS 270-290) and costs ~60 us even for a 64x24x24 product with 2 threads (OpenBLAS ~8 us).
+// libtensorflow's eager MatMul scales poorly past one thread and has a large fixed cost per call: on more than
+// one thread OpenBLAS was faster at large and small shapes alike (docs/benchmarks.md, "Native kernels").
 // Rank-2 products and rank-3 ones with one batch size (packed runs) go to SugarMatMul; broadcasting ones stay.
-// On one thread libtensorflow's own product is ~10% faster than OpenBLAS's from ~1M multiply-adds up (64x784x128:
-// 88-99 us against 103-126), so there only the small ones, where the call itself is the cost, go to BLAS.
+// On one thread libtensorflow's own product is a little faster than OpenBLAS's from ~1M multiply-adds up, so
+// there only the small ones, where the call itself is the cost, go to BLAS.
 const SINGLE_THREAD_BLAS_UP_TO = 1 << 20;
 
 function blasIsFaster(a: readonly number[], b: readonly number[], transposeA: boolean, transposeB: boolean): boolean {
@@ -327,8 +328,8 @@ function routeMatMul(): void {
 }
 
 // Max pooling's gradient as sugar-lab's vectorized SugarMaxPoolGrad (libtensorflow's recomputes each window's argmax
-// in a scalar loop: 5.3 ms of the reference CNN's step for its two pools); the same first-maximum rule, so the same
-// numbers. Channels-last float32 with valid / same padding only; anything else stays tfjs-node's.
+// in a scalar loop, the reference CNN's largest op after its convolutions: docs/benchmarks.md, "Native kernels");
+// the same first-maximum rule, so the same numbers. Channels-last float32 with valid / same padding only; anything else stays tfjs-node's.
 function routeMaxPoolGrad(): void {
   route('MaxPoolGrad', ({ inputs, attrs }, nb) => {
     const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };

@@ -1,6 +1,6 @@
 // Thread pools of native TensorFlow (libtensorflow behind tfjs-node). libtensorflow sizes its intra-op pool
 // for the whole machine in every process, so N sweep workers on N cores start N x N compute threads that
-// fight over the cores (measured: isolated matmuls swing from ~100 GFLOP/s to under 3 GFLOP/s). The pools
+// fight over the cores and every product slows down (docs/benchmarks.md, "Threads and workers"). The pools
 // are read from the environment once, when the binding loads: `applyThreadSettings` must run before that.
 import * as os from 'node:os';
 import { SugarError } from './errors';

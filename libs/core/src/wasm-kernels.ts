@@ -1,7 +1,7 @@
 // The wasm backend has no Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter or
-// DepthwiseConv2dNativeBackpropInput, so convolutions cannot train on it. Measured on it
-// (tfjs 4.22, Node 20, SIMD, one thread): BatchMatMul reaches ~25 GFLOP/s without transpose
-// flags but ~2.5 with transposeA or transposeB. So:
+// DepthwiseConv2dNativeBackpropInput, so convolutions cannot train on it. On it BatchMatMul with
+// transposeA or transposeB is an order of magnitude slower than without transpose flags
+// (docs/benchmarks.md, "wasm and cpu"). So:
 // - Conv2DBackpropFilter: im2col in JS straight into the [KH*KW*C, M] layout (x made
 //   channel-major first, so every patch row is a contiguous copy), then one flag-free wasm
 //   matmul [KH*KW*C, M] x [M, CO] per batch chunk.
