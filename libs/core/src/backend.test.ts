@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BACKENDS, BackendError, backendInfo, findPeerPackage, initBackend, loadedTfjsCoreCopies, tf } from './index';
+import { findPeerPackage, loadedTfjsCoreCopies } from './backend';
+import { BACKENDS, BackendError, backendInfo, initBackend, tf } from './index';
 import { ensureBuilt } from './test-utils/build';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sugar-backend-'));

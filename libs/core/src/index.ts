@@ -1,39 +1,21 @@
-import * as tf from './tf';
+// The public API of @sugar-lab/core, by name: what is not listed here is internal to the lib.
+// src/index.test.ts snapshots this list (api.txt beside package.json), so a change to it shows in review.
 
+// TensorFlow.js: the one engine every sugar-lab lib and the host share
+import * as tf from './tf';
 export { tf };
-export * from './activation-spec';
-export * from './backend';
-export * from './threads';
-export * from './paths';
-export { writeFileAtomic, fsyncDir, isProcessAlive } from './fs-safe';
-export {
-  acquireLock,
-  tryAcquireLock,
-  waitForLock,
-  withLock,
-  readLock,
-  lockStaleMs,
-  LockHeldError,
-  type HeldLock,
-  type LockOptions,
-  type LockOwner,
-  type WaitLockOptions,
-} from './lock';
-export * from './errors';
-export { describeValue } from './describe-value';
-export { canonicalHash, canonicalJSON } from './canonical-json';
-export type { RegisterOptions } from './register-options';
-export { closestName, didYouMean, editDistance } from './did-you-mean';
-export * from './option-schema';
+
+// activation specs
+export type { ActivationSpec, SugarRegion, SurrogateSpec } from './activation-spec';
+export { canonicalActivation, parseActivation, resolveActivation, validateActivation, type ResolvedActivation } from './activation';
+
+// surrogates
 export {
   getSurrogate,
   listSurrogates,
   registerSurrogate,
-  resolveSurrogate,
   surrogateDefinition,
-  surrogateFromSpec,
   surrogateOptions,
-  surrogateToSpec,
   type ParamDefinition,
   type RegisterSurrogateOptions,
   type Surrogate,
@@ -41,17 +23,85 @@ export {
   type SurrogateLike,
   type SurrogateParams,
 } from './surrogate';
-export { BUILTIN_SURROGATES } from './surrogates-builtin';
-export * from './activation';
+export type { RegisterOptions } from './register-options';
+
+// ops
 export { sugarRelu, surrogateActivation, type SugarReluOptions } from './sugar-relu';
+
+// layers
 export type { LayerArgs } from './layer-args';
-export * from './sugar-relu-layer';
-export * from './surrogate-activation-layer';
-export * from './activation-layer';
-export * from './is-activation-layer';
-export * from './sugarize';
-export * from './file-handler';
-export * from './wasm-kernels';
-export * from './tensorflow-kernels';
-export * from './native-ops';
-export * from './fused-activation';
+export { SugarReLU, sugarReLU, type SugarReLUArgs } from './sugar-relu-layer';
+export { SurrogateActivation, type SurrogateActivationArgs } from './surrogate-activation-layer';
+export { activationLayer, type ActivationLayerConfig } from './activation-layer';
+export { activationLayers, isActivationLayer, isReluLayer, type ActivationLayersOptions, type LayerLike } from './is-activation-layer';
+
+// model surgery and model files
+export { countSugarLayers, desugarize, sugarize, type SugarizeOptions } from './sugarize';
+export { fileHandler } from './file-handler';
+
+// backend and threads
+export {
+  BACKENDS,
+  backendInfo,
+  describeBackend,
+  initBackend,
+  readNativeState,
+  type BackendAttempt,
+  type BackendInfo,
+  type BackendName,
+  type InitBackendOptions,
+  type NativeState,
+} from './backend';
+export { appliedThreadSettings, availableCores, describeThreads, threadSettings, userThreadEnv, type ThreadSettings, type ThreadSource } from './threads';
+
+// kernels on the tensorflow backend (sugar-lab's own kernel names, fused ops of train and analysis)
+export {
+  hasKernel,
+  packedDense,
+  packedMlpForward,
+  packedMlpStep,
+  probeStats,
+  SUGAR_ADAM_STEP,
+  SUGAR_GELU,
+  SUGAR_PACKED_DENSE,
+  SUGAR_PACKED_MLP_FORWARD,
+  SUGAR_PACKED_MLP_STEP,
+  SUGAR_PROBE_STATS,
+  SUGAR_SGD_STEP,
+  SUGAR_SOFTMAX_XENT,
+  type PackedMlpStepInputs,
+} from './tensorflow-kernels';
+export { FUSED_ACTIVATION, fusedActivation, isFusedActivation, type FusedActivation } from './fused-activation';
+
+// native ops (sugar-ops.node)
+export { describeNativeOps, nativeOpsBuilt, nativeOpsInfo, setNativeOpsEnabled, type NativeOpsInfo } from './native-ops';
+
+// option schemas (surrogate, model and dataset options)
+export {
+  applyDefaults,
+  describeOptions,
+  optionIssues,
+  optionRows,
+  type BooleanOption,
+  type NumberOption,
+  type ObjectOption,
+  type OptionIssue,
+  type OptionRow,
+  type OptionSchema,
+  type OptionSpec,
+  type StringOption,
+} from './option-schema';
+
+// shared helpers of the sugar-lab libs: canonical JSON, messages, files, locks, the cache directory
+export { canonicalHash, canonicalJSON } from './canonical-json';
+export { describeValue } from './describe-value';
+export { closestName, didYouMean } from './did-you-mean';
+export { fsyncDir, isProcessAlive, writeFileAtomic } from './fs-safe';
+export { acquireLock, withLock, type HeldLock, type LockOptions, type LockOwner, type WaitLockOptions } from './lock';
+export { cacheDir } from './paths';
+
+// errors
+export { ActivationSpecError, ModelFileError, SugarError, SurgeryError, SurrogateError } from './errors';
+export { BackendError } from './backend';
+export { LockHeldError } from './lock';
+export { ThreadConfigError } from './threads';

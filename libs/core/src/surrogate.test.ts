@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { getSurrogate, listSurrogates, registerSurrogate, SurrogateError, surrogateFromSpec, surrogateToSpec, tf } from './index';
+import { getSurrogate, listSurrogates, registerSurrogate, SurrogateError, tf } from './index';
+import { surrogateFromSpec, surrogateToSpec } from './surrogate';
 
 const BUILTINS = ['relu', 'bsilu', 'nelu', 'leakyRelu', 'elu', 'selu', 'gelu', 'geluTanh', 'silu', 'mish'];
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getSurrogate, hasKernel, initBackend, setNativeOpsEnabled, SUGAR_BSILU_GRAD, SUGAR_RELU_GRAD, sugarRelu, tf, TFJS_FUSED } from './index';
+import { getSurrogate, hasKernel, initBackend, setNativeOpsEnabled, sugarRelu, tf } from './index';
+import { SUGAR_BSILU_GRAD, SUGAR_RELU_GRAD, TFJS_FUSED } from './tensorflow-kernels';
 import { useBackend } from './test-utils/backends';
 
 // Finite values, the specials, and values right at the kink.

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { initBackend, registerWasmConvGradKernels, tf } from './index';
+import { initBackend, tf } from './index';
+import { registerWasmConvGradKernels } from './wasm-kernels';
 import { useBackend } from './test-utils/backends';
 
 type Pad = 'same' | 'valid' | number;

@@ -7,11 +7,8 @@ import type { DatasetDefinition, DatasetInfo } from './types';
 const registry = new Map<string, DatasetDefinition>(BUILTIN_DATASETS.map((d) => [d.info.name, d]));
 
 /** Adds a dataset under `def.info.name` (its files, if any, come from `overrideDatasetFiles`). */
-export function registerDataset(
-  def: DatasetDefinition,
-  opts: RegisterOptions & { /** @deprecated the name every registry uses is `override` */ replace?: boolean } = {},
-): void {
-  if (registry.has(def.info.name) && !(opts.override ?? opts.replace))
+export function registerDataset(def: DatasetDefinition, opts: RegisterOptions = {}): void {
+  if (registry.has(def.info.name) && !opts.override)
     throw new DatasetError(`dataset '${def.info.name}' is already registered (pass { override: true } to replace it)`);
   registry.set(def.info.name, def);
 }

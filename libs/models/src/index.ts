@@ -1,28 +1,38 @@
+// The public API of @sugar-lab/models, by name: what is not listed here is internal to the lib.
+// src/index.test.ts snapshots this list (api.txt beside package.json), so a change to it shows in review.
+
+// Registers the built-in models (and, through their modules, the custom layers for saving and loading).
 import './builtin';
 
-export { ModelError, ModelConfigError, UnknownModelError, DuplicateModelError } from './errors';
-export type { CommonModelOptions } from './options';
-export { buildModel, registerModel, listModels, getModelInfo, modelOptions, checkModelOptions } from './registry';
-export { MLP_OPTIONS, VGG_OPTIONS, RESNET_OPTIONS } from './builtin';
-export { COMMON_MODEL_OPTIONS } from './options';
-export type { ModelEntry, ModelInfo, ModelOptionsMap } from './registry';
-export { mlp, type MlpOptions } from './mlp';
-export { vgg, VGG_CONFIGS, type VggName, type VggOptions } from './vgg';
-export { vggSmall, VGG_SMALL_OPTIONS, type VggSmallOptions } from './vgg-small';
-export { resnet, RESNET_BLOCKS, type ResNetName, type ResNetOptions } from './resnet';
-export { layerSeed } from './layers';
+// the registry: build a model by name, add your own
+export { buildModel, getModelInfo, listModels, modelOptions, registerModel, type ModelEntry, type ModelInfo, type ModelOptionsMap } from './registry';
+export { COMMON_MODEL_OPTIONS, type CommonModelOptions } from './options';
+
+// options of the built-in models (buildModel's typed view, ModelOptionsMap)
+export type { MlpOptions } from './mlp';
+export type { VggName, VggOptions } from './vgg';
+export type { VggSmallOptions } from './vgg-small';
+export type { ResNetName, ResNetOptions } from './resnet';
+export type { ConvNextOptions, ConvNextSize } from './convnext';
+export type { VitOptions, VitSize } from './vit';
+export type { SwinOptions, SwinSize } from './swin';
+
+// inspecting a model
 export { activationLayerNames } from './activation-names';
 export { countParams, type ParamCount } from './params';
 export { modelSummary } from './summary';
-export { LayerNorm, layerNorm, type LayerNormArgs } from './layer-norm';
+export { layerSeed } from './layers';
+
+// layers of the modern families (serializable tfjs layers)
+export { LayerNorm, type LayerNormArgs } from './layer-norm';
 export { LayerScale, type LayerScaleArgs } from './layer-scale';
 export { DropPath, type DropPathArgs } from './drop-path';
 export { PatchEmbedding, type PatchEmbeddingArgs } from './patch-embedding';
 export { ClassToken, ClassTokenPool, type ClassTokenArgs } from './class-token';
 export { PositionEmbedding, type PositionEmbeddingArgs } from './position-embedding';
-export { MultiHeadSelfAttention, selfAttention, type AttentionWeights, type MultiHeadSelfAttentionArgs } from './multi-head-attention';
-export { WindowAttention, relativePositionIndex, shiftedWindowMask, type WindowAttentionArgs } from './window-attention';
+export { MultiHeadSelfAttention, type MultiHeadSelfAttentionArgs } from './multi-head-attention';
+export { WindowAttention, type WindowAttentionArgs } from './window-attention';
 export { PatchMerging, type PatchMergingArgs } from './patch-merging';
-export { convnext, CONVNEXT_SIZES, CONVNEXT_OPTIONS, type ConvNextSize, type ConvNextOptions } from './convnext';
-export { vit, VIT_SIZES, VIT_OPTIONS, type VitSize, type VitOptions } from './vit';
-export { swin, SWIN_SIZES, SWIN_OPTIONS, type SwinSize, type SwinOptions } from './swin';
+
+// errors
+export { DuplicateModelError, ModelConfigError, ModelError, UnknownModelError } from './errors';

@@ -1,7 +1,8 @@
 import { tf } from '@sugar-lab/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { optionIssues } from '@sugar-lab/core';
-import { buildModel, DuplicateModelError, getModelInfo, listModels, mlp, modelOptions, registerModel, UnknownModelError } from './index';
+import { buildModel, DuplicateModelError, getModelInfo, listModels, modelOptions, registerModel, UnknownModelError } from './index';
+import { mlp } from './mlp';
 import { RELU, useCpu } from './test-utils/setup';
 
 beforeAll(useCpu);

@@ -1,14 +1,26 @@
-export * from './figure';
-export * from './errors';
-export { VARIANT_PALETTE, setVariantColor, resetVariantColors, assignVariantColors, variantColor, variantColors, withAlpha, sequentialColors } from './palette';
-export * from './surrogate-figure';
-export * from './training-curves';
-export * from './dead-units';
-export * from './activation-histogram';
-export * from './sparsity';
-export * from './accuracy-bars';
-export * from './landscape';
-export { PLOTLY_VERSION, plotlyVersion, plotlyScriptTag } from './plotly-bundle';
-export { toHTML, toHTMLFragment, uniquePlotId, type FragmentOptions, type HTMLOptions } from './html';
-export { toPNG, toSVG, closeRenderer, configureRenderer, chromiumPath, CHROMIUM_ARGS, type ImageOptions, type RendererOptions } from './render';
-export { show, inTslab, type ShowOptions, type ShowResult, type MimeBundle } from './show';
+// The public API of @sugar-lab/plots, by name: what is not listed here is internal to the lib.
+// src/index.test.ts snapshots this list (api.txt beside package.json), so a change to it shows in review.
+
+// figures: plain plotly.js JSON
+export type { Annotation, Axis, Datum, ErrorBars, Figure, Layout, LineStyle, MarkerStyle, PlotConfig, PlotlyTrace } from './figure';
+
+// figure builders
+export { surrogateFigure, type SurrogateCurve, type SurrogateFigureOptions } from './surrogate-figure';
+export { trainingCurves, type BandKind, type TrainingCurvesOptions, type TrainingRun } from './training-curves';
+export { deadUnitsFigure, type DeadUnitsOptions, type DeadUnitsSeries } from './dead-units';
+export { activationHistogram, type ActivationHistogramOptions, type ActivationProbabilities } from './activation-histogram';
+export { sparsityFigure, type SparsityOptions, type SparsityRow } from './sparsity';
+export { accuracyBars, type AccuracyBarsOptions, type AccuracyRow } from './accuracy-bars';
+export { landscapeContour, landscapeLine, landscapeSurface, type LandscapeGrid, type LandscapeLine, type LandscapeOptions } from './landscape';
+
+// variant colors
+export { assignVariantColors, setVariantColor } from './palette';
+
+// output: HTML, images, notebooks
+export { toHTML, toHTMLFragment, type FragmentOptions, type HTMLOptions } from './html';
+export { plotlyScriptTag, plotlyVersion } from './plotly-bundle';
+export { closeRenderer, toPNG, toSVG, type ImageOptions } from './render';
+export { show, type MimeBundle, type ShowOptions, type ShowResult } from './show';
+
+// errors
+export { PlotError, PlotInputError, RenderError, RendererUnavailableError } from './errors';

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fsyncDir, tf, writeFileAtomic } from '@sugar-lab/core';
+import { canonicalJSON, fsyncDir, tf, writeFileAtomic } from '@sugar-lab/core';
 import { createTempDir, removeOwnTempDir, sweepStaleTempDirs } from './checkpoint-temp';
 import { CheckpointCorruptError, CheckpointError } from './errors';
-import { stableStringify } from './hash';
 import { toJsonLine } from './jsonl';
 
 /**
@@ -73,7 +72,7 @@ const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes
 // writer and reader hash the same value whatever the whitespace or key order.
 function manifestChecksum(manifest: CheckpointManifest<unknown>): string {
   const { manifestSha256: _ignored, ...body } = JSON.parse(toJsonLine(manifest)) as CheckpointManifest<unknown>;
-  return sha256(stableStringify(body));
+  return sha256(canonicalJSON(body));
 }
 
 function toData(name: string, t: tf.Tensor): NamedTensorData {

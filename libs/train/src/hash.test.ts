@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
+import { canonicalHash, canonicalJSON } from '@sugar-lab/core';
 import { describe, expect, it } from 'vitest';
 import { resolveTrainConfig } from './config';
 import { configHash } from './fit-run';
-import { hashJson, stableStringify } from './hash';
 
 // train's own implementation before it moved to core: the independent reference the shared one must equal byte for byte,
 // or every checkpoint on disk stops resuming ("config changed").
@@ -30,8 +30,8 @@ describe('config hashes (core canonical JSON)', () => {
       null,
     ];
     for (const s of samples) {
-      expect(stableStringify(s)).toBe(formerStableStringify(s));
-      expect(hashJson(s)).toBe(createHash('sha256').update(formerStableStringify(s)).digest('hex'));
+      expect(canonicalJSON(s)).toBe(formerStableStringify(s));
+      expect(canonicalHash(s)).toBe(createHash('sha256').update(formerStableStringify(s)).digest('hex'));
     }
   });
 

@@ -1,0 +1,67 @@
+import * as fs from 'node:fs';
+import * as ts from 'typescript';
+
+// A lib's public API is the list of names its src/index.ts exports. Each lib's src/index.test.ts renders that list
+// with apiSurface and compares it with the committed api.txt beside the lib's package.json, so that adding, removing
+// or renaming an export is a deliberate change that shows in review. After a deliberate change, update the file:
+//   cd libs/<lib> && npx vitest run -u src/index.test.ts
+
+export interface ApiEntry {
+  name: string;
+  /** 'value' exists at run time (function, class, constant, namespace); 'type' is erased (interface, type alias). */
+  kind: 'value' | 'type';
+}
+
+const isTypeDeclaration = (n: ts.Node) => ts.isInterfaceDeclaration(n) || ts.isTypeAliasDeclaration(n);
+const hasExportModifier = (n: ts.Node) => ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+
+/** Every name `indexFile` exports, read from its text (no type checking): each must be listed by name, so `export *` throws. */
+export function listedExports(indexFile: string): ApiEntry[] {
+  const sf = ts.createSourceFile(indexFile, fs.readFileSync(indexFile, 'utf8'), ts.ScriptTarget.Latest, true);
+  const entries: ApiEntry[] = [];
+  for (const st of sf.statements) {
+    if (ts.isExportDeclaration(st)) {
+      if (!st.exportClause || !ts.isNamedExports(st.exportClause))
+        throw new Error(`${indexFile}: \`${st.getText()}\` exports names that are not listed; list each one`);
+      for (const el of st.exportClause.elements) entries.push({ name: el.name.text, kind: st.isTypeOnly || el.isTypeOnly ? 'type' : 'value' });
+    } else if (hasExportModifier(st)) {
+      const kind = isTypeDeclaration(st) ? 'type' : 'value';
+      if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) entries.push({ name: d.name.getText(), kind });
+      else {
+        const name = (st as ts.DeclarationStatement).name;
+        if (!name) throw new Error(`${indexFile}: an export without a name: ${st.getText()}`);
+        entries.push({ name: name.getText(), kind });
+      }
+    }
+  }
+  return entries;
+}
+
+/**
+ * The text of api.txt for `indexFile`, after checking it against `runtime` (the loaded module): the names exported
+ * as values must be exactly the module's keys, so that a type exported without `type` (which would read as a value)
+ * or a value exported as `type` (missing at run time) is caught here. Throws on a name exported twice.
+ */
+export function apiSurface(pkg: string, indexFile: string, runtime: Record<string, unknown>): string {
+  const entries = listedExports(indexFile);
+  const seen = new Set<string>();
+  for (const e of entries) {
+    if (seen.has(e.name)) throw new Error(`${indexFile}: '${e.name}' is exported twice`);
+    seen.add(e.name);
+  }
+  const values = new Set(entries.filter((e) => e.kind === 'value').map((e) => e.name));
+  const keys = new Set(Object.keys(runtime).filter((k) => k !== 'default' && k !== '__esModule'));
+  const typesAsValues = [...values].filter((n) => !keys.has(n));
+  const unlisted = [...keys].filter((k) => !values.has(k));
+  if (typesAsValues.length)
+    throw new Error(`${indexFile}: ${typesAsValues.join(', ')}: exported as values but missing at run time (a type? export it with \`type\`)`);
+  if (unlisted.length) throw new Error(`${indexFile}: ${unlisted.join(', ')}: present at run time but not listed`);
+  const byName = (a: ApiEntry, b: ApiEntry) => a.name.localeCompare(b.name, 'en') || a.name.localeCompare(b.name);
+  const lines = entries.sort(byName).map((e) => `${e.kind.padEnd(5)} ${e.name}`);
+  return [
+    `# The public API of ${pkg}: every name its src/index.ts exports (${values.size} values, ${entries.length - values.size} types).`,
+    `# Checked by src/index.test.ts; after a deliberate change: npx vitest run -u src/index.test.ts`,
+    ...lines,
+    '',
+  ].join('\n');
+}
