@@ -54,11 +54,21 @@ export function baselineAxis(spec: Spec): string {
   return axes.includes('activation') ? 'activation' : (axes[0] ?? 'activation');
 }
 
+// A command expands its spec's grid once: validation, the directory claim and the runner share the result.
+const expanded = new WeakMap<Spec, readonly PlannedRun[]>();
+
 /**
  * The cartesian product of the grid axes, in spec order (last axis varies fastest), for a spec that
- * `parseSpec` accepted (its configs are not checked again here).
+ * `parseSpec` accepted (its configs are not checked again here). Computed once per spec object; the runs are
+ * frozen, so no caller can change what another one sees.
  */
 export function expandGrid(spec: Spec): PlannedRun[] {
+  let runs = expanded.get(spec);
+  if (!runs) expanded.set(spec, (runs = Object.freeze(expandPoints(spec).map((r) => Object.freeze(r)))));
+  return runs as PlannedRun[];
+}
+
+function expandPoints(spec: Spec): PlannedRun[] {
   return gridIndices(spec).map((indices) => {
     const point = Object.fromEntries(Object.entries(indices).map(([axis, i]) => [axis, spec.grid[axis][i]]));
     // The spec's plugins are part of what a run is (omitted when none, so ids without plugins stay the same).

@@ -14,8 +14,8 @@ export * from './slurm';
 export * from './aggregate';
 export * from './markdown';
 export * from './run-one';
-export { runPack, type RunPackOptions } from './run-pack';
-export { planPacks, packingMessage, packKey, unpackableReason, PACK_MAX_WIDTH, PACK_MAX_SIZE, type PackingOptions } from './packing';
+export { runUnit, epochScalars, buildRunModel, runTrainConfig, runSummary, type RunUnitOptions } from './run-unit';
+export { planUnits, packingMessage, packKey, type PackingOptions } from './packing';
 export * from './run-id';
 export {
   loadPlugins,

@@ -5,7 +5,7 @@ import { readJsonl } from '@sugar-lab/train';
 import { describe, expect, it } from 'vitest';
 import { expandGrid } from './grid';
 import { runLockFile } from './lock';
-import { packingMessage, planPacks } from './packing';
+import { packingMessage, planUnits } from './packing';
 import { resolveSpec } from './presets';
 import { runSweep, type SweepEvent } from './runner';
 import { parseSpec } from './spec';
@@ -44,24 +44,18 @@ function maxRelDiff(a: unknown, b: unknown): number {
   return a === b ? 0 : Infinity;
 }
 
-describe('planPacks', () => {
-  it('packs the quick preset by seeds, 4 packs of 3, and says so; --no-pack and unpackable runs train alone', () => {
+describe('planUnits', () => {
+  it('groups the quick preset by seeds, 4 units of 3, and says so; --no-pack puts every run alone', () => {
     const runs = expandGrid(resolveSpec('quick'));
-    const units = planPacks(runs);
+    const units = planUnits(runs, { backend: 'wasm', mixActivations: false });
     expect(units.map((u) => u.length)).toEqual([3, 3, 3, 3]);
     for (const u of units) expect(new Set(u.map((r) => r.variant)).size).toBe(1);
-    expect(packingMessage(units)).toMatch(/^packing 12 runs into 4 packs of 3 /);
-    expect(planPacks(runs, { enabled: false }).map((u) => u.length)).toEqual(Array(12).fill(1));
-    expect(packingMessage(planPacks(runs, { enabled: false }), { enabled: false })).toMatch(/packing off/);
-    // Measured slower packed: the cpu backend at any width, wasm above width 32.
-    expect(planPacks(runs, { backend: 'cpu' }).every((u) => u.length === 1)).toBe(true);
-    expect(packingMessage(planPacks(runs, { backend: 'cpu' }), { backend: 'cpu' })).toMatch(/not packing: the cpu backend/);
-    const wide = expandGrid(packSpec({ model: { name: 'mlp', depth: 2, width: 64 } }));
-    expect(planPacks(wide).every((u) => u.length === 1)).toBe(true);
-    expect(planPacks(wide, { backend: 'tensorflow', mixActivations: false }).map((u) => u.length)).toEqual([3, 3]);
-    // Optimizer scalars may differ within a pack; the optimizer's kind may not.
+    expect(packingMessage(units)).toMatch(/^12 runs in 4 units of 3 \(each trained as one pack where it pays;/);
+    expect(planUnits(runs, { enabled: false }).map((u) => u.length)).toEqual(Array(12).fill(1));
+    expect(packingMessage(planUnits(runs, { enabled: false }), { enabled: false })).toMatch(/packing off/);
+    // Optimizer scalars may differ within a unit; the optimizer's kind may not.
     const lrs = expandGrid(packSpec({}, { 'optimizer.lr': [0.01, 0.003], seed: [0, 1] }, 'optimizer.lr=0.01'));
-    expect(planPacks(lrs).map((u) => u.length)).toEqual([4]);
+    expect(planUnits(lrs).map((u) => u.length)).toEqual([4]);
     const kinds = expandGrid(
       packSpec(
         {},
@@ -75,30 +69,29 @@ describe('planPacks', () => {
         'optimizer={"name":"adam","lr":0.01}',
       ),
     );
-    expect(planPacks(kinds).map((u) => u.length)).toEqual([2, 2]);
-    expect(planPacks(expandGrid(packSpec({ model: { name: 'mlp', depth: 3, width: 8, batchNorm: true } }))).every((u) => u.length === 1)).toBe(true);
+    expect(planUnits(kinds).map((u) => u.length)).toEqual([2, 2]);
   });
 });
 
-describe('planPacks with the fused native step', () => {
-  it('mixes the activations it computes, keeps the others apart, and splits packs until every worker has one', () => {
+describe('planUnits with the fused native step', () => {
+  it('mixes the activations it computes, keeps the others apart, and splits units until every worker has one', () => {
     const runs = expandGrid(resolveSpec('quick'));
-    const mixed = planPacks(runs, { backend: 'tensorflow', mixActivations: true });
+    const mixed = planUnits(runs, { backend: 'tensorflow', mixActivations: true });
     expect(mixed.map((u) => u.length)).toEqual([12]);
-    expect(packingMessage(mixed)).toMatch(/^packing 12 runs into 1 pack of 12 \(one stacked computation each, activations mixed in the fused native step;/);
-    const two = planPacks(runs, { backend: 'tensorflow', mixActivations: true, workers: 2 });
+    expect(packingMessage(mixed)).toMatch(/^12 runs in 1 unit of 12 \(each trained as one pack where it pays, activations mixed in the fused native step;/);
+    const two = planUnits(runs, { backend: 'tensorflow', mixActivations: true, workers: 2 });
     expect(two.map((u) => u.length)).toEqual([6, 6]);
     expect(new Set(two.flat().map((r) => r.id)).size).toBe(12);
-    // ELU is not one the fused step computes: its runs pack by themselves.
+    // ELU is not one the fused step computes: its runs go together by themselves.
     const elu = expandGrid(packSpec({}, { activation: [{ kind: 'relu' }, { kind: 'gelu' }, { kind: 'elu' }], seed: [0, 1] }));
-    const units = planPacks(elu, { backend: 'tensorflow', mixActivations: true });
+    const units = planUnits(elu, { backend: 'tensorflow', mixActivations: true });
     expect(units.map((u) => u.map((r) => r.variant))).toEqual([
       ['relu', 'relu', 'gelu', 'gelu'],
       ['elu(alpha=1)', 'elu(alpha=1)'],
     ]);
     // Splitting stops at single runs; without `workers` nothing is split.
-    expect(planPacks(elu.slice(0, 2), { backend: 'tensorflow', mixActivations: true, workers: 4 }).map((u) => u.length)).toEqual([1, 1]);
-    expect(planPacks(runs, { workers: 8 }).map((u) => u.length)).toEqual([2, 1, 2, 1, 2, 1, 2, 1]);
+    expect(planUnits(elu.slice(0, 2), { backend: 'tensorflow', mixActivations: true, workers: 4 }).map((u) => u.length)).toEqual([1, 1]);
+    expect(planUnits(runs, { backend: 'wasm', mixActivations: false, workers: 8 }).map((u) => u.length)).toEqual([2, 1, 2, 1, 2, 1, 2, 1]);
   });
 });
 
@@ -112,7 +105,8 @@ describe('packed sweep', () => {
     const b = await runSweep(spec, { out: plain, workers: 2, pack: false });
     expect(a).toMatchObject({ total: 6, completed: 6, failed: 0 });
     expect(b).toMatchObject({ total: 6, completed: 6, failed: 0 });
-    expect(events.some((e) => e.type === 'log' && /^packing 6 runs into 2 packs of 3/.test(e.message))).toBe(true);
+    expect(events.some((e) => e.type === 'log' && /^6 runs in 2 units of 3/.test(e.message))).toBe(true);
+    expect(events.some((e) => e.type === 'log' && /: 3 runs as one pack \(stacked\)$/.test(e.message))).toBe(true);
     expect(events.filter((e) => e.type === 'run-end').length).toBe(6);
     const store = new ResultsStore(packed);
     for (const id of store.listRunIds()) {

@@ -1,4 +1,4 @@
-import { canonicalJSON } from './canonical-json';
+import { canonicalJSON } from '@sugar-lab/core';
 import { MixedConfigError, type MixedConfig } from './errors';
 import type { ResultsStore, RunSummary } from './store';
 

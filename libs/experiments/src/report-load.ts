@@ -5,7 +5,7 @@ import { canonicalJSON } from './canonical-json';
 import { ReportError } from './errors';
 import { axisLabel } from './grid';
 import { checkOneConfigPerVariant } from './report-configs';
-import { epochScalars } from './run-one';
+import { epochScalars } from './run-unit';
 import { parseSpecFields, type Spec } from './spec';
 import { ResultsStore, type RunSummary } from './store';
 

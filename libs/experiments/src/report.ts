@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type pl from 'nodejs-polars';
+import { writeFileAtomic } from '@sugar-lab/core';
 import { closeRenderer, plotlyScriptTag, plotlyVersion, toHTMLFragment, toPNG } from '@sugar-lab/plots';
 import { hessianUnconverged } from './aggregate';
-import { writeFileAtomic } from './atomic';
 import { withBestLrSection, lrTables } from './report-best-lr';
 import { reportDocument } from './report-document';
 import { loadResultsPlugins } from './plugins';

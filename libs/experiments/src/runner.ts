@@ -1,17 +1,16 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { LockError } from './errors';
 import { expandGrid, filterRuns, type PlannedRun } from './grid';
 import { acquireLock, lockRun } from './lock';
-import { runPackInWorker } from './pack-worker';
-import { packingMessage, planPacks } from './packing';
+import { packingMessage, planUnits } from './packing';
 import { userThreadEnv } from '@sugar-lab/core';
 import { planParallelism, workerThreadEnv } from './parallelism';
 import type { Spec } from './spec';
 import { claimSpec } from './spec-claim';
-import { failedSummary, ResultsStore, type RunSummary } from './store';
-import type { ToWorker, FromWorker } from './worker-protocol';
+import { ResultsStore, type RunOutcome, type RunSummary } from './store';
+import { runUnitInWorker } from './unit-worker';
+import type { ToWorker } from './worker-protocol';
 
 export interface SweepOptions {
   out: string;
@@ -49,12 +48,6 @@ export interface SweepResult {
   summaries: RunSummary[];
 }
 
-function workerScript(): string {
-  // From src (under vitest) the compiled worker lives in ../dist.
-  const here = path.join(__dirname, 'worker.js');
-  return fs.existsSync(here) ? here : path.join(__dirname, '..', 'dist', 'worker.js');
-}
-
 /** Workers for a sweep of `runs` when neither --workers nor the spec says: see planParallelism. */
 export function defaultWorkers(backend?: string, runs: PlannedRun[] = []): number {
   return planParallelism(runs, { backend }).workers;
@@ -83,9 +76,9 @@ async function sweepLocked(spec: Spec, store: ResultsStore, opts: SweepOptions):
   // The environment as the user set it: thread variables this process wrote for its own libtensorflow are not theirs.
   const workerEnv = { ...userThreadEnv(), SUGAR_QUIET: '1', ...workerThreadEnv(plan) };
   if (todo.length) opts.onEvent?.({ type: 'log', message: `parallelism: ${plan.why}` });
-  // Runs that share an MLP and its data train as packs (one stacked computation) where packing.ts measured it faster.
+  // Runs that share a dataset and architecture go to one worker as a work unit; train's planUnit packs them where it pays.
   const packing = { backend: opts.backend, enabled: opts.pack !== false, workers: plan.workers };
-  const queue = planPacks(todo, packing);
+  const queue = planUnits(todo, packing);
   const packLine = packingMessage(queue, packing);
   if (packLine) opts.onEvent?.({ type: 'log', message: packLine });
 
@@ -146,43 +139,28 @@ class Sweep {
   // Each run is trained under its own lock, the one `run-one` takes: a run another process is training is
   // skipped (left to it), so `sugar run` and Slurm tasks on one directory never both train a run.
   private async lane(): Promise<void> {
-    while (this.queue.length && !this.stopping) {
-      const unit = this.queue.shift()!;
-      if (unit.length > 1) await this.trainPack(unit);
-      else await this.trainAlone(unit[0]);
-    }
+    while (this.queue.length && !this.stopping) await this.trainUnit(this.queue.shift()!);
   }
 
-  private async trainAlone(run: PlannedRun): Promise<void> {
-    const lock = this.lockOrSkip(run);
-    if (!lock) return;
-    try {
-      if (this.store.isFinished(run.id))
-        this.result.skipped++; // finished by another process since the sweep started
-      else {
-        this.logTakeover(run, lock);
-        await this.train(run);
-      }
-    } finally {
-      lock.release();
-    }
-  }
-
-  // A pack takes every member's lock, as each run alone would; busy or meanwhile finished members are left out.
-  private async trainPack(runs: PlannedRun[]): Promise<void> {
+  // A unit takes every member's lock, as each run alone would; busy or meanwhile finished members are left out.
+  private async trainUnit(runs: PlannedRun[]): Promise<void> {
     const held: RunLock[] = [];
     try {
       const members = this.lockMembers(runs, held);
-      if (members.length === 1) return await this.train(members[0]);
       if (!members.length) return;
       const t0 = Date.now();
       members.forEach((r) => this.runStart(r));
-      const onEpoch = (run: PlannedRun, epoch: number, epochs: number, metrics: Record<string, unknown>) =>
-        this.opts.onEvent?.({ type: 'epoch', run, epoch, epochs, metrics });
-      const outcomes = await runPackInWorker(
+      const outcomes = await runUnitInWorker(
         members,
         members.map((r) => this.store.runDir(r.id)),
-        { backend: this.opts.backend, env: this.workerEnv, workers: this.workers, stopping: () => this.stopping, onEpoch },
+        {
+          backend: this.opts.backend,
+          env: this.workerEnv,
+          workers: this.workers,
+          stopping: () => this.stopping,
+          onEpoch: (run, epoch, epochs, metrics) => this.opts.onEvent?.({ type: 'epoch', run, epoch, epochs, metrics }),
+          onLog: (message) => this.log(message),
+        },
       );
       for (const run of members) this.settle(run, outcomes.get(run.id)!, t0);
     } finally {
@@ -227,23 +205,11 @@ class Sweep {
     this.opts.onEvent?.({ type: 'run-start', run, resumed: this.store.hasCheckpoint(run.id) });
   }
 
-  private async train(run: PlannedRun): Promise<void> {
-    const t0 = Date.now();
-    this.runStart(run);
-    const outcome = await runInWorker(run, this.store, this.opts, this.workers, () => this.stopping, this.workerEnv);
-    this.settle(run, outcome, t0);
-  }
-
-  private settle(run: PlannedRun, outcome: Outcome, t0: number): void {
-    if (outcome.kind === 'summary') this.record(run, this.store.settleSummary(outcome.summary));
-    else if (outcome.kind === 'interrupted') {
-      this.result.interrupted++;
-      this.opts.onEvent?.({ type: 'run-end', run, interrupted: true });
-    } else {
-      const failed = failedSummary(run, outcome.error, this.opts.backend, t0);
-      this.store.writeSummary(failed);
-      this.record(run, failed);
-    }
+  private settle(run: PlannedRun, outcome: RunOutcome, t0: number): void {
+    const summary = this.store.recordOutcome(run, outcome, this.opts.backend, t0);
+    if (summary) return this.record(run, summary);
+    this.result.interrupted++;
+    this.opts.onEvent?.({ type: 'run-end', run, interrupted: true });
   }
 
   private record(run: PlannedRun, summary: RunSummary): void {
@@ -258,41 +224,4 @@ class Sweep {
 
 function send(w: ChildProcess, msg: ToWorker): void {
   if (w.connected) w.send(msg);
-}
-
-type Outcome = { kind: 'summary'; summary: RunSummary } | { kind: 'interrupted' } | { kind: 'error'; error: string };
-
-/** One run in a fresh worker process: a crash costs that run (recorded as failed), never the sweep. */
-function runInWorker(
-  run: PlannedRun,
-  store: ResultsStore,
-  opts: SweepOptions,
-  workers: Set<ChildProcess>,
-  stopping: () => boolean,
-  env: NodeJS.ProcessEnv,
-): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const w = fork(workerScript(), [], { stdio: ['ignore', 'inherit', 'pipe', 'ipc'], env });
-    workers.add(w);
-    let stderr = '';
-    w.stderr?.on('data', (d: Buffer) => {
-      stderr = (stderr + d.toString()).slice(-4000);
-    });
-    let outcome: Outcome | undefined;
-    w.on('message', (m: FromWorker) => {
-      if (m.type === 'epoch') opts.onEvent?.({ type: 'epoch', run, epoch: m.epoch, epochs: m.epochs, metrics: m.metrics });
-      else if (m.type === 'done') outcome = { kind: 'summary', summary: m.summary };
-      else if (m.type === 'interrupted') outcome = { kind: 'interrupted' };
-      else if (m.type === 'error') outcome = { kind: 'error', error: m.error };
-    });
-    w.on('exit', (code, signal) => {
-      workers.delete(w);
-      if (outcome) return resolve(outcome);
-      if (stopping() && (signal === 'SIGINT' || signal === 'SIGTERM')) return resolve({ kind: 'interrupted' });
-      const tail = stderr.trim().split('\n').slice(-3).join(' | ');
-      resolve({ kind: 'error', error: `worker exited (code ${code}, signal ${signal})${tail ? `: ${tail}` : ''}` });
-    });
-    send(w, { type: 'run', run, dir: store.runDir(run.id), backend: opts.backend });
-    if (stopping()) send(w, { type: 'stop' });
-  });
 }

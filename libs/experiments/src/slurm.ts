@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from './atomic';
+import { writeFileAtomic } from '@sugar-lab/core';
 import { expandGrid, filterRuns } from './grid';
 import { SlurmOptionError } from './errors';
 import type { Spec } from './spec';

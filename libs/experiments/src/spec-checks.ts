@@ -1,8 +1,7 @@
-import { applyDefaults, canonicalActivation, didYouMean } from '@sugar-lab/core';
+import { applyDefaults, canonicalActivation, canonicalJSON, didYouMean } from '@sugar-lab/core';
 import { datasetOptions, LOAD_OPTIONS } from '@sugar-lab/datasets';
 import { modelOptions } from '@sugar-lab/models';
 import { resolveTrainConfig } from '@sugar-lab/train';
-import { canonicalJSON } from './canonical-json';
 import type { SpecIssue } from './errors';
 import { axisLabel, baselineAxis, expandGrid, gridIndices, type PlannedRun } from './grid';
 import { KNOWN_METRICS, metricsOf } from './metrics';

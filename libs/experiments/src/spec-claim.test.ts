@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canonicalJSON } from './canonical-json';
+import { canonicalJSON } from '@sugar-lab/core';
 import { SpecConflictError } from './errors';
 import { runSweep } from './runner';
 import { emitSlurm } from './slurm';

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
-import { describeValue } from '@sugar-lab/core';
-import { readJSON, writeFileAtomic } from './atomic';
-import { canonicalHash, canonicalJSON } from './canonical-json';
+import { canonicalHash, canonicalJSON, describeValue, writeFileAtomic } from '@sugar-lab/core';
+import { readJSON } from './atomic';
 import { SpecConflictError } from './errors';
 import { expandGrid, type PlannedRun } from './grid';
 import { parseSpecFields, type Spec } from './spec';

@@ -6,7 +6,7 @@ import { loadResults } from './report-load';
 import { reportTables } from './report-tables';
 import { runSweep } from './runner';
 import { parseSpec } from './spec';
-import { ResultsStore, failedSummary, type RunSummary } from './store';
+import { ResultsStore, type RunSummary } from './store';
 import { tinyBase } from './test-utils/tiny-spec';
 
 const made: string[] = [];
@@ -68,30 +68,24 @@ describe('a results directory keeps the spec order of its variants', () => {
   });
 });
 
-describe('summary.json keeps NaN and Infinity', () => {
-  const summary = (final: Record<string, unknown>): RunSummary => ({
-    ...failedSummary({ id: 'abc', variant: 'v', seed: 0, point: {} }, 'x', 'cpu', Date.now()),
-    status: 'diverged',
-    final,
-  });
+describe('summary.json, written by recordOutcome alone', () => {
+  const run = { id: 'abc', variant: 'v', seed: 0, point: {} };
+  const summary = (final: Record<string, unknown>): RunSummary => ({ ...run, status: 'diverged', epochs: 1, final, backend: 'cpu', seconds: 1 });
 
-  it('writes them as strings and reads them back as numbers', () => {
+  it('keeps NaN and Infinity: written as strings, read back as numbers', () => {
     const store = new ResultsStore(tmp());
-    store.writeSummary(summary({ trainLoss: NaN, gradNorm: Infinity, low: -Infinity, ok: 0.5 }));
+    store.recordOutcome(run, { kind: 'summary', summary: summary({ trainLoss: NaN, gradNorm: Infinity, low: -Infinity, ok: 0.5 }) }, 'cpu', Date.now());
     expect(fs.readFileSync(store.summaryFile('abc'), 'utf8')).toContain('"trainLoss": "NaN"');
     expect(store.summary('abc')?.final).toEqual({ trainLoss: NaN, gradNorm: Infinity, low: -Infinity, ok: 0.5 });
   });
 
-  it('settleSummary keeps the written record (NaN) over the IPC copy (null), and writes one a worker did not', () => {
+  it('records an error as a failed run with its stack, and an interruption as nothing', () => {
     const store = new ResultsStore(tmp());
-    store.writeSummary(summary({ trainLoss: NaN }));
-    const ipc = JSON.parse(JSON.stringify(summary({ trainLoss: NaN }))) as RunSummary;
-    // the IPC copy carries its own timing; make it the same record
-    ipc.seconds = store.summary('abc')!.seconds;
-    expect(ipc.final.trainLoss).toBeNull();
-    expect(store.settleSummary(ipc).final.trainLoss).toBeNaN();
-    const other = { ...ipc, status: 'completed' as const, final: { trainLoss: 1 } };
-    expect(store.settleSummary(other)).toBe(other);
-    expect(store.summary('abc')?.status).toBe('completed');
+    expect(store.recordOutcome(run, { kind: 'interrupted' }, 'cpu', Date.now())).toBeUndefined();
+    expect(fs.existsSync(store.summaryFile('abc'))).toBe(false);
+    const failed = store.recordOutcome(run, { kind: 'error', error: 'TypeError: x', stack: 'TypeError: x\n    at f (a.ts:1:1)' }, 'wasm', Date.now());
+    expect(store.summary('abc')).toEqual(failed);
+    expect(failed).toMatchObject({ status: 'failed', error: 'TypeError: x', stack: expect.stringContaining('a.ts:1:1'), backend: 'wasm' });
+    expect(store.isFinished('abc')).toBe(false);
   });
 });

@@ -12,6 +12,8 @@ export interface RunSummary {
   point: Record<string, unknown>;
   status: 'completed' | 'diverged' | 'failed';
   error?: string;
+  /** For 'failed', where the error was thrown (its stack), when known. */
+  stack?: string;
   epochs: number;
   /** Final metrics (test accuracy/loss, probe summaries...). */
   final: Record<string, unknown>;
@@ -48,20 +50,24 @@ function readEncoded<T>(file: string): T | undefined {
   }
 }
 
-/** Writes a run's summary.json into its run directory, atomically; NaN and Infinity survive (`toJsonText`). */
-export function writeRunSummary(runDir: string, summary: RunSummary): void {
-  writeFileAtomic(runFiles(runDir).summary, toJsonText(summary));
-}
+/** How one run of a work unit ended, as its worker (or runSingle, in process) reports it. */
+export type RunOutcome = { kind: 'summary'; summary: RunSummary } | { kind: 'interrupted' } | { kind: 'error'; error: string; stack?: string };
 
 /** The summary of a run that could not finish (an error, a crashed worker), started at `t0`. */
-export function failedSummary(run: Pick<PlannedRun, 'id' | 'variant' | 'seed' | 'point'>, error: string, backend: string | undefined, t0: number): RunSummary {
+function failedSummary(
+  run: Pick<PlannedRun, 'id' | 'variant' | 'seed' | 'point'>,
+  outcome: { error: string; stack?: string },
+  backend: string | undefined,
+  t0: number,
+): RunSummary {
   return {
     id: run.id,
     variant: run.variant,
     seed: run.seed,
     point: run.point,
     status: 'failed',
-    error,
+    error: outcome.error,
+    ...(outcome.stack ? { stack: outcome.stack } : {}),
     epochs: 0,
     final: {},
     backend: backend ?? 'default',
@@ -171,19 +177,20 @@ export class ResultsStore {
       writeFileAtomic(file, JSON.stringify({ id: run.id, variant: run.variant, seed: run.seed, point: run.point, config: run.config }, null, 2) + '\n');
   }
 
-  writeSummary(summary: RunSummary): void {
-    writeRunSummary(this.runDir(summary.id), summary);
-  }
-
   /**
-   * A summary a worker reported over IPC, whose JSON made NaN and Infinity null: the one `runOne` wrote beside the
-   * run (same record once both are JSON), with its non-finite numbers; else (a worker that did not write it) written now.
+   * Records how a run ended: summary.json (written here and nowhere else, atomically; NaN and Infinity survive),
+   * a failed summary for an error, nothing for an interruption (its checkpoint is the record). Returns the summary.
    */
-  settleSummary(reported: RunSummary): RunSummary {
-    const written = this.summary(reported.id);
-    if (written && JSON.stringify(written) === JSON.stringify(reported)) return written;
-    this.writeSummary(reported);
-    return reported;
+  recordOutcome(
+    run: Pick<PlannedRun, 'id' | 'variant' | 'seed' | 'point'>,
+    outcome: RunOutcome,
+    backend: string | undefined,
+    t0: number,
+  ): RunSummary | undefined {
+    if (outcome.kind === 'interrupted') return undefined;
+    const summary = outcome.kind === 'summary' ? outcome.summary : failedSummary(run, outcome, backend, t0);
+    writeFileAtomic(this.summaryFile(summary.id), toJsonText(summary));
+    return summary;
   }
 
   /** Records the spec's variant and axis order (left as it is when unchanged). */

@@ -3,7 +3,7 @@ import type { tf } from '@sugar-lab/core';
 import { resolveTrainConfig, RUNTIME_FIELDS, type ResolvedTrainConfig, type TrainConfig } from './config';
 import { batchesPerEpoch, dataSource, type DataSource, type TrainData } from './data';
 import { TrainDataError } from './errors';
-import type { FitCallbacks, FitOptions } from './fit';
+import type { FitCallbacks, FitOptions } from './fit-options';
 import { hashJson } from './hash';
 import type { JsonlSink } from './jsonl';
 import type { EpochMetrics } from './metrics';
@@ -35,8 +35,6 @@ export interface FitRun {
   resumedFrom?: number;
   checkpoint?: string;
   warnings: string[];
-  /** When the loop last let the event loop run (for signal handlers during long epochs). */
-  lastYield: number;
 }
 
 /** The config's numeric part (runtime fields left out): what a checkpoint must match to be resumed. */
@@ -91,7 +89,6 @@ export function createRun(model: tf.LayersModel, data: TrainData, config: TrainC
     epochs: [],
     step: 0,
     warnings,
-    lastYield: 0,
   };
 }
 

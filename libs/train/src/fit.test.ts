@@ -133,6 +133,7 @@ describe('fit', () => {
     );
     expect(r.status).toBe('failed');
     expect(r.error).toBe('Error: probe exploded');
+    expect(r.stack).toMatch(/probe exploded\n\s+at .*fit\.test\.ts/);
     expect(r.final!.epoch).toBe(0);
   });
 

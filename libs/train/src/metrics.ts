@@ -37,6 +37,8 @@ export interface FitResult {
   step: number;
   /** For 'failed', the error message; for 'diverged', where the loss stopped being finite. */
   error?: string;
+  /** For 'failed', the error's stack (where it was thrown), when it had one. */
+  stack?: string;
   /** The epoch the run continued from, when it resumed a checkpoint. */
   resumedFrom?: number;
   /** The newest checkpoint written or restored. */

@@ -14,14 +14,7 @@ import { modelParams, Optimizer } from './optimizers';
 import { flatten, sizeOf } from './packed-mlp';
 import { NATIVE_HYPER_COLUMNS, PackedOptimizer } from './packed-optimizer';
 import { PackError, packPlan, type PackPlan } from './packed-plan';
-
-/** What one packed step returns per member: its batch loss, correct count and (for probes) kernel-gradient norms. */
-export interface PackStepResult {
-  losses: Float32Array;
-  rights: Float32Array;
-  /** Per member, its kernel-gradient norms per layer (undefined when the step did not update). */
-  norms?: Float32Array[];
-}
+import type { PackStepResult } from './step';
 
 /**
  * A pack's whole training step (forward, loss, backward, update of every member) as one native op, and its
@@ -140,8 +133,13 @@ export function trainsNatively(model: tf.LayersModel): boolean {
   return nativePlan(model) !== undefined;
 }
 
-// The model's pack plan where the native ops train it, else undefined.
-function nativePlan(model: tf.LayersModel): PackPlan | undefined {
+/** Whether a pack of members with `plans` (in any order) trains with the native step. */
+export function trainsNativelyAs(plans: PackPlan[]): boolean {
+  return nativeActivations(plans) !== undefined;
+}
+
+/** The model's pack plan where the native ops train it alone, else undefined. */
+export function nativePlan(model: tf.LayersModel): PackPlan | undefined {
   let plan: PackPlan;
   try {
     plan = packPlan(model);

@@ -2,19 +2,17 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PlannedRun } from './grid';
-import type { RunSummary } from './store';
+import type { RunOutcome } from './store';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
-/** How one run (or one member of a pack) in a worker ended, as the runner records it. */
-export type WorkerOutcome = { kind: 'summary'; summary: RunSummary } | { kind: 'interrupted' } | { kind: 'error'; error: string };
-
-export interface PackWorkerOptions {
+export interface UnitWorkerOptions {
   backend?: 'tensorflow' | 'wasm' | 'cpu';
   env: NodeJS.ProcessEnv;
   /** Live workers (the runner sends them 'stop' on abort). */
   workers: Set<ChildProcess>;
   stopping: () => boolean;
   onEpoch: (run: PlannedRun, epoch: number, epochs: number, metrics: Record<string, unknown>) => void;
+  onLog: (message: string) => void;
 }
 
 function workerScript(): string {
@@ -24,26 +22,28 @@ function workerScript(): string {
 }
 
 /**
- * One pack in a fresh worker process (runPack there), each member's outcome reported on its own. A crash costs
- * the pack's members that had not ended yet (recorded as failed with the worker's last words), never the sweep.
+ * One work unit in a fresh worker process (runUnit there), each run's outcome reported on its own. A crash costs
+ * the unit's runs that had not ended yet (recorded as failed with the worker's last words), never the sweep.
  */
-export function runPackInWorker(runs: PlannedRun[], dirs: string[], opts: PackWorkerOptions): Promise<Map<string, WorkerOutcome>> {
+export function runUnitInWorker(runs: PlannedRun[], dirs: string[], opts: UnitWorkerOptions): Promise<Map<string, RunOutcome>> {
   return new Promise((resolve) => {
-    const w = fork(workerScript(), [], { stdio: ['ignore', 'inherit', 'pipe', 'ipc'], env: opts.env });
+    // Structured clone, not JSON: a summary's NaN and Infinity reach the runner, which writes summary.json.
+    const w = fork(workerScript(), [], { stdio: ['ignore', 'inherit', 'pipe', 'ipc'], env: opts.env, serialization: 'advanced' });
     opts.workers.add(w);
     let stderr = '';
     w.stderr?.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-4000);
     });
     const byId = new Map(runs.map((r) => [r.id, r]));
-    const outcomes = new Map<string, WorkerOutcome>();
+    const outcomes = new Map<string, RunOutcome>();
     w.on('message', (m: FromWorker) => {
+      if (m.type === 'log') return opts.onLog(m.message);
       const run = byId.get(m.id);
       if (!run) return;
       if (m.type === 'epoch') opts.onEpoch(run, m.epoch, m.epochs, m.metrics);
       else if (m.type === 'done') outcomes.set(m.id, { kind: 'summary', summary: m.summary });
       else if (m.type === 'interrupted') outcomes.set(m.id, { kind: 'interrupted' });
-      else if (m.type === 'error') outcomes.set(m.id, { kind: 'error', error: m.error });
+      else outcomes.set(m.id, { kind: 'error', error: m.error, ...(m.stack ? { stack: m.stack } : {}) });
     });
     w.on('exit', (code, signal) => {
       opts.workers.delete(w);
@@ -51,12 +51,14 @@ export function runPackInWorker(runs: PlannedRun[], dirs: string[], opts: PackWo
       for (const r of runs) {
         if (outcomes.has(r.id)) continue;
         if (opts.stopping() && (signal === 'SIGINT' || signal === 'SIGTERM')) outcomes.set(r.id, { kind: 'interrupted' });
-        else
-          outcomes.set(r.id, { kind: 'error', error: `worker of a pack of ${runs.length} exited (code ${code}, signal ${signal})${tail ? `: ${tail}` : ''}` });
+        else {
+          const of = runs.length > 1 ? ` of a unit of ${runs.length}` : '';
+          outcomes.set(r.id, { kind: 'error', error: `worker${of} exited (code ${code}, signal ${signal})${tail ? `: ${tail}` : ''}` });
+        }
       }
       resolve(outcomes);
     });
-    const msg: ToWorker = { type: 'pack', runs, dirs, backend: opts.backend };
+    const msg: ToWorker = { type: 'unit', runs, dirs, backend: opts.backend };
     if (w.connected) w.send(msg);
     if (opts.stopping() && w.connected) w.send({ type: 'stop' });
   });
