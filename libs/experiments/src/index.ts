@@ -1,32 +1,43 @@
-export { pl } from './polars';
-export * from './errors';
-export * from './canonical-json';
-export * from './spec';
-export * from './grid';
-export * from './spec-claim';
-export * from './metrics';
-export * from './presets';
-export * from './store';
-export * from './lock';
-export * from './runner';
-export * from './parallelism';
-export * from './slurm';
-export * from './aggregate';
-export * from './markdown';
-export * from './run-one';
-export { runUnit, epochScalars, buildRunModel, runTrainConfig, runSummary, type RunUnitOptions } from './run-unit';
-export { planUnits, packingMessage, packKey, type PackingOptions } from './packing';
-export * from './run-id';
-export {
-  loadPlugins,
-  loadPluginsSync,
-  resolvePlugins,
-  loadedPlugins,
-  requireSource,
-  loadResultsPlugins,
-  type ResolvedPlugin,
-  type PluginSource,
-} from './plugins';
+// The public API of @sugar-lab/experiments, by name: what is not listed here is internal to the lib.
+// src/index.test.ts snapshots this list (api.txt beside package.json), so a change to it shows in review.
 
-export * from './report';
-export * from './landscape-probe';
+// specs and presets
+export { loadSpecFile, parseSpec, type ParseSpecOptions, type Spec } from './spec';
+export { listPresets, loadSpec, resolveSpec, type LoadSpecOptions } from './presets';
+export { axisLabel, expandGrid, type PlannedRun } from './grid';
+
+// running: a sweep, one run by id, a unit of runs, Slurm arrays
+export { runSweep, type SweepEvent, type SweepOptions, type SweepResult } from './runner';
+export { runIdOfTask, runSingle, type RunSingleOptions } from './run-one';
+export { runUnit, type RunUnitOptions } from './run-unit';
+export { emitSlurm, shellQuote, type SlurmOptions } from './slurm';
+
+// plugins (surrogates, models, datasets registered by a spec's `plugins:`)
+export { loadPlugins, requireSource, type PluginSource, type ResolvedPlugin } from './plugins';
+
+// a results directory
+export { ResultsStore, runFiles, type RunFiles, type RunOutcome, type RunSummary, type VariantOrder } from './store';
+
+// tables, figures and reports
+export { pl } from './polars';
+export { loadResults, type CurvePoint, type SweepResults } from './report-load';
+export { reportTables, type ReportTables } from './report-tables';
+export { reportFigures, type NamedFigure } from './report-figures';
+export { bestLrTable, compactBestLr, lrGridTable, referenceLr } from './report-best-lr';
+export { toMarkdown } from './markdown';
+export { writeReport, type ReportFiles, type ReportOptions } from './report';
+
+// errors
+export {
+  ExperimentsError,
+  LockError,
+  MixedConfigError,
+  PluginError,
+  ReportError,
+  RunIdError,
+  SlurmOptionError,
+  SpecConflictError,
+  SpecError,
+  type MixedConfig,
+  type SpecIssue,
+} from './errors';

@@ -12,24 +12,6 @@ import { loadResults, type SweepResults } from './report-load';
 import { renderHTML, renderMarkdown } from './report-render';
 import { reportTables, UNCONVERGED_MARK } from './report-tables';
 
-export { loadResults, type SweepResults, type CurvePoint } from './report-load';
-export { reportTables, compactVariants, type ReportTables } from './report-tables';
-export { reportFigures, type NamedFigure } from './report-figures';
-export { reportDocument } from './report-document';
-export {
-  renderMarkdown,
-  renderHTML,
-  htmlTable,
-  escapeHTML,
-  type HtmlParts,
-  type ReportDocument,
-  type ReportSection,
-  type Paragraph,
-  type Inline,
-} from './report-render';
-export { checkOneConfigPerVariant } from './report-configs';
-export { lrGridTable, bestLrTable, compactBestLr, bestLrSection, referenceLr, lrTables, withBestLrSection } from './report-best-lr';
-
 export interface ReportOptions {
   /** Also render every figure to PNG through headless Chromium. */
   png?: boolean;

@@ -10,8 +10,7 @@ import { RUN_FIELDS, runConfigIssues, type RunIssue } from './run-config';
 import { sweepIssues } from './spec-checks';
 import { decodeSpecText } from './spec-text';
 
-export { TRAIN_FIELDS, RUN_FIELDS, LANDSCAPE_OPTIONS, trainConfigOf, normalizeRunConfig, runConfigIssues } from './run-config';
-export type { RunConfig, RunIssue, LandscapeConfig } from './run-config';
+export { trainConfigOf } from './run-config';
 
 /** An ablation: a `base` run config plus `grid` axes (dotted config paths to lists of values). */
 export interface Spec {
