@@ -1,5 +1,6 @@
-// sugar-lab's own TensorFlow kernels (tools/native/sugar-ops: a BLAS matmul, one-pass SUGAR(bsilu) and SUGAR(nelu)
-// gradients, Adam and SGD steps as one op per weight), built by `npm run native:setup` into node_modules/.sugar-lab and
+// sugar-lab's own TensorFlow kernels (the package @sugar-lab/native, libs/native: a BLAS matmul, one-pass SUGAR(bsilu)
+// and SUGAR(nelu) gradients, Adam and SGD steps as one op per weight, a fused MLP step), built by its setup
+// (`npx sugar-native-setup`; `npm run native:setup` in this repository) into the project's node_modules/.sugar-lab and
 // registered into the libtensorflow tfjs-node has loaded. Optional: without them the tensorflow backend runs
 // tfjs-node's kernels. SUGAR_OPS=0 turns them off; SUGAR_OPS=/path/to/sugar-ops.node names another build.
 import * as fs from 'node:fs';
@@ -13,7 +14,7 @@ export interface NativeOpsInfo {
   path?: string;
   /** The op names the library registered. */
   ops?: string[];
-  /** OpenBLAS's build string and thread count. */
+  /** The BLAS the kernels were built with (OpenBLAS's build string, or e.g. `Eigen 3.5.0 (AVX512)`) and its thread count. */
   blas?: string;
   blasThreads?: number;
   reason?: string;
@@ -32,8 +33,9 @@ let info: NativeOpsInfo | undefined;
 let enabled = true;
 
 /**
- * The node_modules/.sugar-lab directories where `npm run native:setup` leaves its state and builds: the one beside
- * the tfjs-node that was loaded (its package main), then those on tfjs-node's module search path.
+ * The node_modules/.sugar-lab directories where the native setup leaves its state and builds: the one beside the
+ * tfjs-node that was loaded (its package main), then those on tfjs-node's module search path (where setup puts it:
+ * the node_modules holding the project's tfjs-node).
  */
 export function nativeStateDirs(tfjsNodeMain?: string): string[] {
   const parts = tfjsNodeMain?.split(path.sep) ?? [];
@@ -60,7 +62,8 @@ export function loadNativeOps(tfjsNodeMain?: string): NativeOpsInfo {
   if (tfjsNodeMain?.includes(`${path.sep}tfjs-node-gpu${path.sep}`) && !env)
     return (info = { loaded: false, reason: 'CPU kernels, not used with @tensorflow/tfjs-node-gpu (SUGAR_OPS=path forces them)' });
   const file = env ? path.resolve(env) : locate(tfjsNodeMain);
-  if (!file) return (info = { loaded: false, reason: 'not built (npm run native:setup builds them; needs g++ and libopenblas-dev)' });
+  if (!file)
+    return (info = { loaded: false, reason: 'not built (npx sugar-native-setup builds them, npm run native:setup in the sugar-lab repository; needs g++)' });
   // OpenMP threads that spin between parallel regions (libgomp's default) take the cores from libtensorflow's
   // and OpenBLAS's pools in the ops that follow: measured 33 ms against 15 ms for a SUGAR MLP step on 2 cores.
   // libgomp reads this once, as the library loads.

@@ -108,19 +108,31 @@ export async function collectDoctor(): Promise<DoctorReport> {
 
 const mark = (ok: boolean) => (ok ? 'ok  ' : 'no  ');
 
+/** native.json as @sugar-lab/native's setup writes it: the binding's state plus how the kernels were built. */
+type SetupState = NativeState & { ops?: { ok: boolean; path?: string; blas?: 'openblas' | 'eigen'; reason?: string } };
+
+/** The kernels line: what loaded (with its BLAS), else what setup recorded: the BLAS it built with, or why not. */
+function kernelsLine(r: DoctorReport): string {
+  const loaded = describeNativeOps(r.nativeOps).replace(/^native kernels: /, '');
+  const state: SetupState | undefined = r.tfjsNode.native;
+  const ops = state?.ops;
+  if (r.nativeOps?.loaded || !ops) return loaded;
+  return `${loaded}; setup: ${ops.ok ? `built with ${ops.blas === 'eigen' ? 'Eigen' : 'OpenBLAS'} (${ops.path})` : `not built (${ops.reason})`}`;
+}
+
 export function formatDoctor(r: DoctorReport): string {
   const n = r.tfjsNode.native;
   const nativeLine = n
     ? n.ok
       ? `binding built from ${n.source}${n.tensorflowVersion ? ` TensorFlow ${n.tensorflowVersion}` : ''}${n.libDir ? ` (${n.libDir})` : ''}`
       : `native setup failed: ${n.reason}`
-    : 'native setup has not run (npm run native:setup)';
+    : 'native setup has not run (npx sugar-native-setup; npm run native:setup in the sugar-lab repository)';
   return [
     `node        ${r.node} (${r.platform})`,
     `backend     ${r.backend}  [${r.backendReason}]`,
     ...BACKENDS.map((b) => `  ${mark(r.backends[b].available)}${b}${r.backends[b].reason ? `: ${r.backends[b].reason}` : ''}`),
     `tfjs-node   ${r.tfjsNode.loaded ? `loaded${r.tfjsNode.provider ? ` (${r.tfjsNode.provider})` : ''}` : r.tfjsNode.installed ? 'installed, not loading' : 'not installed'}; ${nativeLine}`,
-    `kernels     ${describeNativeOps(r.nativeOps).replace(/^native kernels: /, '')}`,
+    `kernels     ${kernelsLine(r)}`,
     `threads     ${r.threads.process.cores} cores; libtensorflow here: ${describeThreads(r.threads.process)}${r.threads.loaded ? '' : ' (not applied: tfjs-node did not load through sugar-lab)'}`,
     `            each of ${r.threads.perWorker.workers} sweep workers: ${describeThreads(r.threads.perWorker)} (when every core runs one; SUGAR_THREADS or TF_NUM_INTRAOP_THREADS override)`,
     `wasm        ${r.wasm.available ? 'available' : `unavailable: ${r.wasm.reason}`}`,

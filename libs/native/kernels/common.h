@@ -1,9 +1,8 @@
 // What sugar-lab's kernel sources share: the C kernel API declarations, one kernel call's inputs and outputs,
-// the OpenMP split, the vectorizable exp and erf, and the elementwise gradient loops (sugar_ops.cc) that the fused
-// MLP step (mlp_step.cc) reuses.
+// attribute readers, the OpenMP split, the vectorizable exp and erf, the loops and dense-layer pieces the fused MLP
+// step (mlp_step.cc) reuses from the single ops, and each op's registration entry (module.cc lists them).
 #pragma once
 
-#include <cblas.h>
 #include <omp.h>
 
 #include <algorithm>
@@ -106,7 +105,8 @@ class Call {
     if (!ok()) return nullptr;
     int64_t n = 1;
     for (int64_t d : dims) n *= d;
-    TF_Tensor* t = TF_AllocateOutput(ctx_, i, TF_FLOAT, dims.data(), static_cast<int>(dims.size()), n * sizeof(float), status_);
+    TF_Tensor* t =
+        TF_AllocateOutput(ctx_, i, TF_FLOAT, dims.data(), static_cast<int>(dims.size()), n * sizeof(float), status_);
     if (t != nullptr) outputs_.push_back(t);
     return ok() && t != nullptr ? static_cast<float*>(TF_TensorData(t)) : nullptr;
   }
@@ -189,6 +189,26 @@ inline float ErfApprox(float x) {
 inline constexpr float kSqrtHalf = 0.70710678118654752f;
 inline constexpr float kInvSqrtPi = 0.56418958354775628f;
 
+// An attribute's value, or T{} when the op has no such attribute (the op definitions in module.cc declare them all).
+template <typename T, typename Raw = T>
+T GetAttr(TF_OpKernelConstruction* ctx, const char* name,
+          void (*get)(TF_OpKernelConstruction*, const char*, Raw*, TF_Status*)) {
+  Raw v{};
+  TF_Status* s = TF_NewStatus();
+  get(ctx, name, &v, s);
+  TF_DeleteStatus(s);
+  return static_cast<T>(v);
+}
+inline bool GetBool(TF_OpKernelConstruction* ctx, const char* name) {
+  return GetAttr<bool, TF_Bool>(ctx, name, TF_OpKernelConstruction_GetAttrBool);
+}
+inline float GetFloat(TF_OpKernelConstruction* ctx, const char* name) {
+  return GetAttr<float>(ctx, name, TF_OpKernelConstruction_GetAttrFloat);
+}
+inline int32_t GetInt(TF_OpKernelConstruction* ctx, const char* name) {
+  return GetAttr<int32_t>(ctx, name, TF_OpKernelConstruction_GetAttrInt32);
+}
+
 inline void* NoAttrs(TF_OpKernelConstruction*) { return nullptr; }
 inline void DeleteNothing(void*) {}
 
@@ -200,20 +220,34 @@ struct OpSpec {
   void (*destroy)(void*);
 };
 
-// The elementwise loops of sugar_ops.cc: o[i] for i in [begin, end).
+// The elementwise loops of activation_grads.cc: o[i] for i in [begin, end).
 void BsiluGradRange(const float* dy, const float* x, float* o, int64_t begin, int64_t end, float alpha);
 void NeluGradRange(const float* dy, const float* x, float* o, int64_t begin, int64_t end, float two_alpha);
 void GeluRange(const float* x, float* o, int64_t begin, int64_t end);
 void GeluGradRange(const float* dy, const float* x, float* o, int64_t begin, int64_t end);
 
-// One dense layer of one member, as SugarPackedDense / SugarPackedDenseGrad compute it (sugar_ops.cc):
+// One dense layer of one member, as SugarPackedDense / SugarPackedDenseGrad compute it (dense.cc):
 // y [b, o] = h [b, i] w [i, o] + bias (each row copied in, then sgemm adds the product; no bias: nullptr), and
 // db = the column sums of dy (row by row), dh = dy w^T, dw = h^T dy (dh and db skipped when nullptr).
 void DenseForward(const float* h, const float* w, const float* bias, float* y, int64_t b, int64_t i, int64_t o);
 void DenseGrads(const float* dy, const float* h, const float* w, float* dh, float* dw, float* db, int64_t b, int64_t i,
                 int64_t o);
 
-// mlp_step.cc's ops.
+// Each op's definition and kernel, by family: dense.cc (matmul, packed dense), activation_grads.cc, optimizers.cc,
+// pool_bias.cc, probes.cc, mlp_step.cc.
+OpSpec MatMulSpec();
+OpSpec PackedDenseSpec();
+OpSpec PackedDenseGradSpec();
+OpSpec BsiluGradSpec();
+OpSpec NeluGradSpec();
+OpSpec GeluSpec();
+OpSpec GeluGradSpec();
+OpSpec AdamSpec();
+OpSpec SgdSpec();
+OpSpec MaxPoolGradSpec();
+OpSpec ColumnSumSpec();
+OpSpec BiasAddSpec();
+OpSpec ProbeStatsSpec();
 OpSpec MlpStepSpec();
 OpSpec MlpForwardSpec();
 

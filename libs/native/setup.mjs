@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Provisions the native TensorFlow backend (@tensorflow/tfjs-node) without its own download step,
-// which needs a host that offline and firewalled machines cannot reach. Runs on `npm install`
-// (postinstall, never fatal) and as `npm run native:setup`.
+// which needs a host that offline and firewalled machines cannot reach, then builds sugar-lab's kernels
+// (build.mjs). The `sugar-native-setup` command of @sugar-lab/native, run in the project that uses
+// tfjs-node (`npx sugar-native-setup`); in the sugar-lab repository it runs on `npm install` (postinstall,
+// never fatal) and as `npm run native:setup`. Its state goes to the project's node_modules/.sugar-lab (paths.mjs).
 //
 // Order: tfjs-node already loads -> nothing to do. Else build its binding against an existing
 // TensorFlow: LIBTENSORFLOW_DIR; the libraries of an importable Python TensorFlow; the
@@ -14,12 +16,12 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { buildSugarOps, chooseBlas, findEigen } from './build.mjs';
+import { projectPaths, TFJS_NODE as PKG } from './paths.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const PKG = '@tensorflow/tfjs-node';
+const { root: ROOT, stateDir: STATE_DIR } = projectPaths();
 const TF_VERSION = process.env.SUGAR_TF_VERSION || '2.21.0';
-const STATE = path.join(ROOT, 'node_modules', '.sugar-lab', 'native.json');
+const STATE = path.join(STATE_DIR, 'native.json');
 const postinstall = process.argv.includes('--postinstall');
 const verbose = process.argv.includes('--verbose') || process.env.SUGAR_NATIVE_VERBOSE === '1';
 const cacheRoot = () =>
@@ -87,11 +89,28 @@ function loads() {
   return r.ok ? { ok: true } : { ok: false, reason: lastLines(r.out, 1) };
 }
 
+/** The tfjs-node to install: the project's own pin, else the version of its tfjs-core (tfjs-node pins tfjs). */
+function wantedVersion() {
+  let pkg = {};
+  try {
+    pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  } catch {
+    // no package.json: no pin
+  }
+  const pinned = ['dependencies', 'optionalDependencies', 'devDependencies', 'peerDependencies'].map((k) => pkg[k]?.[PKG]).find(Boolean);
+  if (pinned) return pinned;
+  try {
+    return JSON.parse(fs.readFileSync(resolveFromRoot('@tensorflow/tfjs-core/package.json'), 'utf8')).version;
+  } catch {
+    return '4';
+  }
+}
+
 function ensurePackage() {
   if (pkgDir()) return true;
   // npm versions that run tfjs-node's download script drop the package when that script fails;
   // reinstall it without scripts (the root package.json's allowScripts does this on npm >= 11.x).
-  const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).optionalDependencies?.[PKG];
+  const version = wantedVersion();
   say(`${PKG} is not installed; installing ${PKG}@${version} without its download script`);
   const r = run('npm', ['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', `${PKG}@${version}`], { cwd: ROOT });
   if (!r.ok) debug(lastLines(r.out));
@@ -163,46 +182,78 @@ function fromPython() {
   return { ok: false, reason: `no importable Python TensorFlow (${reasons.join('; ')})` };
 }
 
-// Headers the binding includes (tensorflow/c/*.h) and the few trees those include.
+// Headers the binding includes (tensorflow/c/*.h) and the few trees those include; Eigen's (headers only) for the
+// kernels' products where the system has no OpenBLAS (build.mjs).
 const WHEEL_PREFIXES = ['tensorflow/c/', 'tensorflow/core/platform/', 'tsl/platform/', 'tsl/c/', 'xla/tsl/c/', 'xla/tsl/platform/'];
+const EIGEN_PREFIXES = ['Eigen/', 'unsupported/Eigen/'];
+// What an extraction holds, in its .layout file: 1 (none: before Eigen) the C API headers and the libraries, 2 Eigen
+// too. An older extraction is extended in place, so a binding built against its libraries stays valid.
+const LAYOUT = 2;
+
+function layoutOf(dest) {
+  if (!fs.existsSync(path.join(dest, '.complete'))) return 0;
+  try {
+    return Number(fs.readFileSync(path.join(dest, '.layout'), 'utf8').trim()) || 1;
+  } catch {
+    return 1;
+  }
+}
+
+/** Downloads the wheel into a temp dir under the cache and extracts the `prefixes` (and the libraries if `libs`). */
+function extractWheel(prefixes, libs) {
+  const py = pythons().find((p) => run(p, ['-m', 'pip', '--version'], { timeout: 60_000 }).ok);
+  if (!py) return { ok: false, reason: 'no Python with pip to download the tensorflow-cpu wheel' };
+  fs.mkdirSync(cacheRoot(), { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(cacheRoot(), '.wheel-'));
+  say(`downloading tensorflow-cpu==${TF_VERSION} (about 270 MB) with pip into ${cacheRoot()}`);
+  const dl = run(py, ['-m', 'pip', 'download', `tensorflow-cpu==${TF_VERSION}`, '--no-deps', '--only-binary=:all:', '-d', tmp], { timeout: 1_800_000 });
+  const wheel = fs.readdirSync(tmp).find((f) => f.endsWith('.whl'));
+  if (!dl.ok || !wheel) return { ok: false, tmp, reason: `pip download tensorflow-cpu==${TF_VERSION} failed: ${lastLines(dl.out, 1)}` };
+  const out = path.join(tmp, 'out');
+  // Only the two libraries and the headers named: ~850 MB instead of the whole 1.5 GB package.
+  const extract = [
+    'import sys, zipfile, os',
+    'wheel, out, prefixes, want_libs = sys.argv[1], sys.argv[2], sys.argv[3].split(","), sys.argv[4] == "1"',
+    'libs = {"tensorflow/libtensorflow_cc.so.2": "lib/libtensorflow_cc.so.2", "tensorflow/libtensorflow_framework.so.2": "lib/libtensorflow_framework.so.2"} if want_libs else {}',
+    'with zipfile.ZipFile(wheel) as z:',
+    '    for i in z.infolist():',
+    '        n = i.filename',
+    '        rel = libs.get(n) or (n[len("tensorflow/"):] if n.startswith("tensorflow/include/") and any(n[len("tensorflow/include/"):].startswith(p) for p in prefixes) and not n.endswith("/") else None)',
+    '        if rel is None: continue',
+    '        t = os.path.join(out, rel); os.makedirs(os.path.dirname(t), exist_ok=True)',
+    '        with z.open(i) as src, open(t, "wb") as dst:',
+    '            while True:',
+    '                b = src.read(1 << 20)',
+    '                if not b: break',
+    '                dst.write(b)',
+  ].join('\n');
+  const ex = run(py, ['-c', extract, path.join(tmp, wheel), out, prefixes.join(','), libs ? '1' : '0'], { timeout: 600_000 });
+  if (!ex.ok) return { ok: false, tmp, reason: `extracting ${wheel} failed: ${lastLines(ex.out, 1)}` };
+  return { ok: true, tmp, out, wheel };
+}
 
 function fromWheel() {
   const dest = path.join(cacheRoot(), `tensorflow-cpu-${TF_VERSION}`);
-  if (fs.existsSync(path.join(dest, '.complete'))) return tensorflowAt(dest, 'wheel', TF_VERSION);
-  const py = pythons().find((p) => run(p, ['-m', 'pip', '--version'], { timeout: 60_000 }).ok);
-  if (!py) return { ok: false, reason: 'no Python with pip to download the tensorflow-cpu wheel' };
-  const tmp = fs.mkdtempSync(path.join(cacheRoot(), '.wheel-'));
+  const layout = layoutOf(dest);
+  if (layout >= LAYOUT) return tensorflowAt(dest, 'wheel', TF_VERSION);
+  const ex = layout ? extractWheel(EIGEN_PREFIXES, false) : extractWheel([...WHEEL_PREFIXES, ...EIGEN_PREFIXES], true);
   try {
-    say(`downloading tensorflow-cpu==${TF_VERSION} (about 270 MB) with pip into ${cacheRoot()}`);
-    const dl = run(py, ['-m', 'pip', 'download', `tensorflow-cpu==${TF_VERSION}`, '--no-deps', '--only-binary=:all:', '-d', tmp], { timeout: 1_800_000 });
-    const wheel = fs.readdirSync(tmp).find((f) => f.endsWith('.whl'));
-    if (!dl.ok || !wheel) return { ok: false, reason: `pip download tensorflow-cpu==${TF_VERSION} failed: ${lastLines(dl.out, 1)}` };
-    const out = path.join(tmp, 'out');
-    // Only the two libraries and the C API headers: ~850 MB instead of the whole 1.5 GB package.
-    const extract = [
-      'import sys, zipfile, os',
-      'wheel, out, prefixes = sys.argv[1], sys.argv[2], sys.argv[3].split(",")',
-      'libs = {"tensorflow/libtensorflow_cc.so.2": "lib/libtensorflow_cc.so.2", "tensorflow/libtensorflow_framework.so.2": "lib/libtensorflow_framework.so.2"}',
-      'with zipfile.ZipFile(wheel) as z:',
-      '    for i in z.infolist():',
-      '        n = i.filename',
-      '        rel = libs.get(n) or (n[len("tensorflow/"):] if n.startswith("tensorflow/include/") and any(n[len("tensorflow/include/"):].startswith(p) for p in prefixes) and not n.endswith("/") else None)',
-      '        if rel is None: continue',
-      '        t = os.path.join(out, rel); os.makedirs(os.path.dirname(t), exist_ok=True)',
-      '        with z.open(i) as src, open(t, "wb") as dst:',
-      '            while True:',
-      '                b = src.read(1 << 20)',
-      '                if not b: break',
-      '                dst.write(b)',
-    ].join('\n');
-    const ex = run(py, ['-c', extract, path.join(tmp, wheel), out, WHEEL_PREFIXES.join(',')], { timeout: 600_000 });
-    if (!ex.ok) return { ok: false, reason: `extracting ${wheel} failed: ${lastLines(ex.out, 1)}` };
-    fs.writeFileSync(path.join(out, '.complete'), `${wheel}\n`);
-    fs.rmSync(dest, { recursive: true, force: true });
-    fs.renameSync(out, dest);
+    if (!ex.ok) return { ok: false, reason: ex.reason };
+    if (layout) {
+      say(`adding Eigen's headers to ${dest}`);
+      for (const top of ['Eigen', 'unsupported']) {
+        fs.rmSync(path.join(dest, 'include', top), { recursive: true, force: true });
+        fs.renameSync(path.join(ex.out, 'include', top), path.join(dest, 'include', top));
+      }
+    } else {
+      fs.writeFileSync(path.join(ex.out, '.complete'), `${ex.wheel}\n`);
+      fs.rmSync(dest, { recursive: true, force: true });
+      fs.renameSync(ex.out, dest);
+    }
+    fs.writeFileSync(path.join(dest, '.layout'), `${LAYOUT}\n`);
     return tensorflowAt(dest, 'wheel', TF_VERSION);
   } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    if (ex.tmp) fs.rmSync(ex.tmp, { recursive: true, force: true });
   }
 }
 
@@ -272,17 +323,34 @@ function build(dir, tf) {
   return { ok: true, fromCache: false };
 }
 
-// sugar-lab's own TensorFlow kernels (tools/native/sugar-ops), built beside this state file; optional.
+/**
+ * Eigen's headers for a build without OpenBLAS, when neither the binding's TensorFlow include tree nor the system
+ * has them: from the tensorflow-cpu wheel (downloaded once into the cache, as for the binding).
+ */
+function eigenDirs(dir) {
+  if (process.env.SUGAR_BLAS === 'openblas' || chooseBlas(dir).ok || findEigen(dir).ok) return [];
+  const tf = fromWheel();
+  if (!tf.ok) debug(`no Eigen from the wheel: ${tf.reason}`);
+  return tf.ok ? [tf.include] : [];
+}
+
+// sugar-lab's own TensorFlow kernels (build.mjs), built beside this state file; optional.
 async function nativeKernels(dir) {
   let r;
   try {
-    const { buildSugarOps } = await import('./sugar-ops/build.mjs');
-    r = buildSugarOps(dir, path.dirname(STATE), { verbose });
+    r =
+      process.env.SUGAR_OPS === '0'
+        ? { ok: false, reason: 'disabled by SUGAR_OPS=0' }
+        : await buildSugarOps(dir, STATE_DIR, { verbose, eigenDirs: eigenDirs(dir) });
   } catch (err) {
     r = { ok: false, reason: `cannot build: ${err?.message ?? err}` };
   }
-  say(r.ok ? `native kernels ${r.built ? 'built' : 'up to date'} (${r.path})` : `native kernels not built (${r.reason}); tfjs-node's own kernels will be used`);
-  return r.ok ? { ok: true, path: r.path } : { ok: false, reason: r.reason };
+  say(
+    r.ok
+      ? `native kernels ${r.built ? 'built' : 'up to date'} with ${r.blas === 'eigen' ? 'Eigen' : 'OpenBLAS'} (${r.path})`
+      : `native kernels not built (${r.reason}); tfjs-node's own kernels will be used`,
+  );
+  return r.ok ? { ok: true, path: r.path, blas: r.blas } : { ok: false, reason: r.reason };
 }
 
 async function main() {
@@ -338,7 +406,7 @@ async function main() {
   }
   const reason = reasons.join('; ');
   writeState({ ok: false, reason });
-  say(`could not provide the native backend (${reason}); the wasm/cpu backends will be used. See README "Native backend".`);
+  say(`could not provide the native backend (${reason}); the wasm/cpu backends will be used. See @sugar-lab/native's README.`);
   return 1;
 }
 
@@ -349,7 +417,9 @@ try {
   const reason = `unexpected error: ${err?.message ?? err}`;
   try {
     writeState({ ok: false, reason });
-  } catch {}
+  } catch {
+    // the state directory is not writable: the line below still says what happened
+  }
   say(`${reason}; the wasm/cpu backends will be used`);
 }
 process.exit(postinstall ? 0 : code);

@@ -6,7 +6,7 @@
 //
 // The layers compute as SugarPackedDense / SugarPackedDenseGrad do (the bias copied in and sgemm adding the product,
 // the same sgemm calls for the gradients, the bias gradient summed row by row), the activations' gradients are
-// sugar_ops.cc's loops, and the update is PackedOptimizer's float32 arithmetic in its order; only the softmax
+// activation_grads.cc's loops, and the update is PackedOptimizer's float32 arithmetic in its order; only the softmax
 // cross-entropy's rounding differs from the op-by-op step (libm's exp and log against Eigen's).
 //
 // Inputs (per member k; P = the flat weights' row, L = layers):
@@ -18,9 +18,9 @@
 //     for SUGAR's region 'negative' (gradient 1 for x > 0);
 //   hyper [K, kHyperCols]: the member's optimizer scalars for this step (see Hyper).
 // Outputs: w', s1', s2' (the inputs' shapes) and stats [K, 2 + L]: loss, correct count, each kernel gradient's
-// L2 norm (0 unless the member's hyper asks for them: hNorms). When any member's loss is not finite nothing is updated (w', s1', s2' are copies) and the norms are 0:
-// the caller ends that member and steps the others again.
-#include "sugar_ops.h"
+// L2 norm (0 unless the member's hyper asks for them: hNorms). When any member's loss is not finite nothing is updated
+// (w', s1', s2' are copies) and the norms are 0: the caller ends that member and steps the others again.
+#include "common.h"
 
 namespace sugar {
 namespace {
@@ -46,7 +46,7 @@ struct Step {
   float *w1, *o1, *o2, *stats;
   float *z, *a;  // pre-activations and activations, per member per layer
   float* dlogits;
-  bool inner;    // parallel inside each member (large layers) rather than across members
+  bool inner;             // parallel inside each member (large layers) rather than across members
   int64_t x_stride = -1;  // floats between members' batches (0: one batch shared by all); -1: b * f
   const float* member_x(int64_t k) const { return x + k * (x_stride < 0 ? b * f : x_stride); }
 };
@@ -90,10 +90,14 @@ void ActivationGrad(const float* act, const float* da, const float* z, float* dz
   const float param = act[1];
   const bool positive_is_one = act[2] != 0.0f;
   Split(inner, n, [&](int64_t b, int64_t e) {
-    if (code == kBsilu) BsiluGradRange(da, z, dz, b, e, param);
-    else if (code == kNelu) NeluGradRange(da, z, dz, b, e, param);
-    else if (code == kGelu) GeluGradRange(da, z, dz, b, e);
-    else ReluGradRange(da, z, dz, b, e);
+    if (code == kBsilu)
+      BsiluGradRange(da, z, dz, b, e, param);
+    else if (code == kNelu)
+      NeluGradRange(da, z, dz, b, e, param);
+    else if (code == kGelu)
+      GeluGradRange(da, z, dz, b, e);
+    else
+      ReluGradRange(da, z, dz, b, e);
     if (positive_is_one) PositivePassRange(da, z, dz, b, e);
   });
 }
@@ -204,8 +208,19 @@ void Update(const Step& s, int64_t k, int64_t at, int64_t n, int decay, const fl
   const float* h = s.hyper + k * kHyperCols;
   const int kind = static_cast<int>(h[hKind]);
   const int64_t o = k * s.p + at;
-  Scalars c{h[hRate], decay == 1 ? h[hWd] : 0.0f, h[hMu], h[hB1], h[hNb1], h[hB2], h[hNb2], h[hEps], h[hShrink],
-            h[hSqrtBc2], decay != 0 && kind != kAdamW, h[hNesterov] != 0.0f, kind == kAdamW && decay == 1};
+  Scalars c{h[hRate],
+            decay == 1 ? h[hWd] : 0.0f,
+            h[hMu],
+            h[hB1],
+            h[hNb1],
+            h[hB2],
+            h[hNb2],
+            h[hEps],
+            h[hShrink],
+            h[hSqrtBc2],
+            decay != 0 && kind != kAdamW,
+            h[hNesterov] != 0.0f,
+            kind == kAdamW && decay == 1};
   const float *w = s.w + o, *s1 = s.s1 ? s.s1 + o : nullptr, *s2 = s.s2 ? s.s2 + o : nullptr;
   float *w1 = s.w1 + o, *o1 = s.s1 ? s.o1 + o : nullptr, *o2 = s.s2 ? s.o2 + o : nullptr;
   Split(s.inner, n, [&](int64_t b, int64_t e) {
@@ -231,8 +246,8 @@ void Backward(const Step& s, int64_t k, Scratch& t) {
   const bool want_norms = s.hyper[k * kHyperCols + hNorms] != 0.0f;
   for (int64_t j = s.l - 1; j >= 0; --j) {
     const Layer& l = s.layers[j];
-    DenseGrads(dz, LayerInput(s, k, j), w + l.kernel, j > 0 ? da : nullptr, t.gw.data(), l.bias >= 0 ? t.gb.data() : nullptr,
-               s.b, l.in, l.out);
+    DenseGrads(dz, LayerInput(s, k, j), w + l.kernel, j > 0 ? da : nullptr, t.gw.data(),
+               l.bias >= 0 ? t.gb.data() : nullptr, s.b, l.in, l.out);
     if (want_norms) norms[j] = static_cast<float>(std::sqrt(SumSquares(t.gw.data(), l.in * l.out)));
     Update(s, k, l.kernel, l.in * l.out, l.decay_kernel, t.gw.data());
     if (l.bias >= 0) Update(s, k, l.bias, l.out, l.decay_bias, t.gb.data());
@@ -276,22 +291,23 @@ bool ReadLayers(Call& c, int at, Step* s, const char* op) {
     return c.Fail(std::string(op) + ": the layers end in " + std::to_string(in) + " units for " + std::to_string(s->c) +
                   " classes and cover " + std::to_string(covered) + " of " + std::to_string(s->p) + " weights");
   if (c.size(at + 1) != s->k * s->l * kActCols)
-    return c.Fail(std::string(op) + ": expected acts [K, L, 3] = [" + std::to_string(s->k) + ", " + std::to_string(s->l) +
-                  ", 3]; found " + c.shape_string(at + 1));
+    return c.Fail(std::string(op) + ": expected acts [K, L, 3] = [" + std::to_string(s->k) + ", " +
+                  std::to_string(s->l) + ", 3]; found " + c.shape_string(at + 1));
   return true;
 }
 
 // Reads and checks the shapes; false (with the failure recorded) when they do not fit together.
 bool Prepare(Call& c, Step* s) {
   if (c.rank(0) != 2 || c.rank(3) != 3 || c.rank(4) != 3)
-    return c.Fail("SugarPackedMlpStep: expected w [K, P], x [K, B, F] and y [K, B, C]; found " + c.shape_string(0) + ", " +
-                  c.shape_string(3) + " and " + c.shape_string(4));
+    return c.Fail("SugarPackedMlpStep: expected w [K, P], x [K, B, F] and y [K, B, C]; found " + c.shape_string(0) +
+                  ", " + c.shape_string(3) + " and " + c.shape_string(4));
   s->k = c.dim(0, 0), s->p = c.dim(0, 1), s->b = c.dim(3, 1), s->f = c.dim(3, 2), s->c = c.dim(4, 2);
   if (s->k < 1 || s->b < 1 || s->c < 1 || c.dim(3, 0) != s->k || c.dim(4, 0) != s->k || c.dim(4, 1) != s->b)
     return c.Fail("SugarPackedMlpStep: x " + c.shape_string(3) + " and y " + c.shape_string(4) + " do not match w " +
                   c.shape_string(0));
   if (c.size(7) != s->k * kHyperCols)
-    return c.Fail("SugarPackedMlpStep: expected hyper [K, " + std::to_string(kHyperCols) + "]; found " + c.shape_string(7));
+    return c.Fail("SugarPackedMlpStep: expected hyper [K, " + std::to_string(kHyperCols) + "]; found " +
+                  c.shape_string(7));
   for (int i : {1, 2})
     if (c.size(i) != 0 && c.size(i) != s->k * s->p)
       return c.Fail("SugarPackedMlpStep: optimizer state " + std::to_string(i) + " has shape " + c.shape_string(i) +
@@ -354,7 +370,6 @@ void MlpStepCompute(void*, TF_OpKernelContext* ctx) {
     for (int64_t k = 0; k < s.k; ++k) Backward(s, k, t);
   }
 }
-
 
 // ---- SugarPackedMlpForward: every member's forward pass over one shared set of rows (evaluation, probes), in chunks
 // of kChunk rows. Inputs: w [K, P], x [N, F], y [N, C], layout, acts (as SugarPackedMlpStep's). Outputs: eval [K, 2]
@@ -433,18 +448,24 @@ void ForwardCompute(void*, TF_OpKernelContext* ctx) {
 }  // namespace
 
 OpSpec MlpForwardSpec() {
-  return {"SugarPackedMlpForward", {"w: float", "x: float", "y: float", "layout: int32", "acts: float"},
-          {"eval: float", "probe: float"}, {}, NoAttrs, ForwardCompute, DeleteNothing};
+  return {"SugarPackedMlpForward",
+          {"w: float", "x: float", "y: float", "layout: int32", "acts: float"},
+          {"eval: float", "probe: float"},
+          {},
+          NoAttrs,
+          ForwardCompute,
+          DeleteNothing};
 }
 
 OpSpec MlpStepSpec() {
-  return {"SugarPackedMlpStep",
-          {"w: float", "s1: float", "s2: float", "x: float", "y: float", "layout: int32", "acts: float", "hyper: float"},
-          {"w_out: float", "s1_out: float", "s2_out: float", "stats: float"},
-          {},
-          NoAttrs,
-          MlpStepCompute,
-          DeleteNothing};
+  return {
+      "SugarPackedMlpStep",
+      {"w: float", "s1: float", "s2: float", "x: float", "y: float", "layout: int32", "acts: float", "hyper: float"},
+      {"w_out: float", "s1_out: float", "s2_out: float", "stats: float"},
+      {},
+      NoAttrs,
+      MlpStepCompute,
+      DeleteNothing};
 }
 
 }  // namespace sugar
