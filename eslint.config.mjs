@@ -1,6 +1,7 @@
 // One lint configuration for the workspace: typescript-eslint's recommended and type-aware rules.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'docs/api/**', 'runs/**', '**/*.d.ts'] },
@@ -11,7 +12,17 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js'] })],
+    },
     rules: {
+      // No runtime import cycles between files (`import type` is erased, so it cannot form one): a cycle makes load
+      // order decide what is defined, and says two concepts have no single owner. Other libs are reached through
+      // their packages, whose graph Nx keeps acyclic.
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
       // `_name` marks a value destructured away on purpose (`const { unitProb: _u, ...rest } = layer`).
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       // Numbers and booleans print as the user expects in messages ("epoch 3", "true"); arrays, objects and
