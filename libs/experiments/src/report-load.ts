@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
+import { canonicalJSON } from '@sugar-lab/core';
 import { fromJsonLine, type EpochMetrics } from '@sugar-lab/train';
 import { readJSON } from './atomic';
-import { canonicalJSON } from './canonical-json';
 import { ReportError } from './errors';
 import { axisLabel } from './grid';
 import { checkOneConfigPerVariant } from './report-configs';
