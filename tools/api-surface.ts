@@ -4,7 +4,7 @@ import * as ts from 'typescript';
 // A lib's public API is the list of names its src/index.ts exports. Each lib's src/index.test.ts renders that list
 // with apiSurface and compares it with the committed api.txt beside the lib's package.json, so that adding, removing
 // or renaming an export is a deliberate change that shows in review. After a deliberate change, update the file:
-//   cd libs/<lib> && npx vitest run -u src/index.test.ts
+//   cd libs/<lib> && npx vitest run src/index.test.ts -u
 
 export interface ApiEntry {
   name: string;
@@ -60,7 +60,7 @@ export function apiSurface(pkg: string, indexFile: string, runtime: Record<strin
   const lines = entries.sort(byName).map((e) => `${e.kind.padEnd(5)} ${e.name}`);
   return [
     `# The public API of ${pkg}: every name its src/index.ts exports (${values.size} values, ${entries.length - values.size} types).`,
-    `# Checked by src/index.test.ts; after a deliberate change: npx vitest run -u src/index.test.ts`,
+    `# Checked by src/index.test.ts; after a deliberate change: npx vitest run src/index.test.ts -u`,
     ...lines,
     '',
   ].join('\n');

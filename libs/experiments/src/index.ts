@@ -3,6 +3,7 @@
 
 // specs and presets
 export { loadSpecFile, parseSpec, type ParseSpecOptions, type Spec } from './spec';
+export type { LandscapeConfig, RunConfig } from './run-config';
 export { listPresets, loadSpec, resolveSpec, type LoadSpecOptions } from './presets';
 export { axisLabel, expandGrid, type PlannedRun } from './grid';
 
