@@ -14,6 +14,9 @@ export class ExperimentsError extends Error {
   }
 }
 
+/** An `--only` filter that selects no run of the sweep: the message lists what each axis holds. */
+export class OnlyError extends ExperimentsError {}
+
 /** A spec that cannot run: each issue names the exact place (e.g. `grid.activation[2].surrogate.alpha`). */
 export class SpecError extends ExperimentsError {
   constructor(

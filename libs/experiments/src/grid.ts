@@ -1,4 +1,5 @@
-import { canonicalActivation, type ActivationSpec } from '@sugar-lab/core';
+import { canonicalActivation, closestName, type ActivationSpec } from '@sugar-lab/core';
+import { OnlyError } from './errors';
 import { runId } from './canonical-json';
 import { normalizeRunConfig, type RunConfig } from './run-config';
 import type { Spec } from './spec';
@@ -81,9 +82,51 @@ function expandPoints(spec: Spec): PlannedRun[] {
   });
 }
 
+/** The grid values of `runs` by axis, as `--only` terms name them (`seed` included). */
+function axisValues(runs: readonly PlannedRun[]): Map<string, string[]> {
+  const out = new Map<string, Set<string>>();
+  for (const r of runs) {
+    for (const [axis, value] of Object.entries(r.point)) {
+      const full = axisLabel(axis, value);
+      const label = full.startsWith(`${axis}=`) ? full.slice(axis.length + 1) : full;
+      if (!out.has(axis)) out.set(axis, new Set());
+      out.get(axis)!.add(label);
+    }
+  }
+  return new Map([...out].map(([k, v]) => [k, [...v]]));
+}
+
+function termMatches(r: PlannedRun, t: string): boolean {
+  const eq = t.indexOf('=');
+  if (eq > 0) {
+    const axis = t.slice(0, eq);
+    const want = t.slice(eq + 1);
+    if (axis === 'seed') return String(r.seed) === want;
+    if (axis in r.point) {
+      const label = axisLabel(axis, r.point[axis]);
+      return label === want || label === `${axis}=${want}` || label.startsWith(`${want}(`);
+    }
+  }
+  return r.id.startsWith(t) || r.variant.includes(t);
+}
+
+// ` (did you mean activation=relu?)` for a term whose axis or value is a near miss of the grid's.
+function onlyHint(term: string, axes: Map<string, string[]>): string {
+  const eq = term.indexOf('=');
+  if (eq <= 0) return '';
+  const axis = term.slice(0, eq);
+  const value = term.slice(eq + 1);
+  const values = axes.get(axis);
+  const guess = values ? closestName(value, values) : closestName(axis, [...axes.keys()]);
+  if (guess === undefined) return '';
+  return ` (did you mean ${values ? `${axis}=${guess}` : `${guess}=${value}`}?)`;
+}
+
 /**
  * Keeps the runs an `--only` filter names: comma-separated terms, each `key=value` on a grid axis label
- * (`activation=relu`), a run id prefix, or a substring of the variant label. All terms must match.
+ * (`activation=relu`), a run id prefix, or a substring of the variant label. Terms on the same axis are
+ * alternatives (`seed=0,seed=1`: either seed); everything else must match too. A filter that keeps no run is an
+ * OnlyError listing each axis's values, so a typo never runs an empty sweep.
  */
 export function filterRuns(runs: PlannedRun[], only?: string): PlannedRun[] {
   if (!only) return runs;
@@ -92,19 +135,15 @@ export function filterRuns(runs: PlannedRun[], only?: string): PlannedRun[] {
     .split(/,(?![^(]*\))/)
     .map((t) => t.trim())
     .filter(Boolean);
-  return runs.filter((r) =>
-    terms.every((t) => {
-      const eq = t.indexOf('=');
-      if (eq > 0) {
-        const axis = t.slice(0, eq);
-        const want = t.slice(eq + 1);
-        if (axis === 'seed') return String(r.seed) === want;
-        if (axis in r.point) {
-          const label = axisLabel(axis, r.point[axis]);
-          return label === want || label === `${axis}=${want}` || label.startsWith(`${want}(`);
-        }
-      }
-      return r.id.startsWith(t) || r.variant.includes(t);
-    }),
-  );
+  const axes = axisValues(runs);
+  const byAxis = new Map<string, string[]>();
+  for (const t of terms) {
+    const axis = t.indexOf('=') > 0 && axes.has(t.slice(0, t.indexOf('='))) ? t.slice(0, t.indexOf('=')) : `\0${t}`;
+    byAxis.set(axis, [...(byAxis.get(axis) ?? []), t]);
+  }
+  const kept = runs.filter((r) => [...byAxis.values()].every((alternatives) => alternatives.some((t) => termMatches(r, t))));
+  if (kept.length || !runs.length) return kept;
+  const hints = terms.map((t) => onlyHint(t, axes)).join('');
+  const listing = [...axes].map(([axis, values]) => `${axis}: ${values.join(', ')}`).join('; ');
+  throw new OnlyError(`--only '${only}' matches none of the ${runs.length} runs${hints}; the grid holds ${listing}`);
 }

@@ -33,6 +33,7 @@ export {
   ExperimentsError,
   LockError,
   MixedConfigError,
+  OnlyError,
   PluginError,
   ReportError,
   RunIdError,

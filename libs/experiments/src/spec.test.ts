@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { OnlyError } from './errors';
 import { expandGrid, filterRuns } from './grid';
 import { listPresets, resolveSpec } from './presets';
 import { loadSpecFile, parseSpec } from './spec';
@@ -93,5 +94,16 @@ describe('grid expansion', () => {
     expect(filterRuns(runs, 'activation=sugar(bsilu,alpha=1.67),seed=1')).toHaveLength(1);
     expect(filterRuns(runs, runs[4].id.slice(0, 6))).toEqual([runs[4]]);
     expect(filterRuns(runs, 'bsilu')).toHaveLength(3);
+  });
+
+  it('takes terms on one axis as alternatives, and refuses a filter that keeps no run with the axis values', () => {
+    const runs = expandGrid(spec);
+    expect(filterRuns(runs, 'seed=0,seed=1').map((r) => r.seed)).toEqual([0, 1, 0, 1]);
+    expect(filterRuns(runs, 'activation=relu,seed=0,seed=2')).toHaveLength(2);
+    expect(() => filterRuns(runs, 'activation=reluu')).toThrow(
+      /^--only 'activation=reluu' matches none of the 6 runs \(did you mean activation=relu\?\); the grid holds activation: relu, .*; seed: 0, 1, 2$/,
+    );
+    expect(() => filterRuns(runs, 'activaton=relu')).toThrow(/\(did you mean activation=relu\?\)/);
+    expect(() => filterRuns(runs, 'seed=7')).toThrow(OnlyError);
   });
 });

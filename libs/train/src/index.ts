@@ -7,6 +7,7 @@ export type { FitCallbacks, FitOptions } from './fit-options';
 export type { ProgressStream } from './progress';
 export { fitPacked } from './packed-fit';
 export { trainUnit, type TrainUnitOptions } from './train-unit';
+export { evaluate, type EvalResult } from './evaluate';
 export { withoutTiming, type BatchInfo, type EpochDetail, type EpochMetrics, type EpochTiming, type FitResult, type FitStatus } from './metrics';
 
 // the training config

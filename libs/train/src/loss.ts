@@ -23,8 +23,10 @@ function crossEntropy(logits: tf.Tensor, oneHot: tf.Tensor): tf.Scalar {
       return { value: tf.mean(rows), gradFunc: (dy, [bp]) => tf.mul(bp, tf.div(dy, n)) };
     }
     const logp = tf.logSoftmax(z as tf.Tensor);
-    (save as tf.GradSaveFunc)([logp]);
-    return { value: tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logp), -1))), gradFunc: (dy, [lp]) => tf.mul(tf.sub(tf.exp(lp), oneHot), tf.div(dy, n)) };
+    // The labels are saved with the log-probabilities rather than closed over: a cast made inside
+    // softmaxCrossEntropy's tidy is gone by the time the gradient runs, unless the engine keeps it for it.
+    (save as tf.GradSaveFunc)([logp, oneHot]);
+    return { value: tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logp), -1))), gradFunc: (dy, [lp, y]) => tf.mul(tf.sub(tf.exp(lp), y), tf.div(dy, n)) };
   });
   return op(logits) as tf.Scalar;
 }
