@@ -41,3 +41,14 @@ export class SurgeryError extends SugarError {}
 
 /** Model files that `fileHandler` cannot read or write. */
 export class ModelFileError extends SugarError {}
+
+/** A file that could not be written whole (a full disk, a read-only directory): names the file and what was kept. */
+export class FileWriteError extends SugarError {
+  constructor(
+    readonly file: string,
+    readonly code: string | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { FileWriteError } from './errors';
 
 /** fsyncs a directory so a rename in it survives a power cut; a no-op where the file system cannot. */
 export function fsyncDir(dir: string): void {
@@ -15,27 +16,48 @@ export function fsyncDir(dir: string): void {
   }
 }
 
+/** Writes every byte of `bytes` to `fd`, or throws: a nearly full disk answers a large write with a short count, not ENOSPC. */
+export function writeAllSync(fd: number, bytes: Uint8Array | string): void {
+  if (typeof bytes === 'string') bytes = Buffer.from(bytes);
+  for (let at = 0; at < bytes.length;) {
+    const n = fs.writeSync(fd, bytes, at, bytes.length - at);
+    if (n <= 0) throw Object.assign(new Error(`wrote ${at} of ${bytes.length} bytes`), { code: 'ENOSPC' });
+    at += n;
+  }
+}
+
+function writeError(file: string, err: unknown): FileWriteError {
+  const e = err as NodeJS.ErrnoException;
+  const kept = fs.existsSync(file) ? `the previous ${path.basename(file)} is kept as it was` : 'nothing was written in its place';
+  return new FileWriteError(file, e.code, `could not write ${file}: ${e.code ?? ''}${e.code ? ' ' : ''}(${e.message}); ${kept}`);
+}
+
 /**
  * Writes a file so that readers (and a process killed mid-write) see the old content or the new one,
- * never a part: a temp file in the same directory, fsync, rename, fsync the directory.
+ * never a part: a temp file in the same directory, every byte written, fsync, rename, fsync the directory.
+ * A failure (ENOSPC, EACCES, EIO...) throws a FileWriteError naming the file and what was kept.
  */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   const dir = path.dirname(file);
-  fs.mkdirSync(dir, { recursive: true });
   // Named per writer (pid + random): two hosts on a shared file system may run the same pid.
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = fs.openSync(tmp, 'wx');
+  let fd: number | undefined;
   try {
-    try {
-      fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    fs.mkdirSync(dir, { recursive: true });
+    fd = fs.openSync(tmp, 'wx');
+    writeAllSync(fd, data);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
     fs.renameSync(tmp, file);
   } catch (err) {
-    fs.rmSync(tmp, { force: true }); // our own temp file (a full disk, say): nobody else's
-    throw err;
+    try {
+      if (fd !== undefined) fs.closeSync(fd);
+      fs.rmSync(tmp, { force: true }); // our own temp file (a full disk, say): nobody else's
+    } catch {
+      // The directory may not exist or be reachable at all; the first error is the one to report.
+    }
+    throw writeError(file, err);
   }
   fsyncDir(dir);
 }

@@ -96,12 +96,12 @@ export {
 export { canonicalHash, canonicalJSON } from './canonical-json';
 export { describeValue } from './describe-value';
 export { closestName, didYouMean } from './did-you-mean';
-export { fsyncDir, isProcessAlive, writeFileAtomic } from './fs-safe';
+export { fsyncDir, isProcessAlive, writeAllSync, writeFileAtomic } from './fs-safe';
 export { acquireLock, withLock, type HeldLock, type LockOptions, type LockOwner, type WaitLockOptions } from './lock';
 export { cacheDir } from './paths';
 
 // errors
-export { ActivationSpecError, ModelFileError, SugarError, SurgeryError, SurrogateError } from './errors';
+export { ActivationSpecError, FileWriteError, ModelFileError, SugarError, SurgeryError, SurrogateError } from './errors';
 export { BackendError } from './backend';
 export { LockHeldError } from './lock';
 export { ThreadConfigError } from './threads';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { canonicalJSON, fsyncDir, tf, writeFileAtomic } from '@sugar-lab/core';
+import { canonicalJSON, fsyncDir, tf, writeAllSync, writeFileAtomic } from '@sugar-lab/core';
 import { createTempDir, removeOwnTempDir, sweepStaleTempDirs } from './checkpoint-temp';
 import { CheckpointCorruptError, CheckpointError } from './errors';
 import { toJsonLine } from './jsonl';
@@ -151,7 +151,7 @@ export function saveCheckpoint<S>(
 function writeSynced(file: string, chunks: Uint8Array[]): void {
   const fd = fs.openSync(file, 'w');
   try {
-    for (const c of chunks) fs.writeSync(fd, c);
+    for (const c of chunks) writeAllSync(fd, c);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);

@@ -35,7 +35,7 @@ export function fromJsonLine<T = unknown>(line: string): T {
 /** Parses the text of `toJsonText` (or of any JSON file) with the same decoding; throws SyntaxError. */
 export const fromJsonText: <T = unknown>(text: string) => T = fromJsonLine;
 
-import { writeFileAtomic } from '@sugar-lab/core';
+import { writeAllSync, writeFileAtomic } from '@sugar-lab/core';
 import { TrainError } from './errors';
 
 /** An append-only JSON Lines file: every `append` is one line, written and fsync'd before it returns. */
@@ -53,7 +53,7 @@ export class JsonlSink {
 
   append(record: unknown): void {
     if (this.fd === undefined) throw new TrainError(`JsonlSink: ${this.file} is closed`);
-    fs.writeSync(this.fd, toJsonLine(record));
+    writeAllSync(this.fd, toJsonLine(record));
     fs.fsyncSync(this.fd);
   }
 
