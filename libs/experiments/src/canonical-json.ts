@@ -1,8 +1,5 @@
 import { canonicalHash } from '@sugar-lab/core';
 
-// The canonical form lives in core; packing.ts still imports it from here (the last caller of this re-export).
-export { canonicalJSON } from '@sugar-lab/core';
-
 /** A run's id: the first 12 hex digits of the SHA-256 of its resolved config. */
 export function runId(config: unknown): string {
   return canonicalHash(config).slice(0, 12);

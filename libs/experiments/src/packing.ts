@@ -1,6 +1,5 @@
-import { isFusedActivation, nativeOpsBuilt, readNativeState } from '@sugar-lab/core';
+import { canonicalJSON, isFusedActivation, nativeOpsBuilt, readNativeState } from '@sugar-lab/core';
 import { packFields } from '@sugar-lab/train';
-import { canonicalJSON } from './canonical-json';
 import type { PlannedRun } from './grid';
 import { trainConfigOf } from './run-config';
 

@@ -5,7 +5,7 @@ import { trainUnit, type EpochMetrics, type FitResult, type TrainConfig } from '
 import type { PlannedRun } from './grid';
 import { runLandscape } from './landscape-probe';
 import { loadPlugins } from './plugins';
-import { trainConfigOf } from './spec';
+import { trainConfigOf } from './run-config';
 import { runFiles, type RunOutcome, type RunSummary } from './store';
 
 export interface RunUnitOptions {

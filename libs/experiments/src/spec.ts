@@ -10,7 +10,6 @@ import { RUN_FIELDS, runConfigIssues, type RunIssue } from './run-config';
 import { sweepIssues } from './spec-checks';
 import { decodeSpecText } from './spec-text';
 
-export { trainConfigOf } from './run-config';
 
 /** An ablation: a `base` run config plus `grid` axes (dotted config paths to lists of values). */
 export interface Spec {

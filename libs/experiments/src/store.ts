@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from '@sugar-lab/core';
 import { fromJsonText, toJsonText } from '@sugar-lab/train';
-import { readJSON, writeFileAtomic } from './atomic';
+import { readJSON } from './atomic';
 import type { PlannedRun } from './grid';
 
 /** A finished run's record (runs/<id>/summary.json), written once, atomically, at its end. */

@@ -1,10 +1,9 @@
 import { findActivationLayers, ProbeSuite } from '@sugar-lab/analysis';
-import type { tf } from '@sugar-lab/core';
+import { canonicalHash, type tf } from '@sugar-lab/core';
 import { resolveTrainConfig, RUNTIME_FIELDS, type ResolvedTrainConfig, type TrainConfig } from './config';
 import { batchesPerEpoch, dataSource, type DataSource, type TrainData } from './data';
 import { TrainDataError } from './errors';
 import type { FitCallbacks, FitOptions } from './fit-options';
-import { hashJson } from './hash';
 import type { JsonlSink } from './jsonl';
 import type { EpochMetrics } from './metrics';
 import { modelParams, Optimizer } from './optimizers';
@@ -41,7 +40,7 @@ export interface FitRun {
 export function configHash(cfg: ResolvedTrainConfig): string {
   const numeric: Record<string, unknown> = { ...cfg };
   for (const k of RUNTIME_FIELDS) delete numeric[k];
-  return hashJson(numeric);
+  return canonicalHash(numeric);
 }
 
 function evalSplitOf(cfg: ResolvedTrainConfig, source: DataSource): 'val' | 'test' | 'none' {

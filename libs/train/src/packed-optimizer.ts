@@ -171,6 +171,11 @@ export class PackedOptimizer {
     return decay.map((d) => (this.decayNone ? 0 : d ? 1 : 2));
   }
 
+  /** Every state variable ([K, P] each): what a finiteness check reads. */
+  stateVariables(): tf.Variable[] {
+    return [...this.slots.values()];
+  }
+
   /** The state the fused step reads: Adam's [m, v], SGD's [momentum buffer], or none. */
   nativeSlots(): tf.Variable[] {
     return this.kinds.map((k) => this.slots.get(k)!);

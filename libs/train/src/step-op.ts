@@ -26,6 +26,13 @@ export class OpStep implements TrainStep {
 
   sync(): void {}
 
+  finiteSums(): boolean[] {
+    const { model, optimizer } = this.members[0].run;
+    const tensors = [...model.weights.map((w) => w.read()), ...optimizer.getSlots().map((s) => s.tensor)].filter((t) => t.dtype === 'float32');
+    const total = tf.tidy(() => tf.addN(tensors.map((t) => tf.sum(t))).dataSync()[0]);
+    return [Number.isFinite(total)];
+  }
+
   measures(): EpochMeasured[] {
     return [{}];
   }

@@ -82,6 +82,12 @@ export class PackStep implements TrainStep {
     this.optimizer.writeBack(this.members.map((m) => m.run.optimizer));
   }
 
+  finiteSums(): boolean[] {
+    const flat = [this.mlp.flat, ...this.optimizer.stateVariables()];
+    const sums = tf.tidy(() => tf.addN(flat.map((t) => tf.sum(t, 1))).dataSync());
+    return Array.from(sums, Number.isFinite);
+  }
+
   /**
    * The members' evaluations and probe statistics from the native forward pass (one op over the shared rows for
    * all members), where it runs for all of them; finishEpoch measures the rest itself.

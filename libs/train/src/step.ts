@@ -32,6 +32,11 @@ export interface TrainStep {
   step(epoch: number, idx: Int32Array[], lrs: number[]): PackStepResult;
   /** Each member's weights and optimizer state into its model and Optimizer (what eval, probes and checkpoints read). */
   sync(): void;
+  /**
+   * Per member, whether its weights and optimizer state sum to a finite number: a cheap screen (one sum per
+   * tensor, one read) that every NaN or infinity fails; nonFiniteState then names the tensor.
+   */
+  finiteSums(): boolean[];
   /** Evaluations and probe statistics the step computes itself at an epoch's end (else `{}`: finishEpoch measures). */
   measures(): EpochMeasured[];
   dispose(): void;

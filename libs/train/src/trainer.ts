@@ -1,6 +1,7 @@
 import { trainOrder } from './data';
 import { finishEpoch, type EpochCore } from './fit-epoch';
 import type { Ending } from './fit-options';
+import { nonFiniteState } from './finite-state';
 import { disposeRun, type FitRun } from './fit-run';
 import { JsonlSink } from './jsonl';
 import type { FitResult } from './metrics';
@@ -141,6 +142,22 @@ export class Trainer {
     if (rest.length) this.step = stepFor(rest);
   }
 
+  // Members whose weights or optimizer state stopped being finite this epoch end 'diverged'; the rest go on.
+  private async dropNonFinite(epoch: number, batches: number): Promise<void> {
+    const step = this.step!;
+    const screen = step.finiteSums();
+    if (screen.every(Boolean)) return;
+    // A sum can also overflow from finite values: the exact check decides, and names the tensor.
+    const bad = step.members.map((m, k) => (screen[k] ? undefined : nonFiniteState(m.run)));
+    if (bad.every((b) => b === undefined)) return;
+    for (const [k, m] of step.members.entries()) {
+      if (bad[k]) await this.end(m, { status: 'diverged', error: `${bad[k]} at the end of epoch ${epoch} (steps ${m.run.step - batches + 1}-${m.run.step})` });
+    }
+    const rest = step.members.filter((_, k) => !bad[k]);
+    this.drop();
+    if (rest.length) this.step = stepFor(rest);
+  }
+
   private async trainEpoch(epoch: number): Promise<void> {
     const t0 = now();
     const sums = new Map<Member, { loss: number; right: number; seen: number; lr: number }>();
@@ -179,9 +196,11 @@ export class Trainer {
         this.lastYield = now();
       }
     }
+    if (!this.step) return;
+    this.step.sync();
+    await this.dropNonFinite(epoch, batches);
     const step = this.step;
     if (!step) return;
-    step.sync();
     const trainMs = now() - t0;
     const measured = step.measures();
     for (const [k, m] of step.members.entries()) {
