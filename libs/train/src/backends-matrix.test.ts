@@ -28,7 +28,7 @@ async function tensors(form: 'index' | 'onehot'): Promise<TensorData> {
     const y = form === 'index' ? tf.tensor1d(labels, 'int32') : tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), 3).toFloat());
     return { x: tf.tensor2d(Array.from(s.x), [n, 2]), y };
   };
-  return { train: split(ds.train, 128), test: split(ds.test!, 64), numClasses: 3 };
+  return { train: split(ds.train, 128), test: split(ds.test, 64), numClasses: 3 };
 }
 const disposeData = (d: TensorData) => tf.dispose([d.train.x, d.train.y, d.test!.x, d.test!.y]);
 const config = { ...BASE_CONFIG, epochs: 2 };
