@@ -1,5 +1,6 @@
 // A sweep worker: trains one work unit (K >= 1 runs, runUnit) per process, reports over IPC, exits when its parent
 // goes away (so a killed runner never leaves orphans writing into the results directory).
+import { dieWithParent } from './orphan-watchdog';
 import { runUnit } from './run-unit';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
@@ -7,6 +8,7 @@ const controller = new AbortController();
 const sent = (m: FromWorker) => new Promise<void>((resolve) => process.send?.(m, undefined, {}, () => resolve()));
 
 process.on('disconnect', () => process.exit(130));
+dieWithParent();
 // The terminal's Ctrl-C reaches the whole process group; Slurm's scancel / time limit sends SIGTERM to every
 // process of the job: either way the unit finishes its epoch, checkpoints and reports 'interrupted'.
 process.on('SIGINT', () => controller.abort());
