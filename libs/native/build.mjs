@@ -217,6 +217,19 @@ export async function buildSugarOps(tfjsNodeDir, outDir, { verbose = false, eige
   }
 }
 
+/** Updates what setup recorded about the kernels (native.json's `ops`, which `sugar doctor` prints), if it ran here. */
+function recordBuild(stateDir, r) {
+  const file = path.join(stateDir, 'native.json');
+  if (!fs.existsSync(file)) return;
+  try {
+    const state = JSON.parse(fs.readFileSync(file, 'utf8'));
+    state.ops = r.ok ? { ok: true, path: r.path, blas: r.blas } : { ok: false, reason: r.reason };
+    fs.writeFileSync(file, JSON.stringify(state, null, 2) + '\n');
+  } catch (err) {
+    console.log(`sugar-lab native kernels: could not update ${file}: ${err.message}`);
+  }
+}
+
 // `node build.mjs [--verbose] [--if-provisioned]` (this package's `build`): builds for the tfjs-node and the state
 // directory of the project in the working directory. --if-provisioned: exit 0, saying why, unless the compiler or
 // linker failed (a build of the workspace must not fail on a machine without the native backend or a BLAS).
@@ -232,6 +245,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const r = paths.tfjsNode
     ? await buildSugarOps(paths.tfjsNode, paths.stateDir, { verbose: process.argv.includes('--verbose') })
     : { ok: false, reason: `@tensorflow/tfjs-node is not installed in ${paths.root}` };
+  recordBuild(paths.stateDir, r);
   console.log(
     r.ok
       ? `sugar-lab native kernels: ${r.built ? 'built' : 'up to date'} with ${r.blas === 'eigen' ? 'Eigen' : 'OpenBLAS'} (${r.path})`

@@ -3,7 +3,6 @@
 // one of the working directory (npm runs scripts and npx in the project's root), never this package's own folder,
 // which is inside the project's node_modules once installed.
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
 export const TFJS_NODE = '@tensorflow/tfjs-node';
@@ -16,20 +15,21 @@ function nearest(start, test) {
   }
 }
 
-/** The project's root, its tfjs-node (undefined when not installed) and the state directory. */
+/**
+ * The project's root, its tfjs-node (undefined when not installed) and the state directory. tfjs-node is looked up as
+ * Node does from `start`, but without following symlinks: with a linked node_modules (pnpm, a shared install) the
+ * state stays in the project's own node_modules, where core also looks (its module search path).
+ */
 export function projectPaths(start = process.cwd()) {
-  let tfjsNode;
-  try {
-    tfjsNode = path.dirname(createRequire(path.join(path.resolve(start), 'noop.js')).resolve(`${TFJS_NODE}/package.json`));
-  } catch {
-    tfjsNode = undefined;
-  }
-  // <root>/node_modules/@tensorflow/tfjs-node
-  const modules = tfjsNode ? path.dirname(path.dirname(tfjsNode)) : undefined;
-  const root = modules
-    ? path.dirname(modules)
-    : (nearest(start, (d) => fs.existsSync(path.join(d, 'node_modules'))) ??
-      nearest(start, (d) => fs.existsSync(path.join(d, 'package.json'))) ??
-      path.resolve(start));
-  return { root, tfjsNode, stateDir: path.join(modules ?? path.join(root, 'node_modules'), STATE_DIR_NAME) };
+  const modules = nearest(start, (d) => fs.existsSync(path.join(d, 'node_modules', TFJS_NODE, 'package.json')));
+  const root =
+    modules ??
+    nearest(start, (d) => fs.existsSync(path.join(d, 'node_modules'))) ??
+    nearest(start, (d) => fs.existsSync(path.join(d, 'package.json'))) ??
+    path.resolve(start);
+  return {
+    root,
+    tfjsNode: modules ? path.join(modules, 'node_modules', TFJS_NODE) : undefined,
+    stateDir: path.join(root, 'node_modules', STATE_DIR_NAME),
+  };
 }

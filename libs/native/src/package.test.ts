@@ -45,6 +45,11 @@ describe('where setup keeps its state (paths.mjs)', () => {
     fs.mkdirSync(tfjsNode, { recursive: true });
     fs.writeFileSync(path.join(tfjsNode, 'package.json'), '{"name":"@tensorflow/tfjs-node","version":"4.22.0"}\n');
     expect(projectPaths(path.join(project, 'src'))).toEqual({ root: project, tfjsNode, stateDir: path.join(project, 'node_modules', '.sugar-lab') });
-    fs.rmSync(project, { recursive: true, force: true });
+    // A linked install (pnpm, a shared node_modules): the state stays in this project's node_modules, where core looks.
+    const linked = fs.mkdtempSync(path.join(os.tmpdir(), 'sugar-linked-'));
+    fs.mkdirSync(path.join(linked, 'node_modules'));
+    fs.symlinkSync(path.join(project, 'node_modules', '@tensorflow'), path.join(linked, 'node_modules', '@tensorflow'));
+    expect(projectPaths(linked).stateDir).toBe(path.join(linked, 'node_modules', '.sugar-lab'));
+    for (const d of [project, linked]) fs.rmSync(d, { recursive: true, force: true });
   });
 });
