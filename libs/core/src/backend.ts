@@ -32,6 +32,11 @@ export interface BackendInfo {
 export interface InitBackendOptions {
   /** Suppress the one-line log (also `SUGAR_QUIET=1`). */
   quiet?: boolean;
+  /**
+   * The backend asked for (`prefer` or `SUGAR_BACKEND`) must load: a BackendError naming the reason instead of a
+   * fallback. For runs whose numbers must come from the backend they name (`--backend`, a spec's `backend`).
+   */
+  strict?: boolean;
 }
 
 let current: BackendInfo | undefined;
@@ -200,7 +205,7 @@ export async function initBackend(prefer?: BackendName, opts: InitBackendOptions
   }
   checkOneTfjsCore();
   const wanted = (env as BackendName | undefined) ?? prefer;
-  const order = wanted ? [wanted, ...BACKENDS.filter((b) => b !== wanted)] : [...BACKENDS];
+  const order = wanted ? [wanted, ...(opts.strict ? [] : BACKENDS.filter((b) => b !== wanted))] : [...BACKENDS];
   const requestedBy: BackendInfo['requestedBy'] = env ? 'SUGAR_BACKEND' : prefer ? 'argument' : 'default';
   if (current && current.backend === order[0] && tf.getBackend() === order[0]) {
     current = { ...current, requestedBy };
@@ -214,6 +219,11 @@ export async function initBackend(prefer?: BackendName, opts: InitBackendOptions
     if (attempt.ok) break;
   }
   const chosen = attempts[attempts.length - 1];
+  if (!chosen.ok && opts.strict && wanted) {
+    throw new BackendError(
+      `backend '${wanted}' was asked for (${requestedBy === 'SUGAR_BACKEND' ? 'SUGAR_BACKEND' : 'explicitly'}) and could not be initialized: ${chosen.reason}`,
+    );
+  }
   if (!chosen.ok) throw new BackendError(`no TensorFlow.js backend could be initialized: ${attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ')}`);
   current = {
     backend: chosen.backend,

@@ -18,6 +18,7 @@ export { loadPlugins, requireSource, type PluginSource, type ResolvedPlugin } fr
 
 // a results directory
 export { ResultsStore, runFiles, type RunFiles, type RunOutcome, type RunSummary, type VariantOrder } from './store';
+export type { Engine, EngineNotes } from './engine';
 
 // tables, figures and reports
 export { pl } from './polars';

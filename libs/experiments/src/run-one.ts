@@ -5,6 +5,7 @@ import { lockRun } from './lock';
 import { loadPlugins, requireSource } from './plugins';
 import { checkRunId } from './run-id';
 import { runUnit, type RunUnitOptions } from './run-unit';
+import { claimedBackend, claimedPlugins } from './spec-claim';
 import { ResultsStore, type RunSummary } from './store';
 
 /**
@@ -27,8 +28,9 @@ export async function runSingle(dir: string, id: string, opts: RunSingleOptions 
     if (store.isFinished(id)) return store.summary(id); // finished by another process just before we locked it
     if (lock.tookOver) opts.onLog?.(`run ${id}: took over its lock (${lock.tookOver})`);
     const t0 = Date.now();
-    const [outcome] = await runUnit([saved], [store.runDir(id)], opts);
-    return store.recordOutcome(saved, outcome, opts.backend, t0);
+    const backend = opts.backend ?? (claimedBackend(dir) as RunSingleOptions['backend']);
+    const [outcome] = await runUnit([saved], [store.runDir(id)], { expectPlugins: claimedPlugins(dir), ...opts, backend });
+    return store.recordOutcome(saved, outcome, backend, t0);
   } finally {
     lock.release();
   }

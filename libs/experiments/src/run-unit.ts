@@ -6,7 +6,8 @@ import type { PlannedRun } from './grid';
 import { runLandscape } from './landscape-probe';
 import { loadPlugins } from './plugins';
 import { trainConfigOf } from './run-config';
-import { runFiles, type RunOutcome, type RunSummary } from './store';
+import { currentEngine, engineDifference, pluginHashes, type Engine, type EngineNotes } from './engine';
+import { claimEngine, runFiles, type RunOutcome, type RunSummary } from './store';
 
 export interface RunUnitOptions {
   backend?: BackendName;
@@ -14,6 +15,8 @@ export interface RunUnitOptions {
   onEpoch?: (id: string, epoch: number, epochs: number, metrics: Record<string, unknown>) => void;
   /** How the unit trains (packed, fused, one after another) and other notes for the user. */
   onLog?: (message: string) => void;
+  /** The plugin hashes the sweep was claimed with: a plugin edited since fails its runs instead of mixing versions. */
+  expectPlugins?: Record<string, string>;
 }
 
 /** The scalars of an epoch record that tables and progress lines use. */
@@ -50,7 +53,7 @@ export function runTrainConfig(cfg: PlannedRun['config'], dir: string): TrainCon
 }
 
 /** A finished run's summary from its fit result (the landscape probe, when the spec asks, is run on `model` here). */
-export function runSummary(run: PlannedRun, result: FitResult, model: tf.LayersModel, data: Dataset, backend: string, t0: number): RunSummary {
+export function runSummary(run: PlannedRun, result: FitResult, model: tf.LayersModel, data: Dataset, engine: Engine & EngineNotes, t0: number): RunSummary {
   const cfg = run.config;
   const final: Record<string, unknown> = result.final ? epochScalars(result.final) : {};
   const start = result.epochs.find((e) => e.epoch === 0);
@@ -73,7 +76,8 @@ export function runSummary(run: PlannedRun, result: FitResult, model: tf.LayersM
     ...(result.stack ? { stack: result.stack } : {}),
     epochs: result.final?.epoch ?? 0,
     final,
-    backend,
+    backend: engine.backend,
+    engine,
     seconds: (Date.now() - t0) / 1000,
   };
 }
@@ -95,33 +99,60 @@ export async function runUnit(runs: PlannedRun[], dirs: string[], opts: RunUnitO
   let models: tf.LayersModel[] = [];
   try {
     // Before the backend (it checks for a second tfjs a plugin might bring) and before anything is built.
+    const plugins: Record<string, string>[] = [];
     for (const [i, run] of runs.entries()) {
-      await loadPlugins(run.config.plugins ?? [], { from: [dirs[i]], where: (j) => `plugins[${j}] of run ${run.id}` });
+      plugins.push(pluginHashes(await loadPlugins(run.config.plugins ?? [], { from: [dirs[i]], where: (j) => `plugins[${j}] of run ${run.id}` })));
     }
     const first = runs[0].config;
-    const backend = await initBackend(opts.backend ?? first.backend, { quiet: true });
+    // A backend that is named (--backend, the spec's) must load: numbers from another one would carry its label.
+    const asked = opts.backend ?? first.backend;
+    const backend = await initBackend(asked, { quiet: true, strict: asked !== undefined });
+    const engines = plugins.map((p) => currentEngine(backend, p));
+    const notes = engines[0].notes;
+    for (const note of [notes.fallback, notes.kernelsNote]) if (note) opts.onLog?.(`${runs.length > 1 ? 'unit' : `run ${runs[0].id}`}: ${note}`);
+    const outcomes: (RunOutcome | undefined)[] = runs.map((run, i) => engineMismatch(run, dirs[i], engines[i].engine, opts.expectPlugins));
+    const todo = runs.map((_, i) => i).filter((i) => !outcomes[i]);
+    if (!todo.length) return outcomes as RunOutcome[];
     const { name: datasetName, ...datasetOpts } = first.dataset;
     const data = await loadDataset(datasetName, datasetOpts);
-    models = runs.map((r) => buildRunModel(r.config, data));
+    models = todo.map((i) => buildRunModel(runs[i].config, data));
     const results = await trainUnit(
       data,
-      runs.map((run, i) => ({
-        model: models[i],
-        config: runTrainConfig(run.config, dirs[i]),
+      todo.map((i, j) => ({
+        model: models[j],
+        config: runTrainConfig(runs[i].config, dirs[i]),
         options: {
           signal: opts.signal,
-          activationLayers: activationLayerNames(models[i]),
-          callbacks: { onEpochEnd: (m) => opts.onEpoch?.(run.id, m.epoch, run.config.epochs, epochScalars(m)) },
+          activationLayers: activationLayerNames(models[j]),
+          callbacks: { onEpochEnd: (m) => opts.onEpoch?.(runs[i].id, m.epoch, runs[i].config.epochs, epochScalars(m)) },
         },
       })),
-      { onPlan: (how) => runs.length > 1 && opts.onLog?.(`${runs.map((r) => r.id).join(', ')}: ${how}`) },
+      { onPlan: (how) => todo.length > 1 && opts.onLog?.(`${todo.map((i) => runs[i].id).join(', ')}: ${how}`) },
     );
-    return results.map((r, i): RunOutcome =>
-      r.status === 'interrupted' ? { kind: 'interrupted' } : { kind: 'summary', summary: runSummary(runs[i], r, models[i], data, backend, t0) },
-    );
+    todo.forEach((i, j) => {
+      const r = results[j];
+      const engine = { ...engines[i].engine, ...engines[i].notes };
+      outcomes[i] = r.status === 'interrupted' ? { kind: 'interrupted' } : { kind: 'summary', summary: runSummary(runs[i], r, models[j], data, engine, t0) };
+    });
+    return outcomes as RunOutcome[];
   } catch (err) {
     return runs.map(() => failure(err));
   } finally {
     models.forEach((m) => m.dispose());
   }
+}
+
+/** The error outcome of a run this engine must not train (it started on another, or a plugin changed), else undefined. */
+function engineMismatch(run: PlannedRun, dir: string, engine: Engine, expectPlugins?: Record<string, string>): RunOutcome | undefined {
+  if (expectPlugins) {
+    const edited = engineDifference({ ...engine, plugins: expectPlugins }, engine);
+    if (edited)
+      return { kind: 'error', error: `run ${run.id}: ${edited} since the sweep started; its runs would mix two versions of the code (start a new --out)` };
+  }
+  const diff = claimEngine(dir, engine);
+  if (!diff) return undefined;
+  return {
+    kind: 'error',
+    error: `run ${run.id} was started on another engine (${diff}); continuing it here would mix two engines in one run: resume it where it started (see ${runFiles(dir).engine}), or train the spec into a new --out`,
+  };
 }

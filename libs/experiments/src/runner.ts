@@ -7,7 +7,7 @@ import { packingMessage, planUnits } from './packing';
 import { userThreadEnv } from '@sugar-lab/core';
 import { planParallelism, workerThreadEnv } from './parallelism';
 import type { Spec } from './spec';
-import { claimSpec } from './spec-claim';
+import { claimSpec, specPluginHashes } from './spec-claim';
 import { ResultsStore, type RunOutcome, type RunSummary } from './store';
 import { runUnitInWorker } from './unit-worker';
 import type { ToWorker } from './worker-protocol';
@@ -65,8 +65,11 @@ export async function runSweep(spec: Spec, opts: SweepOptions): Promise<SweepRes
   }
 }
 
-async function sweepLocked(spec: Spec, store: ResultsStore, opts: SweepOptions): Promise<SweepResult> {
-  const { all, todo } = planSweep(spec, store, opts);
+async function sweepLocked(spec: Spec, store: ResultsStore, asked: SweepOptions): Promise<SweepResult> {
+  const { all, todo, backend, plugins } = planSweep(spec, store, asked);
+  // The backend the directory was claimed with: a resume without --backend continues on it.
+  const opts: SweepOptions = { ...asked, backend };
+  if (backend && !asked.backend && todo.length) opts.onEvent?.({ type: 'log', message: `--backend ${backend}, as this sweep was started` });
   const result = emptyResult(all.length, all.length - todo.length);
   opts.onEvent?.({ type: 'start', total: all.length, todo: todo.length, skipped: result.skipped });
   for (const r of todo) store.writeConfig(r);
@@ -82,15 +85,21 @@ async function sweepLocked(spec: Spec, store: ResultsStore, opts: SweepOptions):
   const packLine = packingMessage(queue, packing);
   if (packLine) opts.onEvent?.({ type: 'log', message: packLine });
 
-  const sweep = new Sweep(store, opts, result, workerEnv, queue);
+  const sweep = new Sweep(store, opts, result, workerEnv, queue, plugins);
   await sweep.runLanes(plan.workers);
   return result;
 }
 
 /** Claims `out` for the spec, expands its grid and returns the runs still to train; refuses interrupted runs without --resume. */
-function planSweep(spec: Spec, store: ResultsStore, opts: SweepOptions): { all: PlannedRun[]; todo: PlannedRun[] } {
-  // The directory belongs to one spec: another one (even with --resume) is refused; --extend only adds points.
-  claimSpec(opts.out, spec, { extend: opts.extend });
+function planSweep(
+  spec: Spec,
+  store: ResultsStore,
+  opts: SweepOptions,
+): { all: PlannedRun[]; todo: PlannedRun[]; backend?: SweepOptions['backend']; plugins: Record<string, string> } {
+  // The directory belongs to one spec: another one (even with --resume) is refused; --extend only adds points;
+  // so do one --backend and one version of each plugin.
+  const plugins = specPluginHashes(spec, opts.out);
+  const claim = claimSpec(opts.out, spec, { extend: opts.extend, backend: opts.backend, plugins });
   const all = filterRuns(expandGrid(spec), opts.only);
   const started = all.filter((r) => !store.isFinished(r.id) && store.hasStarted(r.id));
   if (started.length && !opts.resume) {
@@ -98,7 +107,7 @@ function planSweep(spec: Spec, store: ResultsStore, opts: SweepOptions): { all: 
       `${opts.out} holds ${started.length} interrupted run(s) (${started.map((r) => r.id).join(', ')}); pass --resume to continue them from their checkpoints`,
     );
   }
-  return { all, todo: all.filter((r) => !store.isFinished(r.id)) };
+  return { all, todo: all.filter((r) => !store.isFinished(r.id)), backend: claim.backend as SweepOptions['backend'], plugins };
 }
 
 function emptyResult(total: number, skipped: number): SweepResult {
@@ -118,6 +127,7 @@ class Sweep {
     private readonly result: SweepResult,
     private readonly workerEnv: NodeJS.ProcessEnv,
     private readonly queue: PlannedRun[][],
+    private readonly plugins: Record<string, string>,
   ) {
     this.stopping = opts.signal?.aborted ?? false;
   }
@@ -155,6 +165,7 @@ class Sweep {
         members.map((r) => this.store.runDir(r.id)),
         {
           backend: this.opts.backend,
+          expectPlugins: this.plugins,
           env: this.workerEnv,
           workers: this.workers,
           stopping: () => this.stopping,

@@ -4,12 +4,14 @@ import { writeFileAtomic } from '@sugar-lab/core';
 import { expandGrid, filterRuns } from './grid';
 import { SlurmOptionError } from './errors';
 import type { Spec } from './spec';
-import { claimSpec } from './spec-claim';
+import { claimSpec, specPluginHashes } from './spec-claim';
 import { ResultsStore } from './store';
 
 export interface SlurmOptions {
   out: string;
   only?: string;
+  /** `--backend`: recorded with the sweep and passed to every task (run-one). */
+  backend?: 'tensorflow' | 'wasm' | 'cpu';
   /** Add the spec's new grid points to the sweep in `out` (refused if any existing run would change). */
   extend?: boolean;
   /** Shell words that start the CLI on the cluster nodes, already quoted (default: node + this checkout's built CLI). */
@@ -39,7 +41,7 @@ export function emitSlurm(spec: Spec, opts: SlurmOptions): { script: string; run
   const store = new ResultsStore(out);
   const runs = filterRuns(expandGrid(spec), opts.only);
   if (!runs.length) throw new SlurmOptionError('--only', 'a filter that matches at least one run', opts.only);
-  claimSpec(out, spec, { extend: opts.extend });
+  const claim = claimSpec(out, spec, { extend: opts.extend, backend: opts.backend, plugins: specPluginHashes(spec, out) });
   for (const r of runs) store.writeConfig(r);
   writeFileAtomic(store.runIdsFile, runs.map((r) => r.id).join('\n') + '\n');
   const cli = opts.command ?? `node ${shellQuote(path.resolve(__dirname, '..', '..', '..', 'apps', 'cli', 'dist', 'main.js'))}`;
@@ -52,7 +54,7 @@ export function emitSlurm(spec: Spec, opts: SlurmOptions): { script: string; run
     `# Then: sugar report ${shellQuote(out)}`,
     'set -euo pipefail',
     `OUT=${shellQuote(out)}`,
-    `exec ${cli} run-one "$OUT" --task "$SLURM_ARRAY_TASK_ID"`,
+    `exec ${cli} run-one "$OUT" --task "$SLURM_ARRAY_TASK_ID"${claim.backend ? ` --backend ${claim.backend}` : ''}`,
     '',
   ];
   fs.mkdirSync(path.join(out, 'slurm'), { recursive: true });

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import { canonicalHash, canonicalJSON, describeValue, writeFileAtomic } from '@sugar-lab/core';
 import { readJSON } from './atomic';
+import { engineDifference, pluginHashes } from './engine';
+import { resolvePlugins } from './plugins';
 import { SpecConflictError } from './errors';
 import { expandGrid, type PlannedRun } from './grid';
 import { parseSpecFields, type Spec } from './spec';
@@ -26,12 +28,25 @@ export interface ClaimOptions {
    * already has (or planned) keeps its id, variant label and grid point; the new points are added.
    */
   extend?: boolean;
+  /** `--backend`: recorded by the first claim; a later command without it continues on it, one with another is refused. */
+  backend?: string;
+  /** SHA-256 of each plugin file the spec loads (engine.ts pluginHashes): an edited plugin is refused. */
+  plugins?: Record<string, string>;
+}
+
+/** DIR/claim.json: what a sweep's runs were trained with besides their configs. */
+interface ClaimRecord {
+  /** The --backend override, or null for the fastest that loads. */
+  backend: string | null;
+  plugins: Record<string, string>;
 }
 
 export interface SpecClaim {
   hash: string;
   /** 'created': a new directory; 'same': the stored spec; 'extended': new grid points added. */
   mode: 'created' | 'same' | 'extended';
+  /** The backend the sweep's runs must train on: --backend, else the one recorded; undefined: the fastest that loads. */
+  backend?: string;
 }
 
 const short = (hash: string) => hash.slice(0, 12);
@@ -117,12 +132,14 @@ export function claimSpec(dir: string, spec: Spec, opts: ClaimOptions = {}): Spe
   const hash = specHash(spec);
   const stored = storedSpec(store);
   if (!stored) {
+    const backend = claimEnvironment(store, opts, true);
     record(store, spec, hash, 'created');
-    return { hash, mode: 'created' };
+    return { hash, mode: 'created', ...backend };
   }
   if (stored.hash === hash) {
+    const backend = claimEnvironment(store, opts, false);
     record(store, spec, hash, 'same');
-    return { hash, mode: 'same' };
+    return { hash, mode: 'same', ...backend };
   }
   const both = `'${stored.spec.name}' (spec ${short(stored.hash)}), not '${spec.name}' (spec ${short(hash)})`;
   const diff = specDifferences(specIdentity(stored.spec), specIdentity(spec)).join('; ');
@@ -138,6 +155,49 @@ export function claimSpec(dir: string, spec: Spec, opts: ClaimOptions = {}): Spe
       `--extend: ${dir} holds the sweep of spec ${both}, and the new spec changes existing runs: ${list} (differences: ${diff}). --extend only adds grid points; run this spec with a new --out.`,
     );
   }
+  const backend = claimEnvironment(store, opts, false);
   record(store, spec, hash, 'extended', stored.hash);
-  return { hash, mode: 'extended' };
+  return { hash, mode: 'extended', ...backend };
+}
+
+/** The --backend a sweep directory was claimed with (DIR/claim.json), undefined for none. */
+export function claimedBackend(dir: string): string | undefined {
+  return readJSON<ClaimRecord>(new ResultsStore(dir).claimFile)?.backend ?? undefined;
+}
+
+/** The plugin hashes a sweep directory was claimed with (DIR/claim.json), undefined where none were recorded. */
+export function claimedPlugins(dir: string): Record<string, string> | undefined {
+  return readJSON<ClaimRecord>(new ResultsStore(dir).claimFile)?.plugins;
+}
+
+/** SHA-256 of each plugin a spec loads (its `plugins` are resolved files), by specifier. */
+export function specPluginHashes(spec: Spec, dir: string): Record<string, string> {
+  return pluginHashes(resolvePlugins(spec.plugins ?? [], { from: [dir], where: (i) => `plugins[${i}] of spec '${spec.name}'` }));
+}
+
+/**
+ * Checks (and on a new directory records) the --backend override and plugin hashes against DIR/claim.json: a
+ * different --backend or an edited plugin would put two engines' numbers under one label, so it is refused with the
+ * difference named. A directory from before claim.json records what this command brings.
+ */
+function claimEnvironment(store: ResultsStore, opts: ClaimOptions, fresh: boolean): { backend?: string } {
+  const plugins = opts.plugins ?? {};
+  const was = fresh ? undefined : readJSON<ClaimRecord>(store.claimFile);
+  if (!was) {
+    writeFileAtomic(store.claimFile, JSON.stringify({ backend: opts.backend ?? null, plugins } satisfies ClaimRecord, null, 2) + '\n');
+    return opts.backend ? { backend: opts.backend } : {};
+  }
+  const named = (b: string | null | undefined) => (b ? `--backend ${b}` : 'no --backend (the fastest backend that loads)');
+  if (opts.backend !== undefined && opts.backend !== was.backend) {
+    throw new SpecConflictError(
+      `${store.dir} was run with ${named(was.backend)}; this command asks for ${named(opts.backend)}. Its runs would mix two backends under one label: leave --backend out to continue on the recorded one, or use a new --out.`,
+    );
+  }
+  const edited = engineDifference({ backend: '', kernels: '', plugins: was.plugins ?? {} }, { backend: '', kernels: '', plugins });
+  if (edited) {
+    throw new SpecConflictError(
+      `${store.dir}: ${edited} since its sweep started (${store.claimFile}); new runs would pool two versions of the code under one label. Restore the plugin, or train into a new --out.`,
+    );
+  }
+  return was.backend ? { backend: was.backend } : {};
 }

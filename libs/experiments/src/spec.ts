@@ -10,7 +10,6 @@ import { RUN_FIELDS, runConfigIssues, type RunIssue } from './run-config';
 import { sweepIssues } from './spec-checks';
 import { decodeSpecText } from './spec-text';
 
-
 /** An ablation: a `base` run config plus `grid` axes (dotted config paths to lists of values). */
 export interface Spec {
   /** Names the default results directory `runs/<name>`: a plain directory name. */

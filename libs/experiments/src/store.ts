@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { writeFileAtomic } from '@sugar-lab/core';
 import { fromJsonText, toJsonText } from '@sugar-lab/train';
 import { readJSON } from './atomic';
+import { engineDifference, type Engine, type EngineNotes } from './engine';
 import type { PlannedRun } from './grid';
 
 /** A finished run's record (runs/<id>/summary.json), written once, atomically, at its end. */
@@ -19,6 +20,8 @@ export interface RunSummary {
   /** Final metrics (test accuracy/loss, probe summaries...). */
   final: Record<string, unknown>;
   backend: string;
+  /** What computed the numbers: backend, native kernels, plugin hashes, and any fallback (engine.ts). */
+  engine?: Engine & EngineNotes;
   seconds: number;
 }
 
@@ -30,6 +33,8 @@ export interface RunFiles {
   summary: string;
   /** Whoever trains the run (a sweep lane or run-one) holds it (lock.ts). */
   lock: string;
+  /** The engine (backend, kernels, plugin hashes) the run started on (engine.ts). */
+  engine: string;
 }
 
 export function runFiles(runDir: string): RunFiles {
@@ -39,6 +44,7 @@ export function runFiles(runDir: string): RunFiles {
     checkpoint: path.join(runDir, 'checkpoint'),
     summary: path.join(runDir, 'summary.json'),
     lock: path.join(runDir, '.lock'),
+    engine: path.join(runDir, 'engine.json'),
   };
 }
 
@@ -49,6 +55,20 @@ function readEncoded<T>(file: string): T | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Binds a run to the engine about to train it: the first start records it (runs/<id>/engine.json); a later one
+ * must match it. Returns how it differs ('' when it matches).
+ */
+export function claimEngine(runDir: string, engine: Engine): string {
+  const file = runFiles(runDir).engine;
+  const was = readJSON<Engine>(file);
+  if (!was) {
+    writeFileAtomic(file, JSON.stringify(engine, null, 2) + '\n');
+    return '';
+  }
+  return engineDifference(was, engine);
 }
 
 /** How one run of a work unit ended, as its worker (or runSingle, in process) reports it. */
@@ -106,6 +126,11 @@ export class ResultsStore {
 
   get specHistoryFile(): string {
     return path.join(this.dir, 'spec-history.jsonl');
+  }
+
+  /** What the sweep was claimed with besides its spec: the --backend override and plugin hashes (spec-claim.ts). */
+  get claimFile(): string {
+    return path.join(this.dir, 'claim.json');
   }
 
   get variantsFile(): string {

@@ -7,6 +7,8 @@ import type { FromWorker, ToWorker } from './worker-protocol';
 
 export interface UnitWorkerOptions {
   backend?: 'tensorflow' | 'wasm' | 'cpu';
+  /** The sweep's plugin hashes (runUnit's expectPlugins). */
+  expectPlugins?: Record<string, string>;
   env: NodeJS.ProcessEnv;
   /** Live workers (the runner sends them 'stop' on abort). */
   workers: Set<ChildProcess>;
@@ -58,7 +60,7 @@ export function runUnitInWorker(runs: PlannedRun[], dirs: string[], opts: UnitWo
       }
       resolve(outcomes);
     });
-    const msg: ToWorker = { type: 'unit', runs, dirs, backend: opts.backend };
+    const msg: ToWorker = { type: 'unit', runs, dirs, backend: opts.backend, expectPlugins: opts.expectPlugins };
     if (w.connected) w.send(msg);
     if (opts.stopping() && w.connected) w.send({ type: 'stop' });
   });

@@ -6,7 +6,8 @@ import type { RunSummary } from './store';
  * serialization (NaN and Infinity in a summary arrive as they were). A work unit is K >= 1 runs (runUnit); each
  * run is reported on its own.
  */
-export type ToWorker = { type: 'unit'; runs: PlannedRun[]; dirs: string[]; backend?: 'tensorflow' | 'wasm' | 'cpu' } | { type: 'stop' };
+export type ToWorker =
+  { type: 'unit'; runs: PlannedRun[]; dirs: string[]; backend?: 'tensorflow' | 'wasm' | 'cpu'; expectPlugins?: Record<string, string> } | { type: 'stop' };
 
 export type FromWorker =
   | { type: 'epoch'; id: string; epoch: number; epochs: number; metrics: Record<string, unknown> }

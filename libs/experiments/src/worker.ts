@@ -18,6 +18,7 @@ process.on('SIGTERM', () => controller.abort());
 async function unit(m: Extract<ToWorker, { type: 'unit' }>): Promise<void> {
   const outcomes = await runUnit(m.runs, m.dirs, {
     backend: m.backend,
+    expectPlugins: m.expectPlugins,
     signal: controller.signal,
     onEpoch: (id, epoch, epochs, metrics) => void sent({ type: 'epoch', id, epoch, epochs, metrics }),
     onLog: (message) => void sent({ type: 'log', message }),

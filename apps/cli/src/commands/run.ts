@@ -133,6 +133,15 @@ function emitScript(spec: Spec, out: string, o: RunOpts): void {
   if (o.emit !== 'slurm') throw new Error(`--emit supports 'slurm'; found '${o.emit}'`);
   // Tasks start this very CLI (its real path, quoted), with the node on the nodes' PATH.
   const command = `node ${shellQuote(fs.realpathSync(process.argv[1]))}`;
-  const { script, runs } = emitSlurm(spec, { out, only: o.only, extend: o.extend, partition: o.partition, time: o.time, cpusPerTask: o.cpus, command });
+  const { script, runs } = emitSlurm(spec, {
+    out,
+    only: o.only,
+    extend: o.extend,
+    backend: o.backend,
+    partition: o.partition,
+    time: o.time,
+    cpusPerTask: o.cpus,
+    command,
+  });
   console.log(`wrote ${script} (${runs} array tasks)\nsubmit: sbatch ${shellQuote(script)}\nthen:   sugar report ${shellQuote(out)}`);
 }
