@@ -10,7 +10,7 @@ import { CLI, tmpDir, writeTinySpec } from '../test-utils/cli-process';
 const sugar = (args: string[], opts: { cwd?: string; asNobody?: boolean; env?: NodeJS.ProcessEnv } = {}) => {
   const env = { ...process.env, SUGAR_QUIET: '1', SUGAR_BACKEND: '', ...opts.env };
   const [cmd, argv] = opts.asNobody ? ['runuser', ['-u', 'nobody', '--', process.execPath, CLI, ...args]] : [process.execPath, [CLI, ...args]];
-  const r = spawnSync(cmd, argv as string[], { encoding: 'utf8', cwd: opts.cwd, env });
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', cwd: opts.cwd, env });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 };
 // Every summary.json of a results directory, in run-id order.
