@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OnlyError } from './errors';
+import { tinySpec } from './test-utils/tiny-spec';
 import { expandGrid, filterRuns } from './grid';
 import { listPresets, resolveSpec } from './presets';
 import { loadSpecFile, parseSpec } from './spec';
@@ -105,5 +106,17 @@ describe('grid expansion', () => {
     );
     expect(() => filterRuns(runs, 'activaton=relu')).toThrow(/\(did you mean activation=relu\?\)/);
     expect(() => filterRuns(runs, 'seed=7')).toThrow(OnlyError);
+  });
+});
+
+describe('a grid too large to run', () => {
+  // Expanding 10^8 points would take minutes and gigabytes: the test would time out, not fail, if it did.
+  it('is refused from its axes lengths, before anything is expanded', () => {
+    const axis = (n: number) => Array.from({ length: n }, (_, i) => i);
+    const huge = { name: 'huge', base: tinySpec().base, grid: { seed: axis(10_000), 'optimizer.lr': axis(10_000).map((i) => 1e-4 * (i + 1)) } };
+    expect(() => parseSpec(huge)).toThrow(
+      /grid: expands to 100,000,000 runs \(seed 10000 x optimizer\.lr 10000\); the limit is 100,000 \(SUGAR_MAX_RUNS raises it\)/,
+    );
+    expect(() => parseSpec({ ...huge, grid: { seed: axis(3) } }, 'spec', { maxRuns: 2 })).toThrow(/expands to 3 runs \(seed 3\); the limit is 2/);
   });
 });

@@ -198,6 +198,34 @@ function loadSpecPlugins(plugins: string[], source: string, baseDir: string): st
 export interface ParseSpecOptions {
   /** Where the spec's relative plugin paths point from (and its packages resolve first): default the cwd. */
   baseDir?: string;
+  /** The most runs a spec's grid may expand to (default SUGAR_MAX_RUNS, else 100,000). */
+  maxRuns?: number;
+}
+
+/** The largest grid a spec may have unless SUGAR_MAX_RUNS (or parseSpec's maxRuns) says otherwise. */
+export const DEFAULT_MAX_RUNS = 100_000;
+
+function maxRunsOf(opts: ParseSpecOptions): number {
+  if (opts.maxRuns !== undefined) return opts.maxRuns;
+  const env = process.env.SUGAR_MAX_RUNS?.trim();
+  if (!env) return DEFAULT_MAX_RUNS;
+  const n = Number(env);
+  if (!Number.isInteger(n) || n < 1) throw new SpecError('SUGAR_MAX_RUNS', [issue([], `expected an integer >= 1; found '${env}'`)]);
+  return n;
+}
+
+// The grid's size from its axes' lengths, before anything is expanded: a 10^8-point grid is refused at once.
+function gridSizeIssues(spec: Spec, maxRuns: number): SpecIssue[] {
+  const lengths = Object.entries(spec.grid).map(([axis, values]) => ({ axis, n: values.length }));
+  const total = lengths.reduce((p, { n }) => p * n, 1);
+  if (total <= maxRuns) return [];
+  const product = lengths.map(({ axis, n }) => `${axis} ${n}`).join(' x ');
+  return [
+    issue(
+      ['grid'],
+      `expands to ${total.toLocaleString('en-US')} runs (${product}); the limit is ${maxRuns.toLocaleString('en-US')} (SUGAR_MAX_RUNS raises it)`,
+    ),
+  ];
 }
 
 /**
@@ -208,6 +236,8 @@ export interface ParseSpecOptions {
  */
 export function parseSpec(raw: unknown, source = 'spec', opts: ParseSpecOptions = {}): Spec {
   const spec = parseSpecFields(raw, source);
+  const sizeIssues = gridSizeIssues(spec, maxRunsOf(opts));
+  if (sizeIssues.length) throw new SpecError(source, sizeIssues);
   if (spec.plugins) spec.plugins = loadSpecPlugins(spec.plugins, source, opts.baseDir ?? process.cwd());
   const pathIssues = gridPathIssues(spec);
   if (pathIssues.length) throw new SpecError(source, pathIssues);
