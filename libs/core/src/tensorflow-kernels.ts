@@ -29,7 +29,7 @@ const SUGAR_PACKED_DENSE_GRAD = 'SugarPackedDenseGrad';
  * ([units], float32), and [zeros after the activation, mean, variance of the pre-activations] ([3]).
  */
 export const SUGAR_PROBE_STATS = 'SugarProbeStats';
-/** One Adam/AdamW step for one weight as one native op: inputs as sugar_ops.cc's SugarAdam, outputs [w, m, v]. */
+/** One Adam/AdamW step for one weight as one native op: inputs as @sugar-lab/native's SugarAdam (kernels/optimizers.cc), outputs [w, m, v]. */
 export const SUGAR_ADAM_STEP = 'SugarAdamStep';
 /** One SGD step (L2, momentum, Nesterov) for one weight as one native op: outputs [w, momentum buffer]. */
 export const SUGAR_SGD_STEP = 'SugarSgdStep';
@@ -386,7 +386,7 @@ function routeBiasOps(): void {
 }
 
 // Kernels that only sugar-lab's native ops provide (hasKernel says where they run), each one op whose inputs are
-// the kernel's in their order (sugar_ops.cc's); the optimizer steps do the tfjs optimizer's float32 arithmetic.
+// the kernel's in their order (@sugar-lab/native's kernels/*.cc); the optimizer steps do the tfjs optimizer's float32 arithmetic.
 function registerNativeOnlyKernels(): void {
   const kernels: [string, string, number][] = [
     [SUGAR_GELU, 'SugarGelu', 1],

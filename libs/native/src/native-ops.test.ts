@@ -190,8 +190,8 @@ describe('native kernels (libs/native/kernels)', () => {
           const xt = tf.tensor4d(x, shape as [number, number, number, number]);
           const dy = (y: tf.Tensor) => tf.tensor(seeded(y.size, 6), y.shape);
           return tf
-            .grad((v: tf.Tensor4D) => {
-              const y = tf.maxPool(v, size, stride, pad);
+            .grad((v: tf.Tensor) => {
+              const y = tf.maxPool(v as tf.Tensor4D, size, stride, pad);
               return tf.sum(tf.mul(y, dy(y)));
             })(xt)
             .dataSync() as Float32Array;
