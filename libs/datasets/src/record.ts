@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '@sugar-lab/core';
+import { cacheDir, writeFileAtomic } from '@sugar-lab/core';
 import type { Mismatch } from './digest';
 
 /**
@@ -33,8 +33,30 @@ interface RecordFile {
   files: Record<string, RecordEntry>;
 }
 
+/**
+ * Where the record of `dir` lives: beside its files, or, where the user cannot write there (a distribution's
+ * /usr/share/datasets, a shared read-only copy), in the user's cache under a name derived from the directory.
+ */
 export function recordPath(dir: string): string {
-  return path.join(dir, RECORD_FILE);
+  const beside = path.join(dir, RECORD_FILE);
+  if (writable(dir)) return beside;
+  const own = cachedRecord(dir);
+  // A record someone else wrote beside the read-only files is read until this user has one of their own.
+  return fs.existsSync(own) || !fs.existsSync(beside) ? own : beside;
+}
+
+function writable(dir: string): boolean {
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function cachedRecord(dir: string): string {
+  const key = crypto.createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 16);
+  return path.join(cacheDir(), 'verified', `${path.basename(dir)}-${key}.json`);
 }
 
 export function readRecord(dir: string): Record<string, RecordEntry> {
@@ -79,7 +101,7 @@ export function forget(dir: string, rel: string): void {
 function update(dir: string, change: (files: Record<string, RecordEntry>) => void): void {
   const files = readRecord(dir);
   change(files);
-  writeFileAtomic(recordPath(dir), JSON.stringify({ version: 1, files } satisfies RecordFile, null, 1));
+  writeFileAtomic(writable(dir) ? path.join(dir, RECORD_FILE) : cachedRecord(dir), JSON.stringify({ version: 1, files } satisfies RecordFile, null, 1));
 }
 
 export function statFile(file: string): fs.Stats | undefined {
