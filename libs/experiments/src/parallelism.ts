@@ -1,5 +1,5 @@
 // How a sweep splits the machine: worker processes x libtensorflow intra-op threads per worker.
-// Measured on 2 cores (README, Performance): the table below is what those figures support.
+// The choices below follow measurements on 2 cores (docs/benchmarks.md, "Threads and workers").
 import { availableCores, threadSettings, userThreadEnv } from '@sugar-lab/core';
 import type { PlannedRun } from './grid';
 
@@ -38,7 +38,7 @@ export interface PlanOptions {
 
 /**
  * Workers x threads for the runs still to do: one worker per core, one thread each (the measurements behind it for
- * per-op-bound and compute-bound models are above and in the README); fewer runs than cores share the cores as threads.
+ * per-op-bound and compute-bound models: docs/benchmarks.md, "Threads and workers"); fewer runs than cores share the cores as threads.
  * An explicit worker count is kept; the user's SUGAR_THREADS / TF_NUM_INTRAOP_THREADS still win over `threads`.
  */
 export function planParallelism(runs: PlannedRun[], opts: PlanOptions = {}): Parallelism {
@@ -70,12 +70,10 @@ export function planParallelism(runs: PlannedRun[], opts: PlanOptions = {}): Par
   return { workers, threads, why: `${why} on ${cores} cores${threadNote}` };
 }
 
-// Compute-bound models on tensorflow (convs, transformers, wide MLPs). Measured on 2 cores with a VGG-small sweep
-// (tools/bench/sweep-threads.mjs, README): at load average 4-5, 2 single-threaded workers used the least CPU time
-// (29.8-30.2 s, against 31.6-32.3 s for 1 worker x 2 threads and 32.3-32.5 s for the old 2 x 2) and finished before
-// 1 worker x 2 threads (28-29 s against 32-33 s wall); at load 10-14 the order of the two flipped (1 x 2: 33.5 s CPU,
-// 2 x 1: 35.9-40.4 s). One single-threaded worker per core, as for small models; the tail of a sweep, with fewer
-// runs than cores, gives each worker the cores left over as threads.
+// Compute-bound models on tensorflow (convs, transformers, wide MLPs): on a loaded 2-core machine single-threaded
+// workers, one per core, used the least CPU time and finished first for a VGG-small sweep (tools/bench/sweep-threads.mjs;
+// docs/benchmarks.md, "Threads and workers"), as for small models; the tail of a sweep, with fewer runs than cores,
+// gives each worker the cores left over as threads.
 function LARGE_TENSORFLOW_WORKERS(cores: number): number {
   return cores;
 }
