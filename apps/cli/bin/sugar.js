@@ -9,7 +9,7 @@ const path = require('node:path');
 
 const main = path.join(__dirname, '..', 'dist', 'main.js');
 if (fs.existsSync(main)) {
-  require(main);
+  require(main).main(process.argv);
 } else {
   const buildAndRun = path.resolve(__dirname, '..', '..', '..', 'tools', 'sugar.mjs');
   if (!fs.existsSync(buildAndRun)) {

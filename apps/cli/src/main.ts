@@ -24,11 +24,18 @@ export function buildProgram(): Command {
   return program;
 }
 
-if (require.main === module) {
-  buildProgram()
-    .parseAsync(process.argv)
-    .catch((err: unknown) => {
-      console.error(`sugar: ${err instanceof Error ? err.message : String(err)}`);
-      process.exit(1);
-    });
+/** Runs the `sugar` command line on `argv` (process.argv's shape); an error ends the process with its message. */
+export function main(argv: string[]): Promise<void> {
+  return buildProgram()
+    .parseAsync(argv)
+    .then(
+      () => undefined,
+      (err: unknown) => {
+        console.error(`sugar: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(1);
+      },
+    );
 }
+
+// Run directly (node dist/main.js), or through bin/sugar.js, which calls main().
+if (require.main === module) void main(process.argv);

@@ -107,9 +107,11 @@ describe('runSweep', () => {
     const release = acquireLock(path.join(out, '.lock'), 'results directory');
     await expect(runSweep(sweepSpec(), { out })).rejects.toThrow(LockError);
     release();
-    // A run with a config but no summary is an interrupted run.
+    // A run that logged an epoch but has no summary is an interrupted run (a config.json alone is only a plan).
     const run = expandGrid(sweepSpec())[0];
-    new ResultsStore(out).writeConfig(run);
+    const store = new ResultsStore(out);
+    store.writeConfig(run);
+    fs.writeFileSync(store.metricsFile(run.id), '{"type":"epoch","epoch":0}\n');
     await expect(runSweep(sweepSpec(), { out })).rejects.toThrow(/interrupted run/);
   });
 
@@ -166,5 +168,13 @@ describe('slurm', () => {
     expect(s?.status).toBe('completed');
     const again = await runSingle(out, ids[1]);
     expect(again).toEqual(s);
+  });
+
+  it('after --emit slurm, a plain run trains the planned runs: a config.json alone is a plan, not an interrupted run', async () => {
+    const out = tmp();
+    const spec = sweepSpec();
+    emitSlurm(spec, { out, command: 'true' });
+    const r = await runSweep(spec, { out, workers: 1 });
+    expect(r).toMatchObject({ total: 4, completed: 4, interrupted: 0 });
   });
 });

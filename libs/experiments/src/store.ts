@@ -189,8 +189,9 @@ export class ResultsStore {
     return s !== undefined && s.status !== 'failed';
   }
 
+  /** Started means it trained: a metrics log or a checkpoint (config.json alone is a plan, e.g. an emitted Slurm sweep). */
   hasStarted(id: string): boolean {
-    return fs.existsSync(this.configFile(id));
+    return fs.existsSync(this.metricsFile(id)) || fs.existsSync(this.checkpointDir(id));
   }
 
   hasCheckpoint(id: string): boolean {

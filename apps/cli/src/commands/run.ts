@@ -126,6 +126,8 @@ async function runAction(specArg: string, o: RunOpts): Promise<void> {
     console.log(`report: ${files.html}`);
   } else if (!stop.signal.aborted) console.log(`next: sugar report ${out}`);
   if (result.failed) process.exitCode = 1;
+  // Runs stopped without this command being asked to stop (a worker's own SIGTERM, a scheduler): not a success.
+  if (result.interrupted && !stop.signal.aborted) process.exitCode = 1;
   if (stop.exitCode()) process.exitCode = stop.exitCode();
 }
 
