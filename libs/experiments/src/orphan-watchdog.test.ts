@@ -1,29 +1,16 @@
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isProcessAlive } from '@sugar-lab/core';
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from './spec';
-import { startSweep } from './test-utils/sweep-process';
+import { childrenOf, startSweep } from './test-utils/sweep-process';
 import { tinySpec } from './test-utils/tiny-spec';
 
 const until = async (cond: () => boolean, ms: number) => {
   for (const t0 = Date.now(); Date.now() - t0 < ms; await new Promise((r) => setTimeout(r, 50))) if (cond()) return true;
   return cond();
 };
-const childrenOf = (pid: number) => {
-  try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
-      .trim()
-      .split('\n')
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-};
-
 describe('a sweep worker', () => {
   it('dies with its runner, even inside a long synchronous step (SIGKILL of the runner alone)', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'orphan-'));

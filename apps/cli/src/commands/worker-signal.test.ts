@@ -1,19 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { childrenOf } from '../../../../libs/experiments/src/test-utils/sweep-process';
 import { startCli, tmpDir, waitFor, writeTinySpec } from '../test-utils/cli-process';
-
-const childrenOf = (pid: number): number[] => {
-  try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
-      .trim()
-      .split('\n')
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-};
 
 describe('a worker stopped by a signal nobody sent to sugar run', () => {
   it('leaves its run interrupted and resumable, and the command fails (exit 1), saying so', async () => {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -30,4 +30,17 @@ export function killGroupWhen(child: ChildProcess, ready: () => boolean, everyMs
       reject(new Error('the sweep finished before it could be killed'));
     });
   });
+}
+
+/** The pids of `pid`'s child processes (a runner's workers), as pgrep sees them now. */
+export function childrenOf(pid: number): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return []; // pgrep exits 1 when there is none
+  }
 }
