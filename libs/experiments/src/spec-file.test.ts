@@ -181,3 +181,12 @@ describe('a spec file with a typo is refused, naming the place', () => {
     throw new Error('expected a SpecError');
   });
 });
+
+describe('a spec nested deeper than any config', () => {
+  it('is refused with the file and the place named, as JSON and as YAML', () => {
+    const deep = (n: number) => `{"name":"x","base":${'{"a":'.repeat(n)}1${'}'.repeat(n)}}`;
+    expect(issuesOf(deep(100_000), '.json')).toEqual(["base.a.a: nested more than 64 levels deep below here; a spec's values are at most 64 levels"]);
+    expect(issuesOf(deep(100_000), '.yaml')[0]).toMatch(/^: not valid YAML: Maximum call stack size exceeded at line 1, column \d+/);
+    expect(issuesOf(deep(65), '.json')).toEqual(["base.a.a: nested more than 64 levels deep below here; a spec's values are at most 64 levels"]);
+  });
+});

@@ -269,7 +269,27 @@ export function readSpecFile(file: string): unknown {
   } catch (err) {
     throw new SpecError(file, [{ path: '', parts: [], message: `not valid ${json ? 'JSON' : 'YAML'}: ${(err as Error).message}` }]);
   }
+  const deep = tooDeep(raw);
+  if (deep)
+    throw new SpecError(file, [issue(deep, `nested more than ${MAX_SPEC_DEPTH} levels deep below here; a spec's values are at most ${MAX_SPEC_DEPTH} levels`)]);
   return raw;
+}
+
+/** How deep a spec's values may nest: far beyond any real config, far below what recursive checks can take. */
+const MAX_SPEC_DEPTH = 64;
+
+// The path to the first value nested deeper than MAX_SPEC_DEPTH, found without recursion (a hostile or generated file
+// can nest 10^5 levels, which every recursive walk after this would overflow on).
+function tooDeep(root: unknown): (string | number)[] | undefined {
+  const stack: { value: unknown; parts: (string | number)[] }[] = [{ value: root, parts: [] }];
+  while (stack.length) {
+    const { value, parts } = stack.pop()!;
+    if (parts.length > MAX_SPEC_DEPTH) return parts.slice(0, 3);
+    if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) stack.push({ value: v, parts: [...parts, Array.isArray(value) ? Number(k) : k] });
+    }
+  }
+  return undefined;
 }
 
 /** Loads a spec from a YAML or JSON file: its plugins (relative to the file's directory), then validation. */
