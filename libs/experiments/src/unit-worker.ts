@@ -17,6 +17,31 @@ export interface UnitWorkerOptions {
   onLog: (message: string) => void;
 }
 
+// libtensorflow's own log lines (glog's `I0000 00:00:...`, absl's start-up warning, its CPU-feature notices) and
+// tfjs' banner on the cpu backend: not what a user needs to hear about why a worker died.
+const TF_NOISE =
+  /^([IWEF]\d{4} \d\d:\d\d|WARNING: All log messages before absl|To enable the following instructions|=+$|Hi, looks like you are running TensorFlow\.js in Node\.js|.*(oneDNN custom operations|cpu_feature_guard))/;
+
+/** The worker's last words worth showing: its stderr's last lines without TensorFlow's log noise. */
+export function lastWords(stderr: string, lines = 3): string {
+  return stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !TF_NOISE.test(l))
+    .slice(-lines)
+    .join(' | ');
+}
+
+/** Why a worker ended without reporting: its exit, what killed it, and its last words. */
+export function workerDeath(code: number | null, signal: NodeJS.Signals | null, stderr: string, unit: number): string {
+  const of = unit > 1 ? ` of a unit of ${unit}` : '';
+  const how = signal
+    ? `was killed by ${signal}${signal === 'SIGKILL' ? ' (the kernel OOM killer, a scheduler or a user: see dmesg)' : ''}`
+    : `exited with code ${code}`;
+  const words = lastWords(stderr);
+  return `worker${of} ${how} before reporting${words ? `; its last output: ${words}` : ''}`;
+}
+
 function workerScript(): string {
   // From src (under vitest) the compiled worker lives in ../dist.
   const here = path.join(__dirname, 'worker.js');
@@ -49,14 +74,10 @@ export function runUnitInWorker(runs: PlannedRun[], dirs: string[], opts: UnitWo
     });
     w.on('exit', (code, signal) => {
       opts.workers.delete(w);
-      const tail = stderr.trim().split('\n').slice(-3).join(' | ');
       for (const r of runs) {
         if (outcomes.has(r.id)) continue;
         if (opts.stopping() && (signal === 'SIGINT' || signal === 'SIGTERM')) outcomes.set(r.id, { kind: 'interrupted' });
-        else {
-          const of = runs.length > 1 ? ` of a unit of ${runs.length}` : '';
-          outcomes.set(r.id, { kind: 'error', error: `worker${of} exited (code ${code}, signal ${signal})${tail ? `: ${tail}` : ''}` });
-        }
+        else outcomes.set(r.id, { kind: 'error', error: workerDeath(code, signal, stderr, runs.length) });
       }
       resolve(outcomes);
     });
