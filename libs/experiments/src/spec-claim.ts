@@ -132,12 +132,12 @@ export function claimSpec(dir: string, spec: Spec, opts: ClaimOptions = {}): Spe
   const hash = specHash(spec);
   const stored = storedSpec(store);
   if (!stored) {
-    const backend = claimEnvironment(store, opts, true);
+    const backend = claimEnvironment(store, spec, opts, true);
     record(store, spec, hash, 'created');
     return { hash, mode: 'created', ...backend };
   }
   if (stored.hash === hash) {
-    const backend = claimEnvironment(store, opts, false);
+    const backend = claimEnvironment(store, spec, opts, false);
     record(store, spec, hash, 'same');
     return { hash, mode: 'same', ...backend };
   }
@@ -155,7 +155,7 @@ export function claimSpec(dir: string, spec: Spec, opts: ClaimOptions = {}): Spe
       `--extend: ${dir} holds the sweep of spec ${both}, and the new spec changes existing runs: ${list} (differences: ${diff}). --extend only adds grid points; run this spec with a new --out.`,
     );
   }
-  const backend = claimEnvironment(store, opts, false);
+  const backend = claimEnvironment(store, spec, opts, false);
   record(store, spec, hash, 'extended', stored.hash);
   return { hash, mode: 'extended', ...backend };
 }
@@ -180,7 +180,7 @@ export function specPluginHashes(spec: Spec, dir: string): Record<string, string
  * different --backend or an edited plugin would put two engines' numbers under one label, so it is refused with the
  * difference named. A directory from before claim.json records what this command brings.
  */
-function claimEnvironment(store: ResultsStore, opts: ClaimOptions, fresh: boolean): { backend?: string } {
+function claimEnvironment(store: ResultsStore, spec: Spec, opts: ClaimOptions, fresh: boolean): { backend?: string } {
   const plugins = opts.plugins ?? {};
   const was = fresh ? undefined : readJSON<ClaimRecord>(store.claimFile);
   if (!was) {
@@ -188,7 +188,10 @@ function claimEnvironment(store: ResultsStore, opts: ClaimOptions, fresh: boolea
     return opts.backend ? { backend: opts.backend } : {};
   }
   const named = (b: string | null | undefined) => (b ? `--backend ${b}` : 'no --backend (the fastest backend that loads)');
-  if (opts.backend !== undefined && opts.backend !== was.backend) {
+  // Without a recorded --backend each run trains on its own `backend`: a --backend that every run names already
+  // changes nothing (a spec with backend: cpu, emitted for Slurm, then run with --backend cpu).
+  const same = was.backend === null && expandGrid(spec).every((r) => r.config.backend === opts.backend);
+  if (opts.backend !== undefined && opts.backend !== was.backend && !same) {
     throw new SpecConflictError(
       `${store.dir} was run with ${named(was.backend)}; this command asks for ${named(opts.backend)}. Its runs would mix two backends under one label: leave --backend out to continue on the recorded one, or use a new --out.`,
     );

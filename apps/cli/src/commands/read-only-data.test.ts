@@ -30,7 +30,7 @@ describe('verified data in a read-only directory', () => {
     expect(verify.out).toMatch(/^fashion-mnist: ok/);
     expect(fs.readdirSync(path.join(cache, 'verified'))).toEqual([expect.stringMatching(/^fashion-mnist-[0-9a-f]{16}\.json$/)]);
     const load = asNobody(
-      ['-e', `require(${JSON.stringify(DATASETS)}).loadDataset('fashion-mnist').then((d) => console.log('loaded', d.train.y.length))`],
+      ['-e', `require(${JSON.stringify(DATASETS)}).loadDataset('fashion-mnist').then((d) => console.log('loaded ' + d.train.y.length))`],
       cache,
     );
     expect(load.status, load.out).toBe(0);
