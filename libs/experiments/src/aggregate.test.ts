@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { layerTable, pairedTable, statusCounts, variantTable } from './aggregate';
 import type { RunSummary } from './store';
 
-// Summaries as runOne writes them: a diverged run keeps the metrics of its last finished epoch (here epoch 0).
+// Summaries as runUnit makes them: a diverged run keeps the metrics of its last finished epoch (here epoch 0).
 function run(variant: string, seed: number, status: RunSummary['status'], acc: number, extra: Record<string, unknown> = {}): RunSummary {
   return {
     id: `${variant}-${seed}`,

@@ -203,7 +203,7 @@ export interface ParseSpecOptions {
 }
 
 /** The largest grid a spec may have unless SUGAR_MAX_RUNS (or parseSpec's maxRuns) says otherwise. */
-export const DEFAULT_MAX_RUNS = 100_000;
+const DEFAULT_MAX_RUNS = 100_000;
 
 function maxRunsOf(opts: ParseSpecOptions): number {
   if (opts.maxRuns !== undefined) return opts.maxRuns;

@@ -214,8 +214,3 @@ export class Trainer {
     }
   }
 }
-
-/** Frees runs prepared for a unit that will not train (a check failed after some were created). */
-export function disposeMembers(members: Member[]): void {
-  for (const m of members) disposeRun(m.run);
-}
