@@ -123,6 +123,9 @@ export async function runUnit(runs: PlannedRun[], dirs: string[], opts: RunUnitO
         config: runTrainConfig(runs[i].config, dirs[i]),
         options: {
           signal: opts.signal,
+          // A checkpoint moved aside as corrupt, an older one used instead: the run log says so (a worker's stderr
+          // reaches nobody).
+          onWarning: (message: string) => opts.onLog?.(`run ${runs[i].id}: warning: ${message}`),
           activationLayers: activationLayerNames(models[j]),
           callbacks: { onEpochEnd: (m) => opts.onEpoch?.(runs[i].id, m.epoch, runs[i].config.epochs, epochScalars(m)) },
         },

@@ -177,4 +177,23 @@ describe('slurm', () => {
     const r = await runSweep(spec, { out, workers: 1 });
     expect(r).toMatchObject({ total: 4, completed: 4, interrupted: 0 });
   });
+
+  it('says in the run log when a corrupt checkpoint was moved aside on resume', async () => {
+    const out = tmp();
+    const spec = sweepSpec({ base: { epochs: 4 }, grid: { seed: [0] } });
+    emitSlurm(spec, { out, command: 'true' });
+    const [run] = expandGrid(spec);
+    const stop = new AbortController();
+    await runSingle(out, run.id, { signal: stop.signal, onEpoch: (_id, epoch) => epoch >= 2 && stop.abort() });
+    const ckpt = new ResultsStore(out).checkpointDir(run.id);
+    const latest = fs.readFileSync(path.join(ckpt, 'LATEST'), 'utf8').trim();
+    const tensors = path.join(ckpt, latest, 'tensors.bin');
+    const bytes = fs.readFileSync(tensors);
+    bytes[bytes.length - 1] ^= 0xff; // one flipped bit of a weight: the checksum no longer matches
+    fs.writeFileSync(tensors, bytes);
+    const logs: string[] = [];
+    const r = await runSweep(spec, { out, resume: true, onEvent: (e) => e.type === 'log' && logs.push(e.message) });
+    expect(r.completed).toBe(1);
+    expect(logs.some((m) => m.startsWith(`run ${run.id}: warning: `) && m.includes(latest))).toBe(true);
+  });
 });

@@ -77,6 +77,16 @@ describe('the backend a sweep trains on', () => {
   }, 120_000);
 });
 
+describe('--resume', () => {
+  it('in a directory that holds no sweep is an error, not a fresh start', () => {
+    const dir = tmpDir('sugar-engine-');
+    const r = sugar(['run', tinySweep(dir), '--out', path.join(dir, 'typo'), '--resume']);
+    expect(r.status).toBe(1);
+    expect(r.out).toContain(`sugar: --resume: ${path.join(dir, 'typo')} holds no sweep (no spec.json)`);
+    expect(fs.existsSync(path.join(dir, 'typo'))).toBe(false);
+  });
+});
+
 describe('native kernels asked for', () => {
   it('that do not load are said in the run log and recorded in every summary', (ctx) => {
     if (!tensorflowLoads()) return ctx.skip();

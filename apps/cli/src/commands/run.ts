@@ -2,7 +2,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { BACKENDS, didYouMean, type BackendName } from '@sugar-lab/core';
-import { emitSlurm, loadSpec, runIdOfTask, runSingle, runSweep, shellQuote, writeReport, type Spec, type SweepEvent } from '@sugar-lab/experiments';
+import {
+  emitSlurm,
+  loadSpec,
+  ResultsStore,
+  runIdOfTask,
+  runSingle,
+  runSweep,
+  shellQuote,
+  writeReport,
+  type Spec,
+  type SweepEvent,
+} from '@sugar-lab/experiments';
 import { interruptOnSignals } from '@sugar-lab/train';
 import { SweepProgress } from '../progress';
 
@@ -97,6 +108,10 @@ async function runAction(specArg: string, o: RunOpts): Promise<void> {
   const spec = await loadSpec(specArg, { require: o.require });
   const out = path.resolve(o.out ?? path.join('runs', spec.name));
   if (o.emit) return emitScript(spec, out, o);
+  // --resume continues a sweep: in a directory that holds none (a typo in --out, another cwd) it would start afresh.
+  if (o.resume && !fs.existsSync(new ResultsStore(out).specFile)) {
+    throw new Error(`--resume: ${out} holds no sweep (no spec.json): pass the --out of the sweep to continue, or leave --resume out to start one there`);
+  }
   const workers = o.workers === undefined ? undefined : Number(o.workers);
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new Error(`--workers must be a positive integer; found '${o.workers}'`);
   const stop = interruptOnSignals({ log: (m) => console.error(`\n${m}`) });
