@@ -1,24 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileWriteError } from './errors';
 import { writeFileAtomic } from './fs-safe';
+import { tinyDisk } from './test-utils/tiny-disk';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fs-safe-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-/** A 64 KiB tmpfs at `dir` (root only: CI runs as root); undefined where mounting is not allowed. */
-function tinyDisk(dir: string): (() => void) | undefined {
-  fs.mkdirSync(dir, { recursive: true });
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { stdio: 'ignore' });
-  } catch {
-    return undefined;
-  }
-  return () => execFileSync('umount', [dir]);
-}
 
 describe('writeFileAtomic', () => {
   it('on a nearly full disk (a short write, not ENOSPC) keeps the old file whole and says so', (ctx) => {

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tinyDisk } from '../../core/src/test-utils/tiny-disk';
 import { fromJsonLine, fromJsonText, JsonlSink, readJsonl, toJsonLine, toJsonText } from './jsonl';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sugar-jsonl-'));
@@ -44,5 +45,28 @@ describe('toJsonText / fromJsonText', () => {
     const text = toJsonText(value);
     expect(text).toContain('"a": "NaN"');
     expect(fromJsonText(text)).toEqual(value);
+  });
+});
+
+describe('JsonlSink on a full disk', () => {
+  it('keeps every line whole: an append the disk cannot take is cut back, and the log still reads', (ctx) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jsonl-full-'));
+    const unmount = tinyDisk(dir);
+    if (!unmount) return ctx.skip();
+    try {
+      const file = path.join(dir, 'metrics.jsonl');
+      const sink = new JsonlSink(file);
+      const big = 'x'.repeat(10_000);
+      let written = 0;
+      expect(() => {
+        for (;;) sink.append({ type: 'epoch', epoch: written++, big });
+      }).toThrow(/ENOSPC|no space/i);
+      sink.close();
+      const lines = readJsonl<{ epoch: number }>(file);
+      expect(lines.map((l) => l.epoch)).toEqual(Array.from({ length: written - 1 }, (_, i) => i));
+      expect(fs.readFileSync(file, 'utf8').endsWith('\n')).toBe(true);
+    } finally {
+      unmount();
+    }
   });
 });

@@ -53,8 +53,15 @@ export class JsonlSink {
 
   append(record: unknown): void {
     if (this.fd === undefined) throw new TrainError(`JsonlSink: ${this.file} is closed`);
-    writeAllSync(this.fd, toJsonLine(record));
-    fs.fsyncSync(this.fd);
+    // A line is whole or absent: a full disk that takes half of it is cut back, so every reader still parses the log.
+    const before = fs.fstatSync(this.fd).size;
+    try {
+      writeAllSync(this.fd, toJsonLine(record));
+      fs.fsyncSync(this.fd);
+    } catch (err) {
+      fs.ftruncateSync(this.fd, before);
+      throw err;
+    }
   }
 
   close(): void {
