@@ -12,6 +12,7 @@ import {
 } from '@sugar-lab/core';
 import { datasetNames, datasetOptionIssues } from '@sugar-lab/datasets';
 import { listModels, modelOptions } from '@sugar-lab/models';
+import { memoryIssues } from './memory-estimate';
 import { trainConfigIssues, type TrainConfig } from '@sugar-lab/train';
 
 /** Fields `fit` reads (validated by @sugar-lab/train itself, so the two never disagree). */
@@ -142,6 +143,8 @@ export function runConfigIssues(cfg: unknown): RunIssue[] {
   issues.push(...trainIssues(cfg));
   if (cfg.landscape !== undefined) issues.push(...optionIssues(LANDSCAPE_OPTIONS, cfg.landscape).map(fromOption(['landscape'])));
   issues.push(...backendIssues(cfg.backend));
+  // Sizes only once the options themselves are valid: an estimate from a bad value would only repeat its issue.
+  if (!issues.length) issues.push(...memoryIssues(cfg));
   return issues;
 }
 

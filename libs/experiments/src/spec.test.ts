@@ -120,3 +120,17 @@ describe('a grid too large to run', () => {
     expect(() => parseSpec({ ...huge, grid: { seed: axis(3) } }, 'spec', { maxRuns: 2 })).toThrow(/expands to 3 runs \(seed 3\); the limit is 2/);
   });
 });
+
+describe('a run too large for this machine', () => {
+  it('is refused at validation with the estimate: a width of 1e9, 1e12 samples', () => {
+    const base = tinySpec().base as Record<string, unknown>;
+    const wide = { name: 'wide', base: { ...base, model: { name: 'mlp', depth: 2, width: 1e9 } }, grid: { seed: [0] } };
+    expect(() => parseSpec(wide)).toThrow(
+      /base\.model\.width: makes an MLP of 1\.00e\+18 parameters: about [\d.e+]+ GiB with gradients, Adam's moments and a checkpoint, more than this machine's [\d.]+ GiB/,
+    );
+    const many = { name: 'many', base: { ...base, dataset: { name: 'spirals', nTrain: 1e12 } }, grid: { seed: [0] } };
+    expect(() => parseSpec(many)).toThrow(
+      /base\.dataset\.nTrain: asks for 1\.00e\+12 samples of 2 features: about 7\.45e\+3 GiB as float32, more than this machine's/,
+    );
+  });
+});
