@@ -52,11 +52,17 @@ export function engineDifference(was: Engine, now: Engine): string {
   const out: string[] = [];
   if (was.backend !== now.backend) out.push(`backend ${was.backend} -> ${now.backend}`);
   if (was.kernels !== now.kernels) out.push(`native kernels '${was.kernels}' -> '${now.kernels}'`);
-  for (const p of new Set([...Object.keys(was.plugins), ...Object.keys(now.plugins)])) {
-    if (was.plugins[p] !== now.plugins[p])
-      out.push(
-        `plugin ${p} ${!now.plugins[p] ? 'removed' : !was.plugins[p] ? 'added' : `edited (sha256 ${was.plugins[p].slice(0, 12)} -> ${now.plugins[p].slice(0, 12)})`}`,
-      );
-  }
+  const plugins = pluginDifference(was.plugins, now.plugins);
+  if (plugins) out.push(plugins);
   return out.length ? out.join('; ') : canonicalJSON(was) === canonicalJSON(now) ? '' : 'engine record differs';
+}
+
+/** How two sets of plugin hashes differ (`plugin ./p.js edited (sha256 ... -> ...)`), or ''. */
+export function pluginDifference(was: Record<string, string>, now: Record<string, string>): string {
+  const out: string[] = [];
+  for (const p of new Set([...Object.keys(was), ...Object.keys(now)])) {
+    if (was[p] === now[p]) continue;
+    out.push(`plugin ${p} ${!now[p] ? 'removed' : !was[p] ? 'added' : `edited (sha256 ${was[p].slice(0, 12)} -> ${now[p].slice(0, 12)})`}`);
+  }
+  return out.join('; ');
 }

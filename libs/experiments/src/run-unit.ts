@@ -6,7 +6,7 @@ import type { PlannedRun } from './grid';
 import { runLandscape } from './landscape-probe';
 import { loadPlugins } from './plugins';
 import { trainConfigOf } from './run-config';
-import { currentEngine, engineDifference, pluginHashes, type Engine, type EngineNotes } from './engine';
+import { currentEngine, pluginDifference, pluginHashes, type Engine, type EngineNotes } from './engine';
 import { claimEngine, runFiles, type RunOutcome, type RunSummary } from './store';
 
 export interface RunUnitOptions {
@@ -148,7 +148,7 @@ export async function runUnit(runs: PlannedRun[], dirs: string[], opts: RunUnitO
 /** The error outcome of a run this engine must not train (it started on another, or a plugin changed), else undefined. */
 function engineMismatch(run: PlannedRun, dir: string, engine: Engine, expectPlugins?: Record<string, string>): RunOutcome | undefined {
   if (expectPlugins) {
-    const edited = engineDifference({ ...engine, plugins: expectPlugins }, engine);
+    const edited = pluginDifference(expectPlugins, engine.plugins);
     if (edited)
       return { kind: 'error', error: `run ${run.id}: ${edited} since the sweep started; its runs would mix two versions of the code (start a new --out)` };
   }

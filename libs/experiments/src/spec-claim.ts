@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { canonicalHash, canonicalJSON, describeValue, writeFileAtomic } from '@sugar-lab/core';
 import { readJSON } from './atomic';
-import { engineDifference, pluginHashes } from './engine';
+import { pluginDifference, pluginHashes } from './engine';
 import { resolvePlugins } from './plugins';
 import { SpecConflictError } from './errors';
 import { expandGrid, type PlannedRun } from './grid';
@@ -196,7 +196,7 @@ function claimEnvironment(store: ResultsStore, spec: Spec, opts: ClaimOptions, f
       `${store.dir} was run with ${named(was.backend)}; this command asks for ${named(opts.backend)}. Its runs would mix two backends under one label: leave --backend out to continue on the recorded one, or use a new --out.`,
     );
   }
-  const edited = engineDifference({ backend: '', kernels: '', plugins: was.plugins ?? {} }, { backend: '', kernels: '', plugins });
+  const edited = pluginDifference(was.plugins ?? {}, plugins);
   if (edited) {
     throw new SpecConflictError(
       `${store.dir}: ${edited} since its sweep started (${store.claimFile}); new runs would pool two versions of the code under one label. Restore the plugin, or train into a new --out.`,

@@ -79,10 +79,12 @@ function alone(members: PackMember[], why: string): UnitPlan {
  */
 export function planUnit(members: PackMember[], mode: 'auto' | 'always', backend = tf.getBackend()): UnitPlan {
   const k = members.length;
-  if (mode === 'always') {
-    const plans = sharedPlans(members);
-    return { packed: true, plans, how: `${k} run${k > 1 ? 's' : ''} as one pack (${trainsNativelyAs(plans) ? 'fused native step' : 'stacked'})` };
-  }
+  const pack = (plans: PackPlan[]): UnitPlan => ({
+    packed: true,
+    plans,
+    how: `${k} run${k > 1 ? 's' : ''} as one pack (${trainsNativelyAs(plans) ? 'fused native step' : 'stacked'})`,
+  });
+  if (mode === 'always') return pack(sharedPlans(members));
   if (k === 1) return alone(members, 'alone');
   let plans: PackPlan[];
   try {
@@ -96,5 +98,5 @@ export function planUnit(members: PackMember[], mode: 'auto' | 'always', backend
   if (width > limit) {
     return alone(members, `${k} runs one after another: stacking ${limit ? `layers wider than ${limit}` : 'anything'} does not pay on ${backend}`);
   }
-  return { packed: true, plans, how: `${k} runs as one pack (${trainsNativelyAs(plans) ? 'fused native step' : 'stacked'})` };
+  return pack(plans);
 }

@@ -1,5 +1,6 @@
 import { tf } from '@sugar-lab/core';
 import type { EpochMeasured } from './fit-epoch';
+import { stateTensors } from './finite-state';
 import type { Member, PackStepResult, TrainStep } from './step';
 import { trainStep } from './train-step';
 
@@ -27,8 +28,9 @@ export class OpStep implements TrainStep {
   sync(): void {}
 
   finiteSums(): boolean[] {
-    const { model, optimizer } = this.members[0].run;
-    const tensors = [...model.weights.map((w) => w.read()), ...optimizer.getSlots().map((s) => s.tensor)].filter((t) => t.dtype === 'float32');
+    const tensors = stateTensors(this.members[0].run)
+      .map((s) => s.tensor)
+      .filter((t) => t.dtype === 'float32');
     const total = tf.tidy(() => tf.addN(tensors.map((t) => tf.sum(t))).dataSync()[0]);
     return [Number.isFinite(total)];
   }

@@ -128,21 +128,27 @@ export class Trainer {
     this.step = stepFor(group);
   }
 
-  // Diverged members end with their weights before this step (synced back); the rest continue in a new step.
-  private async dropDiverged(losses: Float32Array, epoch: number, batch: number, lrs: number[]): Promise<void> {
+  // Members with an error (in step order) end 'diverged' with it; the rest go on in a step of their own.
+  private async endDiverged(errors: (string | undefined)[]): Promise<void> {
     const step = this.step!;
-    step.sync();
-    const bad = step.members.filter((_, k) => !Number.isFinite(losses[k]));
-    for (const m of bad) {
-      const k = step.members.indexOf(m);
-      await this.end(m, { status: 'diverged', error: `loss became ${losses[k]} at epoch ${epoch}, batch ${batch + 1}, step ${m.run.step + 1} (lr ${lrs[k]})` });
-    }
-    const rest = step.members.filter((m) => !bad.includes(m));
+    for (const [k, m] of step.members.entries()) if (errors[k]) await this.end(m, { status: 'diverged', error: errors[k] });
+    const rest = step.members.filter((_, k) => !errors[k]);
     this.drop();
     if (rest.length) this.step = stepFor(rest);
   }
 
-  // Members whose weights or optimizer state stopped being finite this epoch end 'diverged'; the rest go on.
+  // Members whose loss stopped being finite end with their weights before this step (synced back).
+  private async dropDiverged(losses: Float32Array, epoch: number, batch: number, lrs: number[]): Promise<void> {
+    const step = this.step!;
+    step.sync();
+    await this.endDiverged(
+      step.members.map((m, k) =>
+        Number.isFinite(losses[k]) ? undefined : `loss became ${losses[k]} at epoch ${epoch}, batch ${batch + 1}, step ${m.run.step + 1} (lr ${lrs[k]})`,
+      ),
+    );
+  }
+
+  // Members whose weights or optimizer state stopped being finite this epoch end 'diverged'.
   private async dropNonFinite(epoch: number, batches: number): Promise<void> {
     const step = this.step!;
     const screen = step.finiteSums();
@@ -150,12 +156,7 @@ export class Trainer {
     // A sum can also overflow from finite values: the exact check decides, and names the tensor.
     const bad = step.members.map((m, k) => (screen[k] ? undefined : nonFiniteState(m.run)));
     if (bad.every((b) => b === undefined)) return;
-    for (const [k, m] of step.members.entries()) {
-      if (bad[k]) await this.end(m, { status: 'diverged', error: `${bad[k]} at the end of epoch ${epoch} (steps ${m.run.step - batches + 1}-${m.run.step})` });
-    }
-    const rest = step.members.filter((_, k) => !bad[k]);
-    this.drop();
-    if (rest.length) this.step = stepFor(rest);
+    await this.endDiverged(step.members.map((m, k) => bad[k] && `${bad[k]} at the end of epoch ${epoch} (steps ${m.run.step - batches + 1}-${m.run.step})`));
   }
 
   private async trainEpoch(epoch: number): Promise<void> {
