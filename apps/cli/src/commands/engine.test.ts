@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, tmpDir, writeTinySpec } from '../test-utils/cli-process';
+import { CLI, nobodyCanRead, tmpDir, writeTinySpec } from '../test-utils/cli-process';
 
 // What computes a sweep's numbers besides its spec (--backend, the native kernels, plugin files) is recorded,
 // never switched silently, and never mixed under one label. Tried as users hit it, through the real CLI.
@@ -21,7 +21,6 @@ const summaries = (out: string) =>
     .map((id) => path.join(out, 'runs', id, 'summary.json'))
     .filter((f) => fs.existsSync(f))
     .map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
-const canRunAsNobody = () => process.getuid?.() === 0 && spawnSync('runuser', ['-u', 'nobody', '--', 'true']).status === 0;
 // tfjs-node loads here (as root), and its libtensorflow lives in root's cache, which another user cannot read:
 // the situation of a user whose tensorflow backend does not load.
 const tensorflowLoads = () =>
@@ -33,7 +32,7 @@ function tinySweep(dir: string, base: Record<string, unknown> = {}, extra: Recor
 
 describe('the backend a sweep trains on', () => {
   it('an explicit --backend that cannot load is an error naming why; a fallback is said and recorded', (ctx) => {
-    if (!canRunAsNobody() || !tensorflowLoads()) return ctx.skip();
+    if (!nobodyCanRead(CLI) || !tensorflowLoads()) return ctx.skip();
     const dir = tmpDir('sugar-engine-');
     fs.chmodSync(dir, 0o777);
     const spec = tinySweep(dir, { backend: undefined });

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -72,3 +72,12 @@ export async function waitFor(what: string, check: () => boolean, timeoutMs = 60
 }
 
 export const range = (n: number) => Array.from({ length: n + 1 }, (_, i) => i);
+
+/**
+ * Whether this test process can run `files` as another user (`runuser -u nobody`): it is root, and nobody can read
+ * them (a checkout under a private directory, such as mktemp's, cannot be run by another user at all).
+ */
+export function nobodyCanRead(...files: string[]): boolean {
+  if (process.getuid?.() !== 0) return false;
+  return files.every((f) => spawnSync('runuser', ['-u', 'nobody', '--', 'test', '-r', f]).status === 0);
+}
