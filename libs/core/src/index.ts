@@ -100,6 +100,9 @@ export { fsyncDir, isProcessAlive, writeAllSync, writeFileAtomic } from './fs-sa
 export { acquireLock, withLock, type HeldLock, type LockOptions, type LockOwner, type WaitLockOptions } from './lock';
 export { cacheDir } from './paths';
 
+// the host of long calls: a notebook kernel's interrupt and displays, a sweep worker's stop
+export { activeInterruptible, currentHost, hostInterrupted, interruptible, InterruptedError, setHost, type Host, type HostDisplay } from './host';
+
 // errors
 export { ActivationSpecError, FileWriteError, ModelFileError, SugarError, SurgeryError, SurrogateError } from './errors';
 export { BackendError } from './backend';
