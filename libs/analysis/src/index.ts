@@ -33,6 +33,7 @@ export {
   type ConfidenceInterval,
   type TTestResult,
 } from './stats';
+export { fractionInterval, wilsonInterval, type FractionIntervalOptions, type ProportionInterval } from './proportion';
 export { erfc, logGamma, normalCdf, regularizedIncompleteBeta, studentTCdf, studentTQuantile } from './special';
 
 // loss landscape
