@@ -1,4 +1,4 @@
-import { mean, pairedTTest, std } from '@sugar-lab/analysis';
+import { fractionInterval, mean, pairedTTest, std } from '@sugar-lab/analysis';
 import { describe, expect, it } from 'vitest';
 import { layerTable, pairedTable, statusCounts, variantTable } from './aggregate';
 import type { RunSummary } from './store';
@@ -36,8 +36,30 @@ describe('variantTable', () => {
     expect(sugar).toMatchObject({ variant: 'sugar', n: 2, diverged: 1, failed: 1, testAccuracy_n: 2 });
     expect(sugar.testAccuracy_mean).toBeCloseTo(mean([0.9, 0.88]), 12);
     expect(sugar.testAccuracy_std).toBeCloseTo(std([0.9, 0.88]), 12);
-    // t_{0.975, 1} = 12.706: the interval of two runs, not of four.
-    expect((sugar.testAccuracy_ci_hi as number) - (sugar.testAccuracy_mean as number)).toBeCloseTo((12.7062 * std([0.9, 0.88])) / Math.SQRT2, 3);
+    // The interval of two runs, not of four; an accuracy is a fraction: Wilson, inside [0, 1].
+    const ci = fractionInterval([0.9, 0.88])!;
+    expect([sugar.testAccuracy_ci_lo, sugar.testAccuracy_ci_hi]).toEqual([ci.lo, ci.hi]);
+    expect(sugar.testAccuracy_ci_hi as number).toBeLessThanOrEqual(1);
+  });
+
+  it('gives a metric that is not a fraction its Student-t interval', () => {
+    const losses = [run('relu', 0, 'completed', 0.8, { testLoss: 0.5 }), run('relu', 1, 'completed', 0.8, { testLoss: 0.7 })];
+    const [row] = variantTable(losses, ['testLoss'], ['relu']).toRecords();
+    // t_{0.975, 1} = 12.706
+    expect((row.testLoss_ci_hi as number) - 0.6).toBeCloseTo((12.7062 * std([0.5, 0.7])) / Math.SQRT2, 3);
+    expect(row.testLoss_ci_lo as number).toBeLessThan(0);
+  });
+
+  it("keeps a dead fraction's interval in [0, 1], over the runs' pooled units", () => {
+    const layers = [
+      { layer: 'act1', units: 144 },
+      { layer: 'act2', units: 144 },
+    ];
+    const dead = [0, 1, 6].map((k, seed) => run('relu', seed, 'completed', 0.8, { deadFraction: k / 288, layers }));
+    const [row] = variantTable(dead, ['deadFraction'], ['relu']).toRecords();
+    const want = fractionInterval([0, 1 / 288, 6 / 288], { trials: [288, 288, 288] })!;
+    expect([row.deadFraction_ci_lo, row.deadFraction_ci_hi]).toEqual([want.lo, want.hi]);
+    expect(row.deadFraction_ci_lo as number).toBeGreaterThanOrEqual(0);
   });
 
   it('keeps a variant none of whose runs completed, with counts and no statistics', () => {

@@ -1,5 +1,6 @@
 import pl from 'nodejs-polars';
-import { mean, pairedTTest, std, studentTQuantile } from '@sugar-lab/analysis';
+import { mean, pairedTTest, std } from '@sugar-lab/analysis';
+import { metricInterval } from './metric-interval';
 import type { RunSummary } from './store';
 
 /** Final scalar metrics of a run: every finite number at the top level of its summary's `final`. */
@@ -66,25 +67,26 @@ const COUNTS = ['n', 'diverged', 'failed', 'hessianUnconverged', 'pairs'];
 
 const rankIn = (order: string[]) => (v: string) => (order.indexOf(v) === -1 ? order.length : order.indexOf(v));
 
-// mean, std, 95% Student-t interval and count of one metric over a variant's completed runs.
-function metricStats(values: number[], m: string): Record<string, number | null> {
+// mean, std, 95% interval (metric-interval.ts: Wilson for fractions, else Student t) and count of one metric over
+// a variant's completed runs that have it.
+function metricStats(runs: RunSummary[], m: string): Record<string, number | null> {
+  const values = runs.map((s) => scalarMetrics(s)[m]);
   const n = values.length;
-  const mu = n ? mean(values) : null;
-  const sd = n > 1 ? std(values) : null;
-  const half = sd !== null ? studentTQuantile(0.975, n - 1) * (sd / Math.sqrt(n)) : null;
+  const ci = metricInterval(m, runs);
   return {
     [`${m}_n`]: n,
-    [`${m}_mean`]: mu,
-    [`${m}_std`]: sd,
-    [`${m}_ci_lo`]: half === null || mu === null ? null : mu - half,
-    [`${m}_ci_hi`]: half === null || mu === null ? null : mu + half,
+    [`${m}_mean`]: n ? mean(values) : null,
+    [`${m}_std`]: n > 1 ? std(values) : null,
+    [`${m}_ci_lo`]: ci?.lo ?? null,
+    [`${m}_ci_hi`]: ci?.hi ?? null,
   };
 }
 
 /**
  * Per variant: n (completed runs), diverged, failed, and over the completed runs only the mean, std, 95%
- * Student-t interval and count of each metric (a diverged run's last metrics are those of the epoch before
- * it blew up, often epoch 0: averaging them in would mix untrained numbers into the means). With landscape
+ * interval (Wilson for fractions, Student t otherwise: `metricInterval`) and count of each metric (a diverged
+ * run's last metrics are those of the epoch before it blew up, often epoch 0: averaging them in would mix
+ * untrained numbers into the means). With landscape
  * scalars, `hessianUnconverged` counts completed runs whose Hessian estimates did not converge. Variants
  * keep the order given; a variant none of whose runs completed keeps its row, with empty statistics.
  */
@@ -105,7 +107,7 @@ export function variantTable(summaries: RunSummary[], metrics: string[], order: 
       Object.assign(
         row,
         metricStats(
-          runs.flatMap((s) => (m in scalarMetrics(s) ? [scalarMetrics(s)[m]] : [])),
+          runs.filter((s) => m in scalarMetrics(s)),
           m,
         ),
       );

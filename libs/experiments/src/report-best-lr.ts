@@ -1,6 +1,7 @@
 import pl from 'nodejs-polars';
-import { ci95, mean, pairedTTest } from '@sugar-lab/analysis';
+import { mean, pairedTTest } from '@sugar-lab/analysis';
 import { axisLabel, baselineAxis } from './grid';
+import { metricInterval } from './metric-interval';
 import type { SweepResults } from './report-load';
 import type { ReportDocument, ReportSection } from './report-render';
 import { baselineOf } from './report-tables';
@@ -70,8 +71,9 @@ function metricOf(s: RunSummary, m: string): number | undefined {
 }
 
 function cellStats(c: Cell, metric: string) {
-  const values = c.runs.flatMap((s) => metricOf(s, metric) ?? []);
-  const ci = values.length > 1 ? ci95(values) : undefined;
+  const runs = c.runs.filter((s) => metricOf(s, metric) !== undefined);
+  const values = runs.map((s) => metricOf(s, metric)!);
+  const ci = metricInterval(metric, runs);
   const lost = c.runs.filter((s) => s.status !== 'completed').length;
   return { n: values.length, lost, mean: values.length ? mean(values) : null, ci_lo: ci?.lo ?? null, ci_hi: ci?.hi ?? null };
 }

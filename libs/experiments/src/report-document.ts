@@ -1,4 +1,5 @@
 import { hessianUnconverged } from './aggregate';
+import { INTERVAL_NOTE } from './metric-interval';
 import { compactVariants, baselineOf, UNCONVERGED_MARK, type ReportTables } from './report-tables';
 import type { Paragraph, ReportDocument, ReportSection } from './report-render';
 import type { SweepResults } from './report-load';
@@ -46,7 +47,7 @@ export function reportDocument(r: SweepResults, tables: ReportTables): ReportDoc
     {
       title: 'Variants',
       note: [
-        'n completed runs per variant (diverged and failed ones are counted, not averaged); mean and [95% Student-t interval] over seeds of the final metrics (every metric with its std: variants.csv).',
+        `n completed runs per variant (diverged and failed ones are counted, not averaged); mean and [95% interval] over seeds of the final metrics (every metric with its std: variants.csv): ${INTERVAL_NOTE}.`,
       ],
       table: tables.variants.height ? compactVariants(tables.variants, headline) : tables.variants,
       footnotes: flagged ? [UNCONVERGED_NOTE] : [],
