@@ -33,7 +33,18 @@ export type { LayerArgs } from './layer-args';
 export { SugarReLU, sugarReLU, type SugarReLUArgs } from './sugar-relu-layer';
 export { SurrogateActivation, type SurrogateActivationArgs } from './surrogate-activation-layer';
 export { activationLayer, type ActivationLayerConfig } from './activation-layer';
-export { activationLayers, isActivationLayer, isReluLayer, type ActivationLayersOptions, type LayerLike } from './is-activation-layer';
+export {
+  ACTIVATION_RULE,
+  activationLayers,
+  describeLayers,
+  FUSED_ACTIVATION_LAYERS,
+  hasFusedActivation,
+  hasFusedRelu,
+  isActivationLayer,
+  isReluLayer,
+  type ActivationLayersOptions,
+  type LayerLike,
+} from './is-activation-layer';
 
 // model surgery and model files
 export { countSugarLayers, desugarize, sugarize, type SugarizeOptions } from './sugarize';

@@ -2,7 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   activationLayer,
   activationLayers,
+  describeLayers,
   getSurrogate,
+  hasFusedActivation,
+  hasFusedRelu,
   initBackend,
   isActivationLayer,
   isReluLayer,
@@ -12,7 +15,7 @@ import {
   tf,
   type ActivationSpec,
 } from './index';
-import { mlp, residualCnn } from './test-utils/models';
+import { fusedConvNet, mlp, nestedFusedMlp, residualCnn } from './test-utils/models';
 
 beforeAll(async () => {
   await initBackend('cpu', { quiet: true });
@@ -77,6 +80,32 @@ describe('isActivationLayer', () => {
   });
 });
 
+describe('hasFusedActivation and hasFusedRelu', () => {
+  it('accept Dense and the convolutions with a hidden activation fused in, built or as a config entry', () => {
+    const relu = [
+      tf.layers.dense({ units: 2, activation: 'relu' }),
+      tf.layers.conv1d({ filters: 2, kernelSize: 1, activation: 'relu' }),
+      tf.layers.conv2d({ filters: 2, kernelSize: 1, activation: 'relu' }),
+      tf.layers.depthwiseConv2d({ kernelSize: 1, activation: 'relu' }),
+      tf.layers.separableConv2d({ filters: 2, kernelSize: 1, activation: 'relu' }),
+      tf.layers.conv2dTranspose({ filters: 2, kernelSize: 1, activation: 'relu' }),
+    ];
+    const hiddenNotRelu = [tf.layers.dense({ units: 2, activation: 'tanh' }), tf.layers.conv2d({ filters: 2, kernelSize: 1, activation: 'elu' })];
+    const no = [
+      tf.layers.dense({ units: 2 }),
+      tf.layers.dense({ units: 2, activation: 'softmax' }),
+      tf.layers.conv2d({ filters: 2, kernelSize: 1, activation: 'sigmoid' }),
+      tf.layers.activation({ activation: 'relu' }), // a layer of its own: isActivationLayer's
+      tf.layers.reLU(),
+      tf.layers.simpleRNN({ units: 2, activation: 'relu' }), // relu inside a recurrence, not at the output
+    ];
+    const entry = (l: tf.layers.Layer) => ({ className: l.getClassName(), config: l.getConfig() });
+    for (const l of relu) expect([hasFusedActivation(l), hasFusedRelu(l), hasFusedRelu(entry(l))], l.getClassName()).toEqual([true, true, true]);
+    for (const l of hiddenNotRelu) expect([hasFusedActivation(l), hasFusedActivation(entry(l)), hasFusedRelu(l)]).toEqual([true, true, false]);
+    for (const l of no) expect([hasFusedActivation(l), hasFusedRelu(l)], l.getClassName()).toEqual([false, false]);
+  });
+});
+
 describe('isReluLayer', () => {
   it('is exactly ReLU: ReLU without maxValue or Activation(relu)', () => {
     expect(isReluLayer(tf.layers.reLU())).toBe(true);
@@ -113,6 +142,27 @@ describe('activationLayers', () => {
     const outer = tf.model({ inputs: input, outputs: out });
     expect(activationLayers(outer).map((l) => l.name)).toEqual(['outer_relu']);
     expect(activationLayers(outer, { nested: true }).map((l) => l.getClassName())).toEqual(['Activation', 'ReLU', 'ReLU']);
+    outer.dispose();
+  });
+});
+
+describe('activationLayers with fused activations', () => {
+  it('lists Dense/Conv layers with a fused relu only when asked, nested ones with nested', () => {
+    const cnn = fusedConvNet();
+    expect(activationLayers(cnn)).toEqual([]);
+    expect(activationLayers(cnn, { fused: true }).map((l) => l.getClassName())).toEqual(['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Conv1D']);
+    const nested = nestedFusedMlp('functional');
+    expect(activationLayers(nested, { fused: true }).map((l) => l.getClassName())).toEqual(['Dense']);
+    expect(activationLayers(nested, { fused: true, nested: true }).map((l) => l.getClassName())).toEqual(['Dense', 'Dense', 'Dense']);
+    [cnn, nested].forEach((m) => m.dispose());
+  });
+});
+
+describe('describeLayers', () => {
+  it('names each layer class with its activation, nested models in brackets', () => {
+    const inner = tf.sequential({ name: 'inner', layers: [tf.layers.dense({ inputShape: [3], units: 2, activation: 'tanh' }), tf.layers.reLU()] });
+    const outer = tf.sequential({ layers: [inner, tf.layers.dense({ units: 2, activation: 'softmax' })] });
+    expect(describeLayers(outer)).toBe('inner[Dense(tanh), ReLU], Dense(softmax)');
     outer.dispose();
   });
 });

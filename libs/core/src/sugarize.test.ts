@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countSugarLayers, desugarize, fileHandler, initBackend, SugarReLU, sugarize, SurgeryError, tf } from './index';
 import { ensureBuilt } from './test-utils/build';
-import { mlp, residualCnn } from './test-utils/models';
+import { fusedConvNet, fusedMlp, mlp, nestedFusedMlp, residualCnn, type Split } from './test-utils/models';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sugar-core-'));
 
@@ -155,6 +155,62 @@ describe('sugarize on a residual CNN (functional, with add)', () => {
   });
 });
 
+// Models written the usual tfjs way (activation: 'relu' fused into Dense/Conv layers), sequential, functional and
+// nested: sugarize gives the forward bit for bit, and the gradient of the same model written by hand with SugarReLU
+// layers (the reference); desugarize gives back the original's gradient.
+describe('sugarize on models with fused relus', () => {
+  const cases: [string, (split?: Split) => tf.LayersModel, number[]][] = [
+    ['a Sequential of Dense(relu)', (split) => fusedMlp(split), [7, 6]],
+    ['a functional CNN of Conv2D, DepthwiseConv2D, SeparableConv2D and Conv1D with relu', (split) => fusedConvNet(split), [3, 6, 6, 2]],
+    ['a Sequential nested in a Sequential', (split) => nestedFusedMlp('sequential', split), [7, 6]],
+    ['a Sequential nested in a functional model', (split) => nestedFusedMlp('functional', split), [7, 6]],
+  ];
+  const values = (t: tf.Tensor) => t.dataSync() as Float32Array;
+  function weightGrads(m: tf.LayersModel, x: tf.Tensor): Float32Array[] {
+    return tf.tidy(() => {
+      const vars = m.trainableWeights.map((w) => w.read() as tf.Variable);
+      const { grads } = tf.variableGrads(() => tf.sum<tf.Scalar>(tf.square(m.predict(x) as tf.Tensor)), vars);
+      return vars.map((v) => values(grads[v.name]));
+    });
+  }
+  const same = (a: Float32Array[], b: Float32Array[]) => a.length === b.length && a.every((v, i) => tf.util.arraysEqual(v, b[i]));
+
+  for (const [what, build, shape] of cases) {
+    it(`${what}: same forward, the surrogate's gradient, inverted by desugarize`, () => {
+      const x = tf.randomNormal(shape, 0, 1, 'float32', 11);
+      const base = build();
+      const s = sugarize(base, 'bsilu');
+      const byHand = build(() => new SugarReLU({ surrogate: 'bsilu' }));
+      byHand.setWeights(base.getWeights());
+      const y = base.predict(x) as tf.Tensor;
+      expect(tf.util.arraysEqual(values(s.predict(x) as tf.Tensor), values(y))).toBe(true);
+      expect(tf.util.arraysEqual(values(byHand.predict(x) as tf.Tensor), values(y))).toBe(true);
+      expect(countSugarLayers(s)).toBe(countSugarLayers(byHand));
+      expect(same(weightGrads(s, x), weightGrads(byHand, x))).toBe(true);
+      expect(same(weightGrads(s, x), weightGrads(base, x))).toBe(false);
+      const d = desugarize(s);
+      expect(tf.util.arraysEqual(values(d.predict(x) as tf.Tensor), values(y))).toBe(true);
+      expect(same(weightGrads(d, x), weightGrads(base, x))).toBe(true);
+      [base, s, byHand, d].forEach((m) => m.dispose());
+    });
+  }
+
+  it('keeps the forward bit for bit on the tensorflow backend too', async (ctx) => {
+    if ((await initBackend('tensorflow', { quiet: true })) !== 'tensorflow') return ctx.skip();
+    try {
+      for (const [, build, shape] of cases) {
+        const x = tf.randomNormal(shape, 0, 1, 'float32', 12);
+        const base = build();
+        const s = sugarize(base, { name: 'nelu', alpha: 0.1 });
+        expect(tf.util.arraysEqual(values(s.predict(x) as tf.Tensor), values(base.predict(x) as tf.Tensor))).toBe(true);
+        [base, s].forEach((m) => m.dispose());
+      }
+    } finally {
+      await initBackend('cpu', { quiet: true });
+    }
+  });
+});
+
 describe('sugarize edge cases', () => {
   it('handles a layer applied twice and a nested Sequential', () => {
     const shared = tf.layers.dense({ units: 4, activation: 'relu', name: 'shared' });
@@ -188,10 +244,12 @@ describe('sugarize edge cases', () => {
     expect(() => sugarize(rnn, 'bsilu')).toThrow(/rnn: SimpleRNN applies relu internally and cannot be split; sugarize splits only Dense, Conv1D/);
     expect(countSugarLayers(sugarize(rnn, 'bsilu', { onUnsupported: 'keep' }))).toBe(1);
     const none = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 2, activation: 'tanh' })] });
-    expect(() => sugarize(none, 'bsilu')).toThrow(/has no ReLU to replace; pass \{ allowNoRelu: true \}/);
+    expect(() => sugarize(none, 'bsilu')).toThrow(
+      /expected a ReLU to replace in model '.*' \(ReLU layers, Activation\('relu'\), or Dense\/Conv1D.*\); found Dense\(tanh\)\. Pass \{ allowNoRelu: true \}/,
+    );
     expect(countSugarLayers(sugarize(none, 'bsilu', { allowNoRelu: true }))).toBe(0);
     const relu6 = tf.sequential({ layers: [tf.layers.reLU({ inputShape: [2], maxValue: 6 }), tf.layers.dense({ units: 1, activation: 'relu6' })] });
-    expect(() => sugarize(relu6, 'bsilu')).toThrow(/no ReLU/);
+    expect(() => sugarize(relu6, 'bsilu')).toThrow(/found ReLU, Dense\(relu6\)\./);
   });
 
   it("leaks no tensors beyond the new model's weights", () => {

@@ -4,7 +4,7 @@
 import { resolveActivation } from './activation';
 import type { ActivationSpec, SugarRegion } from './activation-spec';
 import { SurgeryError } from './errors';
-import { isReluLayer } from './is-activation-layer';
+import { describeLayers, FUSED_ACTIVATION_LAYERS, hasFusedRelu, isReluLayer } from './is-activation-layer';
 import { SugarReLU } from './sugar-relu-layer';
 import { resolveSurrogate, surrogateToSpec, type Surrogate, type SurrogateLike } from './surrogate';
 import * as tf from './tf';
@@ -18,18 +18,6 @@ interface LayerEntry {
   inboundNodes?: NodeRef[][];
 }
 
-/** Layers whose `activation` is applied to their output, so it can move into its own layer. */
-export const SPLITTABLE_LAYERS: readonly string[] = [
-  'Dense',
-  'Conv1D',
-  'Conv2D',
-  'Conv3D',
-  'Conv2DTranspose',
-  'Conv3DTranspose',
-  'SeparableConv1D',
-  'SeparableConv2D',
-  'DepthwiseConv2D',
-];
 const CONTAINERS = ['Sequential', 'Model', 'Functional'];
 const BASE_KEYS = ['name', 'trainable', 'batchInputShape', 'batchSize', 'dtype', 'inputDType'];
 
@@ -183,20 +171,23 @@ export function sugarize(model: tf.LayersModel, spec: SurrogateLike | Activation
       count++;
       return { replace: sugarConfig(e.config) };
     }
-    if (e.config.activation !== 'relu' || e.className === 'Activation') return undefined;
-    if (SPLITTABLE_LAYERS.includes(e.className)) {
+    if (hasFusedRelu(e)) {
       count++;
       return { split: sugarConfig({ trainable: e.config.trainable, dtype: e.config.dtype }) };
     }
+    if (e.config.activation !== 'relu' || e.className === 'Activation') return undefined;
     if (opts.onUnsupported === 'keep') return undefined;
     throw new SurgeryError(
       `${path}: ${e.className} applies relu internally and cannot be split; sugarize splits only ` +
-        `${SPLITTABLE_LAYERS.join(', ')}. Pass { onUnsupported: 'keep' } to leave it as is`,
+        `${FUSED_ACTIVATION_LAYERS.join(', ')}. Pass { onUnsupported: 'keep' } to leave it as is`,
     );
   });
   if (!count && !opts.allowNoRelu) {
     out.dispose();
-    throw new SurgeryError(`sugarize: model '${model.name}' has no ReLU to replace; pass { allowNoRelu: true } to accept that`);
+    throw new SurgeryError(
+      `sugarize: expected a ReLU to replace in model '${model.name}' (ReLU layers, Activation('relu'), or ${FUSED_ACTIVATION_LAYERS.join('/')} ` +
+        `layers with activation 'relu', nested models included); found ${describeLayers(model) || 'no layers'}. Pass { allowNoRelu: true } to accept that`,
+    );
   }
   return out;
 }
