@@ -1,6 +1,7 @@
 import type { OptionSchema } from '@sugar-lab/core';
 import { convnext, CONVNEXT_OPTIONS, CONVNEXT_SIZES, type ConvNextSize } from './convnext';
 import { mlp } from './mlp';
+import { convnextSize, mlpSize, resnetSize, swinSize, vggSize, vggSmallSize, vitSize } from './model-size';
 import { registerModel } from './registry';
 import { resnet, RESNET_BLOCKS, type ResNetName } from './resnet';
 import { swin, SWIN_OPTIONS, SWIN_SIZES, type SwinSize } from './swin';
@@ -41,6 +42,7 @@ registerModel('mlp', {
   description: 'fully connected: depth x (dense [-> bn] -> act [-> dropout]) -> fc',
   options: MLP_OPTIONS,
   build: mlp,
+  size: mlpSize,
 });
 
 for (const v of Object.keys(VGG_CONFIGS) as VggName[]) {
@@ -49,6 +51,7 @@ for (const v of Object.keys(VGG_CONFIGS) as VggName[]) {
     description: `${v.toUpperCase()} for CIFAR: 3x3 convs ${JSON.stringify(VGG_CONFIGS[v])}, max-pool per stage, BN by default, flatten -> fc`,
     options: VGG_OPTIONS,
     build: (opts, name) => vgg(v, opts, name),
+    size: (opts) => vggSize(v, opts),
   });
 }
 
@@ -58,6 +61,7 @@ registerModel('vgg-small', {
     'VGG-style CNN for 28x28 and up: stages x (convs x conv3x3 [-> bn] -> act, max-pool), channels 16 doubling per stage, flatten -> [hidden 128 -> act] -> fc',
   options: VGG_SMALL_OPTIONS,
   build: vggSmall,
+  size: vggSmallSize,
 });
 
 for (const v of Object.keys(RESNET_BLOCKS) as ResNetName[]) {
@@ -66,6 +70,7 @@ for (const v of Object.keys(RESNET_BLOCKS) as ResNetName[]) {
     description: `ResNet-${v.slice(6)} for CIFAR: 3x3 stem, BasicBlocks ${JSON.stringify(RESNET_BLOCKS[v])}, global avg pool -> fc`,
     options: RESNET_OPTIONS,
     build: (opts, name) => resnet(v, opts, name),
+    size: (opts) => resnetSize(v, opts),
   });
 }
 
@@ -76,6 +81,7 @@ for (const size of Object.keys(CONVNEXT_SIZES) as ConvNextSize[]) {
     description: `ConvNeXt-${size} with a CIFAR-sized patchify stem: blocks ${JSON.stringify(depths)}, channels ${JSON.stringify(dims)}, GELU by default`,
     options: CONVNEXT_OPTIONS,
     build: (opts, name) => convnext(size, opts, name),
+    size: (opts) => convnextSize(size, opts),
   });
 }
 
@@ -86,6 +92,7 @@ for (const size of Object.keys(VIT_SIZES) as VitSize[]) {
     description: `ViT-${size === 'tiny' ? 'Ti' : 'S'}, patch 4 for 32x32: width ${dim}, ${depth} blocks, ${heads} heads, class token, GELU by default`,
     options: VIT_OPTIONS,
     build: (opts, name) => vit(size, opts, name),
+    size: (opts) => vitSize(size, opts),
   });
 }
 
@@ -96,5 +103,6 @@ for (const size of Object.keys(SWIN_SIZES) as SwinSize[]) {
     description: `Swin-T scaled for 32x32 (patch 2, window 4): width ${dim}, blocks ${JSON.stringify(depths)}, heads ${JSON.stringify(heads)}, GELU by default`,
     options: SWIN_OPTIONS,
     build: (opts, name) => swin(size, opts, name),
+    size: (opts) => swinSize(size, opts),
   });
 }

@@ -5,7 +5,18 @@
 import './builtin';
 
 // the registry: build a model by name, add your own
-export { buildModel, getModelInfo, listModels, modelOptions, registerModel, type ModelEntry, type ModelInfo, type ModelOptionsMap } from './registry';
+export {
+  buildModel,
+  getModelInfo,
+  listModels,
+  modelOptions,
+  modelSize,
+  registerModel,
+  type ModelEntry,
+  type ModelInfo,
+  type ModelOptionsMap,
+} from './registry';
+export type { ModelSize, ModelSizeOptions } from './model-size';
 export { COMMON_MODEL_OPTIONS, type CommonModelOptions } from './options';
 
 // options of the built-in models (buildModel's typed view, ModelOptionsMap)

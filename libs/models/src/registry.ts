@@ -2,6 +2,7 @@ import { optionIssues, type OptionSchema, type RegisterOptions, type tf } from '
 import type { ConvNextOptions } from './convnext';
 import { DuplicateModelError, ModelConfigError, UnknownModelError } from './errors';
 import type { MlpOptions } from './mlp';
+import type { ModelSize, ModelSizeOptions } from './model-size';
 import { COMMON_MODEL_OPTIONS, type CommonModelOptions } from './options';
 import type { ResNetOptions } from './resnet';
 import type { SwinOptions } from './swin';
@@ -20,6 +21,11 @@ export interface ModelEntry<O extends CommonModelOptions = CommonModelOptions> {
   options?: OptionSchema;
   /** `registryName` is what the caller asked for (for error messages and the default model name). */
   build(opts: O, registryName: string): tf.LayersModel;
+  /**
+   * How large a model these options make, computed without building it (spec validation refuses a run that cannot
+   * fit in memory before anything is built); undefined for options the build refuses. Without it, no estimate.
+   */
+  size?(opts: ModelSizeOptions): ModelSize | undefined;
 }
 
 export interface ModelInfo {
@@ -75,6 +81,15 @@ export function getModelInfo(name: string): ModelInfo {
 /** The model's option schema, in the one shape every registry shares; undefined when the entry declares none. */
 export function modelOptions(name: string): OptionSchema | undefined {
   return entryOf(name).options;
+}
+
+/**
+ * Parameters and activation values per sample of the model `name` would build from `opts` (its own options, the
+ * data's `inputShape` and `numClasses`), computed from the options alone; undefined where the entry has no `size`
+ * or the build would refuse the options. Options are taken as valid (check them first).
+ */
+export function modelSize(name: string, opts: ModelSizeOptions): ModelSize | undefined {
+  return entryOf(name).size?.(opts);
 }
 
 /** Checks the model-specific options against the entry's schema; the first problem is thrown with its path. */
