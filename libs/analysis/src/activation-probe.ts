@@ -1,6 +1,7 @@
-import { hasKernel, probeStats, SUGAR_PROBE_STATS, tf } from '@sugar-lab/core';
+import { ACTIVATION_RULE, describeLayers, hasKernel, probeStats, SUGAR_PROBE_STATS, tf } from '@sugar-lab/core';
 import { findActivationLayers } from './activation-layers';
 import { ProbeError } from './errors';
+import { ProbeTaps } from './probe-taps';
 
 /** What one probe pass measured for one activation layer. */
 export interface LayerUnitStats {
@@ -35,22 +36,32 @@ const EXTRA = 3;
 
 /**
  * Measures unit statistics of every activation layer on a fixed probe set with one
- * multi-output forward pass (per probe batch): a tap model whose outputs are each activation
- * layer's input and output. All reductions are tf ops; one read per measurement.
+ * multi-output forward pass (per probe batch): tap models whose outputs are each activation's
+ * input and output (`ProbeTaps`: nested models and activations fused into Dense/Conv layers included).
+ * All reductions are tf ops; one read per measurement.
  */
 export class ActivationProbe {
+  /** The probed layers: activation layers, and Dense/Conv layers whose fused activation is probed at their output. */
   readonly layers: tf.layers.Layer[];
-  private readonly tap: tf.LayersModel;
+  /** Units per probed layer (the last axis of its output: neurons, or channels). */
+  readonly units: readonly number[];
+  private readonly taps: ProbeTaps;
   private readonly x: tf.Tensor;
   private readonly batchSize: number;
-  private readonly units: number[];
+  private readonly perSample: number[];
 
-  /** `x` is copied: the caller keeps ownership of its tensor. */
+  /**
+   * `x` is copied: the caller keeps ownership of its tensor.
+   *
+   * @param model the model whose activations are measured (the live model: every measurement reads its current weights)
+   * @param x the probe set, samples along the first axis
+   * @param opts which layers to probe and the samples per forward pass
+   */
   constructor(model: tf.LayersModel, x: tf.Tensor, opts: ActivationProbeOptions = {}) {
     this.layers = findActivationLayers(model, opts.layers);
     if (this.layers.length === 0) {
       throw new ProbeError(
-        `ActivationProbe: expected at least one activation layer in model '${model.name}'; found none among ${model.layers.map((l) => l.getClassName()).join(', ')}`,
+        `ActivationProbe: expected at least one activation in model '${model.name}': ${ACTIVATION_RULE}; found ${describeLayers(model) || 'no layers'}`,
       );
     }
     if (x.shape[0] === 0) throw new ProbeError('ActivationProbe: expected a non-empty probe set; found 0 samples');
@@ -58,26 +69,10 @@ export class ActivationProbe {
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) {
       throw new ProbeError(`ActivationProbe: batchSize must be an integer >= 1; found ${opts.batchSize}`);
     }
-    const outputs: tf.SymbolicTensor[] = [];
-    for (const layer of this.layers) {
-      let input: tf.SymbolicTensor | tf.SymbolicTensor[];
-      let output: tf.SymbolicTensor | tf.SymbolicTensor[];
-      try {
-        input = layer.input;
-        output = layer.output;
-      } catch (err) {
-        throw new ProbeError(`ActivationProbe: layer '${layer.name}' must be used exactly once in the model: ${(err as Error).message}`);
-      }
-      if (Array.isArray(input) || Array.isArray(output)) {
-        throw new ProbeError(`ActivationProbe: layer '${layer.name}' must have one input and one output`);
-      }
-      outputs.push(input, output);
-    }
-    this.units = this.layers.map((l) => {
-      const shape = (l.output as tf.SymbolicTensor).shape;
-      return shape[shape.length - 1] as number;
-    });
-    this.tap = tf.model({ inputs: model.inputs, outputs, name: `${model.name}_probe_tap` });
+    this.taps = new ProbeTaps(model, this.layers);
+    const shapes = this.layers.map((l) => (l.outputShape as number[]).slice(1));
+    this.units = shapes.map((s) => s[s.length - 1]);
+    this.perSample = shapes.map((s) => s.reduce((a, d) => a * d, 1));
     this.x = tf.keep(x.clone());
   }
 
@@ -103,6 +98,7 @@ export class ActivationProbe {
     const n = this.size;
     const rows: tf.Tensor[] = [];
     const batchSizes: number[] = [];
+    this.taps.sync();
     try {
       for (let start = 0; start < n; start += this.batchSize) {
         const b = Math.min(this.batchSize, n - start);
@@ -110,14 +106,13 @@ export class ActivationProbe {
         rows.push(
           tf.tidy(() => {
             const xb = b === n ? this.x : sliceRows(this.x, start, b);
-            const outs = this.tap.apply(xb, { training: false }) as tf.Tensor[];
+            const taps = this.taps.read(xb);
             const parts: tf.Tensor[] = [];
             // One native op a layer where sugar-lab's kernels run (~16 tfjs ops otherwise, most of the probes' time
             // on the quick MLP: docs/benchmarks.md, "Native kernels"): the same counts, moments summed in double.
             const native = hasKernel(SUGAR_PROBE_STATS);
             for (let i = 0; i < this.layers.length; i++) {
-              const pre = outs[2 * i];
-              const post = outs[2 * i + 1];
+              const { pre, post } = taps.get(this.layers[i])!;
               if (native && pre.dtype === 'float32' && post.dtype === 'float32') {
                 parts.push(...probeStats(pre, post));
                 continue;
@@ -152,7 +147,7 @@ export class ActivationProbe {
     for (let i = 0; i < this.layers.length; i++) {
       const layer = this.layers[i];
       const units = this.units[i];
-      const perSample = (layer.output as tf.SymbolicTensor).shape.slice(1).reduce((a: number, d) => a * (d as number), 1);
+      const perSample = this.perSample[i];
       const positions = perSample / units;
       const pos = new Float64Array(units);
       let zeros = 0;
@@ -205,6 +200,7 @@ export class ActivationProbe {
 
   dispose(): void {
     this.x.dispose();
+    this.taps.dispose();
   }
 }
 

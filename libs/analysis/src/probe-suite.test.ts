@@ -2,11 +2,15 @@ import { tf } from '@sugar-lab/core';
 import { describe, expect, it } from 'vitest';
 import { GradientNormMeter } from './gradient-norms';
 import { ProbeSuite } from './probe-suite';
-import { PROBE_X, tinyMlp } from './test-utils/models';
+import { PROBE_X, tinyFusedMlp, tinyMlp } from './test-utils/models';
 
 describe('ProbeSuite', () => {
-  it('counts resurrected and newly dead units between measurements', () => {
-    const model = tinyMlp();
+  // The same with the relus as layers of their own and fused into the dense layers (dense({ activation: 'relu' })).
+  it.each([
+    ['ReLU layers', tinyMlp],
+    ['fused relus', tinyFusedMlp],
+  ])('counts resurrected and newly dead units between measurements (%s)', (_, build) => {
+    const model = build();
     const x = tf.tensor2d(PROBE_X);
     const suite = new ProbeSuite(model, x, { perUnit: true });
     const m0 = suite.measure().record;

@@ -173,10 +173,7 @@ export class ProbeSuite {
       this.everDead = this.lastDead = undefined;
       return;
     }
-    const units = this.probe.layers.map((l) => {
-      const shape = (l.output as tf.SymbolicTensor).shape;
-      return shape[shape.length - 1] as number;
-    });
+    const units = this.probe.units;
     const check = (masks: string[], what: string) => {
       if (masks.length !== units.length || masks.some((m, i) => m.length !== units[i])) {
         throw new ProbeError(
