@@ -76,7 +76,7 @@ describe('ActivationProbe', () => {
     const h = tf.layers.dense({ units: 3 }).apply(input) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2, activation: 'softmax' }).apply(h) as tf.SymbolicTensor });
     expect(() => new ActivationProbe(model, tf.zeros([1, 2]))).toThrow(
-      /expected at least one activation in model '.*': activation layers \(ReLU, .*\) or Dense\/Conv1D\/.* layers with such an activation fused \(e\.g\. activation: 'relu'\), nested models included; found Dense\(linear\), Dense\(softmax\)$/,
+      /expected at least one activation layer or fused activation in model '.*', that is activation layers \(ReLU, .*\) or Dense\/Conv1D\/.* layers with such an activation fused \(e\.g\. activation: 'relu'\), nested models included; found Dense\(linear\), Dense\(softmax\)$/,
     );
   });
 });

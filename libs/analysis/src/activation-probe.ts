@@ -61,7 +61,7 @@ export class ActivationProbe {
     this.layers = findActivationLayers(model, opts.layers);
     if (this.layers.length === 0) {
       throw new ProbeError(
-        `ActivationProbe: expected at least one activation in model '${model.name}': ${ACTIVATION_RULE}; found ${describeLayers(model) || 'no layers'}`,
+        `ActivationProbe: expected at least one activation layer or fused activation in model '${model.name}', that is ${ACTIVATION_RULE}; found ${describeLayers(model) || 'no layers'}`,
       );
     }
     if (x.shape[0] === 0) throw new ProbeError('ActivationProbe: expected a non-empty probe set; found 0 samples');
