@@ -15,15 +15,32 @@ export interface StatusCounts {
   completed: number;
   diverged: number;
   failed: number;
+  /** Runs without summary.json (training, interrupted or not started): set only when the sweep is incomplete. */
+  unfinished?: number;
 }
 
-/** Per variant label, how many of its runs completed, diverged and failed. */
-export function statusCounts(summaries: RunSummary[]): Map<string, StatusCounts> {
+/** A planned run that has not finished: what the tables need of it to count it (report-unfinished.ts). */
+export interface PendingRun {
+  variant: string;
+  point: Record<string, unknown>;
+}
+
+/**
+ * Per variant label, how many of its runs completed, diverged and failed, and (given `unfinished`, the runs of
+ * an incomplete sweep) how many have not finished.
+ */
+export function statusCounts(summaries: RunSummary[], unfinished: PendingRun[] = []): Map<string, StatusCounts> {
   const out = new Map<string, StatusCounts>();
+  const zero = (): StatusCounts => ({ completed: 0, diverged: 0, failed: 0, ...(unfinished.length ? { unfinished: 0 } : {}) });
   for (const s of summaries) {
-    const c = out.get(s.variant) ?? { completed: 0, diverged: 0, failed: 0 };
+    const c = out.get(s.variant) ?? zero();
     c[s.status]++;
     out.set(s.variant, c);
+  }
+  for (const u of unfinished) {
+    const c = out.get(u.variant) ?? zero();
+    c.unfinished = (c.unfinished ?? 0) + 1;
+    out.set(u.variant, c);
   }
   return out;
 }
@@ -37,8 +54,11 @@ export function hessianUnconverged(s: RunSummary): boolean {
 
 const hasLandscape = (summaries: RunSummary[]) => summaries.some((s) => s.final?.hessianTop !== undefined);
 
-/** One row per run: id, variant, seed, status, epochs, seconds and its final scalar metrics. */
-export function runsTable(summaries: RunSummary[]): pl.DataFrame {
+/**
+ * One row per run: id, variant, seed, status, epochs, seconds and its final scalar metrics; an unfinished run
+ * (given with its last logged epoch) is a row with status `unfinished` and no metrics.
+ */
+export function runsTable(summaries: RunSummary[], unfinished: (PendingRun & { id: string; seed: number; epoch: number | null })[] = []): pl.DataFrame {
   const metrics = [...new Set(summaries.flatMap((s) => Object.keys(scalarMetrics(s))))].sort();
   const landscape = hasLandscape(summaries);
   const rows = summaries.map((s) => {
@@ -54,7 +74,9 @@ export function runsTable(summaries: RunSummary[]): pl.DataFrame {
       ...Object.fromEntries(metrics.map((k) => [k, m[k] ?? null])),
     };
   });
-  return rows.length ? pl.DataFrame(rows) : pl.DataFrame({ id: [], variant: [], seed: [], status: [] });
+  const pending = unfinished.map((u) => ({ id: u.id, variant: u.variant, seed: u.seed, status: 'unfinished', epochs: u.epoch ?? 0, seconds: null }));
+  const all = [...rows, ...pending];
+  return all.length ? pl.DataFrame(all) : pl.DataFrame({ id: [], variant: [], seed: [], status: [] });
 }
 
 // JS numbers arrive in polars as floats; counts are written as integers (2, not 2.0).
@@ -63,7 +85,7 @@ function integers(df: pl.DataFrame, cols: string[]): pl.DataFrame {
   return present.length ? df.withColumns(...present.map((c) => pl.col(c).cast(pl.Int64))) : df;
 }
 
-const COUNTS = ['n', 'diverged', 'failed', 'hessianUnconverged', 'pairs'];
+const COUNTS = ['n', 'diverged', 'failed', 'unfinished', 'hessianUnconverged', 'pairs'];
 
 const rankIn = (order: string[]) => (v: string) => (order.indexOf(v) === -1 ? order.length : order.indexOf(v));
 
@@ -90,9 +112,9 @@ function metricStats(runs: RunSummary[], m: string): Record<string, number | nul
  * scalars, `hessianUnconverged` counts completed runs whose Hessian estimates did not converge. Variants
  * keep the order given; a variant none of whose runs completed keeps its row, with empty statistics.
  */
-export function variantTable(summaries: RunSummary[], metrics: string[], order: string[]): pl.DataFrame {
-  if (!summaries.length) return pl.DataFrame({ variant: [] as string[] });
-  const counts = statusCounts(summaries);
+export function variantTable(summaries: RunSummary[], metrics: string[], order: string[], unfinished: PendingRun[] = []): pl.DataFrame {
+  if (!summaries.length && !unfinished.length) return pl.DataFrame({ variant: [] as string[] });
+  const counts = statusCounts(summaries, unfinished);
   const done = completed(summaries);
   const present = metrics.filter((m) => done.some((s) => m in scalarMetrics(s)));
   const landscape = hasLandscape(summaries);
@@ -102,6 +124,7 @@ export function variantTable(summaries: RunSummary[], metrics: string[], order: 
     const c = counts.get(variant)!;
     const runs = done.filter((s) => s.variant === variant);
     const row: Record<string, string | number | null> = { variant, n: c.completed, diverged: c.diverged, failed: c.failed };
+    if (c.unfinished !== undefined) row.unfinished = c.unfinished;
     if (landscape) row.hessianUnconverged = runs.filter(hessianUnconverged).length;
     for (const m of present)
       Object.assign(
@@ -125,6 +148,7 @@ interface PairGroup {
   b: number[];
   diverged: number;
   failed: number;
+  unfinished: number;
   unconverged: number;
 }
 
@@ -142,9 +166,15 @@ function lostTo(a: RunSummary, b: RunSummary): 'diverged' | 'failed' | undefined
  * either run of the pair diverged / failed; with landscape scalars, `hessianUnconverged` counts (for Hessian
  * metrics) the pairs with an unconverged estimate.
  */
-export function pairedTable(summaries: RunSummary[], metrics: string | string[], baseline: string, baselineAxis: string): pl.DataFrame {
+export function pairedTable(
+  summaries: RunSummary[],
+  metrics: string | string[],
+  baseline: string,
+  baselineAxis: string,
+  unfinished: PendingRun[] = [],
+): pl.DataFrame {
   const landscape = hasLandscape(summaries);
-  const rows = (typeof metrics === 'string' ? [metrics] : metrics).flatMap((m) => pairedRows(summaries, m, baseline, baselineAxis, landscape));
+  const rows = (typeof metrics === 'string' ? [metrics] : metrics).flatMap((m) => pairedRows(summaries, m, baseline, baselineAxis, landscape, unfinished));
   return rows.length ? integers(pl.DataFrame(rows), COUNTS) : pl.DataFrame({ variant: [] as string[] });
 }
 
@@ -154,22 +184,35 @@ function pairedRows(
   baseline: string,
   baselineAxis: string,
   landscape: boolean,
+  unfinished: PendingRun[],
 ): Record<string, string | number | null>[] {
-  const keyOf = (s: RunSummary) =>
+  const keyOf = (s: PendingRun) =>
     JSON.stringify(
       Object.entries(s.point)
         .filter(([k]) => k !== baselineAxis)
         .sort(),
     );
-  const isBase = (s: RunSummary) => s.variant.split(' | ').includes(baseline);
+  const isBase = (s: PendingRun) => s.variant.split(' | ').includes(baseline);
   const base = new Map(summaries.filter(isBase).map((s) => [keyOf(s), s]));
+  const pendingBase = new Map(unfinished.filter(isBase).map((s) => [keyOf(s), s]));
   const hessian = HESSIAN_METRICS.includes(metric);
   const groups = new Map<string, PairGroup>();
+  const group = (variant: string, baselineVariant: string) => {
+    const g = groups.get(variant) ?? { baseline: baselineVariant, a: [], b: [], diverged: 0, failed: 0, unfinished: 0, unconverged: 0 };
+    groups.set(variant, g);
+    return g;
+  };
+  // A point whose run or baseline run has not finished is counted, never compared.
+  for (const u of unfinished) {
+    const b = isBase(u) ? undefined : (base.get(keyOf(u)) ?? pendingBase.get(keyOf(u)));
+    if (b) group(u.variant, b.variant).unfinished++;
+  }
   for (const s of summaries) {
+    const pending = isBase(s) ? undefined : pendingBase.get(keyOf(s));
+    if (pending) group(s.variant, pending.variant).unfinished++;
     const b = isBase(s) ? undefined : base.get(keyOf(s));
     if (!b) continue;
-    const g = groups.get(s.variant) ?? { baseline: b.variant, a: [], b: [], diverged: 0, failed: 0, unconverged: 0 };
-    groups.set(s.variant, g);
+    const g = group(s.variant, b.variant);
     const lost = lostTo(s, b);
     const [sv, bv] = [s.final?.[metric], b.final?.[metric]];
     if (lost) g[lost]++;
@@ -180,13 +223,14 @@ function pairedRows(
     }
   }
   return [...groups]
-    .filter(([, g]) => g.a.length || g.diverged || g.failed)
-    .map(([variant, g]) => pairedRow(variant, metric, g, landscape ? hessian : undefined));
+    .filter(([, g]) => g.a.length || g.diverged || g.failed || g.unfinished)
+    .map(([variant, g]) => pairedRow(variant, metric, g, landscape ? hessian : undefined, unfinished.length > 0));
 }
 
 // `hessian`: undefined without landscape scalars (no column), else whether the metric is a Hessian one.
-function pairedRow(variant: string, metric: string, g: PairGroup, hessian: boolean | undefined): Record<string, string | number | null> {
+function pairedRow(variant: string, metric: string, g: PairGroup, hessian: boolean | undefined, incomplete: boolean): Record<string, string | number | null> {
   const row: Record<string, string | number | null> = { variant, baseline: g.baseline, metric, pairs: g.a.length, diverged: g.diverged, failed: g.failed };
+  if (incomplete) row.unfinished = g.unfinished;
   if (hessian !== undefined) row.hessianUnconverged = hessian ? g.unconverged : null;
   if (g.a.length >= 2) {
     const t = pairedTTest(g.a, g.b);
@@ -227,7 +271,8 @@ export function layerTable(rows: LayerRow[], order: string[] = [], counts: Map<s
   );
   const withCounts = grouped.map(({ variant, layer, index, n, ...m }) => {
     const c = counts.get(String(variant));
-    return { variant, layer, index, n, diverged: c?.diverged ?? 0, failed: c?.failed ?? 0, ...m };
+    const pending = [...counts.values()].some((x) => x.unfinished !== undefined) ? { unfinished: c?.unfinished ?? 0 } : {};
+    return { variant, layer, index, n, diverged: c?.diverged ?? 0, failed: c?.failed ?? 0, ...pending, ...m };
   });
   return integers(pl.DataFrame(withCounts), COUNTS);
 }

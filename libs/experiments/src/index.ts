@@ -23,6 +23,7 @@ export type { Engine, EngineNotes } from './engine';
 // tables, figures and reports
 export { pl } from './polars';
 export { loadResults, type CurvePoint, type SweepResults } from './report-load';
+export type { UnfinishedRun } from './report-unfinished';
 export { reportTables, type ReportTables } from './report-tables';
 export { reportFigures, type NamedFigure } from './report-figures';
 export { bestLrTable, compactBestLr, lrGridTable, referenceLr } from './report-best-lr';

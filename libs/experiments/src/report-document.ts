@@ -1,5 +1,6 @@
 import { hessianUnconverged } from './aggregate';
 import { INTERVAL_NOTE } from './metric-interval';
+import { incompleteNote } from './report-unfinished';
 import { compactVariants, baselineOf, UNCONVERGED_MARK, type ReportTables } from './report-tables';
 import type { Paragraph, ReportDocument, ReportSection } from './report-render';
 import type { SweepResults } from './report-load';
@@ -71,4 +72,34 @@ export function reportDocument(r: SweepResults, tables: ReportTables): ReportDoc
     { title: 'Runs', note: ['One row per run.'], table: tables.runs },
   ];
   return { title: spec.name, description: spec.description, summary: summaryParagraphs(r), sections };
+}
+
+/**
+ * A report of a sweep that has not finished says so in its summary and above every table, and lists the
+ * unfinished runs with their progress last; a finished sweep's document is returned as it is.
+ */
+export function withIncompleteNotes(doc: ReportDocument, r: SweepResults, tables: ReportTables): ReportDocument {
+  const k = r.unfinished.length;
+  if (!k) return doc;
+  const total = k + r.summaries.length;
+  const started = r.unfinished.filter((u) => u.state === 'in progress').length;
+  const banner: Paragraph = [
+    `Incomplete sweep: ${k} of ${total} runs have not finished (${started} in progress or interrupted, ${k - started} not started). `,
+    'Only runs with a summary.json are in the statistics; the others are counted in the tables (unfinished) and listed with their progress under Unfinished runs. Run or resume the sweep, then report again.',
+  ];
+  const mark = incompleteNote(k, total);
+  return {
+    ...doc,
+    summary: [banner, ...doc.summary],
+    sections: [
+      ...doc.sections.map((s) => ({ ...s, note: [mark + ' ', ...s.note] })),
+      {
+        title: 'Unfinished runs',
+        note: [
+          `${k} of ${total} runs have no summary.json yet. Progress: the last epoch in the run\u2019s metrics.jsonl of the epochs its config.json asks for; none of their numbers is in the tables above.`,
+        ],
+        table: tables.unfinished,
+      },
+    ],
+  };
 }

@@ -8,6 +8,7 @@ import { checkOneConfigPerVariant } from './report-configs';
 import { epochScalars } from './run-unit';
 import { parseSpecFields, type Spec } from './spec';
 import { ResultsStore, type RunSummary } from './store';
+import { unfinishedRuns, type UnfinishedRun } from './report-unfinished';
 
 export interface SweepResults {
   dir: string;
@@ -17,6 +18,11 @@ export interface SweepResults {
   variants: string[];
   /** Per run id, its per-epoch scalars as logged. */
   curves: Map<string, CurvePoint[]>;
+  /**
+   * Planned runs without summary.json (the sweep is running, was interrupted, or is a Slurm array still
+   * queued): listed with their progress, counted in every table, never averaged. Empty for a finished sweep.
+   */
+  unfinished: UnfinishedRun[];
 }
 
 export interface CurvePoint {
@@ -92,15 +98,19 @@ function derivedVariants(spec: Spec): string[] | undefined {
   }
 }
 
-/** Everything a report needs from a results directory; refuses one that pools different configs under a label. */
+/**
+ * Everything a report needs from a results directory, finished or not (a running or interrupted sweep's
+ * finished runs, and the others with their progress); refuses one that pools different configs under a label.
+ */
 export function loadResults(dir: string): SweepResults {
   const spec = readSpec(dir);
   const store = new ResultsStore(dir);
   const summaries = store.summaries();
-  if (!summaries.length) throw new ReportError(`no finished runs in ${dir} yet (runs/*/summary.json); run or resume the sweep first`);
+  const unfinished = unfinishedRuns(store);
+  if (!summaries.length && !unfinished.length) throw new ReportError(`no runs in ${dir} yet (runs/*/config.json); start the sweep first`);
   checkOneConfigPerVariant(store, summaries);
-  const variants = [...new Set([...(plannedVariants(store, spec) ?? []), ...summaries.map((s) => s.variant)])];
+  const variants = [...new Set([...(plannedVariants(store, spec) ?? []), ...summaries.map((s) => s.variant), ...unfinished.map((u) => u.variant)])];
   summaries.sort((a, b) => variants.indexOf(a.variant) - variants.indexOf(b.variant) || a.seed - b.seed);
   const curves = new Map(summaries.map((s) => [s.id, readCurves(store.metricsFile(s.id))]));
-  return { dir, spec, summaries, variants, curves };
+  return { dir, spec, summaries, variants, curves, unfinished };
 }

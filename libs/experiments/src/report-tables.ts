@@ -2,6 +2,7 @@ import pl from 'nodejs-polars';
 import { HESSIAN_METRICS, layerTable, pairedTable, runsTable, scalarMetrics, statusCounts, variantTable, type LayerRow } from './aggregate';
 import type { SweepResults } from './report-load';
 import { baselineAxis } from './grid';
+import { unfinishedTable } from './report-unfinished';
 import type { RunSummary } from './store';
 
 export interface ReportTables {
@@ -9,6 +10,8 @@ export interface ReportTables {
   variants: pl.DataFrame;
   paired: pl.DataFrame;
   layers: pl.DataFrame;
+  /** The runs without summary.json and their progress; empty for a finished sweep. */
+  unfinished: pl.DataFrame;
 }
 
 const HEADLINE = [
@@ -47,16 +50,21 @@ function layerRows(summaries: RunSummary[]): LayerRow[] {
   );
 }
 
-/** The report's tables; statistics are over completed runs, with diverged and failed ones counted beside them. */
+/**
+ * The report's tables; statistics are over completed runs, with diverged and failed ones counted beside them,
+ * and (for a sweep still running or interrupted) an `unfinished` count in every table, never averaged.
+ */
 export function reportTables(r: SweepResults): ReportTables {
   const present = new Set(r.summaries.flatMap((s) => Object.keys(scalarMetrics(s))));
   const metrics = [r.spec.metric, ...HEADLINE.filter((m) => m !== r.spec.metric)].filter((m) => present.has(m));
   const paired = [r.spec.metric, ...PAIRED.filter((m) => m !== r.spec.metric)].filter((m) => present.has(m));
+  const pending = r.unfinished;
   return {
-    runs: runsTable(r.summaries),
-    variants: variantTable(r.summaries, metrics, r.variants),
-    paired: pairedTable(r.summaries, paired.length ? paired : r.spec.metric, baselineOf(r), baselineAxis(r.spec)),
-    layers: layerTable(layerRows(r.summaries.filter((s) => s.status === 'completed')), r.variants, statusCounts(r.summaries)),
+    runs: runsTable(r.summaries, pending),
+    variants: variantTable(r.summaries, metrics, r.variants, pending),
+    paired: pairedTable(r.summaries, paired.length ? paired : r.spec.metric, baselineOf(r), baselineAxis(r.spec), pending),
+    layers: layerTable(layerRows(r.summaries.filter((s) => s.status === 'completed')), r.variants, statusCounts(r.summaries, pending)),
+    unfinished: unfinishedTable(pending, r.variants),
   };
 }
 
@@ -85,6 +93,7 @@ export function compactVariants(df: pl.DataFrame, metrics: string[]): pl.DataFra
       n: Number(r.n),
       diverged: Number(r.diverged),
       failed: Number(r.failed),
+      ...(r.unfinished !== undefined ? { unfinished: Number(r.unfinished) } : {}),
       ...(landscape ? { hessianUnconverged: Number(r.hessianUnconverged) } : {}),
       ...Object.fromEntries(shown.map((m) => [m, compactCell(r, m)])),
     })),

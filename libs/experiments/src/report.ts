@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type pl from 'nodejs-polars';
+import pl from 'nodejs-polars';
 import { writeFileAtomic } from '@sugar-lab/core';
 import { closeRenderer, plotlyScriptTag, plotlyVersion, toHTMLFragment, toPNG } from '@sugar-lab/plots';
 import { hessianUnconverged } from './aggregate';
 import { withBestLrSection, lrTables } from './report-best-lr';
-import { reportDocument } from './report-document';
+import { reportDocument, withIncompleteNotes } from './report-document';
 import { loadResultsPlugins } from './plugins';
 import { reportFigures, type NamedFigure } from './report-figures';
 import { loadResults, type SweepResults } from './report-load';
@@ -34,10 +34,25 @@ function reportWarnings(r: SweepResults): string[] {
   const count = (status: string) => r.summaries.filter((s) => s.status === status).length;
   const [diverged, failed] = [count('diverged'), count('failed')];
   const unconverged = r.summaries.filter((s) => s.status === 'completed' && hessianUnconverged(s)).length;
+  const k = r.unfinished.length;
   return [
+    ...(k ? [`incomplete sweep: ${k} of ${k + r.summaries.length} runs have not finished; they are listed and counted, not averaged`] : []),
     ...(diverged + failed ? [`${diverged} diverged and ${failed} failed runs are counted in the tables, not averaged`] : []),
     ...(unconverged ? [`${unconverged} completed runs have Hessian estimates that did not converge (flagged ${UNCONVERGED_MARK} in the report)`] : []),
   ];
+}
+
+// Every table file of an incomplete sweep says so: tables without their own `unfinished` count (or status) carry
+// the sweep's count of unfinished runs as a column.
+function markIncomplete(tables: Record<string, pl.DataFrame>, unfinished: number): Record<string, pl.DataFrame> {
+  if (!unfinished) return tables;
+  const own = (name: string, df: pl.DataFrame) => name === 'runs' || name === 'unfinished' || df.columns.includes('unfinished');
+  return Object.fromEntries(
+    Object.entries(tables).map(([name, df]) => [
+      name,
+      own(name, df) || !df.height ? df : df.withColumns(pl.lit(unfinished).cast(pl.Int64).alias('sweepUnfinished')),
+    ]),
+  );
 }
 
 function writeTables(tables: Record<string, pl.DataFrame>, out: string): string[] {
@@ -74,8 +89,8 @@ export async function writeReport(dir: string, opts: ReportOptions = {}): Promis
   const tables = reportTables(results);
   const out = opts.outDir ?? path.join(dir, 'report');
   fs.mkdirSync(out, { recursive: true });
-  const files = writeTables({ ...tables, ...lrTables(results) }, out);
-  const doc = withBestLrSection(reportDocument(results, tables), results);
+  const files = writeTables(markIncomplete({ ...tables, ...lrTables(results) }, results.unfinished.length), out);
+  const doc = withIncompleteNotes(withBestLrSection(reportDocument(results, tables), results), results, tables);
   const markdown = path.join(out, 'report.md');
   writeFileAtomic(markdown, renderMarkdown(doc));
   files.push(markdown);

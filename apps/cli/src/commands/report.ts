@@ -7,7 +7,7 @@ export function registerReportCommand(program: Command): void {
   program
     .command('report')
     .description(
-      'aggregate a results directory: tables (CSV, Parquet, Markdown), an offline HTML report, optional PNG figures; statistics over completed runs, diverged/failed ones counted; refuses runs of different configs under one label',
+      'aggregate a results directory: tables (CSV, Parquet, Markdown), an offline HTML report, optional PNG figures; statistics over completed runs, diverged/failed ones counted; the unfinished runs of a running or interrupted sweep are listed with their progress, counted, never averaged; refuses runs of different configs under one label',
     )
     .argument('<dir>', 'results directory written by sugar run')
     .option('--out <dir>', 'where the report goes (default: DIR/report)')
