@@ -28,12 +28,14 @@ describe('activationLayerNames', () => {
     }
   });
 
-  it('finds the layers sugarize split out of a Dense(relu), which carry no position name', () => {
+  it('finds a Dense(relu), and the layer sugarize split out of it, which carry no position name', () => {
     const m = tf.sequential({
       layers: [tf.layers.dense({ inputShape: [3], units: 4, activation: 'relu', name: 'hidden' }), tf.layers.dense({ units: 2, name: 'out' })],
     });
     const s = sugarize(m, { name: 'bsilu' });
     expect(activationLayerNames(s)).toEqual(['hidden_sugar']);
+    // Before sugarize the relu is fused into the dense layer: its position is that layer, as the probes tap it.
+    expect(activationLayerNames(m)).toEqual(['hidden']);
     [m, s].forEach((x) => x.dispose());
   });
 });
