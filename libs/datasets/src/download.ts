@@ -9,6 +9,7 @@ import { partPath } from './cache';
 import { checksumError, digestFile, digestMismatch, type FileDigest } from './digest';
 import { DatasetError } from './errors';
 import type { DataFile } from './manifest';
+import { knownUnreachable, markUnreachable, unreachableReason } from './reachability';
 import { rememberVerified } from './verify';
 
 export interface DownloadOptions {
@@ -27,6 +28,8 @@ export class DownloadFailedError extends DatasetError {
   constructor(
     readonly file: string,
     readonly causes: string[],
+    /** True when no URL's host could be reached (no DNS answer, connection refused): the machine looks offline. */
+    readonly unreachable = false,
   ) {
     super(`${file}: download failed: ${causes.join('; ')}`);
   }
@@ -36,6 +39,8 @@ class HttpFailure extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
+    /** Set when the host itself cannot be reached: why (see reachability.ts). */
+    readonly unreachable?: string,
   ) {
     super(message);
   }
@@ -58,7 +63,13 @@ function get(url: string, start: number, timeoutMs: number, hops = 0): Promise<{
       resolve({ res, url });
     });
     req.on('timeout', () => req.destroy(new HttpFailure(`no data for ${timeoutMs} ms`, true)));
-    req.on('error', (err) => reject(err instanceof HttpFailure ? err : new HttpFailure(err.message, true)));
+    req.on('error', (err) => {
+      if (err instanceof HttpFailure) return reject(err);
+      const unreachable = unreachableReason(err);
+      // Kept for the host actually asked (a redirect's target), so no later download waits on it again.
+      if (unreachable) markUnreachable(url, unreachable);
+      reject(new HttpFailure(err.message, !unreachable, unreachable));
+    });
   });
 }
 
@@ -167,6 +178,15 @@ export async function downloadFile(entry: DataFile, urls: string[], dest: string
 async function downloadInto(part: string, entry: DataFile, urls: string[], dest: string, opts: Required<DownloadOptions>): Promise<FileDigest> {
   const causes: string[] = [];
   const dead = new Set<string>();
+  // URLs whose host could not be reached, now or earlier in this process: if that is all of them, the machine is offline.
+  const unreachable = new Set<string>();
+  for (const url of urls) {
+    const known = knownUnreachable(url);
+    if (known === undefined) continue;
+    causes.push(`${url}: ${known}, found earlier in this process; not tried again`);
+    dead.add(url);
+    unreachable.add(url);
+  }
   let mismatch: { err: Error } | undefined;
   for (let attempt = 0; attempt <= opts.retries && dead.size < urls.length; attempt++) {
     if (attempt > 0) await sleep(opts.retryDelayMs * 2 ** (attempt - 1));
@@ -178,6 +198,7 @@ async function downloadInto(part: string, entry: DataFile, urls: string[], dest:
         const failure = err as HttpFailure;
         causes.push(`${url}: ${failure.message}`);
         if (!failure.retryable) dead.add(url);
+        if (failure.unreachable) unreachable.add(url);
         continue;
       }
       const digest = await digestFile(part);
@@ -195,5 +216,5 @@ async function downloadInto(part: string, entry: DataFile, urls: string[], dest:
     }
   }
   if (mismatch) throw mismatch.err;
-  throw new DownloadFailedError(dest, causes);
+  throw new DownloadFailedError(dest, causes, unreachable.size === urls.length);
 }

@@ -1,4 +1,5 @@
 import { didYouMean } from '@sugar-lab/core';
+import { distributionPackage } from './distributions';
 
 /** Base class of every error this library throws on purpose. */
 export class DatasetError extends Error {
@@ -112,13 +113,16 @@ export interface ExpectedFile {
 }
 
 /**
- * The files of a dataset are not in the cache and cannot be downloaded (offline mode, or the network failed).
- * The message lists every expected file with its size and digests and the directory to put it in.
+ * The files of a dataset are not in the cache and cannot be downloaded: offline mode, no download host reachable
+ * (`unreachable`: no DNS answer or connection refused, so the machine looks offline; nothing was retried), or
+ * another network failure after the retries. The message says first what to do (the import command, with the
+ * distribution's copy where one is installed or packaged), then lists every expected file with its size and
+ * digests and the directory to put it in.
  */
 export class DatasetUnavailableError extends DatasetError {
   constructor(
     readonly dataset: string,
-    readonly reason: 'offline' | 'network',
+    readonly reason: 'offline' | 'unreachable' | 'network',
     readonly dir: string,
     readonly files: ExpectedFile[],
     readonly causes: string[] = [],
@@ -142,11 +146,34 @@ export function importCommand(dataset: string, source: string): string {
   return `sugar data import ${q(dataset)} ${q(source)}`;
 }
 
-function unavailableMessage(dataset: string, reason: string, dir: string, files: ExpectedFile[], causes: string[], localCopies: string[]): string {
-  const why =
-    reason === 'offline'
-      ? 'offline mode is on (option offline or SUGAR_OFFLINE=1) and these files are not in the cache'
-      : `these files could not be downloaded${causes.length ? ` (${condense(causes)})` : ''}`;
+function whyUnavailable(reason: DatasetUnavailableError['reason'], causes: string[]): string {
+  if (reason === 'offline') return 'offline mode is on (option offline or SUGAR_OFFLINE=1) and these files are not in the cache';
+  if (reason === 'unreachable') {
+    return `these files are not in the cache and no download host can be reached, so this machine looks offline (${condense(causes)}); nothing was retried, and loads in this process will not ask these hosts again (\`sugar data fetch\` and fetchDataset do)`;
+  }
+  return `these files could not be downloaded${causes.length ? ` (${condense(causes)})` : ''}`;
+}
+
+/** What to run to get the dataset without the network: a copy on this machine, else a distribution's package. */
+function whatToDo(dataset: string, localCopies: string[]): string {
+  if (localCopies.length) {
+    return localCopies.map((d) => `A copy of ${dataset} exists on this machine in ${d}: bring it in with \`${importCommand(dataset, d)}\`.\n`).join('');
+  }
+  const pkg = distributionPackage(dataset);
+  if (pkg) {
+    return `${pkg.distributions} package it: \`${pkg.install}\`, then \`${importCommand(dataset, pkg.dir)}\`.\n`;
+  }
+  return '';
+}
+
+function unavailableMessage(
+  dataset: string,
+  reason: DatasetUnavailableError['reason'],
+  dir: string,
+  files: ExpectedFile[],
+  causes: string[],
+  localCopies: string[],
+): string {
   const lines = files.map((f) => {
     const facts = [
       f.size !== undefined ? `${f.size} bytes` : undefined,
@@ -156,12 +183,12 @@ function unavailableMessage(dataset: string, reason: string, dir: string, files:
     return `  ${f.name}  (${facts.join(', ')})\n    from ${f.urls.join(' or ')}`;
   });
   return (
-    `dataset '${dataset}': ${why}.\n` +
-    `Put these files into ${dir}${dir.endsWith('/') ? '' : '/'} (or set SUGAR_DATA_DIR to a directory holding ${dataset}/<file>):\n` +
+    `dataset '${dataset}': ${whyUnavailable(reason, causes)}.\n` +
+    whatToDo(dataset, localCopies) +
+    `Local copies (the published archives, re-gzipped or decompressed files) are brought in with \`sugar data import ${dataset} <dir or files>\`.\n` +
+    `Or put these files into ${dir}${dir.endsWith('/') ? '' : '/'} (or set SUGAR_DATA_DIR to a directory holding ${dataset}/<file>):\n` +
     `${lines.join('\n')}\n` +
-    `then run \`sugar data verify ${dataset}\`.\n` +
-    localCopies.map((d) => `A copy of ${dataset} exists on this machine in ${d}: bring it in with \`${importCommand(dataset, d)}\`.\n`).join('') +
-    `Local copies (the published archives, re-gzipped or decompressed files) are brought in with \`sugar data import ${dataset} <dir or files>\`.`
+    `then run \`sugar data verify ${dataset}\`.`
   );
 }
 

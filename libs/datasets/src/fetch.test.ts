@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatasetChecksumError, DatasetUnavailableError } from './errors';
 import { datasetCacheState, fetchDataset, verifyDataset } from './fetch';
 import { loadDataset } from './load';
+import { forgetUnreachable } from './reachability';
 import { listTree, mnistFiles, registerFixture, sha256, tempDataDir } from './test-utils/fixtures';
 
 interface Route {
@@ -75,6 +76,8 @@ beforeEach(() => {
   delete process.env.SUGAR_OFFLINE;
 });
 afterEach(async () => {
+  // A closed server's port may be reused by a later test's server: forget that it refused.
+  forgetUnreachable();
   restore?.();
   restore = undefined;
   await server?.close();
@@ -198,7 +201,8 @@ describe('fetchDataset / verifyDataset / datasetCacheState (local HTTP mirror)',
     await dead.close();
     const e = await loadDataset('mnist', { ...fast, mirror: base }).catch((x) => x);
     expect(e).toBeInstanceOf(DatasetUnavailableError);
-    expect(e.reason).toBe('network');
+    // Connection refused by the only mirror: the machine looks offline (reachability.test.ts).
+    expect(e.reason).toBe('unreachable');
     expect(e.dir).toBe(path.join(env.dir, 'mnist'));
     for (const [name, body] of Object.entries(files)) {
       expect(e.message).toContain(name);

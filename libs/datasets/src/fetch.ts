@@ -9,6 +9,7 @@ import { withFileLock } from './lock';
 import { datasetFiles, type DataFile } from './manifest';
 import { forget, type VerifiedForm } from './record';
 import { quarantine } from './quarantine';
+import { forgetUnreachable } from './reachability';
 import { datasetNames, getDatasetDefinition } from './registry';
 import { entryCacheState, verifyEntry, type Failure } from './verify';
 
@@ -99,6 +100,7 @@ export async function ensureDatasetFiles(dataset: string, opts: FetchOptions = {
   fs.mkdirSync(dir, { recursive: true });
   const failed: DataFile[] = [];
   const causes: string[] = [];
+  let unreachable = false;
   for (const entry of missing) {
     const file = path.join(dir, entry.name);
     try {
@@ -114,10 +116,14 @@ export async function ensureDatasetFiles(dataset: string, opts: FetchOptions = {
       // The other files come from the same hosts: report them all now rather than retry each in turn.
       failed.push(...missing.slice(missing.indexOf(entry)));
       causes.push(...err.causes);
+      unreachable = err.unreachable;
       break;
     }
   }
-  if (failed.length) throw new DatasetUnavailableError(dataset, 'network', dir, expected(dataset, dir, failed, opts), causes, findLocalCopies(dataset));
+  if (failed.length) {
+    const reason = unreachable ? 'unreachable' : 'network';
+    throw new DatasetUnavailableError(dataset, reason, dir, expected(dataset, dir, failed, opts), causes, findLocalCopies(dataset));
+  }
   return paths;
 }
 
@@ -162,9 +168,13 @@ export function datasetCacheState(dataset: string, opts: CacheOptions = {}): Dat
   return { dataset, kind: def.info.kind, state, dir, files, bytes, expectedBytes, localCopies };
 }
 
-/** Downloads (or, offline, checks for) every file of `dataset` and verifies it. */
+/**
+ * Downloads (or, offline, checks for) every file of `dataset` and verifies it. An explicit fetch asks every host
+ * again, even one this process found unreachable before (loads skip those: see reachability.ts).
+ */
 export async function fetchDataset(dataset: string, opts: FetchOptions = {}): Promise<DatasetCacheState> {
   getDatasetDefinition(dataset);
+  forgetUnreachable();
   await ensureDatasetFiles(dataset, opts, true);
   return datasetCacheState(dataset, opts);
 }
