@@ -57,7 +57,7 @@ export interface EvalConfig {
 
 /**
  * One training run, as a plain JSON-serializable object. Everything that changes the numbers is
- * here (and hashed into the checkpoint); `logPath`, `checkpointDir`, `resume` and `progress`
+ * here (and hashed into the checkpoint); `logPath`, `tensorboardDir`, `checkpointDir`, `resume` and `progress`
  * only say where things go and how it looks.
  */
 export interface TrainConfig {
@@ -77,6 +77,11 @@ export interface TrainConfig {
   probes?: ProbeConfig;
   /** Per-epoch metrics, one JSON object per line (appended, fsync'd each epoch). */
   logPath?: string;
+  /**
+   * TensorBoard events here (a directory, created): every epoch's metrics at step = the epoch, one new file per
+   * process (see TensorBoardSink); `tensorboard --logdir` on it, or on a folder of such directories.
+   */
+  tensorboardDir?: string;
   /** Checkpoint after each epoch here (atomically); needed for `resume`. */
   checkpointDir?: string;
   /** Continue from the latest checkpoint in `checkpointDir` if there is one (default false). */
@@ -88,7 +93,7 @@ export interface TrainConfig {
 }
 
 /** Fields that do not change the numbers; they are left out of the checkpoint's config hash. */
-export const RUNTIME_FIELDS = ['logPath', 'checkpointDir', 'resume', 'keepCheckpoints', 'progress'] as const;
+export const RUNTIME_FIELDS = ['logPath', 'tensorboardDir', 'checkpointDir', 'resume', 'keepCheckpoints', 'progress'] as const;
 
 export interface ResolvedOptimizerConfig extends Required<Omit<OptimizerConfig, 'name'>> {
   name: OptimizerConfig['name'];
@@ -118,6 +123,7 @@ const TRAIN_KEYS = Object.keys({
   data: 1,
   probes: 1,
   logPath: 1,
+  tensorboardDir: 1,
   checkpointDir: 1,
   resume: 1,
   keepCheckpoints: 1,
@@ -296,6 +302,8 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedTrainConfig {
   const evalConfig = resolveEval(c.eval);
   checkProbes(c.probes);
   const data = checkData(c.data);
+  if (c.tensorboardDir !== undefined && (typeof c.tensorboardDir !== 'string' || !c.tensorboardDir))
+    throw new TrainConfigError('tensorboardDir', 'a directory path (a non-empty string)', c.tensorboardDir);
   if (c.resume && !c.checkpointDir) throw new TrainConfigError('checkpointDir', 'a directory when resume is true', c.checkpointDir);
   return {
     ...c,

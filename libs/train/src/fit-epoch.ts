@@ -48,6 +48,8 @@ export async function finishEpoch(run: FitRun, core: EpochCore, trainMs: number,
   }
   record.timing.probeMs = now() - t0;
   run.epochs.push(record);
+  // Before the checkpoint: every epoch a checkpoint holds is in TensorBoard's files, so a resumed run writes none again.
+  run.tensorboard?.epoch(record, detail.units);
   record.timing.checkpointMs = checkpointRun(run, core.epoch);
   run.sink?.append({ type: 'epoch', ...record });
   run.progress.epoch(epochLine(record, run.cfg.epochs));

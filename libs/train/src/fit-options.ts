@@ -29,6 +29,8 @@ export interface FitOptions {
    * epoch 0); default: a `warning: ...` line on stderr. They are also in the result's `warnings`.
    */
   onWarning?(message: string): void;
+  /** What the TensorBoard log (config `tensorboardDir`) shows as the run's `config` text; default: the resolved train config. */
+  tensorboardConfig?: unknown;
 }
 
 /** How a run's training ended (internal to the trainer). */

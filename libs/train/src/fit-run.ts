@@ -8,6 +8,7 @@ import type { JsonlSink } from './jsonl';
 import type { EpochMetrics } from './metrics';
 import { modelParams, Optimizer } from './optimizers';
 import { createProgress, type ProgressReporter } from './progress';
+import type { TensorBoardSink } from './tensorboard-sink';
 
 /** Everything one call of `fit` works with, and the run's state so far (internal to fit's steps). */
 export interface FitRun {
@@ -27,8 +28,11 @@ export interface FitRun {
   readonly optimizer: Optimizer;
   readonly progress: ProgressReporter;
   readonly warn: (message: string) => void;
+  /** The `config` text of its TensorBoard log. */
+  readonly tensorboardConfig: unknown;
   probes?: ProbeSuite;
   sink?: JsonlSink;
+  tensorboard?: TensorBoardSink;
   epochs: EpochMetrics[];
   step: number;
   resumedFrom?: number;
@@ -85,6 +89,7 @@ export function createRun(model: tf.LayersModel, data: TrainData, config: TrainC
       warnings.push(message);
       onWarning(message);
     },
+    tensorboardConfig: options.tensorboardConfig ?? cfg,
     epochs: [],
     step: 0,
     warnings,

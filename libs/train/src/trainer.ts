@@ -4,6 +4,7 @@ import type { Ending } from './fit-options';
 import { nonFiniteState } from './finite-state';
 import { disposeRun, type FitRun } from './fit-run';
 import { JsonlSink } from './jsonl';
+import { configMarkdown, TensorBoardSink } from './tensorboard-sink';
 import type { FitResult } from './metrics';
 import { learningRateAt } from './schedule';
 import type { Member, TrainStep } from './step';
@@ -39,6 +40,7 @@ async function finishRun(run: FitRun, { status, error, stack }: Ending): Promise
     // The log is best effort once training has ended; the result still carries the status.
   }
   run.sink?.close();
+  run.tensorboard?.close();
   run.progress.done(`${status} after ${run.step} steps${error ? `: ${error}` : ''}`);
   disposeRun(run);
   await run.callbacks.onTrainEnd?.(result);
@@ -78,7 +80,7 @@ export class Trainer {
     return this.members.filter((m) => !m.ending);
   }
 
-  /** Epoch 0 for members that start fresh; the log is started over from the checkpoint's records. */
+  /** Epoch 0 for members that start fresh; the log is started over from the checkpoint's records, TensorBoard's continued. */
   private async open(): Promise<void> {
     for (const m of this.members) {
       try {
@@ -88,6 +90,7 @@ export class Trainer {
             run.cfg.logPath,
             run.epochs.map((e) => ({ type: 'epoch', ...e })),
           );
+        if (run.cfg.tensorboardDir) run.tensorboard = new TensorBoardSink(run.cfg.tensorboardDir, run.epochs, configMarkdown(run.tensorboardConfig));
         if (run.epochs.length === 0) await finishEpoch(run, { epoch: 0, step: 0, lr: null, trainLoss: null, trainAcc: null }, 0);
       } catch (err) {
         await this.end(m, failure(err));
