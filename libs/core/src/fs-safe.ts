@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FileWriteError } from './errors';
+import { checkWriteFence } from './write-fence';
 
 /** fsyncs a directory so a rename in it survives a power cut; a no-op where the file system cannot. */
 export function fsyncDir(dir: string): void {
@@ -16,8 +17,12 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-/** Writes every byte of `bytes` to `fd`, or throws: a nearly full disk answers a large write with a short count, not ENOSPC. */
-export function writeAllSync(fd: number, bytes: Uint8Array | string): void {
+/**
+ * Writes every byte of `bytes` to `fd`, or throws: a nearly full disk answers a large write with a short count, not
+ * ENOSPC. `file` (the fd's path) is what the write fence checks.
+ */
+export function writeAllSync(fd: number, bytes: Uint8Array | string, file = ''): void {
+  checkWriteFence(file);
   if (typeof bytes === 'string') bytes = Buffer.from(bytes);
   for (let at = 0; at < bytes.length;) {
     const n = fs.writeSync(fd, bytes, at, bytes.length - at);
@@ -26,10 +31,16 @@ export function writeAllSync(fd: number, bytes: Uint8Array | string): void {
   }
 }
 
-function writeError(file: string, err: unknown): FileWriteError {
+/**
+ * The error of a failed write to `file` (an fs error, or writeAllSync's short write), naming the file, the errno and
+ * `kept`: what is there now (default: the previous file as it was, or nothing). Anything else (a write fence's
+ * refusal, a FileWriteError already) is returned as it is.
+ */
+export function fileWriteError(file: string, err: unknown, kept?: string): unknown {
   const e = err as NodeJS.ErrnoException;
-  const kept = fs.existsSync(file) ? `the previous ${path.basename(file)} is kept as it was` : 'nothing was written in its place';
-  return new FileWriteError(file, e.code, `could not write ${file}: ${e.code ?? ''}${e.code ? ' ' : ''}(${e.message}); ${kept}`);
+  if (err instanceof FileWriteError || !(err instanceof Error) || typeof e.code !== 'string') return err;
+  kept ??= fs.existsSync(file) ? `the previous ${path.basename(file)} is kept as it was` : 'nothing was written in its place';
+  return new FileWriteError(file, e.code, `could not write ${file}: ${e.code} (${e.message}); ${kept}`);
 }
 
 /**
@@ -43,12 +54,14 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let fd: number | undefined;
   try {
+    checkWriteFence(file);
     fs.mkdirSync(dir, { recursive: true });
     fd = fs.openSync(tmp, 'wx');
-    writeAllSync(fd, data);
+    writeAllSync(fd, data, file);
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = undefined;
+    checkWriteFence(file); // the fsync may take long: the file appears only if writing is still allowed
     fs.renameSync(tmp, file);
   } catch (err) {
     try {
@@ -57,7 +70,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
     } catch {
       // The directory may not exist or be reachable at all; the first error is the one to report.
     }
-    throw writeError(file, err);
+    throw fileWriteError(file, err);
   }
   fsyncDir(dir);
 }

@@ -107,7 +107,8 @@ export {
 export { canonicalHash, canonicalJSON } from './canonical-json';
 export { describeValue } from './describe-value';
 export { closestName, didYouMean } from './did-you-mean';
-export { fsyncDir, isProcessAlive, writeAllSync, writeFileAtomic } from './fs-safe';
+export { fileWriteError, fsyncDir, isProcessAlive, writeAllSync, writeFileAtomic } from './fs-safe';
+export { checkWriteFence, setWriteFence, type WriteFence } from './write-fence';
 export { acquireLock, withLock, type HeldLock, type LockOptions, type LockOwner, type WaitLockOptions } from './lock';
 export { cacheDir } from './paths';
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { checkWriteFence } from '@sugar-lab/core';
 import { CHECKPOINT_DIR_PATTERN, loadCheckpoint, type LoadedCheckpoint } from './checkpoint';
 import { CheckpointCorruptError, CheckpointError } from './errors';
 
@@ -23,6 +24,7 @@ export function quarantineCheckpoint(dir: string, reason: string): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   let target = `${dir}.corrupt-${stamp}`;
   for (let i = 2; fs.existsSync(target); i++) target = `${dir}.corrupt-${stamp}-${i}`;
+  checkWriteFence(target);
   try {
     fs.renameSync(dir, target);
   } catch (err) {

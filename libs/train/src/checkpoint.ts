@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { canonicalJSON, fsyncDir, tf, writeAllSync, writeFileAtomic } from '@sugar-lab/core';
+import { canonicalJSON, checkWriteFence, fileWriteError, fsyncDir, tf, writeAllSync, writeFileAtomic } from '@sugar-lab/core';
 import { createTempDir, removeOwnTempDir, sweepStaleTempDirs } from './checkpoint-temp';
 import { CheckpointCorruptError, CheckpointError } from './errors';
 import { toJsonLine } from './jsonl';
@@ -114,7 +114,9 @@ export function saveCheckpoint<S>(
   optimizer: { name: string; tensor: tf.Tensor }[],
   keep = DEFAULT_KEEP_CHECKPOINTS,
 ): string {
-  fs.mkdirSync(root, { recursive: true });
+  const name = checkpointDirName(epoch);
+  const final = path.join(root, name);
+  checkWriteFence(final);
   const { entries, chunks, byteLength } = packTensors([
     ['model', model],
     ['optimizer', optimizer],
@@ -128,30 +130,40 @@ export function saveCheckpoint<S>(
     tensorsByteLength: byteLength,
   };
   manifest.manifestSha256 = manifestChecksum(manifest);
-  const name = checkpointDirName(epoch);
-  const final = path.join(root, name);
-  const tmp = createTempDir(root, name);
+  let tmp: string | undefined;
   try {
-    writeSynced(path.join(tmp, 'tensors.bin'), chunks);
-    writeSynced(path.join(tmp, 'manifest.json'), [Buffer.from(toJsonLine(manifest))]);
+    fs.mkdirSync(root, { recursive: true });
+    tmp = createTempDir(root, name);
+    writeSynced(path.join(tmp, 'tensors.bin'), chunks, final);
+    writeSynced(path.join(tmp, 'manifest.json'), [Buffer.from(toJsonLine(manifest))], final);
     fsyncDir(tmp);
+    checkWriteFence(final); // the fsyncs may take long: the checkpoint appears only if writing is still allowed
     if (fs.existsSync(final)) fs.rmSync(final, { recursive: true, force: true });
     fs.renameSync(tmp, final);
   } catch (err) {
-    removeOwnTempDir(tmp);
-    throw err;
+    if (tmp) removeOwnTempDir(tmp);
+    throw fileWriteError(final, err, keptCheckpoint(root));
   }
   fsyncDir(root);
   writeFileAtomic(path.join(root, 'LATEST'), name + '\n');
+  checkWriteFence(root);
   prune(root, keep, name);
   sweepStaleTempDirs(root);
   return final;
 }
 
-function writeSynced(file: string, chunks: Uint8Array[]): void {
+/** What a failed save leaves of the run's checkpoints, for its error. */
+function keptCheckpoint(root: string): string {
+  const latest = latestCheckpoint(root);
+  const epoch = latest && /\d+$/.exec(path.basename(latest));
+  return epoch ? `the checkpoint of epoch ${Number(epoch[0])} is kept` : 'there is no earlier checkpoint';
+}
+
+/** `file` in a temp directory that becomes `final` (the name the write fence checks). */
+function writeSynced(file: string, chunks: Uint8Array[], final: string): void {
   const fd = fs.openSync(file, 'w');
   try {
-    for (const c of chunks) writeAllSync(fd, c);
+    for (const c of chunks) writeAllSync(fd, c, final);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);

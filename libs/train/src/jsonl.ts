@@ -35,7 +35,7 @@ export function fromJsonLine<T = unknown>(line: string): T {
 /** Parses the text of `toJsonText` (or of any JSON file) with the same decoding; throws SyntaxError. */
 export const fromJsonText: <T = unknown>(text: string) => T = fromJsonLine;
 
-import { writeAllSync, writeFileAtomic } from '@sugar-lab/core';
+import { fileWriteError, writeAllSync, writeFileAtomic } from '@sugar-lab/core';
 import { TrainError } from './errors';
 
 /** An append-only JSON Lines file: every `append` is one line, written and fsync'd before it returns. */
@@ -56,11 +56,11 @@ export class JsonlSink {
     // A line is whole or absent: a full disk that takes half of it is cut back, so every reader still parses the log.
     const before = fs.fstatSync(this.fd).size;
     try {
-      writeAllSync(this.fd, toJsonLine(record));
+      writeAllSync(this.fd, toJsonLine(record), this.file);
       fs.fsyncSync(this.fd);
     } catch (err) {
       fs.ftruncateSync(this.fd, before);
-      throw err;
+      throw fileWriteError(this.file, err, 'the lines before it are kept whole');
     }
   }
 
