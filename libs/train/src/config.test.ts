@@ -26,6 +26,8 @@ describe('resolveTrainConfig', () => {
     bad({ ...base, schedule: { kind: 'step' } }, /'schedule.every' must be an integer >= 1; found undefined/);
     bad({ ...base, warmup: { steps: 3, epochs: 1 } }, /'warmup' must be exactly one of steps, epochs/);
     bad({ ...base, resume: true }, /'checkpointDir' must be a directory when resume is true/);
+    bad({ ...base, tensorboardDir: '' }, /'tensorboardDir' must be a directory path \(a non-empty string\); found ''/);
+    bad({ ...base, tensorboardDir: true }, /'tensorboardDir' must be a directory path \(a non-empty string\); found true/);
     bad({ ...base, probes: { size: 0 } }, /'probes.size' must be an integer >= 1; found 0/);
   });
 
