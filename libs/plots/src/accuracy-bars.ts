@@ -1,6 +1,6 @@
 import { PlotInputError } from './errors';
 import type { Figure, PlotlyTrace } from './figure';
-import { axis, baseLayout } from './layout';
+import { axis, baseLayout, figureWidth } from './layout';
 import { variantColors } from './palette';
 import { nonEmpty, numbers, str } from './validate';
 
@@ -21,8 +21,10 @@ export interface AccuracyBarsOptions {
   /** Names the interval in the hover text (default `95% CI`). */
   interval?: string;
   title?: string;
-  /** Fix the y range; bars start at zero otherwise, which hides small differences. */
+  /** Fix the y range (default: `accuracyRange(rows)`, zoomed to the data). */
   yRange?: [number, number];
+  /** Bars from zero instead of the zoomed range (default false: 0.81 and 0.83 would look the same). */
+  fromZero?: boolean;
   /** Show values as percentages (the numbers are fractions in [0, 1]). */
   percent?: boolean;
 }
@@ -46,13 +48,28 @@ export function accuracyBars(rows: AccuracyRow[], opts: AccuracyBarsOptions = {}
       ...baseLayout(opts.title ?? `${metric} per variant`),
       xaxis: axis('', { tickvals: pos, ticktext: rows.map((r) => r.variant), range: [-0.6, rows.length - 0.4], zeroline: false, showgrid: false }),
       yaxis: axis(metric + (hasCI ? ` (mean, ${interval})` : ' (mean)'), {
-        ...(opts.yRange ? { range: opts.yRange } : {}),
+        ...(opts.fromZero && !opts.yRange ? {} : { range: opts.yRange ?? accuracyRange(rows) }),
         ...(opts.percent ? { tickformat: '.1%' } : {}),
       }),
-      width: Math.min(1200, 260 + 110 * rows.length),
+      width: figureWidth(260 + 110 * rows.length),
       height: 480,
     },
   };
+}
+
+/**
+ * The y range of an accuracy chart, the one place it is chosen (the report and the notebooks both draw
+ * `accuracyBars` with it): every mean, interval end and seed value, with 15% of their span (at least 0.01) on
+ * either side, kept inside [0, 1] when the numbers are fractions.
+ */
+export function accuracyRange(rows: AccuracyRow[]): [number, number] {
+  validateRows(rows);
+  const all = rows.flatMap((r) => [r.mean, r.low ?? r.mean, r.high ?? r.mean, ...(r.values ?? [])]).filter((v) => Number.isFinite(v));
+  if (!all.length) return [0, 1];
+  const [lo, hi] = [Math.min(...all), Math.max(...all)];
+  const pad = Math.max(0.15 * (hi - lo), 0.01);
+  const fractions = lo >= 0 && hi <= 1;
+  return [fractions ? Math.max(0, lo - pad) : lo - pad, fractions ? Math.min(1, hi + pad) : hi + pad];
 }
 
 function validateRows(rows: AccuracyRow[]): void {

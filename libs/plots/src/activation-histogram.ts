@@ -1,6 +1,6 @@
 import { PlotInputError } from './errors';
 import type { Figure, Layout, PlotlyTrace } from './figure';
-import { axis, baseLayout, gridShape, subplotAxes, subplotTitle } from './layout';
+import { axis, baseLayout, figureWidth, gridShape, subplotAxes, subplotTitle } from './layout';
 import { variantColors } from './palette';
 import { nonEmpty, numbers, str, uniqueInOrder } from './validate';
 
@@ -50,7 +50,7 @@ export function activationHistogram(layers: ActivationProbabilities[], opts: Act
     barmode: 'overlay',
     bargap: 0.05,
     annotations: [],
-    width: Math.min(1400, 420 * columns + 120),
+    width: figureWidth(420 * columns + 120),
     height: 130 + 320 * rows,
   };
   const panel = { bins, fraction, variants, colors: variantColors(variants), inLegend: new Set<string>() };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deadUnitsFigure } from './dead-units';
+import { deadUnitsFigure, heatmapRange } from './dead-units';
 
 const series = [
   { variant: 'relu', layer: 'dense1', epochs: [0, 1, 2], fraction: [0.1, 0.2, 0.3] },
@@ -40,6 +40,22 @@ describe('deadUnitsFigure', () => {
       [0.2, null, 0.0],
     ]);
     expect(fig.layout.grid).toMatchObject({ rows: 1, columns: 2 });
+  });
+
+  it("fits the heatmap's colour scale to the data and shows its colourbar", () => {
+    const small = [
+      { variant: 'relu', layer: 'dense1', epochs: [0, 1], fraction: [0.0, 0.08] },
+      { variant: 'relu', layer: 'dense2', epochs: [0, 1], fraction: [0.02, 0.2] },
+    ];
+    const axis = deadUnitsFigure(small, { mode: 'heatmap' }).layout.coloraxis as {
+      cmin: number;
+      cmax: number;
+      showscale: boolean;
+      colorbar: { tickformat: string };
+    };
+    expect([axis.cmin, axis.cmax, axis.showscale, axis.colorbar.tickformat]).toEqual([0, 0.2, true, '.0%']);
+    expect(heatmapRange([{ layer: 'a', epochs: [0, 1], fraction: [0.001, 0.004] }])).toEqual({ cmin: 0.001, cmax: 0.011, format: '.1%' });
+    expect(heatmapRange([{ layer: 'a', epochs: [0], fraction: [1] }])).toEqual({ cmin: 0.99, cmax: 1, format: '.1%' });
   });
 
   it('rejects fractions outside [0, 1]', () => {

@@ -1,6 +1,6 @@
 import { PlotInputError } from './errors';
 import type { Figure, Layout, PlotlyTrace } from './figure';
-import { axis, baseLayout, gridShape, subplotAxes, subplotTitle } from './layout';
+import { axis, baseLayout, figureWidth, gridShape, subplotAxes, subplotTitle } from './layout';
 import { sequentialColors, variantColors } from './palette';
 import { nonEmpty, numbers, str, uniqueInOrder } from './validate';
 
@@ -71,26 +71,39 @@ function lines(series: DeadUnitsSeries[], title: string): Figure {
   };
 }
 
+/**
+ * The heatmap's colour range, from the data: its smallest and largest fraction (a span of at least 1%), so
+ * fractions under 25% use the whole scale instead of its first quarter; the colourbar says what the colours mean.
+ */
+export function heatmapRange(series: DeadUnitsSeries[]): { cmin: number; cmax: number; format: string } {
+  const z = series.flatMap((s) => Array.from(s.fraction).filter((v) => Number.isFinite(v)));
+  let [cmin, cmax] = z.length ? [Math.min(...z), Math.max(...z)] : [0, 1];
+  if (cmax - cmin < 0.01) [cmin, cmax] = cmin + 0.01 <= 1 ? [cmin, cmin + 0.01] : [cmax - 0.01, cmax];
+  return { cmin, cmax, format: cmax - cmin < 0.1 ? '.1%' : '.0%' };
+}
+
 function heatmap(series: DeadUnitsSeries[], title: string, columns?: number): Figure {
   const variants = uniqueInOrder(series.map((s) => s.variant ?? ''));
   const { rows, columns: cols } = gridShape(variants.length, columns);
+  const range = heatmapRange(series);
   const layout: Partial<Layout> = {
     ...baseLayout(title),
     grid: { rows, columns: cols, pattern: 'independent' },
-    // ColorBrewer Reds from white: no dead units reads as empty paper.
+    // ColorBrewer Reds from white: the least dead cell reads as empty paper, the most as dark red.
     coloraxis: {
-      cmin: 0,
-      cmax: 1,
+      cmin: range.cmin,
+      cmax: range.cmax,
+      showscale: true,
       colorscale: [
         [0, '#ffffff'],
         [0.35, '#fcbba1'],
         [0.7, '#fb6a4a'],
         [1, '#a50f15'],
       ],
-      colorbar: { title: { text: 'dead' }, tickformat: '.0%' },
+      colorbar: { title: { text: 'dead' }, tickformat: range.format },
     },
     annotations: [],
-    width: Math.min(1400, 520 * cols + 100),
+    width: figureWidth(520 * cols + 100),
     height: 140 + 360 * rows,
   };
   const data: PlotlyTrace[] = variants.map((v, k) => {
@@ -121,7 +134,7 @@ function heatmap(series: DeadUnitsSeries[], title: string, columns?: number): Fi
       xgap: 1,
       ygap: 1,
       // Numbers in the cells while they fit.
-      ...(layers.length * epochs.length <= 120 ? { texttemplate: '%{z:.0%}', textfont: { size: 10 } } : {}),
+      ...(layers.length * epochs.length <= 120 ? { texttemplate: `%{z:${range.format}}`, textfont: { size: 10 } } : {}),
       hovertemplate: `${v ? v + '<br>' : ''}layer %{y}<br>epoch %{x}<br>dead %{z:.1%}<extra></extra>`,
     };
   });

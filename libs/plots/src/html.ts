@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Figure } from './figure';
-import { plotlyScriptTag, plotlyVersion } from './plotly-bundle';
+import { PENDING_PLOTS, plotlyScriptTag, plotlyVersion } from './plotly-bundle';
 
 /** JSON that is safe inside an HTML <script>: no `</script>`, `<!--` or JS-illegal line separators. */
 export function scriptJSON(value: unknown): string {
@@ -38,9 +38,18 @@ export function figureTitle(fig: Figure): string {
 }
 
 /**
- * A div and the script that draws the figure into it. plotly.js must be on the page
- * (`plotlyScriptTag()` once); the script waits up to 10 s for it, so fragments may come
- * before the library in document order.
+ * The layout as a page draws it: no fixed width, so plotly.js fills its div, which is the figure's width at
+ * most and shrinks with the column or window (a fixed width wider than the column was cut off, legend and all).
+ */
+export function responsiveLayout(layout: Figure['layout']): Figure['layout'] {
+  const { width: _width, ...rest } = layout;
+  return { ...rest, autosize: true };
+}
+
+/**
+ * A div and the script that draws the figure into it. plotly.js must be on the page (`plotlyScriptTag()` once,
+ * before or after the fragments: a fragment that finds no `window.Plotly` waits in a queue the library drains).
+ * Where no library ever comes (an exported notebook, a viewer that runs no JavaScript), the fallback image stays.
  */
 export function toHTMLFragment(fig: Figure, opts: FragmentOptions = {}): string {
   const id = opts.id ?? uniquePlotId();
@@ -55,15 +64,17 @@ export function toHTMLFragment(fig: Figure, opts: FragmentOptions = {}): string 
     `<script type="text/javascript">\n(function () {\n` +
     `  var fig = ${scriptJSON(payload)};\n` +
     `  var el = document.getElementById(${JSON.stringify(id)});\n` +
+    `  var drawn = false;\n` +
     `  function draw() {\n` +
+    // The queue may outlive the output (a cell re-run, a cleared output): draw only a div still on the page, once.
+    `    if (drawn || !el || !document.body.contains(el)) return;\n` +
+    `    drawn = true;\n` +
     `    var img = el.querySelector('img.sugar-plot-fallback');\n` +
     `    if (img) img.parentNode.removeChild(img);\n` +
     `    window.Plotly.newPlot(el, fig.data, fig.layout, fig.config);\n` +
     `  }\n` +
-    `  if (window.Plotly) { draw(); return; }\n` +
-    `  var tries = 0, timer = setInterval(function () {\n` +
-    `    if (window.Plotly) { clearInterval(timer); draw(); } else if (++tries > 100) { clearInterval(timer); }\n` +
-    `  }, 100);\n` +
+    `  if (window.Plotly) draw();\n` +
+    `  else (window.${PENDING_PLOTS} = window.${PENDING_PLOTS} || []).push(draw);\n` +
     `})();\n</script>`
   );
 }

@@ -10,7 +10,7 @@ export { trainingCurves, type BandKind, type TrainingCurvesOptions, type Trainin
 export { deadUnitsFigure, type DeadUnitsOptions, type DeadUnitsSeries } from './dead-units';
 export { activationHistogram, type ActivationHistogramOptions, type ActivationProbabilities } from './activation-histogram';
 export { sparsityFigure, type SparsityOptions, type SparsityRow } from './sparsity';
-export { accuracyBars, type AccuracyBarsOptions, type AccuracyRow } from './accuracy-bars';
+export { accuracyBars, accuracyRange, type AccuracyBarsOptions, type AccuracyRow } from './accuracy-bars';
 export { landscapeContour, landscapeLine, landscapeSurface, type LandscapeGrid, type LandscapeLine, type LandscapeOptions } from './landscape';
 
 // variant colors
@@ -20,7 +20,7 @@ export { assignVariantColors, setVariantColor } from './palette';
 export { toHTML, toHTMLFragment, type FragmentOptions, type HTMLOptions } from './html';
 export { plotlyScriptTag, plotlyVersion } from './plotly-bundle';
 export { closeRenderer, toPNG, toSVG, type ImageOptions } from './render';
-export { show, type MimeBundle, type ShowOptions, type ShowResult } from './show';
+export { show, type MimeBundle, type PlotlyDelivery, type ShowOptions, type ShowResult } from './show';
 
 // errors
 export { PlotError, PlotInputError, RenderError, RendererUnavailableError } from './errors';

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { RenderError, RendererUnavailableError } from './errors';
 import type { Figure } from './figure';
+import { hostCell } from './host-display';
 import { plotlyBundle } from './plotly-bundle';
 
 // These machines (and many clusters) have no network; without these flags Chromium keeps
@@ -52,7 +53,7 @@ let idleCloseMs: number | null | undefined;
 export interface RendererOptions {
   /**
    * Close the browser after this many idle milliseconds; `null` keeps it until `closeRenderer()`.
-   * Default: kept open inside a tslab kernel (which never exits), 1500 ms elsewhere, because the
+   * Default: kept open inside a notebook kernel (which never exits), 1500 ms elsewhere, because the
    * browser's pipes keep Node's event loop alive and a script would otherwise never exit.
    */
   idleCloseMs?: number | null;
@@ -64,7 +65,8 @@ export function configureRenderer(opts: RendererOptions): void {
 
 function effectiveIdleMs(): number | null {
   if (idleCloseMs !== undefined) return idleCloseMs;
-  return (globalThis as { __tslab__?: unknown }).__tslab__ !== undefined ? null : 1500;
+  const inKernel = (globalThis as { __tslab__?: unknown }).__tslab__ !== undefined || hostCell() !== undefined;
+  return inKernel ? null : 1500;
 }
 
 async function launch(): Promise<Renderer> {
@@ -86,7 +88,8 @@ async function launch(): Promise<Renderer> {
   return { browser, page };
 }
 
-async function withPage<T>(fn: (page: Page) => Promise<T>): Promise<T> {
+/** Runs `fn` on the shared page (plotly.js loaded); the tests' in-page checks use it too. */
+export async function withPage<T>(fn: (page: Page) => Promise<T>): Promise<T> {
   if (idleTimer) {
     clearTimeout(idleTimer);
     idleTimer = null;

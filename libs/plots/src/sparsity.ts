@@ -1,5 +1,5 @@
 import type { Figure, PlotlyTrace } from './figure';
-import { axis, baseLayout } from './layout';
+import { axis, baseLayout, figureWidth, fractionRange } from './layout';
 import { variantColors } from './palette';
 import { nonEmpty, str, uniqueInOrder } from './validate';
 import { PlotInputError } from './errors';
@@ -52,8 +52,9 @@ export function sparsityFigure(rows: SparsityRow[], opts: SparsityOptions = {}):
       ...baseLayout(opts.title ?? 'Activation sparsity per layer'),
       barmode: 'group',
       xaxis: axis('layer', { type: 'category' }),
-      yaxis: axis(opts.yLabel ?? 'sparsity (fraction of zeros)', { range: [0, 1], tickformat: '.0%' }),
-      width: Math.min(1400, 300 + 90 * layers.length * Math.max(1, variants.length / 2)),
+      // Zoomed to the data (from 0, so bar heights still compare): dead fractions under 25% are readable.
+      yaxis: axis(opts.yLabel ?? 'sparsity (fraction of zeros)', { range: fractionRange(rows.map((r) => r.sparsity + (r.error ?? 0))), tickformat: '.0%' }),
+      width: figureWidth(300 + 90 * layers.length * Math.max(1, variants.length / 2)),
       height: 480,
     },
   };
