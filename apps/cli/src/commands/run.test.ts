@@ -49,6 +49,26 @@ describe('sugar run refuses a bad spec before anything trains', () => {
     expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
   });
 
+  it('refuses a model or a batch too large for this machine, with the estimate and the option, before any data is read', () => {
+    const cifar = (model: string, batchSize: number) =>
+      SPEC.replace('{ name: spirals, classes: 3, nTrain: 64, nTest: 32 }', '{ name: cifar10 }')
+        .replace('{ name: mlp, depth: 1, width: 4 }', model)
+        .replace('batchSize: 32', `batchSize: ${batchSize}`);
+    // vgg11 x 1000 channels: 9e12 parameters; a ViT on 1x1 patches (1025 tokens) holds 1.2e8 values per sample.
+    const dir = workspace({ 'wide.yaml': cifar('{ name: vgg11, width: 1000 }', 128), 'tokens.yaml': cifar('{ name: vit-tiny, patchSize: 1 }', 50000) });
+    const wide = sugar(['run', 'wide.yaml', '--out', 'out'], dir);
+    expect(wide.code).not.toBe(0);
+    expect(wide.out).toMatch(
+      /invalid spec wide\.yaml:\n\s+base\.model\.width: makes a vgg11 model of 9\.2\de\+12 parameters: about [\d.e+]+ GiB with gradients, Adam's moments and a checkpoint, more than this machine's [\d.]+ GiB/,
+    );
+    const tokens = sugar(['run', 'tokens.yaml', '--out', 'out'], dir);
+    expect(tokens.code).not.toBe(0);
+    expect(tokens.out).toMatch(
+      /base\.batchSize: gives batches of 50000 samples whose activations \(1\.1\de\+8 values per sample in a vit-tiny model, kept for the backward pass\) need at least [\d.e+]+ GiB; with the model's 0\.103 GiB and the data's 0\.687 GiB that is more than this machine's/,
+    );
+    expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
+  });
+
   it('refuses a spec name that would write outside runs/', () => {
     const dir = workspace({ 'escape.yaml': SPEC.replace('name: cli-check', 'name: ../../escape') });
     const r = sugar(['run', 'escape.yaml'], dir);
