@@ -60,8 +60,9 @@ function writeTables(tables: Record<string, pl.DataFrame>, out: string): string[
     if (!df.height) return [];
     const csv = path.join(out, `${name}.csv`);
     const parquet = path.join(out, `${name}.parquet`);
-    df.writeCSV(csv);
-    df.writeParquet(parquet);
+    // Whole or absent, as every report file: polars writing straight to the path leaves a part on a full disk.
+    writeFileAtomic(csv, df.writeCSV());
+    writeFileAtomic(parquet, df.writeParquet());
     return [csv, parquet];
   });
 }
@@ -73,7 +74,7 @@ async function writePNGs(figs: NamedFigure[], out: string): Promise<Map<string, 
     for (const { name, fig } of figs) {
       const png = await toPNG(fig, { width: 1000, height: name === 'dead-units-over-epochs' ? 900 : 500 });
       const file = path.join(out, 'figures', `${name}.png`);
-      fs.writeFileSync(file, png);
+      writeFileAtomic(file, png);
       pngs.set(name, { png, file });
     }
   } finally {
