@@ -6,6 +6,7 @@
 const fs = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
+const { SugarKernel } = require('./server');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const NODE_MODULES = path.join(ROOT, 'node_modules');
@@ -142,13 +143,14 @@ async function initBackend() {
     core = require(require.resolve('@sugar-lab/core', { paths: [ROOT] }));
   } catch (err) {
     console.error(`sugar-lab kernel: cannot load @sugar-lab/core from ${ROOT} (${firstLine(err)}); build the libs with \`npm run build\``);
-    return;
+    return undefined;
   }
   try {
     await core.initBackend();
   } catch (err) {
     console.error(`sugar-lab kernel: initBackend failed: ${firstLine(err)}`);
   }
+  return core;
 }
 
 function firstLine(err) {
@@ -166,8 +168,14 @@ async function main() {
     fail(`tslab is not installed under ${NODE_MODULES}; run \`npm install\` in ${ROOT}`);
   }
   patchTslabTypeScript(tslabDir);
-  await initBackend();
-  require(path.join(tslabDir, 'dist', 'main.js')).startKernel({ configPath, enableFindLocal: false });
+  const core = await initBackend();
+  const connection = JSON.parse(fs.readFileSync(configPath, 'utf8'));
+  const kernel = new SugarKernel({ tslabDir, core, connection });
+  // Jupyter interrupts by SIGINT to the kernel's process group (sweep workers included); it must never kill the kernel.
+  process.on('SIGINT', () => kernel.interrupt('SIGINT'));
+  process.on('uncaughtException', (err) => console.error('uncaught exception (the kernel goes on):', err));
+  process.on('unhandledRejection', (reason) => console.error('unhandled promise rejection (the kernel goes on):', reason));
+  await kernel.start();
 }
 
 main().catch((err) => fail(err instanceof Error ? err.stack : String(err)));

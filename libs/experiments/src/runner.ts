@@ -4,8 +4,9 @@ import { LockError } from './errors';
 import { expandGrid, filterRuns, type PlannedRun } from './grid';
 import { acquireLock, lockRun } from './lock';
 import { packingMessage, planUnits } from './packing';
-import { userThreadEnv } from '@sugar-lab/core';
+import { currentHost, interruptible, userThreadEnv } from '@sugar-lab/core';
 import { planParallelism, workerThreadEnv } from './parallelism';
+import { checkTensorboardOption } from './run-unit';
 import type { Spec } from './spec';
 import { claimSpec, specPluginHashes } from './spec-claim';
 import { ResultsStore, type RunOutcome, type RunSummary } from './store';
@@ -24,6 +25,8 @@ export interface SweepOptions {
   backend?: 'tensorflow' | 'wasm' | 'cpu';
   /** Train runs that share an MLP architecture and data as one stacked computation where that is faster (default true; see packing.ts). */
   pack?: boolean;
+  /** TensorBoard events in every run's tb/ (default true): `tensorboard --logdir OUT/runs` compares the sweep's runs. */
+  tensorboard?: boolean;
   /** Abort: running runs finish their current epoch, checkpoint, and the sweep stops. */
   signal?: AbortSignal;
   onEvent?: (e: SweepEvent) => void;
@@ -55,14 +58,26 @@ export function defaultWorkers(backend?: string, runs: PlannedRun[] = []): numbe
 
 /** Runs every run of a spec into `out`, in parallel worker processes, skipping finished runs. */
 export async function runSweep(spec: Spec, opts: SweepOptions): Promise<SweepResult> {
+  checkTensorboardOption(opts.tensorboard, 'runSweep');
   const store = new ResultsStore(opts.out);
   fs.mkdirSync(opts.out, { recursive: true });
   const release = acquireLock(store.lockFile, `results directory ${opts.out}`);
   try {
-    return await sweepLocked(spec, store, opts);
+    return await interruptible(
+      () => sweepLocked(spec, store, opts),
+      (r) => interruptedMessage(r, opts.out),
+    );
   } finally {
     release();
   }
+}
+
+function interruptedMessage(r: SweepResult, out: string): string {
+  const left = r.total - r.skipped - r.completed - r.diverged - r.failed;
+  return (
+    `runSweep interrupted: ${r.interrupted} run(s) stopped with their checkpoints, ${left} of ${r.total} not finished ` +
+    `(${r.completed} completed now, ${r.skipped} before); nothing is lost: runSweep(spec, { out: ${JSON.stringify(out)}, resume: true }) continues`
+  );
 }
 
 async function sweepLocked(spec: Spec, store: ResultsStore, asked: SweepOptions): Promise<SweepResult> {
@@ -138,11 +153,20 @@ class Sweep {
       this.stopping = true;
       for (const w of this.workers) send(w, { type: 'stop' });
     };
+    // The host's interrupt (a notebook's stop button) does not wait for the epoch: workers stop at their next step.
+    const host = currentHost().interrupt;
+    const onInterrupt = () => {
+      this.stopping = true;
+      for (const w of this.workers) send(w, { type: 'stop', now: true });
+    };
     this.opts.signal?.addEventListener('abort', onAbort);
+    host?.addEventListener('abort', onInterrupt);
+    if (host?.aborted) onInterrupt();
     try {
       await Promise.all(Array.from({ length: n }, () => this.lane()));
     } finally {
       this.opts.signal?.removeEventListener('abort', onAbort);
+      host?.removeEventListener('abort', onInterrupt);
     }
   }
 
@@ -166,6 +190,7 @@ class Sweep {
         {
           backend: this.opts.backend,
           expectPlugins: this.plugins,
+          tensorboard: this.opts.tensorboard,
           env: this.workerEnv,
           workers: this.workers,
           stopping: () => this.stopping,

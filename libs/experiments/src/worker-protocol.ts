@@ -7,7 +7,8 @@ import type { RunSummary } from './store';
  * run is reported on its own.
  */
 export type ToWorker =
-  { type: 'unit'; runs: PlannedRun[]; dirs: string[]; backend?: 'tensorflow' | 'wasm' | 'cpu'; expectPlugins?: Record<string, string> } | { type: 'stop' };
+  | { type: 'unit'; runs: PlannedRun[]; dirs: string[]; backend?: 'tensorflow' | 'wasm' | 'cpu'; expectPlugins?: Record<string, string>; tensorboard?: boolean }
+  | { type: 'stop'; now?: boolean };
 
 export type FromWorker =
   | { type: 'epoch'; id: string; epoch: number; epochs: number; metrics: Record<string, unknown> }

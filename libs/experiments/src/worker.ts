@@ -1,10 +1,14 @@
 // A sweep worker: trains one work unit (K >= 1 runs, runUnit) per process, reports over IPC, exits when its parent
 // goes away (so a killed runner never leaves orphans writing into the results directory).
+import { setHost } from '@sugar-lab/core';
 import { dieWithParent } from './orphan-watchdog';
 import { runUnit } from './run-unit';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
 const controller = new AbortController();
+// The runner's "stop now" (a notebook's interrupt): this process is the host, and its training stops at the next step.
+const now = new AbortController();
+setHost({ interrupt: now.signal });
 const sent = (m: FromWorker) => new Promise<void>((resolve) => process.send?.(m, undefined, {}, () => resolve()));
 
 process.on('disconnect', () => process.exit(130));
@@ -19,6 +23,7 @@ async function unit(m: Extract<ToWorker, { type: 'unit' }>): Promise<void> {
   const outcomes = await runUnit(m.runs, m.dirs, {
     backend: m.backend,
     expectPlugins: m.expectPlugins,
+    tensorboard: m.tensorboard,
     signal: controller.signal,
     onEpoch: (id, epoch, epochs, metrics) => void sent({ type: 'epoch', id, epoch, epochs, metrics }),
     onLog: (message) => void sent({ type: 'log', message }),
@@ -33,6 +38,6 @@ async function unit(m: Extract<ToWorker, { type: 'unit' }>): Promise<void> {
 }
 
 process.on('message', (m: ToWorker) => {
-  if (m.type === 'stop') controller.abort();
+  if (m.type === 'stop') (m.now ? now : controller).abort();
   else void unit(m);
 });

@@ -1,9 +1,10 @@
-import type { tf } from '@sugar-lab/core';
+import { interruptible, type tf } from '@sugar-lab/core';
 import type { TrainConfig } from './config';
 import type { TrainData } from './data';
 import type { FitOptions } from './fit-options';
 import type { FitResult } from './metrics';
 import { trainUnit } from './train-unit';
+import { stoppedAt } from './stopped-at';
 
 /**
  * Trains `model` on `data` as `config` says: seeded shuffling, the configured optimizer and LR
@@ -12,8 +13,13 @@ import { trainUnit } from './train-unit';
  * Never throws for a failure during training: the result's status says what happened ('diverged'
  * on a non-finite loss, 'interrupted' after an abort, 'failed' with the error). Bad config or data,
  * or a checkpoint of another config, throw before training starts. A run is a work unit of one
- * (trainUnit): a plain MLP on tensorflow with sugar-lab's kernels takes the fused native step.
+ * (trainUnit): a plain MLP on tensorflow with sugar-lab's kernels takes the fused native step. In a notebook, the
+ * kernel's interrupt stops it at the next step and it throws InterruptedError saying what was kept.
  */
 export async function fit(model: tf.LayersModel, data: TrainData, config: TrainConfig, options: FitOptions = {}): Promise<FitResult> {
-  return (await trainUnit(data, [{ model, config, options }]))[0];
+  const [result] = await interruptible(
+    () => trainUnit(data, [{ model, config, options }]),
+    (r) => `fit ${stoppedAt(r[0])}`,
+  );
+  return result;
 }

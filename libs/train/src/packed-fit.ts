@@ -1,7 +1,9 @@
+import { interruptible } from '@sugar-lab/core';
 import type { TrainData } from './data';
 import { PackError } from './packed-plan';
 import type { FitResult } from './metrics';
 import type { PackMember } from './pack-policy';
+import { stoppedAt } from './stopped-at';
 import { trainUnit } from './train-unit';
 
 /**
@@ -16,5 +18,8 @@ import { trainUnit } from './train-unit';
  */
 export async function fitPacked(data: TrainData, members: PackMember[]): Promise<FitResult[]> {
   if (!members.length) throw new PackError('fitPacked: expected at least one member; found none');
-  return trainUnit(data, members, { pack: 'always' });
+  return interruptible(
+    () => trainUnit(data, members, { pack: 'always' }),
+    (results) => `fitPacked: ${results.map((r, k) => `member ${k} ${stoppedAt(r)}`).join('; ')}`,
+  );
 }

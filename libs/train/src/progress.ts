@@ -1,7 +1,11 @@
-/** Where a run reports progress: a redrawn bar on a TTY, or one line per epoch. */
+import { currentHost } from '@sugar-lab/core';
+import type { EpochMetrics } from './metrics';
+import { DisplayReporter } from './progress-display';
+
+/** Where a run reports progress: a display updated in place in a notebook, a redrawn bar on a TTY, or lines. */
 export interface ProgressReporter {
   batch(epoch: number, batch: number, batches: number, loss: number, lr: number): void;
-  epoch(line: string): void;
+  epoch(line: string, record?: EpochMetrics): void;
   done(line: string): void;
 }
 
@@ -60,7 +64,10 @@ class SilentReporter implements ProgressReporter {
   done(): void {}
 }
 
+/** `auto`: a display in a notebook (a host with displays), a bar on a TTY, lines elsewhere. */
 export function createProgress(mode: 'auto' | 'bar' | 'lines' | 'none', epochs: number, out: ProgressStream = process.stderr): ProgressReporter {
+  const display = currentHost().display;
+  if (mode === 'auto' && display) return new DisplayReporter(display, epochs);
   const m = mode === 'auto' ? (out.isTTY ? 'bar' : 'lines') : mode;
   if (m === 'bar') return new BarReporter(out, epochs);
   if (m === 'lines') return new LineReporter(out);
