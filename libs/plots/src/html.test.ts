@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Figure } from './figure';
 import { scriptJSON, toHTML, toHTMLFragment } from './html';
 import { PLOTLY_VERSION, plotlyScriptTag } from './plotly-bundle';
+import { CHROMIUM_ARGS, chromiumPath } from './render';
+import { requireChromium, skipBrowser } from './test-utils/browser';
 import { trainingCurves } from './training-curves';
 
 const fig: Figure = trainingCurves(
@@ -66,5 +69,39 @@ describe('toHTMLFragment', () => {
     const tag = plotlyScriptTag();
     expect(tag.split('window.Plotly = Plotly;').length).toBe(2);
     expect(tag.endsWith('</script>')).toBe(true);
+  });
+});
+
+describe.skipIf(skipBrowser)('a page with fragments and the library, in Chromium', () => {
+  it('draws fragments that came before the library, also under require.js (classic Notebook), and keeps each fallback until then', async () => {
+    requireChromium();
+    const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS], headless: true });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      // What require.js defines: a UMD bundle that sees it registers an anonymous module instead of window.Plotly.
+      // It must be hidden while the library runs and be back afterwards.
+      const amd = '<script>window.define = function () { throw new Error("anonymous define() seen by require.js"); }; window.define.amd = {};</script>';
+      const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+      const fragments = [toHTMLFragment(fig, { id: 'a', fallbackPng: png }), toHTMLFragment(fig, { id: 'b', fallbackPng: png })].join('\n');
+      await page.setContent(`<!DOCTYPE html><html><body>${amd}${fragments}</body></html>`);
+      // No library yet: the static images stay.
+      expect(await page.locator('img.sugar-plot-fallback').count()).toBe(2);
+      await page.evaluate((tag) => {
+        // As a notebook front end inserts an output: a script element that runs.
+        const script = document.createElement('script');
+        script.textContent = /<script[^>]*>([\s\S]*)<\/script>$/.exec(tag)![1];
+        document.body.appendChild(script);
+      }, plotlyScriptTag());
+      await page.waitForSelector('#a .main-svg');
+      await page.waitForSelector('#b .main-svg');
+      expect(await page.locator('img.sugar-plot-fallback').count()).toBe(0);
+      expect(await page.evaluate(() => typeof (window as unknown as { define: { amd?: unknown } }).define.amd)).toBe('object');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -30,12 +30,27 @@ export function plotlyVersion(): string {
   return plotlyBundle().version;
 }
 
-/** A <script> element holding the whole pinned plotly.js: include it once per page, before any fragment. */
+/** The global queue of figures waiting for plotly.js: fragments push their draw function, the library drains it. */
+export const PENDING_PLOTS = '__sugarLabPlots';
+
+/**
+ * A <script> element holding the whole pinned plotly.js: include it once per page, before or after the fragments
+ * (it draws every fragment that came before it). It defines `window.Plotly` also under require.js (the classic
+ * Jupyter Notebook): `define` is hidden while the bundle runs, because a UMD bundle that sees it registers an
+ * anonymous AMD module instead of the global (4.1.2's wrapper does not look, other releases' do).
+ */
 export function plotlyScriptTag(): string {
   const { source, version } = plotlyBundle();
   return (
     `<script type="text/javascript" data-plotly-version="${version}">\n` +
     `/* plotly.js ${version} (plotly.js-dist-min, pinned), inlined by @sugar-lab/plots so the page works offline */\n` +
-    `${source}\n</script>`
+    `(function () {\n` +
+    `var amd = window.define;\n` +
+    `window.define = undefined;\n` +
+    `try {\n${source}\n} finally {\n  window.define = amd;\n}\n` +
+    `var pending = window.${PENDING_PLOTS} || [];\n` +
+    `window.${PENDING_PLOTS} = [];\n` +
+    `for (var i = 0; i < pending.length; i++) pending[i]();\n` +
+    `})();\n</script>`
   );
 }

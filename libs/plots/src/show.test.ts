@@ -3,6 +3,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+// core's own registry, from its source (plots reads it without depending on core: host-display.ts).
+import { setHost } from '../../core/src/host';
 import { closeRenderer } from './render';
 import { show, type MimeBundle } from './show';
 import { requireChromium, skipBrowser } from './test-utils/browser';
@@ -25,12 +27,17 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function captureCell(): { sent: [MimeBundle, boolean][] } {
-  const sent: [MimeBundle, boolean][] = [];
-  // What tslab's kernel installs for the running cell (jupyter.js, handleExecuteImpl).
+type Sent = [MimeBundle, boolean];
+
+function captureCell(): { sent: Sent[] } {
+  const sent: Sent[] = [];
+  // What tslab's kernel installs for the running cell (jupyter.js, handleExecuteImpl): a new writer per cell.
   jupyter.lastWriteDisplayData = (bundle: MimeBundle, update: boolean) => sent.push([bundle, update]);
   return { sent };
 }
+
+const html = (b: MimeBundle) => b.data['text/html'] as string;
+const isLibrary = (b: MimeBundle) => html(b)?.includes('window.Plotly = Plotly;') ?? false;
 
 describe('show outside a notebook', () => {
   it('writes a standalone HTML file and prints its path', async () => {
@@ -44,19 +51,59 @@ describe('show outside a notebook', () => {
 });
 
 describe('show in a tslab cell', () => {
-  it('sends one bundle with HTML (plotly inlined) and text, no PNG when asked', async () => {
+  it('sends plotly.js once per cell in an output replaced at once by a note, then figures with data and layout only', async () => {
     const { sent } = captureCell();
     const r = await show(fig, { png: false });
-    expect(r).toEqual({ shownIn: 'notebook', mimeTypes: ['text/html', 'text/plain'] });
-    expect(sent).toHaveLength(1);
-    const [bundle, update] = sent[0];
-    expect(update).toBe(false);
-    expect(bundle.data['text/html']).toContain('window.Plotly = Plotly;');
-    expect(bundle.data['text/html']).toContain('class="sugar-plot"');
-    expect(bundle.data['text/plain']).toBe('<Figure: Activation sparsity per layer (2 traces)>');
+    expect(r).toEqual({ shownIn: 'notebook', mimeTypes: ['text/html', 'application/vnd.plotly.v1+json', 'text/plain'] });
+    expect(sent).toHaveLength(3);
+    const [[library, libraryUpdate], [note, noteUpdate], [figure, figureUpdate]] = sent;
+    expect([libraryUpdate, noteUpdate, figureUpdate]).toEqual([false, true, false]);
+    expect(isLibrary(library)).toBe(true);
+    // The update replaces the library's output: the saved notebook keeps only the note.
+    expect(note.transient.display_id).toBe(library.transient.display_id);
+    expect(note.data['text/plain']).toBe('plotly.js 4.1.2 loaded for this page');
+    expect(isLibrary(figure)).toBe(false);
+    expect(figure.transient.display_id).not.toBe(library.transient.display_id);
+    expect(html(figure)).toContain('class="sugar-plot"');
+    expect(figure.data['application/vnd.plotly.v1+json']).toEqual({ data: fig.data, layout: fig.layout, config: {} });
+    expect(figure.data['text/plain']).toBe('<Figure: Activation sparsity per layer (2 traces)>');
+    expect(html(figure).length).toBeLessThan(20_000);
+
+    // The same cell: the page has the library already.
+    await show(fig, { png: false });
+    expect(sent).toHaveLength(4);
+    expect(isLibrary(sent[3][0])).toBe(false);
+    // The next cell sends it again (the page may have been reloaded since).
+    const next = captureCell();
+    await show(fig, { png: false });
+    expect(next.sent.map(([b, u]) => [isLibrary(b), u])).toEqual([
+      [true, false],
+      [false, true],
+      [false, false],
+    ]);
   });
 
-  it('falls back to HTML only, with one warning, when Chromium is missing', async () => {
+  it("with plotly: 'once', only the process's first figure sends the library; with 'inline', every figure carries it", async () => {
+    const once = captureCell();
+    await show(fig, { png: false, plotly: 'once' });
+    // An earlier test already sent it in this process.
+    expect(once.sent).toHaveLength(1);
+    expect(isLibrary(once.sent[0][0])).toBe(false);
+    const inline = captureCell();
+    await show(fig, { png: false, plotly: 'inline' });
+    expect(inline.sent).toHaveLength(1);
+    expect(isLibrary(inline.sent[0][0])).toBe(true);
+    expect(html(inline.sent[0][0])).toContain('class="sugar-plot"');
+  });
+
+  it('rejects an unknown plotly delivery, saying what it expected', async () => {
+    captureCell();
+    await expect(show(fig, { png: false, plotly: 'cdn' as never })).rejects.toThrow(
+      `show options.plotly: expected one of 'cell', 'once', 'inline', found "cdn"`,
+    );
+  });
+
+  it('falls back to HTML without image, with one warning, when Chromium is missing', async () => {
     const { sent } = captureCell();
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const saved = process.env.SUGAR_CHROMIUM;
@@ -69,30 +116,46 @@ describe('show in a tslab cell', () => {
       if (saved === undefined) delete process.env.SUGAR_CHROMIUM;
       else process.env.SUGAR_CHROMIUM = saved;
     }
-    expect(sent).toHaveLength(2);
-    expect(Object.keys(sent[0][0].data)).toEqual(['text/html', 'text/plain']);
+    const figures = sent.filter(([b, u]) => !u && !isLibrary(b));
+    expect(figures).toHaveLength(2);
+    expect(html(figures[0][0])).not.toContain('<img');
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0][0])).toMatch(/no static PNG .*SUGAR_CHROMIUM.*interactive figure only/);
   });
 
-  it.skipIf(skipBrowser)('adds image/png, also as the fallback image inside the HTML', async () => {
+  it.skipIf(skipBrowser)('puts the PNG inside the HTML, as the image viewers without JavaScript show, at the size asked', async () => {
     requireChromium();
     const { sent } = captureCell();
-    await show(fig, { width: 320, height: 240, scale: 2 });
-    const { data, metadata } = sent[0][0];
-    expect(Object.keys(data)).toEqual(['text/html', 'image/png', 'text/plain']);
-    const img = decodePNG(Buffer.from(data['image/png'], 'base64'));
+    const { width: _w, height: _h, ...layout } = fig.layout;
+    await show({ ...fig, layout }, { width: 320, height: 240, scale: 2 });
+    const { data } = sent[sent.length - 1][0];
+    expect(Object.keys(data)).toEqual(['text/html', 'application/vnd.plotly.v1+json', 'text/plain']);
+    const src = /<img class="sugar-plot-fallback"[^>]* src="data:image\/png;base64,([^"]+)"/.exec(data['text/html'] as string);
+    const img = decodePNG(Buffer.from(src![1], 'base64'));
     expect([img.width, img.height]).toEqual([640, 480]);
-    expect(metadata['image/png']).toEqual({ width: 320, height: 240 });
-    expect(data['text/html']).toContain(`src="data:image/png;base64,${data['image/png']}"`);
+    // The interactive figure replaces the image at the same height.
+    expect(data['text/html']).toContain('height:240px');
+    expect((data['application/vnd.plotly.v1+json'] as { layout: { height: number } }).layout.height).toBe(240);
   });
+});
 
-  it("with plotly: 'once', only the first figure carries plotly.js", async () => {
-    const { sent } = captureCell();
-    await show(fig, { png: false, plotly: 'once' });
-    await show(fig, { png: false, plotly: 'once' });
-    // An earlier test already sent it inline in this process.
-    expect(sent.every(([b]) => !b.data['text/html'].includes('window.Plotly = Plotly;'))).toBe(true);
-    expect(sent[1][0].data['text/html']).toContain('if (window.Plotly) { draw(); return; }');
+describe("show through the kernel's host display", () => {
+  afterEach(() => setHost(undefined));
+
+  it('prefers the host display to tslab, one library per host (cell)', async () => {
+    const tslab = captureCell();
+    const sent: [Record<string, unknown>, { id: string; update: boolean }][] = [];
+    const display = (data: Record<string, unknown>, opts: { id: string; update: boolean }) => sent.push([data, opts]);
+    setHost({ display });
+    await show(fig, { png: false });
+    await show(fig, { png: false });
+    expect(tslab.sent).toHaveLength(0);
+    expect(sent.map(([, o]) => o.update)).toEqual([false, true, false, false]);
+    expect(sent[1][1].id).toBe(sent[0][1].id);
+    expect(sent[1][0]['text/plain']).toBe('plotly.js 4.1.2 loaded for this page');
+    expect((sent[2][0]['application/vnd.plotly.v1+json'] as { data: unknown }).data).toEqual(fig.data);
+    setHost({ display });
+    await show(fig, { png: false });
+    expect(sent.map(([, o]) => o.update)).toEqual([false, true, false, false, false, true, false]);
   });
 });

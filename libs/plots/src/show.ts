@@ -2,13 +2,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Figure } from './figure';
-import { figureTitle, toHTML, toHTMLFragment } from './html';
-import { plotlyScriptTag } from './plotly-bundle';
+import { PlotInputError } from './errors';
+import { hostCell, type HostCell } from './host-display';
+import { figureTitle, toHTML, toHTMLFragment, uniquePlotId } from './html';
+import { plotlyScriptTag, plotlyVersion } from './plotly-bundle';
 import { toPNG, type ImageOptions } from './render';
 
 /** A Jupyter display_data content: one output holding several representations. */
 export interface MimeBundle {
-  data: Record<string, string>;
+  /** By MIME type: strings, and objects for JSON types (`application/vnd.plotly.v1+json`). */
+  data: Record<string, unknown>;
   metadata: Record<string, unknown>;
   transient: Record<string, unknown>;
 }
@@ -34,28 +37,41 @@ export function inTslab(): boolean {
   return (globalThis as { __tslab__?: unknown }).__tslab__ !== undefined || tslabWriter() !== null;
 }
 
+/** Where plotly.js comes from in a notebook; see ShowOptions.plotly. */
+export type PlotlyDelivery = 'cell' | 'once' | 'inline';
+const DELIVERIES: readonly PlotlyDelivery[] = ['cell', 'once', 'inline'];
+
 export interface ShowOptions extends ImageOptions {
-  /** Also render a static PNG (default true): the image/png of the bundle and the HTML's fallback image. */
+  /** Also render a static PNG (default true): the image each figure shows where no JavaScript runs. */
   png?: boolean;
   /**
-   * `inline` (default): every output carries plotly.js, so each works alone in a saved notebook.
-   * `once`: only the first output of this kernel process carries it (4.8 MB less per figure);
-   * later ones draw once it has loaded on the page.
+   * How plotly.js (4.7 MB) reaches the page; each figure's output carries only its data and layout.
+   * `cell` (default): the first figure of each cell execution sends the library in an output of its own and at once
+   * replaces that output with a one-line note, so the page keeps `window.Plotly` and the saved notebook only the note
+   * (a reloaded page gets it again from the next cell that shows a figure; until then figures are static images).
+   * `once`: the same, only for the first figure of this kernel process.
+   * `inline`: every figure's output carries the library, so each works alone (4.7 MB more per figure, saved too).
    */
-  plotly?: 'inline' | 'once';
+  plotly?: PlotlyDelivery;
   /** Outside a notebook: the folder for the HTML file (default `$SUGAR_PLOTS_DIR`, else the temp dir). */
   dir?: string;
 }
 
 export interface ShowResult {
-  /** `notebook`: sent to the running tslab cell; `file`: written to `path`. */
+  /** `notebook`: sent to the running cell; `file`: written to `path`. */
   shownIn: 'notebook' | 'file';
   path?: string;
   mimeTypes?: string[];
 }
 
-let plotlySent = false;
+/** The MIME type JupyterLab (with the plotly extension) and VS Code draw natively from {data, layout}. */
+export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
+
 let warned = false;
+// Cell executions (hosts, or tslab's per-cell writers) whose page got plotly.js; and whether any did.
+const loadedCells = new WeakSet<object>();
+let loadedOnce = false;
+let loaderCount = 0;
 
 function slug(s: string): string {
   return (
@@ -67,17 +83,50 @@ function slug(s: string): string {
   );
 }
 
+/** The running notebook cell: the kernel's host display, else tslab's writer; null outside a notebook. */
+function runningCell(): HostCell | null {
+  const host = hostCell();
+  if (host) return host;
+  const writer = tslabWriter();
+  if (!writer) return null;
+  return {
+    display: (data, { id, update }) => writer({ data, metadata: {}, transient: { display_id: id } }, update),
+    cell: writer,
+  };
+}
+
+function checkOptions(opts: ShowOptions): void {
+  if (opts.plotly !== undefined && !DELIVERIES.includes(opts.plotly)) {
+    throw new PlotInputError('show options.plotly', `one of ${DELIVERIES.map((d) => `'${d}'`).join(', ')}`, JSON.stringify(opts.plotly));
+  }
+  if (opts.png !== undefined && typeof opts.png !== 'boolean') throw new PlotInputError('show options.png', 'true or false', JSON.stringify(opts.png));
+}
+
+/** Sends plotly.js to the page in an output that is replaced at once by a note: the page keeps the library, the notebook the note. */
+function sendLibrary(cell: HostCell, delivery: PlotlyDelivery): void {
+  if (delivery === 'inline' || (delivery === 'once' ? loadedOnce : loadedCells.has(cell.cell))) return;
+  loadedCells.add(cell.cell);
+  loadedOnce = true;
+  loaderCount += 1;
+  const id = `sugar-plotly-loader-${process.pid.toString(36)}-${loaderCount}`;
+  const note = `plotly.js ${plotlyVersion()} loaded for this page`;
+  cell.display({ 'text/html': plotlyScriptTag() }, { id, update: false });
+  cell.display({ 'text/html': `<div class="sugar-plotly-loaded" style="color:#888;font-size:small">${note}</div>`, 'text/plain': note }, { id, update: true });
+}
+
 /**
- * Display a figure. In a tslab notebook: one output with `text/html` (the interactive figure
- * with plotly.js inlined and the PNG as fallback inside it), `image/png` and `text/plain`.
- * Elsewhere: writes a standalone HTML file and prints its path.
+ * Display a figure. In a notebook (the sugar-lab kernel's host display, or tslab's): one output with `text/html`
+ * (a static PNG and the script that replaces it with the interactive figure once plotly.js is on the page),
+ * `application/vnd.plotly.v1+json` (VS Code, JupyterLab's plotly extension) and `text/plain`; plotly.js itself goes
+ * to the page as `opts.plotly` says. Elsewhere: writes a standalone HTML file and prints its path.
  * Await it (`await show(fig)`): the output belongs to the cell that called it, and Jupyter
  * frontends drop outputs that arrive after their cell has finished.
  */
 export async function show(fig: Figure, opts: ShowOptions = {}): Promise<ShowResult> {
-  // Taken before the PNG is rendered: tslab swaps the writer when the next cell starts.
-  const writer = tslabWriter();
-  if (!writer) {
+  checkOptions(opts);
+  // Taken before the PNG is rendered: the kernel moves on to the next cell's output when it starts.
+  const cell = runningCell();
+  if (!cell) {
     const dir = opts.dir ?? process.env.SUGAR_PLOTS_DIR ?? path.join(tmpdir(), 'sugar-plots');
     mkdirSync(dir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
@@ -86,29 +135,27 @@ export async function show(fig: Figure, opts: ShowOptions = {}): Promise<ShowRes
     console.log(`figure written to ${file}`);
     return { shownIn: 'file', path: file };
   }
+  // The interactive figure takes the height asked of the image, so the page does not jump when it replaces it.
+  const sized = opts.height !== undefined && fig.layout.height === undefined ? { ...fig, layout: { ...fig.layout, height: opts.height } } : fig;
   let png: Buffer | undefined;
   if (opts.png !== false) {
     try {
-      png = await toPNG(fig, opts);
+      png = await toPNG(sized, opts);
     } catch (e) {
       if (!warned) console.warn(`@sugar-lab/plots: no static PNG (${String((e as Error).message).split('\n')[0]}); showing the interactive figure only`);
       warned = true;
     }
   }
-  const withLib = (opts.plotly ?? 'inline') === 'inline' || !plotlySent;
-  const html = (withLib ? plotlyScriptTag() + '\n' : '') + toHTMLFragment(fig, { fallbackPng: png });
-  plotlySent = plotlySent || withLib;
-  const data: Record<string, string> = { 'text/html': html };
-  const metadata: Record<string, unknown> = {};
-  if (png) {
-    data['image/png'] = png.toString('base64');
-    const scale = opts.scale ?? 1;
-    const w = png.readUInt32BE(16);
-    const h = png.readUInt32BE(20);
-    // Show a scale-2 image at its CSS size, not twice as large.
-    metadata['image/png'] = { width: Math.round(w / scale), height: Math.round(h / scale) };
-  }
-  data['text/plain'] = `<Figure: ${figureTitle(fig)} (${fig.data.length} traces)>`;
-  writer({ data, metadata, transient: {} }, false);
+  const delivery = opts.plotly ?? 'cell';
+  sendLibrary(cell, delivery);
+  const id = uniquePlotId();
+  const fragment = toHTMLFragment(sized, { id, fallbackPng: png });
+  const data: Record<string, unknown> = {
+    'text/html': delivery === 'inline' ? `${plotlyScriptTag()}\n${fragment}` : fragment,
+    // Through JSON, as the kernel sends it: NaN becomes null (a gap), undefined fields go.
+    [PLOTLY_MIME]: JSON.parse(JSON.stringify({ data: sized.data, layout: sized.layout, config: sized.config ?? {} })) as unknown,
+    'text/plain': `<Figure: ${figureTitle(fig)} (${fig.data.length} traces)>`,
+  };
+  cell.display(data, { id, update: false });
   return { shownIn: 'notebook', mimeTypes: Object.keys(data) };
 }
