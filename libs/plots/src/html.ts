@@ -53,14 +53,15 @@ export function responsiveLayout(layout: Figure['layout']): Figure['layout'] {
  */
 export function toHTMLFragment(fig: Figure, opts: FragmentOptions = {}): string {
   const id = opts.id ?? uniquePlotId();
-  const w = typeof fig.layout.width === 'number' ? `${fig.layout.width}px` : '100%';
+  // The figure's width is a maximum: the div (and plotly.js, autosized) shrinks to a narrower column.
+  const w = typeof fig.layout.width === 'number' ? `${fig.layout.width}px` : 'none';
   const h = typeof fig.layout.height === 'number' ? `${fig.layout.height}px` : '450px';
-  const payload = { data: fig.data, layout: fig.layout, config: { displaylogo: false, responsive: true, ...fig.config } };
+  const payload = { data: fig.data, layout: responsiveLayout(fig.layout), config: { displaylogo: false, responsive: true, ...fig.config } };
   const img = opts.fallbackPng
     ? `<img class="sugar-plot-fallback" alt="${escapeHTML(figureTitle(fig))}" style="max-width:100%" src="data:image/png;base64,${Buffer.from(opts.fallbackPng).toString('base64')}">`
     : '';
   return (
-    `<div id="${id}" class="sugar-plot" data-plotly-version="${plotlyVersion()}" style="width:${w};max-width:100%;height:${h}">${img}</div>\n` +
+    `<div id="${id}" class="sugar-plot" data-plotly-version="${plotlyVersion()}" style="width:100%;max-width:${w};height:${h}">${img}</div>\n` +
     `<script type="text/javascript">\n(function () {\n` +
     `  var fig = ${scriptJSON(payload)};\n` +
     `  var el = document.getElementById(${JSON.stringify(id)});\n` +
