@@ -1,4 +1,4 @@
-import { initBackend, type BackendName, type tf } from '@sugar-lab/core';
+import { describeValue, initBackend, type BackendName, type tf } from '@sugar-lab/core';
 import { loadDataset, type Dataset } from '@sugar-lab/datasets';
 import { activationLayerNames, buildModel } from '@sugar-lab/models';
 import { trainUnit, type EpochMetrics, type FitResult, type TrainConfig } from '@sugar-lab/train';
@@ -6,6 +6,7 @@ import type { PlannedRun } from './grid';
 import { runLandscape } from './landscape-probe';
 import { loadPlugins } from './plugins';
 import { trainConfigOf } from './run-config';
+import { ExperimentsError } from './errors';
 import { currentEngine, pluginDifference, pluginHashes, type Engine, type EngineNotes } from './engine';
 import { claimEngine, runFiles, type RunOutcome, type RunSummary } from './store';
 
@@ -17,6 +18,8 @@ export interface RunUnitOptions {
   onLog?: (message: string) => void;
   /** The plugin hashes the sweep was claimed with: a plugin edited since fails its runs instead of mixing versions. */
   expectPlugins?: Record<string, string>;
+  /** Each run's TensorBoard events in its directory's tb/ (default true; `--no-tensorboard` turns them off). */
+  tensorboard?: boolean;
 }
 
 /** The scalars of an epoch record that tables and progress lines use. */
@@ -47,10 +50,30 @@ export function buildRunModel(cfg: PlannedRun['config'], data: Dataset): tf.Laye
   });
 }
 
-/** What `fit` (or `fitPacked`) gets for a run kept in `dir`: its config, its log and checkpoints there, always resuming. */
-export function runTrainConfig(cfg: PlannedRun['config'], dir: string): TrainConfig {
-  return { ...trainConfigOf(cfg), logPath: runFiles(dir).metrics, checkpointDir: runFiles(dir).checkpoint, resume: true, progress: 'none' };
+/**
+ * What `fit` (or `fitPacked`) gets for a run kept in `dir`: its config, its log, TensorBoard events (unless
+ * `tensorboard` is false) and checkpoints there, always resuming.
+ */
+export function runTrainConfig(cfg: PlannedRun['config'], dir: string, tensorboard = true): TrainConfig {
+  const files = runFiles(dir);
+  return {
+    ...trainConfigOf(cfg),
+    logPath: files.metrics,
+    ...(tensorboard ? { tensorboardDir: files.tensorboard } : {}),
+    checkpointDir: files.checkpoint,
+    resume: true,
+    progress: 'none',
+  };
 }
+
+/** Throws unless `tensorboard` is a boolean or undefined (a library caller's option: the CLI's is a flag). */
+export function checkTensorboardOption(tensorboard: unknown, where: string): void {
+  if (tensorboard !== undefined && typeof tensorboard !== 'boolean')
+    throw new ExperimentsError(`${where}: 'tensorboard' must be true or false; found ${describeValue(tensorboard)}`);
+}
+
+// What TensorBoard shows as the run's config: its config.json (store.ts writeConfig).
+const savedForm = (run: PlannedRun) => ({ id: run.id, variant: run.variant, seed: run.seed, point: run.point, config: run.config });
 
 /** A finished run's summary from its fit result (the landscape probe, when the spec asks, is run on `model` here). */
 export function runSummary(run: PlannedRun, result: FitResult, model: tf.LayersModel, data: Dataset, engine: Engine & EngineNotes, t0: number): RunSummary {
@@ -103,6 +126,7 @@ export async function runUnit(runs: PlannedRun[], dirs: string[], opts: RunUnitO
     for (const [i, run] of runs.entries()) {
       plugins.push(pluginHashes(await loadPlugins(run.config.plugins ?? [], { from: [dirs[i]], where: (j) => `plugins[${j}] of run ${run.id}` })));
     }
+    checkTensorboardOption(opts.tensorboard, 'runUnit');
     const first = runs[0].config;
     // A backend that is named (--backend, the spec's) must load: numbers from another one would carry its label.
     const asked = opts.backend ?? first.backend;
@@ -120,9 +144,10 @@ export async function runUnit(runs: PlannedRun[], dirs: string[], opts: RunUnitO
       data,
       todo.map((i, j) => ({
         model: models[j],
-        config: runTrainConfig(runs[i].config, dirs[i]),
+        config: runTrainConfig(runs[i].config, dirs[i], opts.tensorboard !== false),
         options: {
           signal: opts.signal,
+          tensorboardConfig: savedForm(runs[i]),
           // A checkpoint moved aside as corrupt, an older one used instead: the run log says so (a worker's stderr
           // reaches nobody).
           onWarning: (message: string) => opts.onLog?.(`run ${runs[i].id}: warning: ${message}`),

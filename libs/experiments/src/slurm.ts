@@ -5,6 +5,7 @@ import { expandGrid, filterRuns } from './grid';
 import { SlurmOptionError } from './errors';
 import type { Spec } from './spec';
 import { claimSpec, specPluginHashes } from './spec-claim';
+import { checkTensorboardOption } from './run-unit';
 import { ResultsStore } from './store';
 
 export interface SlurmOptions {
@@ -14,6 +15,8 @@ export interface SlurmOptions {
   backend?: 'tensorflow' | 'wasm' | 'cpu';
   /** Add the spec's new grid points to the sweep in `out` (refused if any existing run would change). */
   extend?: boolean;
+  /** false: every task runs with `--no-tensorboard` (default true: TensorBoard events in each run's tb/). */
+  tensorboard?: boolean;
   /** Shell words that start the CLI on the cluster nodes, already quoted (default: node + this checkout's built CLI). */
   command?: string;
   /** A positive integer (a string from the command line is checked as typed). */
@@ -37,6 +40,7 @@ export interface SlurmOptions {
  */
 export function emitSlurm(spec: Spec, opts: SlurmOptions): { script: string; runs: number } {
   const out = path.resolve(opts.out);
+  checkTensorboardOption(opts.tensorboard, 'emitSlurm');
   const sbatch = slurmDirectives(spec.name, out, opts);
   const store = new ResultsStore(out);
   const runs = filterRuns(expandGrid(spec), opts.only);
@@ -54,7 +58,7 @@ export function emitSlurm(spec: Spec, opts: SlurmOptions): { script: string; run
     `# Then: sugar report ${shellQuote(out)}`,
     'set -euo pipefail',
     `OUT=${shellQuote(out)}`,
-    `exec ${cli} run-one "$OUT" --task "$SLURM_ARRAY_TASK_ID"${claim.backend ? ` --backend ${claim.backend}` : ''}`,
+    `exec ${cli} run-one "$OUT" --task "$SLURM_ARRAY_TASK_ID"${claim.backend ? ` --backend ${claim.backend}` : ''}${opts.tensorboard === false ? ' --no-tensorboard' : ''}`,
     '',
   ];
   fs.mkdirSync(path.join(out, 'slurm'), { recursive: true });

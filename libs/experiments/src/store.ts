@@ -35,6 +35,8 @@ export interface RunFiles {
   lock: string;
   /** The engine (backend, kernels, plugin hashes) the run started on (engine.ts). */
   engine: string;
+  /** TensorBoard's events, one file per process that trained the run (train's TensorBoardSink). */
+  tensorboard: string;
 }
 
 export function runFiles(runDir: string): RunFiles {
@@ -45,6 +47,7 @@ export function runFiles(runDir: string): RunFiles {
     summary: path.join(runDir, 'summary.json'),
     lock: path.join(runDir, '.lock'),
     engine: path.join(runDir, 'engine.json'),
+    tensorboard: path.join(runDir, 'tb'),
   };
 }
 

@@ -9,6 +9,8 @@ export interface UnitWorkerOptions {
   backend?: 'tensorflow' | 'wasm' | 'cpu';
   /** The sweep's plugin hashes (runUnit's expectPlugins). */
   expectPlugins?: Record<string, string>;
+  /** runUnit's tensorboard (default true). */
+  tensorboard?: boolean;
   env: NodeJS.ProcessEnv;
   /** Live workers (the runner sends them 'stop' on abort). */
   workers: Set<ChildProcess>;
@@ -81,7 +83,7 @@ export function runUnitInWorker(runs: PlannedRun[], dirs: string[], opts: UnitWo
       }
       resolve(outcomes);
     });
-    const msg: ToWorker = { type: 'unit', runs, dirs, backend: opts.backend, expectPlugins: opts.expectPlugins };
+    const msg: ToWorker = { type: 'unit', runs, dirs, backend: opts.backend, expectPlugins: opts.expectPlugins, tensorboard: opts.tensorboard };
     if (w.connected) w.send(msg);
     if (opts.stopping() && w.connected) w.send({ type: 'stop' });
   });

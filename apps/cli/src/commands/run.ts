@@ -33,10 +33,13 @@ interface RunOpts {
   time?: string;
   cpus?: string;
   require: string[];
+  /** false with --no-tensorboard. */
+  tensorboard: boolean;
 }
 
 /** `--require <plugin>`, repeatable: the values in order. */
 export const collectPlugins = (value: string, previous: string[]): string[] => [...previous, value];
+const TENSORBOARD_HELP = "write no TensorBoard events (by default each run's go to runs/<id>/tb: tensorboard --logdir OUT/runs compares the runs)";
 export const REQUIRE_HELP = 'load a plugin (a path or package, from the current directory) that registers surrogates, models or datasets; repeatable';
 
 /** `--backend`, checked when the command line is parsed: before a spec is read or a worker starts. */
@@ -65,6 +68,7 @@ function registerRun(program: Command): void {
     .option('--extend', 'add the grid points of an enlarged spec to the sweep in --out (refused if any existing run would change)')
     .option('--only <filter>', 'run a subset: comma-separated terms like activation=relu, seed=0, a run id prefix or variant text')
     .option('--backend <name>', 'tensorflow, wasm or cpu (default: the fastest that loads)', parseBackend)
+    .option('--no-tensorboard', TENSORBOARD_HELP)
     .option('--report', 'write the report (sugar report) when the sweep ends')
     .option('--png', 'with --report: also static PNG figures')
     .option('--emit <target>', 'write a scheduler script instead of running: slurm')
@@ -87,14 +91,21 @@ function registerRunOne(program: Command): void {
     .argument('[id]', 'run id (a line of DIR/run-ids.txt)')
     .option('--task <index>', 'instead of an id: the run on line index+1 of DIR/run-ids.txt (SLURM_ARRAY_TASK_ID)')
     .option('--backend <name>', 'tensorflow, wasm or cpu', parseBackend)
+    .option('--no-tensorboard', TENSORBOARD_HELP)
     .option('--require <plugin>', `${REQUIRE_HELP} (besides the plugins the run records)`, collectPlugins, [])
-    .action(async (dirArg: string, idArg: string | undefined, o: { backend?: BackendName; task?: string; require: string[] }) => {
+    .action(async (dirArg: string, idArg: string | undefined, o: { backend?: BackendName; task?: string; require: string[]; tensorboard: boolean }) => {
       const dir = path.resolve(dirArg);
       if ((idArg === undefined) === (o.task === undefined)) throw new Error('run-one: give a run id or --task <index>, not both');
       const id = idArg ?? runIdOfTask(dir, o.task!);
       const stop = interruptOnSignals({ log: (m) => console.error(`${id}: ${m}`) });
       try {
-        const summary = await runSingle(dir, id, { backend: o.backend, require: o.require, signal: stop.signal, onLog: (m) => console.error(m) });
+        const summary = await runSingle(dir, id, {
+          backend: o.backend,
+          require: o.require,
+          tensorboard: o.tensorboard,
+          signal: stop.signal,
+          onLog: (m) => console.error(m),
+        });
         console.log(summary ? `${id}: ${summary.status}` : `${id}: interrupted (checkpointed; rerun to continue)`);
         process.exitCode = stop.exitCode() ?? (!summary || summary.status === 'failed' ? 1 : 0);
       } finally {
@@ -124,6 +135,7 @@ async function runAction(specArg: string, o: RunOpts): Promise<void> {
     extend: o.extend,
     only: o.only,
     backend: o.backend,
+    tensorboard: o.tensorboard,
     signal: stop.signal,
     onEvent: (e: SweepEvent) => progress.update(e),
   }).finally(() => {
@@ -155,6 +167,7 @@ function emitScript(spec: Spec, out: string, o: RunOpts): void {
     only: o.only,
     extend: o.extend,
     backend: o.backend,
+    tensorboard: o.tensorboard,
     partition: o.partition,
     time: o.time,
     cpusPerTask: o.cpus,
