@@ -34,6 +34,9 @@ function builtinLayer(s: Surrogate, name: string | undefined): tf.layers.Layer |
 /**
  * The layer for an ActivationSpec: `relu` -> tf ReLU layer, `sugar` -> SugarReLU, a forward
  * baseline -> the tfjs activation where tfjs has exactly that function, else SurrogateActivation.
+ *
+ * @param spec the activation to build a layer for
+ * @param config the layer's name (default: tfjs names it)
  */
 export function activationLayer(spec: ActivationSpec, config: ActivationLayerConfig = {}): tf.layers.Layer {
   const r = resolveActivation(spec);

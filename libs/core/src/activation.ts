@@ -53,6 +53,9 @@ function unknownKind(prefix: string, kind: unknown): ActivationSpecError {
  * Checks an ActivationSpec and resolves its surrogate. Throws an ActivationSpecError that names
  * the spec path (`activation.surrogate.alpha`), what was expected and what was found; its `path`
  * and `reason` carry the same without the prefix.
+ *
+ * @param spec the activation to check and resolve
+ * @param path where the spec sits, for error messages (default `activation`)
  */
 export function resolveActivation(spec: ActivationSpec, path = 'activation'): ResolvedActivation {
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
@@ -88,7 +91,12 @@ export function resolveActivation(spec: ActivationSpec, path = 'activation'): Re
   return { kind: 'forward', surrogate: surrogateAt(kind, rest, path, [], ['kind']) };
 }
 
-/** Throws an ActivationSpecError if `spec` is not a valid ActivationSpec; returns it unchanged. */
+/**
+ * Throws an ActivationSpecError if `spec` is not a valid ActivationSpec; returns it unchanged.
+ *
+ * @param spec the activation to check
+ * @param path where the spec sits, for error messages (default `activation`)
+ */
 export function validateActivation<T extends ActivationSpec>(spec: T, path = 'activation'): T {
   resolveActivation(spec, path);
   return spec;
@@ -98,6 +106,8 @@ export function validateActivation<T extends ActivationSpec>(spec: T, path = 'ac
  * The canonical string of a spec (what tables and plots show): `relu`, `sugar(bsilu,alpha=1.67)`,
  * `sugar(nelu,alpha=0.01,region=negative)`, `gelu`, `bsilu(alpha=1.67)`. Parameters are always
  * written with defaults filled in, so equal meanings give equal strings.
+ *
+ * @param spec the activation to name (checked first)
  */
 export function canonicalActivation(spec: ActivationSpec): string {
   const r = resolveActivation(spec);
@@ -135,7 +145,11 @@ function parseNumber(key: string, value: string, input: string): number {
   return v;
 }
 
-/** Inverse of `canonicalActivation`: `sugar(bsilu,alpha=1.67)` -> `{ kind: 'sugar', surrogate: { name: 'bsilu', alpha: 1.67 } }`. */
+/**
+ * Inverse of `canonicalActivation`: `sugar(bsilu,alpha=1.67)` -> `{ kind: 'sugar', surrogate: { name: 'bsilu', alpha: 1.67 } }`.
+ *
+ * @param text a canonical string as `canonicalActivation` writes it
+ */
 export function parseActivation(text: string): ActivationSpec {
   if (typeof text !== 'string') throw new ActivationSpecError(`parseActivation: expected a string; found ${describe(text)}`);
   const input = text.trim();

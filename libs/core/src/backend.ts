@@ -193,6 +193,9 @@ async function tryBackend(name: BackendName): Promise<BackendAttempt> {
  * Selects the compute backend: `SUGAR_BACKEND` if set, else `prefer`, else the fastest that
  * loads (tensorflow, then wasm, then cpu). A requested backend that fails falls back along
  * the same order. Logs one line naming the backend and, on a fallback, the reason.
+ *
+ * @param prefer the backend to try first (`tensorflow`, `wasm` or `cpu`); `SUGAR_BACKEND` overrides it
+ * @param opts `strict` (refuse a named backend that cannot load instead of falling back), `quiet` (no log line)
  */
 export async function initBackend(prefer?: BackendName, opts: InitBackendOptions = {}): Promise<BackendName> {
   const env = process.env.SUGAR_BACKEND?.trim() || undefined;
@@ -239,7 +242,11 @@ export function backendInfo(): BackendInfo | undefined {
   return current;
 }
 
-/** One line: the backend in use and, where it is not the first choice, why. */
+/**
+ * One line: the backend in use and, where it is not the first choice, why.
+ *
+ * @param info what `backendInfo()` returns after `initBackend`
+ */
 export function describeBackend(info: BackendInfo): string {
   const chosen = info.attempts[info.attempts.length - 1];
   const via = chosen.provider ? ` via ${chosen.provider}` : '';

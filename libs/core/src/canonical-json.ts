@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
  * JSON with object keys sorted at every level and undefined fields left out, so equal configs serialize
  * identically: the one canonical form behind run ids, spec hashes and checkpoints' config and manifest hashes
  * (changing a byte of it changes every id and hash already on disk).
+ *
+ * @param value any JSON-serializable value
  */
 export function canonicalJSON(value: unknown): string {
   // JSON.stringify(undefined) is undefined; 'null' as an array element would be.
@@ -23,7 +25,11 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** The SHA-256 (hex) of a value's canonical JSON: the one content hash of configs and specs. */
+/**
+ * The SHA-256 (hex) of a value's canonical JSON: the one content hash of configs and specs.
+ *
+ * @param value any JSON-serializable value
+ */
 export function canonicalHash(value: unknown): string {
   return createHash('sha256').update(canonicalJSON(value)).digest('hex');
 }

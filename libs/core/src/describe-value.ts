@@ -2,6 +2,9 @@
  * A value as an error message's "found ..." shows it. JSON would print NaN and Infinity as `null`,
  * which hides the actual mistake; strings are named as strings where a number or boolean was expected
  * (`found the string '0.1'`).
+ *
+ * @param x the value that was found
+ * @param expectedType the type that was expected, so a string holding a number is named as a string
  */
 export function describeValue(x: unknown, expectedType?: 'number' | 'boolean' | 'string' | 'object'): string {
   if (x === undefined) return 'undefined';

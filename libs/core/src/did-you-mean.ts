@@ -19,6 +19,9 @@ export function editDistance(a: string, b: string): number {
  * The candidate a typo most likely meant: the closest one (case ignored) within a third of the word's
  * length (at least one edit), else the shortest one the word abbreviates (`testAcc` -> `testAccuracy`),
  * or undefined when nothing is that close.
+ *
+ * @param word what was typed
+ * @param candidates the valid names
  */
 export function closestName(word: string, candidates: readonly string[]): string | undefined {
   return closestByEdits(word, candidates) ?? shortestExtension(word, candidates);
@@ -47,7 +50,12 @@ function closestByEdits(word: string, candidates: readonly string[]): string | u
   return best;
 }
 
-/** `"; did you mean 'momentum'?"` for a close candidate, else `''`: appended to an error message. */
+/**
+ * `"; did you mean 'momentum'?"` for a close candidate, else `''`: appended to an error message.
+ *
+ * @param word what was typed (anything but a string gives `''`)
+ * @param candidates the valid names
+ */
 export function didYouMean(word: unknown, candidates: readonly string[]): string {
   if (typeof word !== 'string') return '';
   const c = closestName(word, candidates);

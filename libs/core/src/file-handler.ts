@@ -39,6 +39,8 @@ function readJson(file: string): tf.io.ModelJSON {
  * An IOHandler that saves and loads `DIR/model.json` + `DIR/weights.bin` with node:fs, the
  * layout of tfjs-node's `file://` handler, on any backend (tfjs-node is not needed).
  * Use with `model.save(fileHandler(dir))` and `tf.loadLayersModel(fileHandler(dir))`.
+ *
+ * @param dir the model's directory, a path or a `file://` URL
  */
 export function fileHandler(dir: string): tf.io.IOHandler {
   const root = toDir(dir);

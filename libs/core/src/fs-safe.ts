@@ -4,7 +4,11 @@ import * as path from 'node:path';
 import { FileWriteError } from './errors';
 import { checkWriteFence } from './write-fence';
 
-/** fsyncs a directory so a rename in it survives a power cut; a no-op where the file system cannot. */
+/**
+ * fsyncs a directory so a rename in it survives a power cut; a no-op where the file system cannot.
+ *
+ * @param dir the directory whose entries to make durable
+ */
 export function fsyncDir(dir: string): void {
   let fd: number | undefined;
   try {
@@ -20,6 +24,10 @@ export function fsyncDir(dir: string): void {
 /**
  * Writes every byte of `bytes` to `fd`, or throws: a nearly full disk answers a large write with a short count, not
  * ENOSPC. `file` (the fd's path) is what the write fence checks.
+ *
+ * @param fd an open file descriptor
+ * @param bytes what to write (a string is written as UTF-8)
+ * @param file the descriptor's path, for the write fence and error messages
  */
 export function writeAllSync(fd: number, bytes: Uint8Array | string, file = ''): void {
   checkWriteFence(file);
@@ -35,6 +43,10 @@ export function writeAllSync(fd: number, bytes: Uint8Array | string, file = ''):
  * The error of a failed write to `file` (an fs error, or writeAllSync's short write), naming the file, the errno and
  * `kept`: what is there now (default: the previous file as it was, or nothing). Anything else (a write fence's
  * refusal, a FileWriteError already) is returned as it is.
+ *
+ * @param file the file that was being written
+ * @param err what the write threw
+ * @param kept what is on disk now, in words (default: the previous file, or nothing)
  */
 export function fileWriteError(file: string, err: unknown, kept?: string): unknown {
   const e = err as NodeJS.ErrnoException;
@@ -47,6 +59,9 @@ export function fileWriteError(file: string, err: unknown, kept?: string): unkno
  * Writes a file so that readers (and a process killed mid-write) see the old content or the new one,
  * never a part: a temp file in the same directory, every byte written, fsync, rename, fsync the directory.
  * A failure (ENOSPC, EACCES, EIO...) throws a FileWriteError naming the file and what was kept.
+ *
+ * @param file the file to replace or create
+ * @param data its whole new content (a string is written as UTF-8)
  */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   const dir = path.dirname(file);
@@ -75,7 +90,11 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   fsyncDir(dir);
 }
 
-/** Whether a process with this pid exists on this host (lock files use it to spot stale owners). */
+/**
+ * Whether a process with this pid exists on this host (lock files use it to spot stale owners).
+ *
+ * @param pid the process id to look for
+ */
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -15,6 +15,8 @@ export type FusedActivation = [number, number, number];
  * How the fused MLP step computes the activation layer after a dense layer (undefined: none), or undefined
  * when it cannot: ReLU, SUGAR with the built-in B-SiLU or NeLU, and the exact GELU (tfjs-layers' or
  * SurrogateActivation's). Anything else (a plugin's surrogate, another forward activation) trains op by op.
+ *
+ * @param layer the activation layer after a dense layer, or undefined for none
  */
 export function fusedActivation(layer: tf.layers.Layer | undefined): FusedActivation | undefined {
   if (!layer) return [FUSED_ACTIVATION.none, 0, 0];
@@ -41,7 +43,11 @@ export function fusedActivation(layer: tf.layers.Layer | undefined): FusedActiva
   return undefined;
 }
 
-/** Whether the fused MLP step computes the activation `spec` names (as the layer activationLayer builds for it). */
+/**
+ * Whether the fused MLP step computes the activation `spec` names (as the layer activationLayer builds for it).
+ *
+ * @param spec the activation to check
+ */
 export function isFusedActivation(spec: ActivationSpec): boolean {
   return fusedActivation(activationLayer(spec)) !== undefined;
 }

@@ -33,7 +33,11 @@ function state(): HostState {
   return (g[KEY] ??= { host: {}, active: 0 });
 }
 
-/** Installs the host (a kernel per cell, a worker once); `undefined` goes back to none. */
+/**
+ * Installs the host (a kernel per cell, a worker once); `undefined` goes back to none.
+ *
+ * @param host the host to install, or undefined for none
+ */
 export function setHost(host: Host | undefined): void {
   state().host = host ?? {};
 }
@@ -60,6 +64,9 @@ export class InterruptedError extends SugarError {}
  * Runs a long call as one the host may interrupt: it is counted as running (so a kernel waits for it to reach its
  * next step boundary rather than abandoning the cell), and if the host's interrupt came while it ran, it throws
  * InterruptedError with `stopped(result)`'s account of what was kept, after the call has wound down.
+ *
+ * @param fn the long call
+ * @param stopped what was kept when the host interrupted it, in words, from `fn`'s result
  */
 export async function interruptible<T>(fn: () => Promise<T>, stopped: (result: T) => string): Promise<T> {
   const s = state();

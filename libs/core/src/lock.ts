@@ -89,7 +89,12 @@ export function lockStaleMs(): number {
   return s * 1000;
 }
 
-/** Takes the lock or throws LockHeldError naming its holder. A stale lock is taken over (see `tookOver`). */
+/**
+ * Takes the lock or throws LockHeldError naming its holder. A stale lock is taken over (see `tookOver`).
+ *
+ * @param file the lock file
+ * @param opts what the lock protects (for messages), when a lock is stale, the heartbeat, and what to do if it is lost
+ */
 export function acquireLock(file: string, opts: LockOptions = {}): HeldLock {
   const staleMs = opts.staleMs ?? lockStaleMs();
   const r = attempt(file, { ...opts, staleMs });
@@ -113,7 +118,13 @@ export async function waitForLock(file: string, opts: WaitLockOptions = {}): Pro
   }
 }
 
-/** Runs `fn` holding the lock (waiting for it), and releases it however `fn` ends. */
+/**
+ * Runs `fn` holding the lock (waiting for it), and releases it however `fn` ends.
+ *
+ * @param file the lock file
+ * @param fn what to run while holding the lock
+ * @param opts how often to look again while it is held, an AbortSignal, and the options of `acquireLock`
+ */
 export async function withLock<T>(file: string, fn: () => Promise<T>, opts: WaitLockOptions = {}): Promise<T> {
   const held = await waitForLock(file, opts);
   try {

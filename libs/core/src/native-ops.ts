@@ -101,6 +101,8 @@ export function nativeOpsActive(op: string): boolean {
 /**
  * Switches the native kernels off (and on again) at run time, for A/B measurements and for tests that compare
  * with tfjs-node's own kernels; returns the previous setting.
+ *
+ * @param on whether the native kernels run
  */
 export function setNativeOpsEnabled(on: boolean): boolean {
   const prev = enabled;
@@ -108,7 +110,11 @@ export function setNativeOpsEnabled(on: boolean): boolean {
   return prev;
 }
 
-/** One line for `sugar doctor` and `sugar bench`. */
+/**
+ * One line for `sugar doctor` and `sugar bench`.
+ *
+ * @param i what `loadNativeOps` found (default: this process's)
+ */
 export function describeNativeOps(i: NativeOpsInfo | undefined = info): string {
   if (!i) return 'native kernels: not loaded (the tensorflow backend is not in use)';
   if (!i.loaded) return `native kernels: off (${i.reason})`;

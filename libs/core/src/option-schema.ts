@@ -107,6 +107,11 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
  * Every problem of `value` against `schema`: unknown keys (with a "did you mean" for close names),
  * missing required options, and values of the wrong type or out of range. `allowKeys` are accepted
  * without a check (keys another layer owns, such as a model's `name`).
+ *
+ * @param schema the declared options
+ * @param value the options given
+ * @param opts `allowKeys`: keys accepted unchecked
+ * @param path where `value` sits, prefixed to every issue's path
  */
 export function optionIssues(schema: OptionSchema, value: unknown, opts: { allowKeys?: readonly string[] } = {}, path: string[] = []): OptionIssue[] {
   if (!isPlainObject(value)) {
@@ -144,7 +149,12 @@ function specIssues(spec: OptionSpec, v: unknown, path: string[]): OptionIssue[]
   return [{ path, expected, found: v, reason: `must be ${expected}; found ${describeValue(v, spec.type)}` }];
 }
 
-/** `value` with every declared default filled in (nested objects too); unknown keys are kept as they are. */
+/**
+ * `value` with every declared default filled in (nested objects too); unknown keys are kept as they are.
+ *
+ * @param schema the declared options
+ * @param value the options given
+ */
 export function applyDefaults(schema: OptionSchema, value: Record<string, unknown> = {}): Record<string, unknown> {
   const out: Record<string, unknown> = { ...value };
   for (const [key, spec] of Object.entries(schema)) {
@@ -169,7 +179,12 @@ export interface OptionRow {
   description?: string;
 }
 
-/** Every option of `schema`, nested ones after their object: what `describeOptions` prints and the docs' tables show. */
+/**
+ * Every option of `schema`, nested ones after their object: what `describeOptions` prints and the docs' tables show.
+ *
+ * @param schema the declared options
+ * @param path where the schema sits, prefixed to every row's name
+ */
 export function optionRows(schema: OptionSchema, path: string[] = []): OptionRow[] {
   return Object.entries(schema).flatMap(([key, spec]) => {
     const row: OptionRow = { path: [...path, key], expected: spec.type === 'object' ? 'an object' : expectedOf(spec), required: Boolean(spec.required) };
@@ -179,7 +194,12 @@ export function optionRows(schema: OptionSchema, path: string[] = []): OptionRow
   });
 }
 
-/** One line per option, for help texts and docs: `width  an integer >= 1, required: units per hidden layer`. */
+/**
+ * One line per option, for help texts and docs: `width  an integer >= 1, required: units per hidden layer`.
+ *
+ * @param schema the declared options
+ * @param indent prefix of every line
+ */
 export function describeOptions(schema: OptionSchema, indent = ''): string[] {
   return optionRows(schema).map((r) => {
     const facts = [r.expected, ...(r.required ? ['required'] : r.default !== undefined ? [`default ${r.default}`] : [])];

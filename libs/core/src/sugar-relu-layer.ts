@@ -52,7 +52,11 @@ export class SugarReLU extends tf.layers.Layer {
 }
 registerClassOnce(SugarReLU);
 
-/** `new SugarReLU(args)`, in the style of `tf.layers.*`. */
+/**
+ * `new SugarReLU(args)`, in the style of `tf.layers.*`.
+ *
+ * @param args the surrogate, its region and the layer's name
+ */
 export function sugarReLU(args: SugarReLUArgs = {}): SugarReLU {
   return new SugarReLU(args);
 }

@@ -89,6 +89,10 @@ export function checkRegion(region: unknown, where: string): SugarRegion {
 /**
  * SUGAR: returns exactly `tf.relu(x)`; in the backward pass the incoming gradient is multiplied
  * by the surrogate's derivative f'(x) instead of ReLU's step.
+ *
+ * @param x the pre-activation
+ * @param surrogate the surrogate whose derivative the backward pass uses (name, spec or Surrogate)
+ * @param opts `region`: where the surrogate's derivative replaces ReLU's ('all' or 'negative')
  */
 export function sugarRelu<T extends tf.Tensor>(x: T, surrogate: SurrogateLike, opts: SugarReluOptions = {}): T {
   const s = resolveSurrogate(surrogate);
@@ -109,7 +113,12 @@ tf.registerGradient({
   gradFunc: (dy, [x]) => ({ x: () => tf.engine().runKernel<tf.Tensor>(SUGAR_GELU_GRAD, { dy: dy as tf.Tensor, x }) }),
 });
 
-/** The surrogate itself as an activation: `f(x)` forward, `dy * f'(x)` backward. */
+/**
+ * The surrogate itself as an activation: `f(x)` forward, `dy * f'(x)` backward.
+ *
+ * @param x the pre-activation
+ * @param surrogate the function to apply (name, spec or Surrogate)
+ */
 export function surrogateActivation<T extends tf.Tensor>(x: T, surrogate: SurrogateLike): T {
   const s = resolveSurrogate(surrogate);
   if (s.name === 'gelu' && isBuiltinSurrogate(s) && hasKernel(SUGAR_GELU)) return tf.engine().runKernel<T>(SUGAR_GELU, { x });

@@ -158,6 +158,10 @@ function sugarTarget(spec: SurrogateLike | ActivationSpec): { surrogate: Surroga
  * A new model in which every ReLU (Activation('relu'), a ReLU layer, or the relu of a
  * Dense/Conv layer, split into the layer with a linear activation + SugarReLU) is a
  * SugarReLU with the given surrogate. Weights and topology are kept; the new model is not compiled.
+ *
+ * @param model a Sequential or functional model with ReLUs (left unchanged)
+ * @param spec the surrogate (name, spec or Surrogate), or an ActivationSpec of kind 'sugar' with its region
+ * @param opts what to do with a relu that cannot be split, and with a model without any ReLU
  */
 export function sugarize(model: tf.LayersModel, spec: SurrogateLike | ActivationSpec, opts: SugarizeOptions = {}): tf.LayersModel {
   const { surrogate, region } = sugarTarget(spec);
@@ -192,12 +196,21 @@ export function sugarize(model: tf.LayersModel, spec: SurrogateLike | Activation
   return out;
 }
 
-/** A new model with every SugarReLU turned back into a plain ReLU layer (same name, same outputs). */
+/**
+ * A new model with every SugarReLU turned back into a plain ReLU layer (same name, same outputs). A relu that
+ * `sugarize` split out of a Dense/Conv layer stays a layer of its own: the same forward and gradient as the fused original.
+ *
+ * @param model a model with SugarReLU layers (left unchanged)
+ */
 export function desugarize(model: tf.LayersModel): tf.LayersModel {
   return rebuild(model, (e) => (e.className === SugarReLU.className ? { replace: { className: 'ReLU', config: baseConfig(e.config) } } : undefined));
 }
 
-/** Number of SugarReLU layers in a model, nested models included. */
+/**
+ * Number of SugarReLU layers in a model, nested models included.
+ *
+ * @param model the model to count in
+ */
 export function countSugarLayers(model: tf.LayersModel): number {
   return model.layers.reduce((n, l) => n + (l instanceof SugarReLU ? 1 : isContainer(l) ? countSugarLayers(l) : 0), 0);
 }

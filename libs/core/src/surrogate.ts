@@ -51,7 +51,12 @@ function choices(): string {
   return [...registry.keys()].join(', ');
 }
 
-/** Registers a surrogate under `def.name`; `getSurrogate` and specs then accept that name. */
+/**
+ * Registers a surrogate under `def.name`; `getSurrogate` and specs then accept that name.
+ *
+ * @param def the surrogate's name, function, derivative, parameters and description
+ * @param opts `override`: replace a surrogate already registered under that name
+ */
 export function registerSurrogate(def: SurrogateDefinition, opts: RegisterSurrogateOptions = {}): void {
   if (typeof def?.name !== 'string' || !NAME_RE.test(def.name)) {
     throw new SurrogateError(`registerSurrogate: name must match ${NAME_RE} (letters, digits, '_'); found ${JSON.stringify(def?.name)}`);
@@ -82,14 +87,22 @@ function unknownSurrogate(name: unknown): SurrogateError {
   return new SurrogateError(`unknown surrogate '${String(name)}'; expected one of: ${choices()}${didYouMean(name, [...registry.keys()])}`);
 }
 
-/** The registered definition (parameter declarations, description). */
+/**
+ * The registered definition (parameter declarations, description).
+ *
+ * @param name a built-in or registered surrogate name
+ */
 export function surrogateDefinition(name: string): SurrogateDefinition {
   const def = registry.get(name);
   if (!def) throw unknownSurrogate(name);
   return def;
 }
 
-/** A surrogate's parameters in the option-schema shape every registry entry shares (for validation, help and docs). */
+/**
+ * A surrogate's parameters in the option-schema shape every registry entry shares (for validation, help and docs).
+ *
+ * @param name a built-in or registered surrogate name
+ */
 export function surrogateOptions(name: string): OptionSchema {
   const params = surrogateDefinition(name).params ?? {};
   return Object.fromEntries(
@@ -125,6 +138,9 @@ export function formatSurrogate(name: string, params: SurrogateParams): string {
  * Looks up a surrogate by name with optional parameters (missing ones take their defaults).
  * Throws a SurrogateError naming the valid choices for an unknown name or parameter key,
  * and for a non-finite or out-of-range value.
+ *
+ * @param name a built-in or registered surrogate name
+ * @param params parameter values (missing ones take their defaults)
  */
 export function getSurrogate(name: string, params: Partial<SurrogateParams> = {}): Surrogate {
   const def = registry.get(name);

@@ -425,6 +425,10 @@ tf.registerGradient({
 /**
  * y [K, B, O] = h [K, B, I] times each member's kernel w [K, I*O] (row-major [I, O]) plus its bias b [K, O]: the
  * dense layer of a pack, as one native op with its gradient. Only where hasKernel(SUGAR_PACKED_DENSE) says so.
+ *
+ * @param h the members' inputs [K, B, I]
+ * @param w the members' kernels [K, I*O]
+ * @param b the members' biases [K, O]
  */
 export function packedDense(h: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return tf.engine().runKernel<tf.Tensor>(SUGAR_PACKED_DENSE, { h, w, b });
@@ -446,6 +450,8 @@ export interface PackedMlpStepInputs {
  * One training step of every member of a pack, forward to update, as one native op: [w', s1', s2', stats], stats
  * [K, 2 + layers] = loss, correct count and kernel-gradient norms. No gradient of its own (it is the step). Only
  * where hasKernel(SUGAR_PACKED_MLP_STEP) says so.
+ *
+ * @param inputs weights, optimizer state, batch, layout, activations and the optimizer's settings for the step
  */
 export function packedMlpStep(inputs: PackedMlpStepInputs): tf.Tensor[] {
   // Named in the op's input order: the kernel passes them on in this order.
@@ -457,19 +463,34 @@ export function packedMlpStep(inputs: PackedMlpStepInputs): tf.Tensor[] {
  * Every member's forward pass over rows x [N, F] with targets y [N, C] (mlp_step.cc's SugarPackedMlpForward):
  * [eval [K, 2] = mean cross-entropy and correct count, probe [K, R] = per layer with an activation, activation-probe's
  * row of counts and moments]. Only where hasKernel(SUGAR_PACKED_MLP_FORWARD) says so.
+ *
+ * @param w every member's weights, flat [K, P]
+ * @param x the rows [N, F]
+ * @param y their one-hot targets [N, C]
+ * @param layout each layer's sizes and offsets into `w`
+ * @param acts each member's and layer's fused activation row (`fusedActivation`)
  */
 export function packedMlpForward(w: tf.Tensor, x: tf.Tensor, y: tf.Tensor, layout: tf.Tensor, acts: tf.Tensor): [tf.Tensor2D, tf.Tensor2D] {
   const [evaluation, probe] = tf.engine().runKernel<tf.Tensor[]>(SUGAR_PACKED_MLP_FORWARD, { w, x, y, layout, acts });
   return [evaluation as tf.Tensor2D, probe as tf.Tensor2D];
 }
 
-/** [counts per unit of pre > 0, [zeros in post, mean(pre), variance(pre)]]: see SUGAR_PROBE_STATS. */
+/**
+ * [counts per unit of pre > 0, [zeros in post, mean(pre), variance(pre)]]: see SUGAR_PROBE_STATS.
+ *
+ * @param pre a layer's pre-activations, units on the last axis
+ * @param post its activations
+ */
 export function probeStats(pre: tf.Tensor, post: tf.Tensor): [tf.Tensor1D, tf.Tensor1D] {
   const [counts, stats] = tf.engine().runKernel<tf.Tensor[]>(SUGAR_PROBE_STATS, { pre, post });
   return [counts as tf.Tensor1D, stats as tf.Tensor1D];
 }
 
-/** Whether `kernel` (one of the SUGAR_* names) runs on the current backend. */
+/**
+ * Whether `kernel` (one of the SUGAR_* names) runs on the current backend.
+ *
+ * @param kernel one of the SUGAR_* kernel names
+ */
 export function hasKernel(kernel: string): boolean {
   const op = NATIVE_ONLY[kernel];
   return tf.getKernel(kernel, tf.getBackend()) !== undefined && (op === undefined || (tf.getBackend() === 'tensorflow' && nativeOpsActive(op)));

@@ -45,6 +45,9 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
 /**
  * The thread counts this process's libtensorflow gets: a TF_* / OMP_NUM_THREADS variable the user set always
  * wins; else SUGAR_THREADS; else the cores split between the SUGAR_WORKERS processes sharing them (at least 1).
+ *
+ * @param env the environment to read (default: this process's)
+ * @param cores the cores available (default: `availableCores()`)
  */
 export function threadSettings(env: NodeJS.ProcessEnv = process.env, cores = availableCores()): ThreadSettings {
   const workers = positiveInt(env, 'SUGAR_WORKERS') ?? 1;
@@ -102,7 +105,11 @@ export function userThreadEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** One line: `intra-op 1 (cores / workers: 2 cores, 2 workers), inter-op 1 (default), OpenMP 1 (cores / workers)`. */
+/**
+ * One line: `intra-op 1 (cores / workers: 2 cores, 2 workers), inter-op 1 (default), OpenMP 1 (cores / workers)`.
+ *
+ * @param s what `threadSettings` returned
+ */
 export function describeThreads(s: ThreadSettings): string {
   const why = (src: ThreadSource) => (src === 'cores / workers' ? `cores / workers: ${s.cores} cores, ${s.workers} worker${s.workers === 1 ? '' : 's'}` : src);
   return `intra-op ${s.intraOp} (${why(s.intraOpSource)}), inter-op ${s.interOp} (${why(s.interOpSource)}), OpenMP ${s.omp} (${why(s.ompSource)})`;

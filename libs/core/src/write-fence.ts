@@ -8,14 +8,22 @@ export type WriteFence = (file: string) => void;
 
 let fence: WriteFence | undefined;
 
-/** Installs `check` before every write of this process (undefined removes it). Returns the one it replaced. */
+/**
+ * Installs `check` before every write of this process (undefined removes it). Returns the one it replaced.
+ *
+ * @param check a function that throws for a write it refuses, or undefined
+ */
 export function setWriteFence(check: WriteFence | undefined): WriteFence | undefined {
   const was = fence;
   fence = check;
   return was;
 }
 
-/** Runs the installed check for a write to `file`: call it right before writing, creating or renaming into place. */
+/**
+ * Runs the installed check for a write to `file`: call it right before writing, creating or renaming into place.
+ *
+ * @param file the file about to be written
+ */
 export function checkWriteFence(file: string): void {
   fence?.(file);
 }
