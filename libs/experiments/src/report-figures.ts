@@ -1,4 +1,5 @@
 import { accuracyBars, assignVariantColors, deadUnitsFigure, sparsityFigure, trainingCurves, type Figure } from '@sugar-lab/plots';
+import { isFractionMetric } from './metric-interval';
 import type { SweepResults } from './report-load';
 import type { ReportTables } from './report-tables';
 import type { RunSummary } from './store';
@@ -24,7 +25,11 @@ function metricBars(r: SweepResults, runs: RunSummary[], rows: Row[]): NamedFigu
       high: (v[`${metric}_ci_hi`] as number | null) ?? undefined,
       values: runs.filter((s) => s.variant === v.variant && typeof s.final[metric] === 'number').map((s) => s.final[metric] as number),
     }));
-  return bars.length ? [{ name: 'metric-by-variant', fig: accuracyBars(bars, { metric, title: `${metric} per variant (mean, 95% CI, seeds)` }) }] : [];
+  // The same interval as the tables (metric-interval.ts), named as such; the y axis is zoomed by accuracyBars.
+  const interval = isFractionMetric(metric) ? '95% Wilson interval' : '95% Student-t CI';
+  return bars.length
+    ? [{ name: 'metric-by-variant', fig: accuracyBars(bars, { metric, interval, title: `${metric} per variant (mean, ${interval}, seeds)` }) }]
+    : [];
 }
 
 function curve(r: SweepResults, runs: RunSummary[], key: string, title: string): NamedFigure[] {
