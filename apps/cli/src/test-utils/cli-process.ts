@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,8 +17,13 @@ export interface CliProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
-  const proc = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SUGAR_QUIET: '1', ...env } });
+/** `sugar ARGS`; with `group`, as the leader of a process group of its own (as a terminal starts it: Ctrl-C reaches the group). */
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, group = false): CliProcess {
+  const proc = spawn(process.execPath, [CLI, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, SUGAR_QUIET: '1', ...env },
+    detached: group,
+  });
   let text = '';
   proc.stdout.on('data', (d: Buffer) => (text += d.toString()));
   proc.stderr.on('data', (d: Buffer) => (text += d.toString()));
@@ -80,4 +86,16 @@ export const range = (n: number) => Array.from({ length: n + 1 }, (_, i) => i);
 export function nobodyCanRead(...files: string[]): boolean {
   if (process.getuid?.() !== 0) return false;
   return files.every((f) => spawnSync('runuser', ['-u', 'nobody', '--', 'test', '-r', f]).status === 0);
+}
+
+/** Every file under `dir` with its size, mtime and content hash: equal snapshots mean nothing was written in between. */
+export function snapshotFiles(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const st = fs.statSync(file);
+    out[path.relative(dir, file)] = `${st.size} ${st.mtimeMs} ${createHash('sha256').update(fs.readFileSync(file)).digest('hex')}`;
+  }
+  return out;
 }
