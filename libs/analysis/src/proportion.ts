@@ -30,6 +30,10 @@ function wilsonAt(p: number, n: number, z: number): [number, number] {
 /**
  * The Wilson score interval for a binomial proportion `successes / trials` (as scipy's
  * `binomtest(k, n).proportion_ci(method='wilson')`). Counts may be fractional (effective counts).
+ *
+ * @param successes the count of successes (may be fractional)
+ * @param trials the count of trials, > 0
+ * @param level the confidence level (default 0.95)
  */
 export function wilsonInterval(successes: number, trials: number, level = 0.95): ProportionInterval {
   checkLevel(level, 'wilsonInterval');
@@ -55,6 +59,9 @@ export interface FractionIntervalOptions {
  * sets n_eff, the critical value is Student t with m - 1 degrees of freedom (the spread is estimated from m
  * runs, as Korn and Graubard do); where the units do, it is the normal one. Without `trials`, runs that agree
  * exactly give [p, p], as a Student-t interval would; a single run needs `trials`.
+ *
+ * @param fractions one fraction per run, each in [0, 1]
+ * @param opts `trials`: per run, how many units its fraction is over; `level` (default 0.95)
  */
 export function fractionInterval(fractions: readonly number[], opts: FractionIntervalOptions = {}): ProportionInterval | undefined {
   const level = opts.level ?? 0.95;

@@ -9,7 +9,11 @@ const LANCZOS = [
   9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 
-/** ln Γ(x) for x > 0 (Lanczos approximation, g = 7). */
+/**
+ * ln Γ(x) for x > 0 (Lanczos approximation, g = 7).
+ *
+ * @param x a number > 0
+ */
 export function logGamma(x: number): number {
   if (!(x > 0)) throw new RangeError(`logGamma: expected x > 0; found ${x}`);
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
@@ -56,7 +60,13 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
   throw new StatisticsError(`incompleteBeta: continued fraction did not converge for x=${x}, a=${a}, b=${b}`);
 }
 
-/** The regularized incomplete beta function I_x(a, b) = B(x; a, b) / B(a, b), for a, b > 0, 0 <= x <= 1. */
+/**
+ * The regularized incomplete beta function I_x(a, b) = B(x; a, b) / B(a, b), for a, b > 0, 0 <= x <= 1.
+ *
+ * @param x the upper limit, in [0, 1]
+ * @param a the first shape parameter, > 0
+ * @param b the second shape parameter, > 0
+ */
 export function regularizedIncompleteBeta(x: number, a: number, b: number): number {
   if (!(a > 0) || !(b > 0)) throw new RangeError(`regularizedIncompleteBeta: expected a, b > 0; found a=${a}, b=${b}`);
   if (!(x >= 0 && x <= 1)) throw new RangeError(`regularizedIncompleteBeta: expected 0 <= x <= 1; found x=${x}`);
@@ -68,7 +78,12 @@ export function regularizedIncompleteBeta(x: number, a: number, b: number): numb
   return 1 - (front * betaContinuedFraction(1 - x, b, a)) / b;
 }
 
-/** CDF of Student's t distribution with `df` degrees of freedom (df may be fractional, or Infinity). */
+/**
+ * CDF of Student's t distribution with `df` degrees of freedom (df may be fractional, or Infinity).
+ *
+ * @param t the t statistic
+ * @param df degrees of freedom, > 0 (Infinity: the normal distribution)
+ */
 export function studentTCdf(t: number, df: number): number {
   if (!(df > 0)) throw new RangeError(`studentTCdf: expected df > 0; found ${df}`);
   if (Number.isNaN(t)) return NaN;
@@ -80,12 +95,20 @@ export function studentTCdf(t: number, df: number): number {
   return t > 0 ? 1 - tail : tail;
 }
 
-/** Standard normal CDF via erfc (W. J. Cody's rational approximations are overkill here; this is ~1e-15). */
+/**
+ * Standard normal CDF via erfc (W. J. Cody's rational approximations are overkill here; this is ~1e-15).
+ *
+ * @param z the standard score
+ */
 export function normalCdf(z: number): number {
   return 0.5 * erfc(-z / Math.SQRT2);
 }
 
-/** Complementary error function, from the regularized incomplete gamma function Q(1/2, x²). */
+/**
+ * Complementary error function, from the regularized incomplete gamma function Q(1/2, x²).
+ *
+ * @param x any real number
+ */
 export function erfc(x: number): number {
   if (x < 0) return 2 - erfc(-x);
   return upperIncompleteGammaQ(0.5, x * x);
@@ -134,6 +157,9 @@ export function studentTSf(t: number, df: number): number {
  * Quantile (inverse CDF) of Student's t: the t with P(T <= t) = p. Solved on the upper tail
  * (so p near 1 keeps its precision) by Newton steps inside a bracket that bisection keeps valid,
  * so it converges for every df and p in (0, 1).
+ *
+ * @param p the probability, in (0, 1)
+ * @param df degrees of freedom, > 0 (Infinity: the normal distribution)
  */
 export function studentTQuantile(p: number, df: number): number {
   if (p === 0) return -Infinity;

@@ -8,7 +8,11 @@ function checked(xs: readonly number[], where: string, minN: number): readonly n
   return xs;
 }
 
-/** Arithmetic mean. */
+/**
+ * Arithmetic mean.
+ *
+ * @param xs the sample
+ */
 export function mean(xs: readonly number[]): number {
   checked(xs, 'mean', 1);
   let s = 0;
@@ -16,7 +20,11 @@ export function mean(xs: readonly number[]): number {
   return s / xs.length;
 }
 
-/** Median (the mean of the middle two for an even count). */
+/**
+ * Median (the mean of the middle two for an even count).
+ *
+ * @param xs the sample
+ */
 export function median(xs: readonly number[]): number {
   checked(xs, 'median', 1);
   const s = [...xs].sort((a, b) => a - b);
@@ -24,7 +32,11 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Sample variance (n - 1 denominator, as numpy's ddof=1); two-pass for accuracy. */
+/**
+ * Sample variance (n - 1 denominator, as numpy's ddof=1); two-pass for accuracy.
+ *
+ * @param xs the sample
+ */
 export function variance(xs: readonly number[]): number {
   checked(xs, 'variance', 2);
   const m = mean(xs);
@@ -37,12 +49,20 @@ export function variance(xs: readonly number[]): number {
   return (s - (c * c) / xs.length) / (xs.length - 1);
 }
 
-/** Sample standard deviation (n - 1 denominator). */
+/**
+ * Sample standard deviation (n - 1 denominator).
+ *
+ * @param xs the sample
+ */
 export function std(xs: readonly number[]): number {
   return Math.sqrt(variance(xs));
 }
 
-/** Standard error of the mean, std / sqrt(n). */
+/**
+ * Standard error of the mean, std / sqrt(n).
+ *
+ * @param xs the sample
+ */
 export function standardError(xs: readonly number[]): number {
   return std(xs) / Math.sqrt(xs.length);
 }
@@ -57,7 +77,12 @@ export interface ConfidenceInterval {
   n: number;
 }
 
-/** Student-t confidence interval for the mean (default level 0.95). */
+/**
+ * Student-t confidence interval for the mean (default level 0.95).
+ *
+ * @param xs the sample (at least two values)
+ * @param level the confidence level, in (0, 1)
+ */
 export function confidenceInterval(xs: readonly number[], level = 0.95): ConfidenceInterval {
   if (!(level > 0 && level < 1)) throw new StatisticsError(`confidenceInterval: expected 0 < level < 1; found ${level}`);
   checked(xs, 'confidenceInterval', 2);
@@ -66,7 +91,11 @@ export function confidenceInterval(xs: readonly number[], level = 0.95): Confide
   return { mean: m, lo: m - halfWidth, hi: m + halfWidth, halfWidth, level, n: xs.length };
 }
 
-/** The 95% Student-t confidence interval for the mean. */
+/**
+ * The 95% Student-t confidence interval for the mean.
+ *
+ * @param xs the sample (at least two values)
+ */
 export function ci95(xs: readonly number[]): ConfidenceInterval {
   return confidenceInterval(xs, 0.95);
 }
@@ -90,6 +119,10 @@ export interface TTestResult {
 /**
  * Paired t-test of a against b (as scipy.stats.ttest_rel): H0 is mean(a - b) = 0. 'greater' tests
  * mean(a - b) > 0. Identical pairs (zero variance of the differences) give t = ±Infinity or NaN.
+ *
+ * @param a one measurement per pair (e.g. per seed)
+ * @param b the other measurement of each pair, in the same order
+ * @param opts `alternative`: 'two-sided' (default), 'greater' or 'less'; `level` of the interval of the mean difference
  */
 export function pairedTTest(a: readonly number[], b: readonly number[], opts: { alternative?: Alternative; level?: number } = {}): TTestResult {
   if (a.length !== b.length) {

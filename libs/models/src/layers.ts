@@ -8,6 +8,9 @@ const TRUNCATED_STD = 0.87962566103423978;
 /**
  * A 32-bit seed for the `index`-th weighted layer of a model built with `seed`
  * (murmur3's finalizer over the pair), so layers never share a random stream.
+ *
+ * @param seed the model's seed
+ * @param index the weighted layer's position among the model's weighted layers
  */
 export function layerSeed(seed: number, index: number): number {
   let h = (Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca77)) >>> 0;

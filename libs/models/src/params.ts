@@ -20,7 +20,11 @@ function sum(weights: Weight[]): number {
   return n;
 }
 
-/** Scalar parameter counts of a model or layer; trainable matches PyTorch's `parameters()`. */
+/**
+ * Scalar parameter counts of a model or layer; trainable matches PyTorch's `parameters()`.
+ *
+ * @param model a model or a single layer
+ */
 export function countParams(model: tf.LayersModel | tf.layers.Layer): ParamCount {
   const trainable = sum(model.trainableWeights);
   const nonTrainable = sum(model.nonTrainableWeights);

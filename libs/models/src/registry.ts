@@ -58,6 +58,13 @@ export interface ModelOptionsMap {
 // Entries keep their own option types; buildModel's overloads give callers the typed view.
 const registry = new Map<string, ModelEntry<any>>(); // eslint-disable-line @typescript-eslint/no-explicit-any -- entries differ in their option type
 
+/**
+ * Registers a model under `name`; `buildModel`, specs and the command line then accept that name.
+ *
+ * @param name the model's name
+ * @param entry its family, description, option schema, `build` and optional `size`
+ * @param opts `override`: replace a model already registered under that name
+ */
 export function registerModel<O extends CommonModelOptions>(name: string, entry: ModelEntry<O>, opts: RegisterOptions = {}): void {
   if (registry.has(name) && !opts.override) throw new DuplicateModelError(name);
   registry.set(name, entry);
@@ -73,12 +80,21 @@ function entryOf(name: string): ModelEntry {
   return e as ModelEntry;
 }
 
+/**
+ * A registered model's family, description and option schema; throws UnknownModelError naming the models there are.
+ *
+ * @param name a built-in or registered model name
+ */
 export function getModelInfo(name: string): ModelInfo {
   const { family, description, options } = entryOf(name);
   return { name, family, description, options };
 }
 
-/** The model's option schema, in the one shape every registry shares; undefined when the entry declares none. */
+/**
+ * The model's option schema, in the one shape every registry shares; undefined when the entry declares none.
+ *
+ * @param name a built-in or registered model name
+ */
 export function modelOptions(name: string): OptionSchema | undefined {
   return entryOf(name).options;
 }
@@ -87,6 +103,9 @@ export function modelOptions(name: string): OptionSchema | undefined {
  * Parameters and activation values per sample of the model `name` would build from `opts` (its own options, the
  * data's `inputShape` and `numClasses`), computed from the options alone; undefined where the entry has no `size`
  * or the build would refuse the options. Options are taken as valid (check them first).
+ *
+ * @param name a built-in or registered model name
+ * @param opts the model's own options with the data's `inputShape` and `numClasses`
  */
 export function modelSize(name: string, opts: ModelSizeOptions): ModelSize | undefined {
   return entryOf(name).size?.(opts);
@@ -102,8 +121,21 @@ export function checkModelOptions(name: string, opts: Record<string, unknown>): 
   throw new ModelConfigError(name, path, issue.expected, issue.found, issue.unknownKey ? issue.reason : undefined);
 }
 
-/** Builds a functional `tf.LayersModel` (logits out) from the registry. */
+/**
+ * Builds a functional `tf.LayersModel` (logits out) from the registry; options are checked against the model's
+ * schema first (a ModelConfigError names the option, what was expected and what was found).
+ *
+ * @param name a built-in or registered model name
+ * @param opts the activation, the data's `inputShape` and `numClasses`, the seed, and the model's own options
+ */
 export function buildModel<K extends keyof ModelOptionsMap>(name: K, opts: ModelOptionsMap[K]): tf.LayersModel;
+/**
+ * Builds a functional `tf.LayersModel` (logits out) from the registry; options are checked against the model's
+ * schema first (a ModelConfigError names the option, what was expected and what was found).
+ *
+ * @param name a built-in or registered model name
+ * @param opts the activation, the data's `inputShape` and `numClasses`, the seed, and the model's own options
+ */
 export function buildModel(name: string, opts: CommonModelOptions & Record<string, unknown>): tf.LayersModel;
 export function buildModel(name: string, opts: CommonModelOptions): tf.LayersModel {
   const entry = entryOf(name);

@@ -13,7 +13,11 @@ function shapeOf(layer: tf.layers.Layer): string {
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-/** A compact table: layer name, class, output shape (`b` = batch), params; totals at the end. */
+/**
+ * A compact table: layer name, class, output shape (`b` = batch), params; totals at the end.
+ *
+ * @param model the model to describe
+ */
 export function modelSummary(model: tf.LayersModel): string {
   const rows = model.layers.map((l) => [l.name, l.getClassName(), shapeOf(l), fmt(countParams(l).total)]);
   const head = ['layer', 'class', 'output', 'params'];

@@ -179,6 +179,9 @@ function powerIterate(apply: (v: ParamVector) => ParamVector, start: ParamVector
 /**
  * The dominant-magnitude Hessian eigenvalue (for a trained network, normally the top one, lambda_max)
  * by power iteration on finite-difference Hessian-vector products. Restores the variables.
+ *
+ * @param oracle the variables and the gradient of the objective (a LandscapeEvaluator)
+ * @param opts iterations, tolerance, finite-difference step and seed
  */
 export function topHessianEigenvalue(oracle: GradientOracle, opts: Omit<HessianOptions, 'method' | 'reorthogonalize'> = {}): EigenEstimate {
   const o = checkOptions({ ...opts, method: 'power' });
@@ -337,6 +340,9 @@ function lanczosSpectrum(hvp: (v: ParamVector) => ParamVector, center: ParamVect
  * unconverged lambda_min lies between the true one and the bulk of the spectrum near 0 (power
  * iteration: often on the wrong side of 0). Restores the variables. Throws NonFiniteLossError when the
  * loss is not finite near the weights.
+ *
+ * @param oracle the variables and the gradient of the objective (a LandscapeEvaluator)
+ * @param opts method (Lanczos or power iteration), iterations, tolerance, finite-difference step and seed
  */
 export function hessianEigenvalues(oracle: GradientOracle, opts: HessianOptions = {}): HessianSpectrum {
   const o = checkOptions(opts);

@@ -27,6 +27,11 @@ export interface InterpolationResult {
  * (`model.weights` order, as `snapshotWeights(model)` returns; batch-norm statistics are interpolated
  * too, moving variances clamped at 0 beyond the ends) or only the trainable ones (the rest stay as they
  * are). The model's weights are restored at the end.
+ *
+ * @param evaluator the model, its data and loss
+ * @param from the weights at alpha = 0
+ * @param to the weights at alpha = 1
+ * @param opts the alphas: a range and a count, or explicit values (default 41 in [-0.5, 1.5])
  */
 export function interpolateLoss(evaluator: LandscapeEvaluator, from: ParamVector, to: ParamVector, opts: InterpolationOptions = {}): InterpolationResult {
   const alphas = axisValues('interpolateLoss alphas', opts.alphas, opts.range ?? [-0.5, 1.5], opts.steps ?? 41);

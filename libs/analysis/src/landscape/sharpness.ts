@@ -32,6 +32,9 @@ const SHARPNESS_STREAM = 1000;
  * Sharpness as the worst loss rise within a radius: max over sampled filter-normalized directions d and
  * steps t in [-radius, radius] of L(w + t d) - L(w). Filter normalization makes the radius a fraction
  * of each filter's own norm, so models whose weights differ in scale compare. Restores the weights.
+ *
+ * @param evaluator the model, its data and loss
+ * @param opts radius, number of directions and of points along each, seed, and how directions are normalized
  */
 export function sharpness(evaluator: LandscapeEvaluator, opts: SharpnessOptions = {}): SharpnessResult {
   const count = opts.directions ?? 8;

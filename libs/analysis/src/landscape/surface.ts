@@ -32,6 +32,10 @@ export interface LandscapeSurface {
  * A 2-D slice of the loss around the model's current (trained) weights along two seeded,
  * filter-normalized random directions (Li et al., 2018). Moves the model's own trainable variables
  * for each grid point and restores them exactly at the end. One read per row of the grid.
+ *
+ * @param evaluator the model, its data and loss
+ * @param opts the grid (range and steps, or explicit alphas and betas), seed or the two directions, and their
+ *   normalization
  */
 export function lossSurface(evaluator: LandscapeEvaluator, opts: SurfaceOptions = {}): LandscapeSurface {
   const alphas = axisValues('lossSurface alphas', opts.alphas, opts.range ?? 1, opts.steps ?? 21);

@@ -13,6 +13,9 @@ export function modelVariables(model: tf.LayersModel, which: WeightSelection = '
 /**
  * Copies of a model's current weights. `model.getWeights()` hands out the live variables, which
  * training then changes; take a snapshot before `fit` to keep the initialization.
+ *
+ * @param model the model to copy the weights of
+ * @param which 'all' weights in `model.weights` order (default) or the trainable ones
  */
 export function snapshotWeights(model: tf.LayersModel, which: WeightSelection = 'all'): tf.Tensor[] {
   return modelVariables(model, which).map((v) => tf.clone(v));
