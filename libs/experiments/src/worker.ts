@@ -1,7 +1,7 @@
 // A sweep worker: trains one work unit (K >= 1 runs, runUnit) per process, reports over IPC, exits when its parent
 // goes away (so a killed runner never leaves orphans writing into the results directory).
 import { setHost } from '@sugar-lab/core';
-import { dieWithParent } from './orphan-watchdog';
+import { dieWithParent, fenceRunWrites } from './orphan-watchdog';
 import { runUnit } from './run-unit';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
@@ -20,6 +20,7 @@ process.on('SIGTERM', () => controller.abort());
 
 // Every run's ending is reported (and delivered) before the process exits.
 async function unit(m: Extract<ToWorker, { type: 'unit' }>): Promise<void> {
+  fenceRunWrites(m.dirs); // the runner holds each run's lock: nothing is written into a run once it does not
   const outcomes = await runUnit(m.runs, m.dirs, {
     backend: m.backend,
     expectPlugins: m.expectPlugins,
