@@ -32,7 +32,12 @@ export interface Batch {
   batch: number;
 }
 
-/** The order in which an epoch visits the samples: a seeded permutation per (seed, epoch), or 0..n-1. */
+/**
+ * The order in which an epoch visits the samples: a seeded permutation per (seed, epoch), or 0..n-1.
+ *
+ * @param n the number of samples
+ * @param opts seed and epoch of the permutation; `shuffle: false` gives 0..n-1
+ */
 export function epochOrder(n: number, opts: { seed?: number; epoch?: number; shuffle?: boolean } = {}): Int32Array {
   if (opts.shuffle === false) return Int32Array.from({ length: n }, (_, i) => i);
   return new Rng(opts.seed ?? 0, 'shuffle', opts.epoch ?? 0).permutation(n);
@@ -51,7 +56,14 @@ function labelTensor(split: Split, labels: Int32Array, oneHot: boolean): tf.Tens
   return tf.tensor2d(y, [labels.length, k]);
 }
 
-/** Tensors for the given sample indices (an evaluation or probe batch). */
+/**
+ * Tensors for the given sample indices (an evaluation or probe batch).
+ *
+ * @param split the split the samples come from
+ * @param indices the samples, in the batch's order
+ * @param opts normalization, augmentation (with its seed and epoch), one-hot labels (default true), and the batch number
+ *   the result records
+ */
 export function makeBatch(split: Split, indices: Int32Array, opts: AssembleOptions & { oneHot?: boolean; batch?: number } = {}): Batch {
   const labels = Int32Array.from(indices, (i) => split.y[i]);
   const xs = tf.tensor(assemble(split, indices, opts), [indices.length, ...split.shape], 'float32');
@@ -62,6 +74,10 @@ export function makeBatch(split: Split, indices: Int32Array, opts: AssembleOptio
  * Batches of one epoch: every sample exactly once (the last partial batch kept unless dropLast), in the
  * order `epochOrder(seed, epoch)`. Starting at (epoch, startBatch) yields exactly the batches an
  * uninterrupted run would have seen from there on. Uint8 images become float32 only here, per batch.
+ *
+ * @param split the split to go through
+ * @param opts batch size, seed and epoch (the order), shuffling, dropping the last partial batch, the batch to start at,
+ *   normalization and augmentation
  */
 export function* batches(split: Split, opts: BatchOptions): Generator<Batch> {
   const { batchSize, epoch = 0, startBatch = 0 } = opts;
@@ -77,7 +93,12 @@ export function* batches(split: Split, opts: BatchOptions): Generator<Batch> {
   }
 }
 
-/** The whole split as two tensors (for small sets: synthetic data, probe sets). The caller disposes them. */
+/**
+ * The whole split as two tensors (for small sets: synthetic data, probe sets). The caller disposes them.
+ *
+ * @param split the split to convert
+ * @param opts normalization and one-hot labels
+ */
 export function toTensors(split: Split, opts: Omit<AssembleOptions, 'augment' | 'epoch'> & { oneHot?: boolean } = {}): { xs: tf.Tensor; ys: tf.Tensor } {
   const { xs, ys } = makeBatch(
     split,

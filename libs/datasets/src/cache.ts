@@ -6,7 +6,11 @@ export interface CacheOptions {
   dataDir?: string;
 }
 
-/** The dataset cache root: `opts.dataDir`, else `SUGAR_DATA_DIR`, else `<cacheDir()>/data`. */
+/**
+ * The dataset cache root: `opts.dataDir`, else `SUGAR_DATA_DIR`, else `<cacheDir()>/data`.
+ *
+ * @param opts `dataDir`: the cache root to use instead
+ */
 export function dataDir(opts: CacheOptions = {}): string {
   if (opts.dataDir) return path.resolve(opts.dataDir);
   if (process.env.SUGAR_DATA_DIR) return path.resolve(process.env.SUGAR_DATA_DIR);

@@ -148,7 +148,12 @@ export interface DatasetCacheState {
   localCopies: string[];
 }
 
-/** Cache state without hashing anything: what the verified-files record says about each file. */
+/**
+ * Cache state without hashing anything: what the verified-files record says about each file.
+ *
+ * @param dataset the dataset's name
+ * @param opts `dataDir`: the cache root (default `dataDir()`)
+ */
 export function datasetCacheState(dataset: string, opts: CacheOptions = {}): DatasetCacheState {
   const def = getDatasetDefinition(dataset);
   const dir = datasetDir(dataset, opts);
@@ -171,6 +176,9 @@ export function datasetCacheState(dataset: string, opts: CacheOptions = {}): Dat
 /**
  * Downloads (or, offline, checks for) every file of `dataset` and verifies it. An explicit fetch asks every host
  * again, even one this process found unreachable before (loads skip those: see reachability.ts).
+ *
+ * @param dataset the dataset's name
+ * @param opts the cache root, `offline`, a `mirror` to download from, `force` (download again), and download settings
  */
 export async function fetchDataset(dataset: string, opts: FetchOptions = {}): Promise<DatasetCacheState> {
   getDatasetDefinition(dataset);
@@ -207,6 +215,9 @@ export interface DatasetVerification {
  * hashing only what changed since the verified-files record saw it (`force` re-hashes everything).
  * Reports instead of throwing, and moves nothing: a failing file stays where it is for inspection, is
  * shown as `corrupt` by `datasetCacheState`, and is moved to `.quarantine/` by the next load or fetch.
+ *
+ * @param dataset the dataset's name (default: every dataset with files)
+ * @param opts the cache root, and `force`: hash every file again
  */
 export async function verifyDataset(dataset?: string, opts: CacheOptions & { force?: boolean } = {}): Promise<DatasetVerification[]> {
   const names = dataset ? [(getDatasetDefinition(dataset), dataset)] : datasetNames().filter((n) => datasetFiles(n).length > 0);

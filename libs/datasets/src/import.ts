@@ -146,6 +146,10 @@ async function importEntry(entry: DataFile, dir: string, files: Map<string, stri
  * hard-linked) to a temporary name, verified there, and renamed into place, so the cache never holds an
  * unverified file under a real name. Sources are never modified; a cache file that failed verification
  * is moved to `.quarantine/`, never deleted.
+ *
+ * @param dataset the dataset's name
+ * @param sources files or directories holding copies of its files
+ * @param opts the cache root, and `link`: hard-link instead of copying where the file system allows
  */
 export async function importDataset(dataset: string, sources: string[], opts: ImportOptions = {}): Promise<ImportResult> {
   getDatasetDefinition(dataset);

@@ -69,6 +69,10 @@ function makeSplit(name: SplitName, raw: RawSplit, shape: number[], numClasses: 
  *
  *   const ds = await loadDataset('cifar10', { validation: 5000, seed: 1 });
  *   const ds = await loadDataset('spirals', { classes: 5, noise: 0.1, seed: 3 });
+ *
+ * @param name a built-in or registered dataset name
+ * @param opts seed, validation carve, limits, label set, the dataset's own options (e.g. `classes`, `noise`), and how
+ *   files are fetched
  */
 export async function loadDataset(name: string, opts: LoadDatasetOptions = {}): Promise<Dataset> {
   const def = getDatasetDefinition(name);

@@ -16,6 +16,8 @@ export function dataSearchPath(): string[] {
 /**
  * Directories `<root>/<dataset>` on this machine that hold at least one file with a name the dataset
  * accepts (nothing is hashed here: `sugar data import` verifies what it brings in).
+ *
+ * @param dataset the dataset's name
  */
 export function findLocalCopies(dataset: string): string[] {
   const names = new Set(datasetFiles(dataset).flatMap((e) => acceptedNames(e)));

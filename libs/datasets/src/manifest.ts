@@ -157,7 +157,11 @@ const BUILTIN: Record<string, DataFile[]> = {
 
 const overrides = new Map<string, DataFile[]>();
 
-/** The files dataset `name` needs (empty for synthetic sets), with any override applied. */
+/**
+ * The files dataset `name` needs (empty for synthetic sets), with any override applied.
+ *
+ * @param name the dataset's name
+ */
 export function datasetFiles(name: string): DataFile[] {
   return (overrides.get(name) ?? BUILTIN[name] ?? []).map((f) => ({ ...f, urls: [...f.urls] }));
 }
@@ -165,6 +169,9 @@ export function datasetFiles(name: string): DataFile[] {
 /**
  * Replaces the file list of a dataset (tests register fixture digests this way; a lab can pin a private
  * re-release). Returns a function that restores the previous list.
+ *
+ * @param name the dataset's name
+ * @param files the new file list, or a function from the built-in list to it
  */
 export function overrideDatasetFiles(name: string, files: DataFile[] | ((builtin: DataFile[]) => DataFile[])): () => void {
   const had = overrides.has(name);

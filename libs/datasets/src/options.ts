@@ -32,6 +32,9 @@ export const LOAD_OPTIONS = {
 /**
  * Every problem of `opts` (a dataset's options without its name) for dataset `name`: common options
  * against LOAD_OPTIONS, everything else (and `params`) against the dataset's schema. Paths are relative to `opts`.
+ *
+ * @param name the dataset's name
+ * @param opts the options to check, without the name
  */
 export function datasetOptionIssues(name: string, opts: Record<string, unknown>): OptionIssue[] {
   const own = datasetOptions(name);

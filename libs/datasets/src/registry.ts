@@ -6,13 +6,23 @@ import type { DatasetDefinition, DatasetInfo } from './types';
 
 const registry = new Map<string, DatasetDefinition>(BUILTIN_DATASETS.map((d) => [d.info.name, d]));
 
-/** Adds a dataset under `def.info.name` (its files, if any, come from `overrideDatasetFiles`). */
+/**
+ * Adds a dataset under `def.info.name` (its files, if any, come from `overrideDatasetFiles`).
+ *
+ * @param def the dataset's info, option schema and loader
+ * @param opts `override`: replace a dataset already registered under that name
+ */
 export function registerDataset(def: DatasetDefinition, opts: RegisterOptions = {}): void {
   if (registry.has(def.info.name) && !opts.override)
     throw new DatasetError(`dataset '${def.info.name}' is already registered (pass { override: true } to replace it)`);
   registry.set(def.info.name, def);
 }
 
+/**
+ * The registered definition of a dataset (its info, option schema and loader); throws for an unknown name, naming the datasets there are.
+ *
+ * @param name a built-in or registered dataset name
+ */
 export function getDatasetDefinition(name: string): DatasetDefinition {
   const def = registry.get(name);
   if (!def) throw new UnknownDatasetError(name, [...registry.keys()]);
@@ -23,6 +33,11 @@ export function datasetNames(): string[] {
   return [...registry.keys()];
 }
 
+/**
+ * A dataset's description: kind, sample shape, classes, defaults, files and option schema; throws for an unknown name, naming the datasets there are.
+ *
+ * @param name a built-in or registered dataset name
+ */
 export function datasetInfo(name: string): DatasetInfo {
   const def = getDatasetDefinition(name);
   return { ...def.info, files: datasetFiles(name), options: datasetOptions(name) };
@@ -42,6 +57,8 @@ function derivedOptions(defaults: DatasetDefinition['info']['defaults']): Option
 /**
  * A dataset's own options (besides the loader's common ones, LOAD_OPTIONS), in the option-schema shape every
  * registry shares: the definition's `options`, or, for a definition without one, derived from its `defaults`.
+ *
+ * @param name a built-in or registered dataset name
  */
 export function datasetOptions(name: string): OptionSchema {
   const def = getDatasetDefinition(name);

@@ -28,6 +28,9 @@ export interface Teacher {
 /**
  * A random ReLU network (He-normal weights, biases N(0, 0.1^2)) drawn from `seed`: the labelling
  * function of the `teacher` dataset. Exported so analyses can compare a student with its teacher.
+ *
+ * @param opts input dimension, depth, width and number of classes
+ * @param seed the seed the weights are drawn from
  */
 export function createTeacher(opts: TeacherOptions, seed: number): Teacher {
   const rng = new Rng(seed, 'teacher', 'weights');

@@ -47,7 +47,11 @@ export function candidates(entry: DataFile): Candidate[] {
   return [{ kind: 'file', rels: [entry.name] }];
 }
 
-/** File names (and top-level directory names) under which some form of the entry is recognized. */
+/**
+ * File names (and top-level directory names) under which some form of the entry is recognized.
+ *
+ * @param entry one file of a dataset's manifest
+ */
 export function acceptedNames(entry: DataFile): string[] {
   return [...new Set(candidates(entry).flatMap((c) => c.rels.flatMap((r) => [path.posix.basename(r), r.split('/')[0]])))];
 }

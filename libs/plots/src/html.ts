@@ -50,6 +50,9 @@ export function responsiveLayout(layout: Figure['layout']): Figure['layout'] {
  * A div and the script that draws the figure into it. plotly.js must be on the page (`plotlyScriptTag()` once,
  * before or after the fragments: a fragment that finds no `window.Plotly` waits in a queue the library drains).
  * Where no library ever comes (an exported notebook, a viewer that runs no JavaScript), the fallback image stays.
+ *
+ * @param fig the figure
+ * @param opts the div's `id`, and a PNG shown until plotly.js draws the figure
  */
 export function toHTMLFragment(fig: Figure, opts: FragmentOptions = {}): string {
   const id = opts.id ?? uniquePlotId();
@@ -85,7 +88,12 @@ export interface HTMLOptions {
   title?: string;
 }
 
-/** A complete page with plotly.js inlined: opens offline, from a file, years later. */
+/**
+ * A complete page with plotly.js inlined: opens offline, from a file, years later.
+ *
+ * @param fig the figure
+ * @param opts `title` of the page
+ */
 export function toHTML(fig: Figure, opts: HTMLOptions = {}): string {
   const title = opts.title ?? figureTitle(fig);
   return [

@@ -32,7 +32,12 @@ const DEFAULTS: [string, string][] = [['relu', '#4d4d4d']];
 // report shows it in the same color in every figure, whatever else each figure shows.
 const assigned = new Map<string, string>(DEFAULTS);
 
-/** Pin a variant's color (any CSS color) for every later figure in this process. */
+/**
+ * Pin a variant's color (any CSS color) for every later figure in this process.
+ *
+ * @param variant the variant's label
+ * @param color any CSS color
+ */
 export function setVariantColor(variant: string, color: string): void {
   assigned.set(variant, color);
 }
@@ -56,6 +61,8 @@ function fnv1a(s: string): number {
  * Pin distinct colors for a known list of variants, in order (e.g. the variants of one ablation,
  * baseline first), so that no two of them share a color and the choice does not depend on which
  * figure is drawn first. Variants that already have a color keep it.
+ *
+ * @param variants the variant labels, in the order colors are handed out
  */
 export function assignVariantColors(variants: readonly string[]): Map<string, string> {
   const used = new Set([...assigned.values()].map((c) => c.toLowerCase()));

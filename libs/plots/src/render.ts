@@ -142,12 +142,22 @@ async function toImage(fig: Figure, format: 'png' | 'svg', opts: ImageOptions): 
   });
 }
 
-/** A PNG of the figure, drawn by plotly.js in headless Chromium. */
+/**
+ * A PNG of the figure, drawn by plotly.js in headless Chromium.
+ *
+ * @param fig the figure
+ * @param opts width and height in CSS pixels (default: the layout's, else 800 x 500) and the pixel `scale`
+ */
 export async function toPNG(fig: Figure, opts: ImageOptions = {}): Promise<Buffer> {
   return Buffer.from(await toImage(fig, 'png', opts), 'base64');
 }
 
-/** The figure as an SVG document (text). */
+/**
+ * The figure as an SVG document (text).
+ *
+ * @param fig the figure
+ * @param opts width and height (default: the layout's, else 800 x 500)
+ */
 export async function toSVG(fig: Figure, opts: Omit<ImageOptions, 'scale'> = {}): Promise<string> {
   return toImage(fig, 'svg', opts);
 }

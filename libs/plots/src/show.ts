@@ -121,6 +121,10 @@ function sendLibrary(cell: HostCell, delivery: PlotlyDelivery): void {
  * to the page as `opts.plotly` says. Elsewhere: writes a standalone HTML file and prints its path.
  * Await it (`await show(fig)`): the output belongs to the cell that called it, and Jupyter
  * frontends drop outputs that arrive after their cell has finished.
+ *
+ * @param fig the figure
+ * @param opts the static PNG's size and whether to make it, how plotly.js reaches the page, and the folder for the HTML
+ *   file outside a notebook
  */
 export async function show(fig: Figure, opts: ShowOptions = {}): Promise<ShowResult> {
   checkOptions(opts);
