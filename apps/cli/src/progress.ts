@@ -1,6 +1,18 @@
 import type { SweepEvent } from '@sugar-lab/experiments';
 
-function clock(seconds: number): string {
+/** Seconds between summary lines where stderr is not a terminal (CI, Slurm logs): `SUGAR_PROGRESS_INTERVAL_S`. */
+export const DEFAULT_INTERVAL_S = 30;
+
+/** The summary-line interval from the environment: a number of seconds >= 0 (0: a line at every epoch). */
+export function progressInterval(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.SUGAR_PROGRESS_INTERVAL_S;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_INTERVAL_S;
+  const s = Number(raw);
+  if (!Number.isFinite(s) || s < 0) throw new Error(`SUGAR_PROGRESS_INTERVAL_S: expected a number of seconds >= 0; found '${raw}'`);
+  return s;
+}
+
+export function clock(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
   const s = Math.max(0, Math.round(seconds));
   const h = Math.floor(s / 3600);
@@ -17,87 +29,201 @@ function headline(final: Record<string, unknown>): string {
     .join(', ');
 }
 
+/** A running run as the display knows it: where it is, how fast its epochs go, its latest loss and accuracy. */
+interface Running {
+  label: string;
+  epoch: number;
+  epochs: number;
+  /** When it started, and the first epoch report (epoch 0, or the first after a resume) and its time. */
+  startedAt: number;
+  first?: { epoch: number; at: number };
+  /** Seconds per epoch, measured over this run's epochs so far. */
+  secPerEpoch?: number;
+  loss?: number;
+  acc?: number;
+  updatedAt: number;
+}
+
+const num = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
+
+// Training loss, and the accuracy the run evaluates on (test, else validation, else training).
+function lossAcc(m: Record<string, unknown>): { loss?: number; acc?: number } {
+  return { loss: num(m.trainLoss) ?? num(m.testLoss) ?? num(m.valLoss), acc: num(m.testAccuracy) ?? num(m.valAccuracy) ?? num(m.trainAccuracy) };
+}
+
+/** A line cut to the terminal's width, one column short of it so that it never wraps. */
+export function fit(line: string, columns: number): string {
+  const max = Math.max(1, columns - 1);
+  return line.length <= max ? line : line.slice(0, Math.max(0, max - 1)) + '\u2026';
+}
+
+export interface ProgressOptions {
+  /** Where stderr is a terminal: at most this many run lines (default: up to 8, fewer on a short terminal). */
+  maxRunLines?: number;
+  /** Elsewhere: seconds between summary lines (default `progressInterval()`, from SUGAR_PROGRESS_INTERVAL_S). */
+  intervalS?: number;
+  /** The clock, in ms (tests give their own; the display measures epoch times with it). */
+  now?: () => number;
+}
+
 /**
- * One progress display for a whole sweep: on a terminal a single status line (runs done/total, what is
- * running, ETA from epochs done so far); elsewhere one plain line per finished run.
+ * One progress display for a whole sweep. On a terminal: a block redrawn in place, a header (ETA of the sweep,
+ * runs done) and one line per running run (ETA, epoch, loss, accuracy), each cut to the terminal's width with
+ * the ETA first, so it is never the part cut off. Elsewhere (CI, Slurm logs): one line per finished run and a
+ * summary line at most every SUGAR_PROGRESS_INTERVAL_S seconds. ETAs come from measured epoch times: a run's
+ * from its own epochs, the sweep's from the epochs still to train and the rate at which the running runs go.
  */
 export class SweepProgress {
   private total = 0;
   private finished = 0;
   private failed = 0;
   private epochsPerRun = 1;
-  private epochUnits = 0;
-  private readonly running = new Map<string, { label: string; epoch: number; epochs: number }>();
-  private readonly t0 = Date.now();
+  private readonly running = new Map<string, Running>();
   private readonly tty: boolean;
+  private readonly now: () => number;
+  private readonly intervalMs: number;
+  private drawn = 0;
+  private lastLine = -Infinity;
+  /** The last measured rate (epochs per second, all lanes): between units, when no running run is measured yet. */
+  private rate?: number;
 
   constructor(
     private readonly name: string,
     private readonly stream: NodeJS.WriteStream,
+    private readonly opts: ProgressOptions = {},
   ) {
     this.tty = Boolean(stream.isTTY);
+    this.now = opts.now ?? Date.now;
+    this.intervalMs = 1000 * (opts.intervalS ?? progressInterval());
   }
 
   update(e: SweepEvent): void {
     switch (e.type) {
       case 'start':
         this.total = e.todo;
-        this.stream.write(`${this.name}: ${e.total} runs, ${e.skipped} already done, ${e.todo} to run\n`);
+        this.line(`${this.name}: ${e.total} runs, ${e.skipped} already done, ${e.todo} to run`);
         return this.render();
       case 'run-start':
         this.epochsPerRun = e.run.config.epochs;
-        this.running.set(e.run.id, { label: `${e.run.variant} s${e.run.seed}`, epoch: 0, epochs: e.run.config.epochs });
+        this.running.set(e.run.id, {
+          label: `${e.run.variant} s${e.run.seed}`,
+          epoch: 0,
+          epochs: e.run.config.epochs,
+          startedAt: this.now(),
+          updatedAt: this.now(),
+        });
         return this.render();
-      case 'epoch': {
-        const r = this.running.get(e.run.id);
-        if (r) {
-          this.epochUnits += Math.max(0, e.epoch - r.epoch);
-          r.epoch = e.epoch;
-        }
-        return this.render();
-      }
-      case 'run-end': {
-        const r = this.running.get(e.run.id);
-        this.running.delete(e.run.id);
-        if (r) this.epochUnits += Math.max(0, r.epochs - r.epoch);
-        this.finished++;
-        if (e.summary?.status === 'failed') this.failed++;
-        const what = e.interrupted ? 'interrupted' : `${e.summary!.status}${e.summary!.error ? ` (${e.summary!.error.split('\n')[0]})` : ''}`;
-        const extra = e.summary ? headline(e.summary.final) : '';
-        this.line(
-          `[${this.finished}/${this.total}] ${e.run.variant} seed=${e.run.seed}: ${what}${extra ? `, ${extra}` : ''}${e.summary ? ` (${e.summary.seconds.toFixed(1)} s)` : ''}`,
-        );
-        return this.render();
-      }
+      case 'epoch':
+        this.epoch(e);
+        return this.render(true);
+      case 'run-end':
+        return this.runEnd(e);
       case 'log':
         return this.line(e.message);
     }
   }
 
-  private eta(): number {
-    const elapsed = (Date.now() - this.t0) / 1000;
-    const unitsTotal = this.total * this.epochsPerRun;
-    return this.epochUnits > 0 ? (elapsed / this.epochUnits) * (unitsTotal - this.epochUnits) : NaN;
+  private epoch(e: Extract<SweepEvent, { type: 'epoch' }>): void {
+    const r = this.running.get(e.run.id);
+    if (!r) return;
+    const at = this.now();
+    // Timed from the first epoch report on (start-up and data loading are not an epoch's cost), else from the start.
+    if (!r.first) r.first = { epoch: e.epoch, at };
+    const base = e.epoch > r.first.epoch ? r.first : { epoch: 0, at: r.startedAt };
+    if (e.epoch > base.epoch) r.secPerEpoch = (at - base.at) / 1000 / (e.epoch - base.epoch);
+    Object.assign(r, { epoch: e.epoch, epochs: e.epochs, updatedAt: at }, lossAcc(e.metrics));
   }
 
-  private status(): string {
-    const running = [...this.running.values()].map((r) => `${r.label} ${r.epoch}/${r.epochs}`).join('; ');
-    return `${this.name}: ${this.finished}/${this.total} done${this.failed ? ` (${this.failed} failed)` : ''} | ${running || 'idle'} | ETA ${clock(this.eta())}`;
+  private runEnd(e: Extract<SweepEvent, { type: 'run-end' }>): void {
+    this.running.delete(e.run.id);
+    this.finished++;
+    if (e.summary?.status === 'failed') this.failed++;
+    const what = e.interrupted ? 'interrupted' : `${e.summary!.status}${e.summary!.error ? ` (${e.summary!.error.split('\n')[0]})` : ''}`;
+    const extra = e.summary ? headline(e.summary.final) : '';
+    this.line(
+      `[${this.finished}/${this.total}] ${e.run.variant} seed=${e.run.seed}: ${what}${extra ? `, ${extra}` : ''}${e.summary ? ` (${e.summary.seconds.toFixed(1)} s)` : ''}`,
+    );
   }
 
-  private render(): void {
-    if (!this.tty) return;
-    const cols = this.stream.columns || 100;
-    this.stream.write(`\r\x1b[2K${this.status().slice(0, cols - 1)}`);
+  /** Seconds left for one run: its epochs to go at its measured pace. */
+  private runEta(r: Running): number {
+    return r.secPerEpoch === undefined ? NaN : Math.max(0, r.epochs - r.epoch) * r.secPerEpoch;
+  }
+
+  /**
+   * Seconds left for the sweep: the epochs still to train (the running runs' rest and every queued run's) over
+   * the rate the running runs train at together (each measured run adds 1 / its seconds per epoch; the others
+   * are assumed as fast as the measured ones on average).
+   */
+  eta(): number {
+    const runs = [...this.running.values()];
+    const measured = runs.filter((r) => r.secPerEpoch !== undefined && r.secPerEpoch > 0);
+    if (measured.length) this.rate = (measured.reduce((s, r) => s + 1 / r.secPerEpoch!, 0) / measured.length) * runs.length;
+    const rate = this.rate;
+    if (rate === undefined) return NaN;
+    const queued = Math.max(0, this.total - this.finished - runs.length);
+    const left = runs.reduce((s, r) => s + Math.max(0, r.epochs - r.epoch), 0) + queued * this.epochsPerRun;
+    return left / rate;
+  }
+
+  private header(): string {
+    return `ETA ${clock(this.eta())} | ${this.name}: ${this.finished}/${this.total} done${this.failed ? ` (${this.failed} failed)` : ''}, ${this.running.size} running`;
+  }
+
+  private runLine(r: Running): string {
+    const fmt = (x: number | undefined, f: (x: number) => string) => (x === undefined ? '' : f(x));
+    return [
+      `  ETA ${clock(this.runEta(r))}`,
+      `${r.epoch}/${r.epochs}`,
+      fmt(r.loss, (x) => `loss ${x.toPrecision(4)}`),
+      fmt(r.acc, (x) => `acc ${(100 * x).toFixed(1)}%`),
+      r.label,
+    ]
+      .filter(Boolean)
+      .join(' ');
+  }
+
+  /** The lines of the block: the header, then the most recently updated runs (and how many more there are). */
+  lines(): string[] {
+    const runs = [...this.running.values()];
+    const rows = this.stream.rows || 24;
+    const max = Math.max(1, this.opts.maxRunLines ?? Math.min(8, rows - 3));
+    // The most recently updated runs, drawn in the order they started so that lines do not jump around.
+    const recent = new Set([...runs].sort((a, b) => b.updatedAt - a.updatedAt).slice(0, runs.length > max ? max - 1 : max));
+    const shown = runs.filter((r) => recent.has(r));
+    const more = runs.length - shown.length;
+    return [this.header(), ...shown.map((r) => this.runLine(r)), ...(more ? [`  +${more} more running`] : [])];
+  }
+
+  private clearBlock(): void {
+    if (this.drawn) this.stream.write(`\x1b[${this.drawn}A\r\x1b[J`);
+    this.drawn = 0;
+  }
+
+  // A terminal redraws its block at every event; elsewhere a summary line goes out at most every interval.
+  private render(epoch = false): void {
+    if (!this.tty) {
+      if (epoch && this.now() - this.lastLine >= this.intervalMs) {
+        this.lastLine = this.now();
+        this.stream.write(`${this.header()} | ${[...this.running.values()].map((r) => this.runLine(r).trim()).join('; ')}\n`);
+      }
+      return;
+    }
+    this.clearBlock();
+    const cols = this.stream.columns || 80;
+    const block = this.lines().map((l) => fit(l, cols));
+    this.stream.write(block.join('\n') + '\n');
+    this.drawn = block.length;
   }
 
   private line(text: string): void {
-    if (this.tty) this.stream.write('\r\x1b[2K');
+    if (this.tty) this.clearBlock();
     this.stream.write(`${text}\n`);
+    if (this.tty && this.total) this.render();
   }
 
-  /** Clears the status line. */
+  /** Clears the block. */
   done(): void {
-    if (this.tty) this.stream.write('\r\x1b[2K');
+    if (this.tty) this.clearBlock();
   }
 }
