@@ -11,6 +11,7 @@ const WIRE_32BIT = 5;
 
 /** Unsigned LEB128 of a value taken modulo 2^64 (a negative int64 becomes ten bytes, as protobuf writes it). */
 function varintBytes(value: number | bigint): number[] {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return smallVarint(value);
   let v = BigInt.asUintN(64, BigInt(value));
   const out: number[] = [];
   while (v >= 0x80n) {
@@ -18,6 +19,17 @@ function varintBytes(value: number | bigint): number[] {
     v >>= 7n;
   }
   out.push(Number(v));
+  return out;
+}
+
+// Keys, lengths and steps: plain arithmetic, no BigInt (an events file writes thousands of them per epoch).
+function smallVarint(v: number): number[] {
+  const out: number[] = [];
+  while (v >= 0x80) {
+    out.push((v % 0x80) | 0x80);
+    v = Math.floor(v / 0x80);
+  }
+  out.push(v);
   return out;
 }
 
