@@ -15,7 +15,12 @@ export interface PlannedRun {
   seed: number;
 }
 
-/** How an axis value reads in a table. */
+/**
+ * How an axis value reads in a table.
+ *
+ * @param axis the axis's path in the spec (e.g. `activation`, `optimizer.lr`)
+ * @param value one of its values
+ */
 export function axisLabel(axis: string, value: unknown): string {
   if (axis === 'activation') return canonicalActivation(value as ActivationSpec);
   if ((axis === 'model' || axis === 'dataset') && value && typeof value === 'object') {
@@ -62,6 +67,8 @@ const expanded = new WeakMap<Spec, readonly PlannedRun[]>();
  * The cartesian product of the grid axes, in spec order (last axis varies fastest), for a spec that
  * `parseSpec` accepted (its configs are not checked again here). Computed once per spec object; the runs are
  * frozen, so no caller can change what another one sees.
+ *
+ * @param spec a spec `parseSpec` accepted
  */
 export function expandGrid(spec: Spec): PlannedRun[] {
   let runs = expanded.get(spec);

@@ -14,7 +14,11 @@ export function formatCell(v: unknown): string {
 
 const markdownCell = (v: unknown) => formatCell(v).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
-/** A GitHub-flavoured Markdown table of a DataFrame (numbers to 4 decimals). */
+/**
+ * A GitHub-flavoured Markdown table of a DataFrame (numbers to 4 decimals).
+ *
+ * @param df the table
+ */
 export function toMarkdown(df: pl.DataFrame): string {
   const cols = df.columns;
   const rows = df.toRecords() as Record<string, unknown>[];

@@ -184,6 +184,9 @@ function hookESM(): void {
  * Loads plugins (CommonJS or ES modules) into this process, in order, each file once per process however
  * often it is named: what a plugin registers at load is registered once. Throws a PluginError naming the
  * entry, where it was named, and what failed (not found, a syntax error with its line, what the plugin threw).
+ *
+ * @param specifiers plugin files or package names
+ * @param source the directories they resolve from, and how errors name each entry
  */
 export async function loadPlugins(specifiers: readonly string[], source: PluginSource): Promise<ResolvedPlugin[]> {
   const plugins = resolvePlugins(specifiers, source);

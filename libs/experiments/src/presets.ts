@@ -31,7 +31,11 @@ export function specFileOf(nameOrFile: string): string {
   throw new SpecError(nameOrFile, [{ path: '', parts: [], message }]);
 }
 
-/** A spec from a file path, or a shipped preset by name (`quick`, `dying-relu`, `paper-cifar10`, ...). */
+/**
+ * A spec from a file path, or a shipped preset by name (`quick`, `dying-relu`, `paper-cifar10`, ...).
+ *
+ * @param nameOrFile a preset's name or a spec file
+ */
 export function resolveSpec(nameOrFile: string): Spec {
   return loadSpecFile(specFileOf(nameOrFile));
 }
@@ -44,6 +48,9 @@ export interface LoadSpecOptions {
 /**
  * `resolveSpec` as the CLI does it: the spec's plugins and `require` are loaded first (CommonJS or ES modules,
  * top-level await included), then the spec is validated; its `plugins` lists both, as absolute files.
+ *
+ * @param nameOrFile a preset's name or a spec file
+ * @param opts `require`: more plugins to load first (paths and packages from the cwd)
  */
 export async function loadSpec(nameOrFile: string, opts: LoadSpecOptions = {}): Promise<Spec> {
   const file = specFileOf(nameOrFile);

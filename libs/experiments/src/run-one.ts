@@ -12,6 +12,10 @@ import { ResultsStore, type RunSummary } from './store';
  * Runs (or resumes) one run of a results directory by id: what each Slurm array task does. The run's lock
  * (the same one the sweep takes) keeps any second process off it; a finished run is left as it is. Returns
  * undefined when `signal` interrupted it (its checkpoint holds the last finished epoch; the lock is released). The run is a work unit of one (runUnit), trained in this process.
+ *
+ * @param dir the results directory
+ * @param id the run's id
+ * @param opts backend, AbortSignal, epoch and log callbacks, TensorBoard, and more plugins to load
  */
 export async function runSingle(dir: string, id: string, opts: RunSingleOptions = {}): Promise<RunSummary | undefined> {
   checkRunId(id, 'run-one');
@@ -57,7 +61,12 @@ export function readRunIds(dir: string): string[] {
     .map((l) => checkRunId(l.line, `${file}:${l.n}`));
 }
 
-/** The run id of Slurm array task `index` (0-based: SLURM_ARRAY_TASK_ID; a string is checked as typed). */
+/**
+ * The run id of Slurm array task `index` (0-based: SLURM_ARRAY_TASK_ID; a string is checked as typed).
+ *
+ * @param dir the results directory of an emitted Slurm sweep
+ * @param index the array task's index, 0-based
+ */
 export function runIdOfTask(dir: string, index: number | string): string {
   const ids = readRunIds(dir);
   const i = typeof index === 'number' ? index : /^\d+$/.test(index) ? Number(index) : NaN;

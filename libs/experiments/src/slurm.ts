@@ -37,6 +37,10 @@ export interface SlurmOptions {
  * it if finished and resumes it from its checkpoint, and on SIGTERM (scancel, preemption, time limit)
  * checkpoints and releases it, so resubmitting the same script after failures or preemption is safe.
  * Every option is checked before anything is written; every path is quoted.
+ *
+ * @param spec a spec `parseSpec` accepted
+ * @param opts the shared results directory, `--only`, `--backend` and `--extend`, and the sbatch settings (partition,
+ *   time, CPUs per task, parallel tasks, extra lines, the command)
  */
 export function emitSlurm(spec: Spec, opts: SlurmOptions): { script: string; runs: number } {
   const out = path.resolve(opts.out);
@@ -113,7 +117,11 @@ export function checkSlurmTime(time: string): string {
   return t;
 }
 
-/** One word for bash: single quotes, with any single quote written as '\''. */
+/**
+ * One word for bash: single quotes, with any single quote written as '\''.
+ *
+ * @param s any string
+ */
 export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }

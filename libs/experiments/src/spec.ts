@@ -233,6 +233,10 @@ function gridSizeIssues(spec: Spec, maxRuns: number): SpecIssue[] {
  * then every grid path, every run config of the full grid (registry schemas of models, datasets and
  * surrogates; train's config; the landscape probe; the backend), duplicate grid points, the baseline and the
  * metric. Nothing trains on a spec that does not pass. The returned spec lists its plugins as absolute files.
+ *
+ * @param raw the spec as parsed from YAML or JSON
+ * @param source where it came from, for error messages (default `spec`)
+ * @param opts the directory its relative plugin paths point from, and the most runs its grid may expand to
  */
 export function parseSpec(raw: unknown, source = 'spec', opts: ParseSpecOptions = {}): Spec {
   const spec = parseSpecFields(raw, source);
@@ -292,7 +296,11 @@ function tooDeep(root: unknown): (string | number)[] | undefined {
   return undefined;
 }
 
-/** Loads a spec from a YAML or JSON file: its plugins (relative to the file's directory), then validation. */
+/**
+ * Loads a spec from a YAML or JSON file: its plugins (relative to the file's directory), then validation.
+ *
+ * @param file a YAML or JSON spec file
+ */
 export function loadSpecFile(file: string): Spec {
   return parseSpec(readSpecFile(file), file, { baseDir: path.dirname(path.resolve(file)) });
 }

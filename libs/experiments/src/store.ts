@@ -39,6 +39,11 @@ export interface RunFiles {
   tensorboard: string;
 }
 
+/**
+ * The paths of one run's files (config, metrics, checkpoints, summary, lock, engine, TensorBoard events).
+ *
+ * @param runDir the run's directory (`DIR/runs/<id>`)
+ */
 export function runFiles(runDir: string): RunFiles {
   return {
     config: path.join(runDir, 'config.json'),

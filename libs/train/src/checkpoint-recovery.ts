@@ -68,6 +68,8 @@ function candidates(root: string, warnings: string[]): string[] {
  * when none is left, `checkpoint` is undefined and the caller starts over. A version-1 checkpoint
  * (no checksums) is used, with a warning that it could not be verified. A checkpoint of another
  * format or a newer version throws CheckpointError: it is not damaged, just not ours to resume.
+ *
+ * @param root the run's checkpoint directory (holding epoch-* directories)
  */
 export function loadLatestIntactCheckpoint<S = unknown>(root: string): IntactCheckpoint<S> {
   const warnings: string[] = [];

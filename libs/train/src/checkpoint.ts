@@ -190,6 +190,8 @@ function prune(root: string, keep: number, latest: string): void {
 /**
  * The newest complete checkpoint's directory: LATEST if it names one with a manifest, else the
  * highest epoch-* with a manifest. Nothing is verified; to resume, use loadLatestIntactCheckpoint.
+ *
+ * @param root the run's checkpoint directory (holding epoch-* directories)
  */
 export function latestCheckpoint(root: string): string | undefined {
   const pointer = path.join(root, 'LATEST');
@@ -205,6 +207,8 @@ export function latestCheckpoint(root: string): string | undefined {
  * Reads and verifies a checkpoint directory: the manifest's checksum, format and version, every
  * tensor's extent and checksum, and the size of tensors.bin. Damage throws CheckpointCorruptError;
  * a readable checkpoint of another format or a newer version throws CheckpointError.
+ *
+ * @param dir one checkpoint's directory (epoch-NNNNNN)
  */
 export function loadCheckpoint<S = unknown>(dir: string): LoadedCheckpoint<S> {
   const manifest = readManifest<S>(dir);

@@ -135,7 +135,14 @@ class DatasetSource implements DataSource {
   }
 }
 
-/** A DataSource over tensors or a dataset; `outputWidth` is the model's logit count (the default class count). */
+/**
+ * A DataSource over tensors or a dataset; `outputWidth` is the model's logit count (the default class count).
+ *
+ * @param data tensors, or a dataset from `loadDataset`
+ * @param cfg normalization and augmentation
+ * @param seed the run's seed (data order and augmentation)
+ * @param outputWidth the model's logit count, or undefined when unknown
+ */
 export function dataSource(data: TrainData, cfg: DataConfig, seed: number, outputWidth: number | undefined): DataSource {
   if (!data || typeof data !== 'object' || !('train' in data))
     throw new TrainDataError(`fit: expected data with a train split (tensors or a loaded dataset); found ${typeof data}`);

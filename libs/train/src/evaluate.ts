@@ -8,7 +8,14 @@ export interface EvalResult {
   n: number;
 }
 
-/** Mean cross-entropy and accuracy over a split, in batches, inference mode; one read at the end. */
+/**
+ * Mean cross-entropy and accuracy over a split, in batches, inference mode; one read at the end.
+ *
+ * @param model the model to evaluate
+ * @param source the run's data
+ * @param split which split to evaluate
+ * @param batchSize samples per forward pass (default 1024)
+ */
 export function evaluate(model: tf.LayersModel, source: DataSource, split: SplitKey, batchSize = 1024): EvalResult {
   const n = source.size(split) ?? 0;
   const parts: tf.Tensor[] = [];

@@ -15,6 +15,11 @@ import { stoppedAt } from './stopped-at';
  * or a checkpoint of another config, throw before training starts. A run is a work unit of one
  * (trainUnit): a plain MLP on tensorflow with sugar-lab's kernels takes the fused native step. In a notebook, the
  * kernel's interrupt stops it at the next step and it throws InterruptedError saying what was kept.
+ *
+ * @param model any tf.LayersModel with logits out; it holds the trained weights at the end
+ * @param data tensors (`{ train: { x, y }, test?, val? }`), or a dataset from `loadDataset`
+ * @param config seed, epochs, batch size, optimizer, schedule, evaluation, probes, and the checkpoint and log paths
+ * @param options an AbortSignal, callbacks, the layers to probe, where progress goes, and a handler for warnings
  */
 export async function fit(model: tf.LayersModel, data: TrainData, config: TrainConfig, options: FitOptions = {}): Promise<FitResult> {
   const [result] = await interruptible(

@@ -25,6 +25,9 @@ export interface InterruptOptions {
  * An AbortSignal for `fit` (and the CLI's `run`, `run-one`) that the first SIGINT or SIGTERM aborts, so running
  * runs finish their current epoch, checkpoint and return 'interrupted'; a second one exits at once with that
  * signal's code. The one signal handler of the project: libraries take the AbortSignal, never handle signals.
+ *
+ * @param opts which signals stop (default SIGINT and SIGTERM), the log, the note logged on the first signal, and the
+ *   exit function (for tests)
  */
 export function interruptOnSignals(opts: InterruptOptions = {}): InterruptHandle {
   const ctl = new AbortController();
@@ -49,7 +52,11 @@ export function interruptOnSignals(opts: InterruptOptions = {}): InterruptHandle
   };
 }
 
-/** `interruptOnSignals` for Ctrl-C alone (an interactive `fit`): a second Ctrl-C exits with code 130. */
+/**
+ * `interruptOnSignals` for Ctrl-C alone (an interactive `fit`): a second Ctrl-C exits with code 130.
+ *
+ * @param opts the log, the note logged on the first Ctrl-C, and the exit function (for tests)
+ */
 export function interruptOnSigint(opts: Omit<InterruptOptions, 'signals'> = {}): InterruptHandle {
   return interruptOnSignals({
     message: () => 'interrupt: finishing the current epoch and saving a checkpoint (Ctrl-C again to quit now)',

@@ -6,12 +6,21 @@ function replacer(_key: string, value: unknown): unknown {
   return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
 }
 
-/** One line of JSON (non-finite numbers as strings). */
+/**
+ * One line of JSON (non-finite numbers as strings).
+ *
+ * @param record any JSON-serializable value
+ */
 export function toJsonLine(record: unknown): string {
   return JSON.stringify(record, replacer) + '\n';
 }
 
-/** A JSON file's text (indented, non-finite numbers as strings, as `toJsonLine`); read back with `fromJsonText`. */
+/**
+ * A JSON file's text (indented, non-finite numbers as strings, as `toJsonLine`); read back with `fromJsonText`.
+ *
+ * @param value any JSON-serializable value
+ * @param indent spaces per level (default 2)
+ */
 export function toJsonText(value: unknown, indent = 2): string {
   return JSON.stringify(value, replacer, indent) + '\n';
 }
@@ -27,7 +36,11 @@ function reviver(_key: string, value: unknown): unknown {
   return typeof value === 'string' && NON_FINITE.has(value) ? NON_FINITE.get(value) : value;
 }
 
-/** Parses one line of `toJsonLine` ("NaN", "Infinity", "-Infinity" back to numbers); throws SyntaxError. */
+/**
+ * Parses one line of `toJsonLine` ("NaN", "Infinity", "-Infinity" back to numbers); throws SyntaxError.
+ *
+ * @param line one line as `toJsonLine` wrote it
+ */
 export function fromJsonLine<T = unknown>(line: string): T {
   return JSON.parse(line, reviver) as T;
 }
@@ -70,7 +83,11 @@ export class JsonlSink {
   }
 }
 
-/** Reads a JSON Lines file written by `toJsonLine` (blank lines skipped); errors name the file and line. */
+/**
+ * Reads a JSON Lines file written by `toJsonLine` (blank lines skipped); errors name the file and line.
+ *
+ * @param file the JSON Lines file
+ */
 export function readJsonl<T = unknown>(file: string): T[] {
   const lines = fs.readFileSync(file, 'utf8').split('\n');
   const out: T[] = [];

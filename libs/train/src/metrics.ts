@@ -63,7 +63,11 @@ export interface EpochDetail {
   units?: LayerUnitStats[];
 }
 
-/** A record without its timing: what two runs that should be identical must agree on. */
+/**
+ * A record without its timing: what two runs that should be identical must agree on.
+ *
+ * @param m one epoch's record
+ */
 export function withoutTiming(m: EpochMetrics): Omit<EpochMetrics, 'timing'> {
   const { timing: _timing, ...rest } = m;
   return rest;

@@ -22,6 +22,8 @@ export interface PackMember {
  * What the members of one pack must share: the batch shape and data pipeline and the optimizer's update rule.
  * Seeds, activations, epochs, learning rates and schedules, momentum, betas, eps, weight decay and probes may
  * differ; whether momentum and weight decay are on may not (it changes which state a checkpoint holds).
+ *
+ * @param config a run's training config
  */
 export function packFields(config: TrainConfig | ResolvedTrainConfig): Record<string, unknown> {
   const c = resolveTrainConfig(config);
@@ -76,6 +78,10 @@ function alone(members: PackMember[], why: string): UnitPlan {
  * not. `auto` (fit, a sweep's work unit): one run alone (op by op, or as a fused pack of one where the native
  * step computes it, as fit always did); several as one pack where their models stack, share the pack's fields and
  * the backend gains from it (PACK_MAX_WIDTH), else one after another.
+ *
+ * @param members the unit's runs: each model, config and options
+ * @param mode 'auto' (fit, a sweep) or 'always' (fitPacked)
+ * @param backend the backend the unit trains on (default the current one)
  */
 export function planUnit(members: PackMember[], mode: 'auto' | 'always', backend = tf.getBackend()): UnitPlan {
   const k = members.length;

@@ -15,6 +15,9 @@ import { trainUnit } from './train-unit';
  * loss stops being finite ends 'diverged' alone; the others go on. The members' models hold their trained
  * weights at the end. Throws before training (PackError) when the models or configs cannot share a pack,
  * and for whatever `fit` would throw for (bad config or data, a checkpoint of another config).
+ *
+ * @param data tensors, or a dataset from `loadDataset`, shared by every member
+ * @param members each run's model, config and options (as `fit` takes them)
  */
 export async function fitPacked(data: TrainData, members: PackMember[]): Promise<FitResult[]> {
   if (!members.length) throw new PackError('fitPacked: expected at least one member; found none');

@@ -128,6 +128,8 @@ function nativeActivations(plans: PackPlan[]): FusedActivation[][] | undefined {
 /**
  * Whether `fit` trains `model` with the fused native step (as a pack of one): a plain MLP (see packPlan) whose every
  * activation the ops compute, on tensorflow with sugar-lab's kernels.
+ *
+ * @param model the model fit would train
  */
 export function trainsNatively(model: tf.LayersModel): boolean {
   return nativePlan(model) !== undefined;
@@ -160,6 +162,9 @@ export interface NativeStep {
 /**
  * The fused step fit trains `model` with (a pack of one over a copy of its weights, with the optimizer `config`),
  * for timing it (sugar bench); undefined where fit trains op by op. The model's own weights are not updated.
+ *
+ * @param model the model fit would train
+ * @param config the optimizer, resolved
  */
 export function nativeStepOf(model: tf.LayersModel, config: ResolvedOptimizerConfig): NativeStep | undefined {
   const plan = nativePlan(model);

@@ -13,6 +13,14 @@ export interface StepOutcome {
  * count come back in one read (the only host sync of the step: fit needs the loss to stop a diverging run
  * at the batch where it diverged). A non-finite loss skips the update. `onGradients` sees the gradients
  * before the update (probes); they are freed after it.
+ *
+ * @param model the model to train
+ * @param variables the variables the optimizer updates, in its order
+ * @param optimizer the run's optimizer
+ * @param xb the batch's inputs
+ * @param yb its one-hot targets
+ * @param lr the learning rate of this step
+ * @param onGradients sees the gradients, keyed by variable name, before the update
  */
 export function trainStep(
   model: tf.LayersModel,

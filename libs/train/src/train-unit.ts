@@ -42,6 +42,10 @@ async function trainTogether(data: Parameters<typeof createRun>[1], members: Pac
  * call. planUnit decides how (one pack, or one after another); every member ends with its own result, log,
  * checkpoints and status, as `fit(member.model, data, member.config, member.options)` would. Bad configs or data,
  * and a checkpoint of another config, throw before anything trains.
+ *
+ * @param data tensors, or a dataset from `loadDataset`, shared by every member
+ * @param members each run's model, config and options (as `fit` takes them)
+ * @param opts 'auto' or 'always' pack, and where planUnit's line goes
  */
 export async function trainUnit(data: Parameters<typeof createRun>[1], members: PackMember[], opts: TrainUnitOptions = {}): Promise<FitResult[]> {
   if (!members.length) throw new PackError('trainUnit: expected at least one member; found none');
