@@ -5,8 +5,8 @@
 Writes the executed notebook (up to the failing cell) to OUT and the outcome to RESULT as
 {"ok", "seconds", "kernel", "error": {"cell", "source", "ename", "evalue", "output"}}. The result
 goes to a file, not stdout, because the kernel process shares this process's stdout.
-tslab answers a failed cell with a bare status "error" (no ename/evalue/traceback) and prints
-the TypeScript diagnostics or the JavaScript stack on stderr, so the error is read from there.
+The sugar-lab kernel reports a failed cell as an `error` output (ename, evalue, traceback); a kernel
+that only prints its error on stderr (plain tslab) is read from there.
 """
 import argparse
 import json

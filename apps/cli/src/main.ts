@@ -7,6 +7,7 @@ import { registerKernelCommand } from './commands/kernel';
 import { registerOptionsCommand } from './commands/options';
 import { registerReportCommand } from './commands/report';
 import { registerRunCommands } from './commands/run';
+import { registerServeCommand } from './commands/serve';
 
 export function buildProgram(): Command {
   const program = new Command('sugar')
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerRunCommands(program);
   registerReportCommand(program);
+  registerServeCommand(program);
   registerOptionsCommand(program);
   registerDataCommand(program);
   registerBenchCommand(program);

@@ -9,6 +9,7 @@ export { axisLabel, expandGrid, type PlannedRun } from './grid';
 
 // running: a sweep, one run by id, a unit of runs, Slurm arrays
 export { runSweep, type SweepEvent, type SweepOptions, type SweepResult } from './runner';
+export { SweepState, type RunningRow } from './sweep-state';
 export { runIdOfTask, runSingle, type RunSingleOptions } from './run-one';
 export { runUnit, type RunUnitOptions } from './run-unit';
 export { emitSlurm, shellQuote, type SlurmOptions } from './slurm';
@@ -29,6 +30,10 @@ export { reportFigures, type NamedFigure } from './report-figures';
 export { bestLrTable, compactBestLr, lrGridTable, referenceLr } from './report-best-lr';
 export { toMarkdown } from './markdown';
 export { writeReport, type ReportFiles, type ReportOptions } from './report';
+
+// the live dashboard (`sugar serve`)
+export { serveDashboard, type Dashboard, type DashboardOptions } from './dashboard-server';
+export type { DashboardRun, DashboardSnapshot } from './dashboard-data';
 
 // errors
 export {

@@ -31,7 +31,8 @@ export interface CurvePoint {
   layers: { layer: string; deadFraction: number }[];
 }
 
-function readCurves(file: string): CurvePoint[] {
+/** A run's per-epoch scalars and per-layer dead fractions from its metrics.jsonl (the last record of an epoch wins). */
+export function readCurves(file: string): CurvePoint[] {
   if (!fs.existsSync(file)) return [];
   const out: CurvePoint[] = [];
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {

@@ -1,0 +1,36 @@
+import { setHost, type HostDisplay } from '@sugar-lab/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PlannedRun } from './grid';
+import { SweepDisplay, withSweepDisplay } from './sweep-display';
+
+afterEach(() => setHost(undefined));
+const run = (id: string): PlannedRun => ({ id, config: { epochs: 4 } as PlannedRun['config'], point: {}, variant: 'sugar(bsilu)', seed: 1 });
+
+describe('SweepDisplay', () => {
+  it('is one output updated in place: the sweep line and a row per running run', () => {
+    const calls: { data: Record<string, string>; id: string; update: boolean }[] = [];
+    const d = new SweepDisplay((data, o) => calls.push({ data, ...o }), 'quick', 0);
+    d.update({ type: 'start', total: 2, todo: 2, skipped: 0 });
+    d.update({ type: 'run-start', run: run('a'), resumed: false });
+    d.update({ type: 'epoch', run: run('a'), epoch: 1, epochs: 4, metrics: { trainLoss: 0.5, trainAcc: 0.75, evalAcc: 0.7, probes: { deadFraction: 0.1 } } });
+    d.update({ type: 'log', message: 'ignored' });
+    expect(calls.map((c) => c.update)).toEqual([false, true, true]);
+    expect(new Set(calls.map((c) => c.id)).size).toBe(1);
+    expect(calls[2].data['text/plain']).toBe(
+      'quick: 0/2 done | 1 running | ETA ?\nrun sugar(bsilu) s1 | epoch 1/4 | loss 0.5000 | acc 0.750 | eval acc 0.700 | dead 10.0% | ETA ?',
+    );
+    expect(calls[2].data['text/html']).toContain('<th style="padding:0 .6em;text-align:left">eval acc</th>');
+  });
+
+  it('joins the user onEvent under a host with displays, and stays off with progress: false or without one', () => {
+    const shown: string[] = [];
+    const display: HostDisplay = (data) => shown.push(data['text/plain']);
+    const seen: string[] = [];
+    const opts = { out: 'x', onEvent: (e: { type: string }) => seen.push(e.type) };
+    expect(withSweepDisplay('s', opts)).toBe(opts);
+    setHost({ display });
+    withSweepDisplay('s', opts).onEvent!({ type: 'start', total: 1, todo: 1, skipped: 0 });
+    expect([shown.length, seen]).toEqual([1, ['start']]);
+    expect(withSweepDisplay('s', { ...opts, progress: false }).onEvent).toBe(opts.onEvent);
+  });
+});
