@@ -10,6 +10,8 @@ import { checkTensorboardOption } from './run-unit';
 import type { Spec } from './spec';
 import { claimSpec, specPluginHashes } from './spec-claim';
 import { ResultsStore, type RunOutcome, type RunSummary } from './store';
+import { withSweepDisplay } from './sweep-display';
+import { checkSweepOptions } from './sweep-options';
 import { runUnitInWorker } from './unit-worker';
 import type { ToWorker } from './worker-protocol';
 
@@ -29,6 +31,8 @@ export interface SweepOptions {
   tensorboard?: boolean;
   /** Abort: running runs finish their current epoch, checkpoint, and the sweep stops. */
   signal?: AbortSignal;
+  /** In a notebook, a display of the running runs updated in place (default true; false: none). */
+  progress?: boolean;
   onEvent?: (e: SweepEvent) => void;
 }
 
@@ -57,7 +61,9 @@ export function defaultWorkers(backend?: string, runs: PlannedRun[] = []): numbe
 }
 
 /** Runs every run of a spec into `out`, in parallel worker processes, skipping finished runs. */
-export async function runSweep(spec: Spec, opts: SweepOptions): Promise<SweepResult> {
+export async function runSweep(spec: Spec, asked: SweepOptions): Promise<SweepResult> {
+  checkSweepOptions(asked);
+  const opts = withSweepDisplay(spec.name, asked);
   checkTensorboardOption(opts.tensorboard, 'runSweep');
   const store = new ResultsStore(opts.out);
   fs.mkdirSync(opts.out, { recursive: true });

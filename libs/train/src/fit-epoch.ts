@@ -52,6 +52,6 @@ export async function finishEpoch(run: FitRun, core: EpochCore, trainMs: number,
   run.tensorboard?.epoch(record, detail.units);
   record.timing.checkpointMs = checkpointRun(run, core.epoch);
   run.sink?.append({ type: 'epoch', ...record });
-  run.progress.epoch(epochLine(record, run.cfg.epochs));
+  run.progress.epoch(epochLine(record, run.cfg.epochs), record);
   await run.callbacks.onEpochEnd?.(record, detail);
 }

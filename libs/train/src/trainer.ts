@@ -1,3 +1,4 @@
+import { hostInterrupted } from '@sugar-lab/core';
 import { trainOrder } from './data';
 import { finishEpoch, type EpochCore } from './fit-epoch';
 import type { Ending } from './fit-options';
@@ -12,7 +13,8 @@ import { OpStep } from './step-op';
 import { PackStep } from './step-pack';
 
 const now = () => performance.now();
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+// setImmediate is Node's; a page yields with a timer.
+const yieldToEventLoop = () => new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 /** A failure's ending: the error as `Name: message`, and its stack where it has one. */
 const failure = (err: unknown): Ending =>
   err instanceof Error
@@ -101,7 +103,7 @@ export class Trainer {
   private async loop(): Promise<void> {
     for (;;) {
       for (const m of this.live()) {
-        if (m.run.signal?.aborted) await this.end(m, { status: 'interrupted' });
+        if (m.run.signal?.aborted || hostInterrupted()) await this.end(m, { status: 'interrupted' });
         else if (lastEpoch(m) >= m.run.cfg.epochs) await this.end(m, { status: 'completed' });
       }
       const live = this.live();
@@ -162,6 +164,15 @@ export class Trainer {
     await this.endDiverged(step.members.map((m, k) => bad[k] && `${bad[k]} at the end of epoch ${epoch} (steps ${m.run.step - batches + 1}-${m.run.step})`));
   }
 
+  // The host's interrupt (a notebook's stop button) does not wait for the epoch: the members end 'interrupted' at
+  // this step boundary, their models holding this step's weights; their last checkpoint is the epoch before.
+  private async stopNow(): Promise<void> {
+    const step = this.step!;
+    step.sync();
+    this.drop();
+    for (const m of step.members) await this.end(m, { status: 'interrupted' });
+  }
+
   private async trainEpoch(epoch: number): Promise<void> {
     const t0 = now();
     const sums = new Map<Member, { loss: number; right: number; seen: number; lr: number }>();
@@ -174,6 +185,7 @@ export class Trainer {
     for (let b = 0; b < batches; b++) {
       const step = this.step;
       if (!step) return;
+      if (hostInterrupted()) return this.stopNow();
       const members = step.members;
       const idx = members.map((m) => orders.get(m)!.subarray(b * cfg.batchSize, Math.min((b + 1) * cfg.batchSize, n)));
       const lrs = members.map((m) => learningRateAt(m.run.step, m.run.cfg.schedule, m.run.cfg.warmup, m.run.schedCtx));
