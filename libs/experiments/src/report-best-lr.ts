@@ -80,7 +80,7 @@ function cellStats(c: Cell, metric: string) {
 
 /**
  * One row per setting, optimizer, variant and lr: completed runs (n), runs lost to divergence or failure,
- * and the mean and 95% Student-t interval of `metric` (default the spec's) over the completed runs.
+ * and the mean and 95% interval (`metricInterval`: Wilson for fractions) of `metric` (default the spec's) over the completed runs.
  */
 export function lrGridTable(r: SweepResults, metric = r.spec.metric): pl.DataFrame {
   const order = (c: Cell) => r.variants.findIndex((v) => v.split(' | ').includes(c.variant));
