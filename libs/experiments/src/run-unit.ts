@@ -69,7 +69,7 @@ export function runTrainConfig(cfg: PlannedRun['config'], dir: string, tensorboa
 /** Throws unless `tensorboard` is a boolean or undefined (a library caller's option: the CLI's is a flag). */
 export function checkTensorboardOption(tensorboard: unknown, where: string): void {
   if (tensorboard !== undefined && typeof tensorboard !== 'boolean')
-    throw new ExperimentsError(`${where}: 'tensorboard' must be true or false; found ${describeValue(tensorboard)}`);
+    throw new ExperimentsError(`${where}: option 'tensorboard' must be true or false; found ${describeValue(tensorboard)}`);
 }
 
 // What TensorBoard shows as the run's config: its config.json (store.ts writeConfig).

@@ -6,7 +6,6 @@ import { acquireLock, lockRun } from './lock';
 import { packingMessage, planUnits } from './packing';
 import { currentHost, interruptible, userThreadEnv } from '@sugar-lab/core';
 import { planParallelism, workerThreadEnv } from './parallelism';
-import { checkTensorboardOption } from './run-unit';
 import type { Spec } from './spec';
 import { claimSpec, specPluginHashes } from './spec-claim';
 import { ResultsStore, type RunOutcome, type RunSummary } from './store';
@@ -64,7 +63,6 @@ export function defaultWorkers(backend?: string, runs: PlannedRun[] = []): numbe
 export async function runSweep(spec: Spec, asked: SweepOptions): Promise<SweepResult> {
   checkSweepOptions(asked);
   const opts = withSweepDisplay(spec.name, asked);
-  checkTensorboardOption(opts.tensorboard, 'runSweep');
   const store = new ResultsStore(opts.out);
   fs.mkdirSync(opts.out, { recursive: true });
   const release = acquireLock(store.lockFile, `results directory ${opts.out}`);

@@ -73,7 +73,7 @@ describe('TensorBoard events of a sweep', () => {
     const store = new ResultsStore(out);
     for (const id of store.listRunIds()) expect(fs.existsSync(store.files(id).tensorboard)).toBe(false);
     await expect(runSweep(spec, { out: tmp(), tensorboard: 'yes' as unknown as boolean })).rejects.toThrow(
-      "runSweep: 'tensorboard' must be true or false; found 'yes'",
+      "runSweep: option 'tensorboard' must be true or false; found 'yes'",
     );
   });
 });
