@@ -52,7 +52,8 @@ export function fileWriteError(file: string, err: unknown, kept?: string): unkno
   const e = err as NodeJS.ErrnoException;
   if (err instanceof FileWriteError || !(err instanceof Error) || typeof e.code !== 'string') return err;
   kept ??= fs.existsSync(file) ? `the previous ${path.basename(file)} is kept as it was` : 'nothing was written in its place';
-  return new FileWriteError(file, e.code, `could not write ${file}: ${e.code} (${e.message}); ${kept}`);
+  const detail = e.message.startsWith(`${e.code}: `) ? e.message.slice(e.code.length + 2) : e.message; // node's own 'ENOSPC: ...'
+  return new FileWriteError(file, e.code, `could not write ${file}: ${e.code} (${detail}); ${kept}`);
 }
 
 /**

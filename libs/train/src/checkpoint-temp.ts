@@ -26,7 +26,12 @@ export function createTempDir(root: string, name: string): string {
   const dir = path.join(root, `${TEMP_PREFIX}${name}-${process.pid}-${randomBytes(4).toString('hex')}`);
   fs.mkdirSync(dir);
   const owner: TempOwner = { host: os.hostname(), pid: process.pid, createdAt: new Date().toISOString() };
-  fs.writeFileSync(path.join(dir, OWNER_FILE), JSON.stringify(owner) + '\n');
+  try {
+    fs.writeFileSync(path.join(dir, OWNER_FILE), JSON.stringify(owner) + '\n');
+  } catch (err) {
+    removeOwnTempDir(dir); // a full disk: not even its OWNER fits, and the directory is ours alone
+    throw err;
+  }
   return dir;
 }
 

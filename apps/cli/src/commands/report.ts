@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { writeReport } from '@sugar-lab/experiments';
+import { shellQuote, writeReport } from '@sugar-lab/experiments';
+import { rethrowWriteFailure } from '../write-failure';
 import { collectPlugins, REQUIRE_HELP } from './run';
 
 export function registerReportCommand(program: Command): void {
@@ -14,7 +15,9 @@ export function registerReportCommand(program: Command): void {
     .option('--png', 'also render each figure to PNG with headless Chromium')
     .option('--require <plugin>', `${REQUIRE_HELP} (besides the plugins the sweep's spec.json records)`, collectPlugins, [])
     .action(async (dir: string, o: { out?: string; png?: boolean; require: string[] }) => {
-      const files = await writeReport(path.resolve(dir), { png: o.png, outDir: o.out && path.resolve(o.out), require: o.require });
+      const files = await writeReport(path.resolve(dir), { png: o.png, outDir: o.out && path.resolve(o.out), require: o.require }).catch(
+        rethrowWriteFailure(path.resolve(dir), `rerun \`sugar report ${shellQuote(dir)}\``),
+      );
       for (const w of files.warnings) console.error(`note: ${w}`);
       console.log(`report: ${files.html}\ntables: ${files.markdown} (+ CSV and Parquet in ${files.dir})`);
     });

@@ -16,6 +16,7 @@ import {
 } from '@sugar-lab/experiments';
 import { interruptOnSignals } from '@sugar-lab/train';
 import { SweepProgress } from '../progress';
+import { rethrowWriteFailure, writeFailureMessage, writeFailureOf, type WriteFailure } from '../write-failure';
 
 interface RunOpts {
   out?: string;
@@ -98,6 +99,7 @@ function registerRunOne(program: Command): void {
       if ((idArg === undefined) === (o.task === undefined)) throw new Error('run-one: give a run id or --task <index>, not both');
       const id = idArg ?? runIdOfTask(dir, o.task!);
       const stop = interruptOnSignals({ log: (m) => console.error(`${id}: ${m}`) });
+      const rerun = `rerun \`sugar run-one ${shellQuote(dir)} ${id}\``;
       try {
         const summary = await runSingle(dir, id, {
           backend: o.backend,
@@ -105,9 +107,11 @@ function registerRunOne(program: Command): void {
           tensorboard: o.tensorboard,
           signal: stop.signal,
           onLog: (m) => console.error(m),
-        });
+        }).catch(rethrowWriteFailure(dir, rerun, id));
         console.log(summary ? `${id}: ${summary.status}` : `${id}: interrupted (checkpointed; rerun to continue)`);
         process.exitCode = stop.exitCode() ?? (!summary || summary.status === 'failed' ? 1 : 0);
+        const failure = writeFailureOf(summary?.error);
+        if (failure) throw new Error(writeFailureMessage(failure, dir, rerun, id));
       } finally {
         stop.dispose();
       }
@@ -127,6 +131,19 @@ async function runAction(specArg: string, o: RunOpts): Promise<void> {
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new Error(`--workers must be a positive integer; found '${o.workers}'`);
   const stop = interruptOnSignals({ log: (m) => console.error(`\n${m}`) });
   const progress = new SweepProgress(spec.name, process.stderr);
+  // A write that failed (a full disk, a read-only mount) stops the sweep: the runs after it would fail the same way.
+  const writeStop = new AbortController();
+  let failed: { failure: WriteFailure; id: string } | undefined;
+  const onEvent = (e: SweepEvent) => {
+    progress.update(e);
+    if (e.type !== 'run-end') return;
+    const failure = writeFailureOf(e.summary?.error);
+    if (failure && !failed) {
+      failed = { failure, id: e.run.id };
+      writeStop.abort();
+    }
+  };
+  const rerun = `resume with \`sugar run ${shellQuote(specArg)} --out ${shellQuote(out)} --resume${o.only ? ` --only ${shellQuote(o.only)}` : ''}\``;
   const result = await runSweep(spec, {
     out,
     workers,
@@ -136,20 +153,23 @@ async function runAction(specArg: string, o: RunOpts): Promise<void> {
     only: o.only,
     backend: o.backend,
     tensorboard: o.tensorboard,
-    signal: stop.signal,
-    onEvent: (e: SweepEvent) => progress.update(e),
-  }).finally(() => {
-    stop.dispose();
-    progress.done();
-  });
+    signal: AbortSignal.any([stop.signal, writeStop.signal]),
+    onEvent,
+  })
+    .catch(rethrowWriteFailure(out, rerun))
+    .finally(() => {
+      stop.dispose();
+      progress.done();
+    });
   console.log(
     `${spec.name}: ${result.completed} completed, ${result.diverged} diverged, ${result.failed} failed, ${result.skipped} already done` +
       (result.interrupted ? `, ${result.interrupted} interrupted (rerun with --resume)` : '') +
       (result.busy ? `, ${result.busy} skipped: another process is training them` : '') +
       ` -> ${out}`,
   );
+  if (failed) throw new Error(writeFailureMessage(failed.failure, out, rerun, failed.id));
   if (o.report && !stop.signal.aborted) {
-    const files = await writeReport(out, { png: o.png });
+    const files = await writeReport(out, { png: o.png }).catch(rethrowWriteFailure(out, `rerun \`sugar report ${shellQuote(out)}\``));
     console.log(`report: ${files.html}`);
   } else if (!stop.signal.aborted) console.log(`next: sugar report ${out}`);
   if (result.failed) process.exitCode = 1;
