@@ -3,9 +3,11 @@
 // `npm pack`, checks each tarball holds only what a user needs, then installs the tarballs into a
 // fresh project outside the workspace (under the OS temp dir) next to that project's own tfjs:
 // once with @tensorflow/tfjs 4.20.0 (not the workspace's version) and once with the workspace's
-// version plus tfjs-node. There app.cjs sugarizes a user-built model, checks gradients against the
-// reference vectors, fits one step, desugarizes and saves/loads through tf.io. Any "already
-// registered" line (a second engine, or kernels/classes registered twice) fails the run.
+// version plus tfjs-node, whose binding and sugar-lab's kernels come from @sugar-lab/native's own
+// `npx sugar-native-setup` (offline). There app.cjs sugarizes a user-built model, checks gradients
+// against the reference vectors, fits one step, desugarizes and saves/loads through tf.io. A third
+// project installs @sugar-lab/core alone (core-app.cjs). Any "already registered" line (a second
+// engine, or kernels/classes registered twice) fails the run.
 //
 //   node tools/consumer/test.mjs [--tfjs 4.20.0,workspace] [--keep] [--results FILE]
 //
@@ -67,7 +69,7 @@ function unexpectedFiles(lib, files) {
 function pack(dest) {
   const missing = LIBS.filter((l) => !fs.existsSync(path.join(ROOT, 'libs', l, 'dist', 'index.js')));
   if (missing.length) throw new Error(`libs not built (${missing.join(', ')}): run 'npm run build' first`);
-  const args = ['pack', '--json', '--pack-destination', dest, ...LIBS.flatMap((l) => ['-w', `libs/${l}`])];
+  const args = ['pack', '--json', '--pack-destination', dest, ...[...LIBS, 'native'].flatMap((l) => ['-w', `libs/${l}`])];
   const r = run('npm', args, { cwd: ROOT });
   if (r.status !== 0) throw new Error(`npm pack failed:\n${tail(r.out)}`);
   const packed = JSON.parse(r.stdout.slice(r.stdout.indexOf('[')));
@@ -76,10 +78,18 @@ function pack(dest) {
   for (const p of packed) {
     const lib = p.name.replace('@sugar-lab/', '');
     const files = p.files.map((f) => f.path);
+    tarballs[p.name] = path.join(dest, p.filename);
+    if (lib === 'native') {
+      // Sources and build scripts, built in the user's project by its sugar-native-setup.
+      for (const need of ['setup.mjs', 'build.mjs', 'README.md']) if (!files.includes(need)) problems.push(`${p.name}: missing ${need}`);
+      if (!files.some((f) => /^kernels\/.+\.cc$/.test(f))) problems.push(`${p.name}: no kernels/*.cc`);
+      if (files.some((f) => /\.test\.|\.node$/.test(f))) problems.push(`${p.name}: tests or a built binary packed`);
+      console.log(`  ${p.filename}: ${files.length} files, ${(p.size / 1024).toFixed(0)} kB`);
+      continue;
+    }
     const bad = unexpectedFiles(lib, files);
     if (bad.length) problems.push(`${p.name}: unexpected files ${bad.join(', ')}`);
     for (const need of ['README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts']) if (!files.includes(need)) problems.push(`${p.name}: missing ${need}`);
-    tarballs[p.name] = path.join(dest, p.filename);
     console.log(`  ${p.filename}: ${files.length} files, ${(p.size / 1024).toFixed(0)} kB`);
   }
   return { tarballs, problems };
@@ -88,6 +98,7 @@ function pack(dest) {
 function consumerProject(dir, tarballs, tfjs, withNode) {
   fs.mkdirSync(dir, { recursive: true });
   const deps = Object.fromEntries(Object.entries(tarballs).map(([name, file]) => [name, `file:${file}`]));
+  if (!withNode) delete deps['@sugar-lab/native'];
   deps['@tensorflow/tfjs'] = tfjs;
   deps['@tensorflow/tfjs-backend-wasm'] = tfjs;
   if (withNode) deps['@tensorflow/tfjs-node'] = tfjs;
@@ -95,21 +106,17 @@ function consumerProject(dir, tarballs, tfjs, withNode) {
   fs.copyFileSync(path.join(HERE, 'app.cjs'), path.join(dir, 'app.cjs'));
 }
 
+const install = (dir) => run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--loglevel=error'], { cwd: dir });
+
 /**
- * tfjs-node's own install step downloads libtensorflow, which this project never relies on; the
- * consumer project gets the binding the workspace's native setup built instead (same tfjs-node
- * version), or none, and then initBackend falls back to wasm.
+ * tfjs-node's own install step downloads libtensorflow from a host offline machines cannot reach (so the install
+ * above skips scripts); the user's one documented command, from the published @sugar-lab/native, provides the
+ * binding offline and builds sugar-lab's kernels. Its binding cache (the user cache) makes a second run quick.
  */
-function provideBinding(dir) {
-  const from = path.join(ROOT, 'node_modules', '@tensorflow', 'tfjs-node');
-  const load = run(process.execPath, ['-e', "require('@tensorflow/tfjs-node')"], { cwd: ROOT, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } });
-  if (load.status !== 0) return false;
-  // lib/ holds the binding, deps/ the links to libtensorflow its rpath ($ORIGIN/../../deps/lib) names.
-  for (const sub of ['lib', 'deps']) {
-    if (!fs.existsSync(path.join(from, sub))) continue;
-    fs.cpSync(path.join(from, sub), path.join(dir, 'node_modules', '@tensorflow', 'tfjs-node', sub), { recursive: true, verbatimSymlinks: true });
-  }
-  return true;
+function nativeSetup(dir) {
+  const t0 = Date.now();
+  const r = run('npx', ['--no-install', 'sugar-native-setup'], { cwd: dir, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } });
+  return { ok: r.status === 0, seconds: ((Date.now() - t0) / 1000).toFixed(1), out: r.out };
 }
 
 function runVariant(base, tarballs, which) {
@@ -121,10 +128,16 @@ function runVariant(base, tarballs, which) {
   consumerProject(dir, tarballs, tfjs, withNode);
   const t0 = Date.now();
   // --ignore-scripts: no download step for tfjs-node; nothing else here needs an install script.
-  const install = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--loglevel=error'], { cwd: dir });
+  const installed = install(dir);
   const installS = ((Date.now() - t0) / 1000).toFixed(1);
-  if (install.status !== 0) return { name, ok: false, why: `npm install failed (${installS} s):\n${tail(install.out)}` };
-  const native = withNode && provideBinding(dir);
+  if (installed.status !== 0) return { name, ok: false, why: `npm install failed (${installS} s):\n${tail(installed.out)}` };
+  let native = false;
+  if (withNode) {
+    const setup = nativeSetup(dir);
+    if (!setup.ok) return { name, ok: false, why: `npx sugar-native-setup failed (${setup.seconds} s):\n${tail(setup.out)}` };
+    native = true;
+    console.log(`  npx sugar-native-setup: ${setup.seconds} s; ${tail(setup.out, 3).replace(/\n/g, ' | ')}`);
+  }
   const env = {
     ...process.env,
     CONSUMER_REFERENCE: REFERENCE,
@@ -143,7 +156,7 @@ function runVariant(base, tarballs, which) {
   return {
     name,
     ok: true,
-    why: `install ${installS} s, run ${appS} s; ${summary}${withNode && !native ? ' (workspace tfjs-node binding unavailable: ran on wasm)' : ''}`,
+    why: `install ${installS} s, run ${appS} s; ${summary}`,
   };
 }
 
@@ -154,8 +167,8 @@ function runWithoutTfjs(base, tarballs) {
   fs.mkdirSync(dir);
   const deps = { '@sugar-lab/core': `file:${tarballs['@sugar-lab/core']}` };
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'no-tfjs', version: '1.0.0', private: true, dependencies: deps }));
-  const install = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--loglevel=error'], { cwd: dir });
-  if (install.status !== 0) return { name, ok: false, why: `npm install failed:\n${tail(install.out)}` };
+  const installed = install(dir);
+  if (installed.status !== 0) return { name, ok: false, why: `npm install failed:\n${tail(installed.out)}` };
   const load = run(process.execPath, ['-e', "require('@sugar-lab/core')"], { cwd: dir });
   const said = /SugarError: @sugar-lab\/core needs @tensorflow\/tfjs-core >=4\.20\.0 <5; it is not installed: install @tensorflow\/tfjs/.test(load.out);
   return {
@@ -163,6 +176,23 @@ function runWithoutTfjs(base, tarballs) {
     ok: load.status !== 0 && said,
     why: said ? '' : `expected a SugarError naming @tensorflow/tfjs-core; got (exit ${load.status}):\n${tail(load.out, 8)}`,
   };
+}
+
+/** A project that installs only @sugar-lab/core (and tfjs): the op, the layer and sugarize work without the other libs. */
+function runCoreOnly(base, tarballs) {
+  const name = 'a project with @sugar-lab/core alone: sugarRelu exact and matching the references, sugarize';
+  const dir = path.join(base, 'core-only');
+  fs.mkdirSync(dir);
+  const tfjs = workspaceVersion('@tensorflow/tfjs-core');
+  const deps = { '@sugar-lab/core': `file:${tarballs['@sugar-lab/core']}`, '@tensorflow/tfjs': tfjs };
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'core-only', version: '1.0.0', private: true, dependencies: deps }));
+  fs.copyFileSync(path.join(HERE, 'core-app.cjs'), path.join(dir, 'app.cjs'));
+  const installed = install(dir);
+  if (installed.status !== 0) return { name, ok: false, why: `npm install failed:\n${tail(installed.out)}` };
+  const installedNames = fs.readdirSync(path.join(dir, 'node_modules', '@sugar-lab'));
+  if (installedNames.join() !== 'core') return { name, ok: false, why: `installed more than core: ${installedNames.join(', ')}` };
+  const app = run(process.execPath, ['app.cjs'], { cwd: dir, env: { ...process.env, CONSUMER_REFERENCE: REFERENCE } });
+  return { name, ok: app.status === 0, why: app.status === 0 ? app.stdout.trim().split('\n').pop() : tail(app.out) };
 }
 
 function main() {
@@ -186,8 +216,7 @@ function main() {
       record('npm pack', false, err.message);
     }
     if (tarballs) {
-      const r = runWithoutTfjs(base, tarballs);
-      record(r.name, r.ok, r.why);
+      for (const r of [runWithoutTfjs(base, tarballs), runCoreOnly(base, tarballs)]) record(r.name, r.ok, r.why);
     }
     for (const which of opts.tfjs) {
       if (!tarballs) break;
