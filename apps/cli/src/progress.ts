@@ -1,4 +1,4 @@
-import type { SweepEvent } from '@sugar-lab/experiments';
+import { SweepState, type RunningRow, type SweepEvent } from '@sugar-lab/experiments';
 
 /** Seconds between summary lines where stderr is not a terminal (CI, Slurm logs): `SUGAR_PROGRESS_INTERVAL_S`. */
 export const DEFAULT_INTERVAL_S = 30;
@@ -29,28 +29,6 @@ function headline(final: Record<string, unknown>): string {
     .join(', ');
 }
 
-/** A running run as the display knows it: where it is, how fast its epochs go, its latest loss and accuracy. */
-interface Running {
-  label: string;
-  epoch: number;
-  epochs: number;
-  /** When it started, and the first epoch report (epoch 0, or the first after a resume) and its time. */
-  startedAt: number;
-  first?: { epoch: number; at: number };
-  /** Seconds per epoch, measured over this run's epochs so far. */
-  secPerEpoch?: number;
-  loss?: number;
-  acc?: number;
-  updatedAt: number;
-}
-
-const num = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
-
-// Training loss, and the accuracy the run evaluates on (test, else validation, else training).
-function lossAcc(m: Record<string, unknown>): { loss?: number; acc?: number } {
-  return { loss: num(m.trainLoss) ?? num(m.testLoss) ?? num(m.valLoss), acc: num(m.testAccuracy) ?? num(m.valAccuracy) ?? num(m.trainAccuracy) };
-}
-
 /** A line cut to the terminal's width, one column short of it so that it never wraps. */
 export function fit(line: string, columns: number): string {
   const max = Math.max(1, columns - 1);
@@ -74,18 +52,12 @@ export interface ProgressOptions {
  * from its own epochs, the sweep's from the epochs still to train and the rate at which the running runs go.
  */
 export class SweepProgress {
-  private total = 0;
-  private finished = 0;
-  private failed = 0;
-  private epochsPerRun = 1;
-  private readonly running = new Map<string, Running>();
+  private readonly state: SweepState;
   private readonly tty: boolean;
   private readonly now: () => number;
   private readonly intervalMs: number;
   private drawn = 0;
   private lastLine = -Infinity;
-  /** The last measured rate (epochs per second, all lanes): between units, when no running run is measured yet. */
-  private rate?: number;
 
   constructor(
     private readonly name: string,
@@ -95,26 +67,18 @@ export class SweepProgress {
     this.tty = Boolean(stream.isTTY);
     this.now = opts.now ?? Date.now;
     this.intervalMs = 1000 * (opts.intervalS ?? progressInterval());
+    this.state = new SweepState(name, this.now);
   }
 
   update(e: SweepEvent): void {
+    this.state.update(e);
     switch (e.type) {
       case 'start':
-        this.total = e.todo;
         this.line(`${this.name}: ${e.total} runs, ${e.skipped} already done, ${e.todo} to run`);
         return this.render();
       case 'run-start':
-        this.epochsPerRun = e.run.config.epochs;
-        this.running.set(e.run.id, {
-          label: `${e.run.variant} s${e.run.seed}`,
-          epoch: 0,
-          epochs: e.run.config.epochs,
-          startedAt: this.now(),
-          updatedAt: this.now(),
-        });
         return this.render();
       case 'epoch':
-        this.epoch(e);
         return this.render(true);
       case 'run-end':
         return this.runEnd(e);
@@ -123,57 +87,28 @@ export class SweepProgress {
     }
   }
 
-  private epoch(e: Extract<SweepEvent, { type: 'epoch' }>): void {
-    const r = this.running.get(e.run.id);
-    if (!r) return;
-    const at = this.now();
-    // Timed from the first epoch report on (start-up and data loading are not an epoch's cost), else from the start.
-    if (!r.first) r.first = { epoch: e.epoch, at };
-    const base = e.epoch > r.first.epoch ? r.first : { epoch: 0, at: r.startedAt };
-    if (e.epoch > base.epoch) r.secPerEpoch = (at - base.at) / 1000 / (e.epoch - base.epoch);
-    Object.assign(r, { epoch: e.epoch, epochs: e.epochs, updatedAt: at }, lossAcc(e.metrics));
-  }
-
   private runEnd(e: Extract<SweepEvent, { type: 'run-end' }>): void {
-    this.running.delete(e.run.id);
-    this.finished++;
-    if (e.summary?.status === 'failed') this.failed++;
     const what = e.interrupted ? 'interrupted' : `${e.summary!.status}${e.summary!.error ? ` (${e.summary!.error.split('\n')[0]})` : ''}`;
     const extra = e.summary ? headline(e.summary.final) : '';
     this.line(
-      `[${this.finished}/${this.total}] ${e.run.variant} seed=${e.run.seed}: ${what}${extra ? `, ${extra}` : ''}${e.summary ? ` (${e.summary.seconds.toFixed(1)} s)` : ''}`,
+      `[${this.state.finished}/${this.state.total}] ${e.run.variant} seed=${e.run.seed}: ${what}${extra ? `, ${extra}` : ''}${e.summary ? ` (${e.summary.seconds.toFixed(1)} s)` : ''}`,
     );
   }
 
-  /** Seconds left for one run: its epochs to go at its measured pace. */
-  private runEta(r: Running): number {
-    return r.secPerEpoch === undefined ? NaN : Math.max(0, r.epochs - r.epoch) * r.secPerEpoch;
-  }
-
-  /**
-   * Seconds left for the sweep: the epochs still to train (the running runs' rest and every queued run's) over
-   * the rate the running runs train at together (each measured run adds 1 / its seconds per epoch; the others
-   * are assumed as fast as the measured ones on average).
-   */
+  /** Seconds left for the sweep (SweepState's estimate from measured epoch times). */
   eta(): number {
-    const runs = [...this.running.values()];
-    const measured = runs.filter((r) => r.secPerEpoch !== undefined && r.secPerEpoch > 0);
-    if (measured.length) this.rate = (measured.reduce((s, r) => s + 1 / r.secPerEpoch!, 0) / measured.length) * runs.length;
-    const rate = this.rate;
-    if (rate === undefined) return NaN;
-    const queued = Math.max(0, this.total - this.finished - runs.length);
-    const left = runs.reduce((s, r) => s + Math.max(0, r.epochs - r.epoch), 0) + queued * this.epochsPerRun;
-    return left / rate;
+    return this.state.eta();
   }
 
   private header(): string {
-    return `ETA ${clock(this.eta())} | ${this.name}: ${this.finished}/${this.total} done${this.failed ? ` (${this.failed} failed)` : ''}, ${this.running.size} running`;
+    const s = this.state;
+    return `ETA ${clock(s.eta())} | ${this.name}: ${s.finished}/${s.total} done${s.failed ? ` (${s.failed} failed)` : ''}, ${s.rows().length} running`;
   }
 
-  private runLine(r: Running): string {
+  private runLine(r: RunningRow): string {
     const fmt = (x: number | undefined, f: (x: number) => string) => (x === undefined ? '' : f(x));
     return [
-      `  ETA ${clock(this.runEta(r))}`,
+      `  ETA ${clock(r.eta)}`,
       `${r.epoch}/${r.epochs}`,
       fmt(r.loss, (x) => `loss ${x.toPrecision(4)}`),
       fmt(r.acc, (x) => `acc ${(100 * x).toFixed(1)}%`),
@@ -185,7 +120,7 @@ export class SweepProgress {
 
   /** The lines of the block: the header, then the most recently updated runs (and how many more there are). */
   lines(): string[] {
-    const runs = [...this.running.values()];
+    const runs = this.state.rows();
     const rows = this.stream.rows || 24;
     const max = Math.max(1, this.opts.maxRunLines ?? Math.min(8, rows - 3));
     // The most recently updated runs, drawn in the order they started so that lines do not jump around.
@@ -205,7 +140,12 @@ export class SweepProgress {
     if (!this.tty) {
       if (epoch && this.now() - this.lastLine >= this.intervalMs) {
         this.lastLine = this.now();
-        this.stream.write(`${this.header()} | ${[...this.running.values()].map((r) => this.runLine(r).trim()).join('; ')}\n`);
+        this.stream.write(
+          `${this.header()} | ${this.state
+            .rows()
+            .map((r) => this.runLine(r).trim())
+            .join('; ')}\n`,
+        );
       }
       return;
     }
@@ -219,7 +159,7 @@ export class SweepProgress {
   private line(text: string): void {
     if (this.tty) this.clearBlock();
     this.stream.write(`${text}\n`);
-    if (this.tty && this.total) this.render();
+    if (this.tty && this.state.total) this.render();
   }
 
   /** Clears the block. */

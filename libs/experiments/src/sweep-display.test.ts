@@ -12,14 +12,14 @@ describe('SweepDisplay', () => {
     const d = new SweepDisplay((data, o) => calls.push({ data, ...o }), 'quick', 0);
     d.update({ type: 'start', total: 2, todo: 2, skipped: 0 });
     d.update({ type: 'run-start', run: run('a'), resumed: false });
-    d.update({ type: 'epoch', run: run('a'), epoch: 1, epochs: 4, metrics: { trainLoss: 0.5, trainAcc: 0.75, evalAcc: 0.7, probes: { deadFraction: 0.1 } } });
+    d.update({ type: 'epoch', run: run('a'), epoch: 1, epochs: 4, metrics: { trainLoss: 0.5, trainAccuracy: 0.75, testAccuracy: 0.7, deadFraction: 0.1 } });
     d.update({ type: 'log', message: 'ignored' });
     expect(calls.map((c) => c.update)).toEqual([false, true, true]);
     expect(new Set(calls.map((c) => c.id)).size).toBe(1);
     expect(calls[2].data['text/plain']).toBe(
-      'quick: 0/2 done | 1 running | ETA ?\nrun sugar(bsilu) s1 | epoch 1/4 | loss 0.5000 | acc 0.750 | eval acc 0.700 | dead 10.0% | ETA ?',
+      'quick: 0/2 ended | 1 running | ETA 0 s\nrun sugar(bsilu) s1 | epoch 1/4 | loss 0.5000 | acc 0.700 | dead 10.0% | ETA 0 s',
     );
-    expect(calls[2].data['text/html']).toContain('<th style="padding:0 .6em;text-align:left">eval acc</th>');
+    expect(calls[2].data['text/html']).toContain('<th style="padding:0 .6em;text-align:left">dead</th>');
   });
 
   it('joins the user onEvent under a host with displays, and stays off with progress: false or without one', () => {

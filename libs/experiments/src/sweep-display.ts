@@ -17,15 +17,14 @@ export function duration(s: number): string {
 const COLUMNS: [string, (r: RunningRow) => string][] = [
   ['run', (r) => r.label],
   ['epoch', (r) => `${r.epoch}/${r.epochs}`],
-  ['loss', (r) => fix(r.trainLoss, 4)],
-  ['acc', (r) => fix(r.trainAcc)],
-  ['eval acc', (r) => fix(r.evalAcc)],
+  ['loss', (r) => fix(r.loss, 4)],
+  ['acc', (r) => fix(r.acc)],
   ['dead', (r) => pct(r.deadFraction)],
   ['ETA', (r) => duration(r.eta)],
 ];
 
 /**
- * A sweep's progress in a notebook cell: one output updated in place (update_display_data) with the runs done,
+ * A sweep's progress in a notebook cell: one output updated in place (update_display_data) with the runs ended,
  * failed and interrupted, the sweep's ETA, and a row per running run (epoch, loss, accuracy, dead units, its ETA).
  * Redrawn at most every `everyMs`, and whenever a run starts or ends.
  */
@@ -55,7 +54,7 @@ export class SweepDisplay {
   draw(): void {
     const s = this.state;
     const rows = s.rows();
-    const head = `${s.name}: ${s.done}/${s.total} done${s.failed ? `, ${s.failed} not completed` : ''}${s.interrupted ? `, ${s.interrupted} interrupted` : ''} | ${rows.length} running | ETA ${duration(s.eta())}`;
+    const head = `${s.name}: ${s.finished}/${s.total} ended${s.failed ? `, ${s.failed} failed` : ''}${s.interrupted ? `, ${s.interrupted} interrupted` : ''} | ${rows.length} running | ETA ${duration(s.eta())}`;
     const text = [head, ...rows.map((r) => COLUMNS.map(([k, f]) => `${k} ${f(r)}`).join(' | '))].join('\n');
     const cell = (x: string, tag = 'td') => `<${tag} style="padding:0 .6em;text-align:left">${esc(x)}</${tag}>`;
     const table = rows.length
@@ -64,7 +63,7 @@ export class SweepDisplay {
         '</table>'
       : '';
     const html =
-      `<div style="font-family:monospace"><progress value="${s.done}" max="${Math.max(1, s.total)}" style="width:14em;vertical-align:middle"></progress> ` +
+      `<div style="font-family:monospace"><progress value="${s.finished}" max="${Math.max(1, s.total)}" style="width:14em;vertical-align:middle"></progress> ` +
       `${esc(head)}${table}</div>`;
     this.display({ 'text/html': html, 'text/plain': text }, { id: this.id, update: this.shown });
     this.shown = true;

@@ -21,15 +21,17 @@ describe('SweepState', () => {
     s.update({ type: 'run-start', run: a, resumed: false });
     s.update({ type: 'run-start', run: b, resumed: false });
     expect(s.eta()).toBeNaN();
+    t = 5000; // start-up is not an epoch
     s.update(epoch(a, 0));
-    t = 2000;
-    s.update(epoch(a, 1, { trainLoss: 0.9, trainAcc: 0.5, evalAcc: 0.55, probes: { deadFraction: 0.25 } }));
-    expect(s.rows()[0]).toMatchObject({ label: 'relu s0', epoch: 1, epochs: 10, trainLoss: 0.9, evalAcc: 0.55, deadFraction: 0.25, eta: 18 });
-    // 9 + 10 epochs left on two running runs and 10 for the queued one, 2 s each, two at a time.
-    expect(s.eta()).toBeCloseTo(((9 + 10 + 10) * 2) / 2);
-    s.update({ type: 'run-end', run: a, summary: { status: 'completed' } as never });
+    t = 7000;
+    s.update(epoch(a, 1, { trainLoss: 0.9, trainAccuracy: 0.5, testAccuracy: 0.55, deadFraction: 0.25 }));
+    expect(s.rows()[0]).toMatchObject({ label: 'relu s0', epoch: 1, epochs: 10, loss: 0.9, acc: 0.55, deadFraction: 0.25, eta: 18 });
+    // 9 + 10 epochs left on the two running runs and 10 for the queued one, at 2 x (1 / 2 s) epochs per second.
+    expect(s.eta()).toBeCloseTo((9 + 10 + 10) / 1);
+    s.update({ type: 'run-end', run: a, summary: { status: 'failed' } as never });
     s.update({ type: 'run-end', run: b, interrupted: true });
     s.update({ type: 'run-start', run: c, resumed: false });
-    expect([s.done, s.interrupted, s.rows().map((r) => r.id)]).toEqual([1, 1, ['r2']]);
+    expect([s.finished, s.failed, s.interrupted, s.rows().map((r) => r.id)]).toEqual([2, 1, 1, ['r2']]);
+    expect(s.eta()).toBeCloseTo(10 / 1); // the last measured rate carries over until r2 is timed
   });
 });

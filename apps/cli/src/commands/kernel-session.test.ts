@@ -95,6 +95,10 @@ describe.skipIf(Boolean(noJupyter))(`the kernel in a Jupyter session${noJupyter}
     expect(r.long.reply!.evalue).toMatch(/^runSweep interrupted: \d+ run\(s\) stopped with their checkpoints.*resume: true/);
     expect(r.stray).toEqual([]);
     expect(r.read!.reply).toMatchObject({ status: 'ok' });
+    // The sweep's display: one output, its table of running runs updated in place.
+    const displays = r.long.messages.filter((m) => m.type === 'display_data' || m.type === 'update_display_data');
+    expect(new Set(displays.map((m) => m.content.transient?.display_id)).size).toBe(1);
+    expect(String((displays.at(-1)!.content.data as Record<string, string>)['text/plain'])).toMatch(/^kernel-interrupt: \d+\/12 ended.*\| ETA /);
     const runs = path.join(r.dir!, 'runs');
     const ends = endLines(runs);
     expect(ends.length).toBeGreaterThan(0);
