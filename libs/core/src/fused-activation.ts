@@ -5,10 +5,18 @@ import { isBuiltinSurrogate } from './sugar-relu';
 import { SurrogateActivation } from './surrogate-activation-layer';
 import type * as tf from './tf';
 
-/** Activation codes of the fused MLP step (mlp_step.cc's ActCode). */
+/**
+ * Activation codes of the fused MLP step (mlp_step.cc's ActCode).
+ *
+ * @internal plumbing between sugar-lab libraries (exported for them; not part of the documented API)
+ */
 export const FUSED_ACTIVATION = { none: 0, relu: 1, bsilu: 2, nelu: 3, gelu: 4 } as const;
 
-/** [code, parameter, 1 for SUGAR's region 'negative'], the row mlp_step.cc reads per member and layer. */
+/**
+ * [code, parameter, 1 for SUGAR's region 'negative'], the row mlp_step.cc reads per member and layer.
+ *
+ * @internal plumbing between sugar-lab libraries (exported for them; not part of the documented API)
+ */
 export type FusedActivation = [number, number, number];
 
 /**
@@ -17,6 +25,8 @@ export type FusedActivation = [number, number, number];
  * SurrogateActivation's). Anything else (a plugin's surrogate, another forward activation) trains op by op.
  *
  * @param layer the activation layer after a dense layer, or undefined for none
+ *
+ * @internal plumbing between sugar-lab libraries (exported for them; not part of the documented API)
  */
 export function fusedActivation(layer: tf.layers.Layer | undefined): FusedActivation | undefined {
   if (!layer) return [FUSED_ACTIVATION.none, 0, 0];
@@ -47,6 +57,8 @@ export function fusedActivation(layer: tf.layers.Layer | undefined): FusedActiva
  * Whether the fused MLP step computes the activation `spec` names (as the layer activationLayer builds for it).
  *
  * @param spec the activation to check
+ *
+ * @internal plumbing between sugar-lab libraries (exported for them; not part of the documented API)
  */
 export function isFusedActivation(spec: ActivationSpec): boolean {
   return fusedActivation(activationLayer(spec)) !== undefined;

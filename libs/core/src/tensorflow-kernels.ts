@@ -429,12 +429,18 @@ tf.registerGradient({
  * @param h the members' inputs [K, B, I]
  * @param w the members' kernels [K, I*O]
  * @param b the members' biases [K, O]
+ *
+ * @internal plumbing between sugar-lab libraries (exported for them; not part of the documented API)
  */
 export function packedDense(h: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return tf.engine().runKernel<tf.Tensor>(SUGAR_PACKED_DENSE, { h, w, b });
 }
 
-/** The inputs of one packed MLP step, as mlp_step.cc documents them (layout is int32, the rest float32). */
+/**
+ * The inputs of one packed MLP step, as mlp_step.cc documents them (layout is int32, the rest float32).
+ *
+ * @internal plumbing between sugar-lab libraries (exported for them; not part of the documented API)
+ */
 export interface PackedMlpStepInputs {
   w: tf.Tensor;
   s1: tf.Tensor;
@@ -452,6 +458,8 @@ export interface PackedMlpStepInputs {
  * where hasKernel(SUGAR_PACKED_MLP_STEP) says so.
  *
  * @param inputs weights, optimizer state, batch, layout, activations and the optimizer's settings for the step
+ *
+ * @internal plumbing between sugar-lab libraries (exported for them; not part of the documented API)
  */
 export function packedMlpStep(inputs: PackedMlpStepInputs): tf.Tensor[] {
   // Named in the op's input order: the kernel passes them on in this order.
@@ -469,6 +477,8 @@ export function packedMlpStep(inputs: PackedMlpStepInputs): tf.Tensor[] {
  * @param y their one-hot targets [N, C]
  * @param layout each layer's sizes and offsets into `w`
  * @param acts each member's and layer's fused activation row (`fusedActivation`)
+ *
+ * @internal plumbing between sugar-lab libraries (exported for them; not part of the documented API)
  */
 export function packedMlpForward(w: tf.Tensor, x: tf.Tensor, y: tf.Tensor, layout: tf.Tensor, acts: tf.Tensor): [tf.Tensor2D, tf.Tensor2D] {
   const [evaluation, probe] = tf.engine().runKernel<tf.Tensor[]>(SUGAR_PACKED_MLP_FORWARD, { w, x, y, layout, acts });
@@ -480,6 +490,8 @@ export function packedMlpForward(w: tf.Tensor, x: tf.Tensor, y: tf.Tensor, layou
  *
  * @param pre a layer's pre-activations, units on the last axis
  * @param post its activations
+ *
+ * @internal plumbing between sugar-lab libraries (exported for them; not part of the documented API)
  */
 export function probeStats(pre: tf.Tensor, post: tf.Tensor): [tf.Tensor1D, tf.Tensor1D] {
   const [counts, stats] = tf.engine().runKernel<tf.Tensor[]>(SUGAR_PROBE_STATS, { pre, post });

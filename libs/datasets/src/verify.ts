@@ -51,6 +51,8 @@ export function candidates(entry: DataFile): Candidate[] {
  * File names (and top-level directory names) under which some form of the entry is recognized.
  *
  * @param entry one file of a dataset's manifest
+ *
+ * @internal plumbing between sugar-lab libraries (exported for them; not part of the documented API)
  */
 export function acceptedNames(entry: DataFile): string[] {
   return [...new Set(candidates(entry).flatMap((c) => c.rels.flatMap((r) => [path.posix.basename(r), r.split('/')[0]])))];

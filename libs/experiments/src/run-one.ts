@@ -66,6 +66,8 @@ export function readRunIds(dir: string): string[] {
  *
  * @param dir the results directory of an emitted Slurm sweep
  * @param index the array task's index, 0-based
+ *
+ * @internal plumbing between sugar-lab libraries (exported for them; not part of the documented API)
  */
 export function runIdOfTask(dir: string, index: number | string): string {
   const ids = readRunIds(dir);

@@ -121,6 +121,8 @@ export function checkSlurmTime(time: string): string {
  * One word for bash: single quotes, with any single quote written as '\''.
  *
  * @param s any string
+ *
+ * @internal plumbing between sugar-lab libraries (exported for them; not part of the documented API)
  */
 export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;

@@ -24,6 +24,8 @@ export interface PackMember {
  * differ; whether momentum and weight decay are on may not (it changes which state a checkpoint holds).
  *
  * @param config a run's training config
+ *
+ * @internal plumbing between sugar-lab libraries (exported for them; not part of the documented API)
  */
 export function packFields(config: TrainConfig | ResolvedTrainConfig): Record<string, unknown> {
   const c = resolveTrainConfig(config);
@@ -54,7 +56,11 @@ function checkFields(members: PackMember[]): void {
   });
 }
 
-/** How a unit trains: as one pack (each member's plan), or each member on its own (a plan where it trains fused). */
+/**
+ * How a unit trains: as one pack (each member's plan), or each member on its own (a plan where it trains fused).
+ *
+ * @internal plumbing between sugar-lab libraries (exported for them; not part of the documented API)
+ */
 export type UnitPlan = { packed: true; plans: PackPlan[]; how: string } | { packed: false; plans: (PackPlan | undefined)[]; how: string };
 
 const fusedAlone = (m: PackMember) => m.options?.fused !== false && !m.options?.callbacks?.onBatchEnd;
@@ -82,6 +88,8 @@ function alone(members: PackMember[], why: string): UnitPlan {
  * @param members the unit's runs: each model, config and options
  * @param mode 'auto' (fit, a sweep) or 'always' (fitPacked)
  * @param backend the backend the unit trains on (default the current one)
+ *
+ * @internal plumbing between sugar-lab libraries (exported for them; not part of the documented API)
  */
 export function planUnit(members: PackMember[], mode: 'auto' | 'always', backend = tf.getBackend()): UnitPlan {
   const k = members.length;

@@ -152,7 +152,11 @@ export function nativePlan(model: tf.LayersModel): PackPlan | undefined {
   return nativeActivations([plan]) ? plan : undefined;
 }
 
-/** One model's fused training step, as fit takes it (see nativeStepOf). */
+/**
+ * One model's fused training step, as fit takes it (see nativeStepOf).
+ *
+ * @internal plumbing between sugar-lab libraries (exported for them; not part of the documented API)
+ */
 export interface NativeStep {
   /** One step on x [B, ...], y [B, C] at learning rate `lr`. */
   step(x: tf.Tensor, y: tf.Tensor, lr: number): PackStepResult;
@@ -165,6 +169,8 @@ export interface NativeStep {
  *
  * @param model the model fit would train
  * @param config the optimizer, resolved
+ *
+ * @internal plumbing between sugar-lab libraries (exported for them; not part of the documented API)
  */
 export function nativeStepOf(model: tf.LayersModel, config: ResolvedOptimizerConfig): NativeStep | undefined {
   const plan = nativePlan(model);

@@ -2,7 +2,11 @@ import { tf } from '@sugar-lab/core';
 import { correctCount, softmaxCrossEntropy } from './loss';
 import type { Optimizer } from './optimizers';
 
-/** The batch's mean loss and how many of its rows the model got right. */
+/**
+ * The batch's mean loss and how many of its rows the model got right.
+ *
+ * @internal plumbing between sugar-lab libraries (exported for them; not part of the documented API)
+ */
 export interface StepOutcome {
   loss: number;
   right: number;
@@ -21,6 +25,8 @@ export interface StepOutcome {
  * @param yb its one-hot targets
  * @param lr the learning rate of this step
  * @param onGradients sees the gradients, keyed by variable name, before the update
+ *
+ * @internal plumbing between sugar-lab libraries (exported for them; not part of the documented API)
  */
 export function trainStep(
   model: tf.LayersModel,
