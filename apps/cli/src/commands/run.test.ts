@@ -69,6 +69,28 @@ describe('sugar run refuses a bad spec before anything trains', () => {
     expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
   });
 
+  it('refuses an --only that selects nothing (a typo) with what the grid holds; two terms on one axis are alternatives', () => {
+    const dir = workspace({ 'ok.yaml': SPEC.replace('activation: [{ kind: relu }, { kind: gelu }]', 'seed: [0, 1]') });
+    const typo = sugar(['run', 'ok.yaml', '--out', 'out', '--only', 'seed=2'], dir);
+    expect(typo.code).toBe(1);
+    expect(typo.out).toMatch(/sugar: --only 'seed=2' matches none of the 2 runs \(did you mean seed=0\?\); the grid holds seed: 0, 1/);
+    expect(fs.existsSync(path.join(dir, 'out', 'runs'))).toBe(false); // nothing trained
+    // Terms on one axis are alternatives (seed 0 or 1), terms on different axes must all hold.
+    const both = sugar(['run', 'ok.yaml', '--out', 'out', '--only', 'seed=0,seed=1'], dir);
+    expect(both.out).toMatch(/cli-check: 2 completed/);
+    expect(both.code).toBe(0);
+  });
+
+  it('refuses a spec nested deeper than any config, naming the file and the place (no "Maximum call stack size exceeded")', () => {
+    const deep = `{"name": "deep", "base": ${'{"a": '.repeat(100_000)}1${'}'.repeat(100_000)}}`;
+    const dir = workspace({ 'deep.json': deep });
+    const r = sugar(['run', 'deep.json', '--out', 'out'], dir);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/sugar: invalid spec deep\.json:\n\s+base\.a\.a: nested more than 64 levels deep below here/);
+    expect(r.out).not.toMatch(/call stack/);
+    expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
+  });
+
   it('refuses a spec name that would write outside runs/', () => {
     const dir = workspace({ 'escape.yaml': SPEC.replace('name: cli-check', 'name: ../../escape') });
     const r = sugar(['run', 'escape.yaml'], dir);
@@ -96,5 +118,39 @@ describe('sugar run refuses a bad spec before anything trains', () => {
     const extended = sugar(['run', 'c.yaml', '--out', 'out', '--emit', 'slurm', '--extend'], dir);
     expect(extended.code).toBe(0);
     expect(extended.out).toMatch(/3 array tasks/);
+  });
+});
+
+describe("a sweep's console", () => {
+  it('after --emit slurm, a plain sugar run trains the planned runs: none is called interrupted', () => {
+    const dir = workspace({ 'a.yaml': SPEC });
+    expect(sugar(['run', 'a.yaml', '--out', 'out', '--emit', 'slurm'], dir).code).toBe(0);
+    const r = sugar(['run', 'a.yaml', '--out', 'out'], dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/cli-check: 2 completed, 0 diverged, 0 failed, 0 already done -> /);
+    expect(r.out).not.toMatch(/interrupted/);
+  });
+
+  it('says when --resume moved a corrupt checkpoint of a unit member aside and trained from the one before', () => {
+    const dir = workspace({ 'a.yaml': SPEC.replace('epochs: 1', 'epochs: 3') });
+    expect(sugar(['run', 'a.yaml', '--out', 'out', '--emit', 'slurm'], dir).code).toBe(0);
+    const ids = fs
+      .readFileSync(path.join(dir, 'out', 'run-ids.txt'), 'utf8')
+      .trim()
+      .split('\n');
+    // One run trained to the end and its summary lost (a crash before it was written): its last checkpoint, then a bit flipped in it.
+    expect(sugar(['run-one', 'out', ids[0]], dir).code).toBe(0);
+    const run = path.join(dir, 'out', 'runs', ids[0]);
+    fs.rmSync(path.join(run, 'summary.json'));
+    const latest = fs.readFileSync(path.join(run, 'checkpoint', 'LATEST'), 'utf8').trim();
+    const tensors = path.join(run, 'checkpoint', latest, 'tensors.bin');
+    const bytes = fs.readFileSync(tensors);
+    bytes[bytes.length - 1] ^= 0xff;
+    fs.writeFileSync(tensors, bytes);
+    // Both runs go to one worker as one unit: the warning comes from inside it.
+    const r = sugar(['run', 'a.yaml', '--out', 'out', '--resume', '--workers', '1'], dir);
+    expect(r.out).toMatch(new RegExp(`run ${ids[0]}: warning: [^\\n]*${latest}[^\\n]*`));
+    expect(r.out).toMatch(/cli-check: 2 completed/);
+    expect(r.code).toBe(0);
   });
 });
