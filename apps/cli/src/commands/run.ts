@@ -34,13 +34,14 @@ interface RunOpts {
   time?: string;
   cpus?: string;
   require: string[];
-  /** false with --no-tensorboard. */
-  tensorboard: boolean;
+  /** true with --tensorboard (the default), false with --no-tensorboard. */
+  tensorboard?: boolean;
 }
 
 /** `--require <plugin>`, repeatable: the values in order. */
 export const collectPlugins = (value: string, previous: string[]): string[] => [...previous, value];
-const TENSORBOARD_HELP = "write no TensorBoard events (by default each run's go to runs/<id>/tb: tensorboard --logdir OUT/runs compares the runs)";
+const TENSORBOARD_HELP = "write each run's TensorBoard events to runs/<id>/tb, so tensorboard --logdir OUT/runs compares the runs (the default)";
+const NO_TENSORBOARD_HELP = 'write no TensorBoard events';
 export const REQUIRE_HELP = 'load a plugin (a path or package, from the current directory) that registers surrogates, models or datasets; repeatable';
 
 /** `--backend`, checked when the command line is parsed: before a spec is read or a worker starts. */
@@ -69,7 +70,8 @@ function registerRun(program: Command): void {
     .option('--extend', 'add the grid points of an enlarged spec to the sweep in --out (refused if any existing run would change)')
     .option('--only <filter>', 'run a subset: comma-separated terms like activation=relu, seed=0, a run id prefix or variant text')
     .option('--backend <name>', 'tensorflow, wasm or cpu (default: the fastest that loads)', parseBackend)
-    .option('--no-tensorboard', TENSORBOARD_HELP)
+    .option('--tensorboard', TENSORBOARD_HELP)
+    .option('--no-tensorboard', NO_TENSORBOARD_HELP)
     .option('--report', 'write the report (sugar report) when the sweep ends')
     .option('--png', 'with --report: also static PNG figures')
     .option('--emit <target>', 'write a scheduler script instead of running: slurm')
@@ -92,9 +94,10 @@ function registerRunOne(program: Command): void {
     .argument('[id]', 'run id (a line of DIR/run-ids.txt)')
     .option('--task <index>', 'instead of an id: the run on line index+1 of DIR/run-ids.txt (SLURM_ARRAY_TASK_ID)')
     .option('--backend <name>', 'tensorflow, wasm or cpu', parseBackend)
-    .option('--no-tensorboard', TENSORBOARD_HELP)
+    .option('--tensorboard', TENSORBOARD_HELP)
+    .option('--no-tensorboard', NO_TENSORBOARD_HELP)
     .option('--require <plugin>', `${REQUIRE_HELP} (besides the plugins the run records)`, collectPlugins, [])
-    .action(async (dirArg: string, idArg: string | undefined, o: { backend?: BackendName; task?: string; require: string[]; tensorboard: boolean }) => {
+    .action(async (dirArg: string, idArg: string | undefined, o: { backend?: BackendName; task?: string; require: string[]; tensorboard?: boolean }) => {
       const dir = path.resolve(dirArg);
       if ((idArg === undefined) === (o.task === undefined)) throw new Error('run-one: give a run id or --task <index>, not both');
       const id = idArg ?? runIdOfTask(dir, o.task!);

@@ -39,4 +39,13 @@ describe('TensorBoard events from the CLI', () => {
     expect(sugar(['run', spec, '--emit', 'slurm', '--out', slurm, '--no-tensorboard']).status).toBe(0);
     expect(fs.readFileSync(path.join(slurm, 'sweep.sbatch'), 'utf8')).toMatch(/run-one "\$OUT" --task "\$SLURM_ARRAY_TASK_ID".* --no-tensorboard$/m);
   });
+
+  it('--tensorboard says the default; the last of the two flags wins', () => {
+    const dir = tmpDir('sugar-tb-');
+    const out = path.join(dir, 'out');
+    const r = sugar(['run', tinySpecFile(dir, 1, [0]), '--out', out, '--no-tensorboard', '--tensorboard']);
+    expect(r.status, r.stderr).toBe(0);
+    const [id] = fs.readdirSync(path.join(out, 'runs'));
+    expect(fs.readdirSync(tbDir(out, id))).toEqual([expect.stringMatching(/^events\.out\.tfevents\./)]);
+  });
 });
