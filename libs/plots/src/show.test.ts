@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 // core's own registry, from its source (plots reads it without depending on core: host-display.ts).
 import { setHost } from '../../core/src/host';
+import { compactNumbers } from './compact';
 import { closeRenderer } from './render';
 import { show, type MimeBundle } from './show';
 import { requireChromium, skipBrowser } from './test-utils/browser';
@@ -65,7 +66,7 @@ describe('show in a tslab cell', () => {
     expect(isLibrary(figure)).toBe(false);
     expect(figure.transient.display_id).not.toBe(library.transient.display_id);
     expect(html(figure)).toContain('class="sugar-plot"');
-    expect(figure.data['application/vnd.plotly.v1+json']).toEqual({ data: fig.data, layout: fig.layout, config: {} });
+    expect(figure.data['application/vnd.plotly.v1+json']).toEqual({ data: compactNumbers(fig.data), layout: fig.layout, config: {} });
     expect(figure.data['text/plain']).toBe('<Figure: Activation sparsity per layer (2 traces)>');
     expect(html(figure).length).toBeLessThan(20_000);
 
@@ -94,6 +95,16 @@ describe('show in a tslab cell', () => {
     expect(inline.sent).toHaveLength(1);
     expect(isLibrary(inline.sent[0][0])).toBe(true);
     expect(html(inline.sent[0][0])).toContain('class="sugar-plot"');
+  });
+
+  it('sends numbers at display precision, and a figure with much data without its plotly JSON', async () => {
+    const { sent } = captureCell();
+    const z = Array.from({ length: 200 }, (_, i) => Array.from({ length: 100 }, (_, j) => (i * j) / 7));
+    const r = await show({ data: [{ type: 'heatmap', z }], layout: { title: { text: 'big' } } }, { png: false });
+    expect(r.mimeTypes).toEqual(['text/html', 'text/plain']);
+    const figure = html(sent[sent.length - 1][0]);
+    expect(figure).toContain('[0,0.142857,0.285714,');
+    expect(figure).not.toContain('0.14285714');
   });
 
   it('rejects an unknown plotly delivery, saying what it expected', async () => {
@@ -153,7 +164,7 @@ describe("show through the kernel's host display", () => {
     expect(sent.map(([, o]) => o.update)).toEqual([false, true, false, false]);
     expect(sent[1][1].id).toBe(sent[0][1].id);
     expect(sent[1][0]['text/plain']).toBe('plotly.js 4.1.2 loaded for this page');
-    expect((sent[2][0]['application/vnd.plotly.v1+json'] as { data: unknown }).data).toEqual(fig.data);
+    expect((sent[2][0]['application/vnd.plotly.v1+json'] as { data: unknown }).data).toEqual(compactNumbers(fig.data));
     setHost({ display });
     await show(fig, { png: false });
     expect(sent.map(([, o]) => o.update)).toEqual([false, true, false, false, false, true, false]);

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { compactNumbers } from './compact';
 import type { Figure } from './figure';
 import { PlotInputError } from './errors';
 import { hostCell, type HostCell } from './host-display';
@@ -67,6 +68,12 @@ export interface ShowResult {
 /** The MIME type JupyterLab (with the plotly extension) and VS Code draw natively from {data, layout}. */
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
+/**
+ * Figures whose plotly JSON is longer go without it (their HTML still draws them wherever JavaScript runs):
+ * nbformat saves JSON outputs indented, one array element per line, so a 100 kB heatmap takes about 1 MB on disk.
+ */
+export const PLOTLY_JSON_MAX_CHARS = 100_000;
+
 let warned = false;
 // Cell executions (hosts, or tslab's per-cell writers) whose page got plotly.js; and whether any did.
 const loadedCells = new WeakSet<object>();
@@ -117,8 +124,9 @@ function sendLibrary(cell: HostCell, delivery: PlotlyDelivery): void {
 /**
  * Display a figure. In a notebook (the sugar-lab kernel's host display, or tslab's): one output with `text/html`
  * (a static PNG and the script that replaces it with the interactive figure once plotly.js is on the page),
- * `application/vnd.plotly.v1+json` (VS Code, JupyterLab's plotly extension) and `text/plain`; plotly.js itself goes
- * to the page as `opts.plotly` says. Elsewhere: writes a standalone HTML file and prints its path.
+ * `application/vnd.plotly.v1+json` (VS Code, JupyterLab's plotly extension; left out for figures over
+ * PLOTLY_JSON_MAX_CHARS) and `text/plain`; plotly.js itself goes to the page as `opts.plotly` says. The numbers go
+ * at display precision (6 significant digits). Elsewhere: writes a standalone HTML file and prints its path.
  * Await it (`await show(fig)`): the output belongs to the cell that called it, and Jupyter
  * frontends drop outputs that arrive after their cell has finished.
  *
@@ -153,13 +161,13 @@ export async function show(fig: Figure, opts: ShowOptions = {}): Promise<ShowRes
   const delivery = opts.plotly ?? 'cell';
   sendLibrary(cell, delivery);
   const id = uniquePlotId();
-  const fragment = toHTMLFragment(sized, { id, fallbackPng: png });
-  const data: Record<string, unknown> = {
-    'text/html': delivery === 'inline' ? `${plotlyScriptTag()}\n${fragment}` : fragment,
-    // Through JSON, as the kernel sends it: NaN becomes null (a gap), undefined fields go.
-    [PLOTLY_MIME]: JSON.parse(JSON.stringify({ data: sized.data, layout: sized.layout, config: sized.config ?? {} })) as unknown,
-    'text/plain': `<Figure: ${figureTitle(fig)} (${fig.data.length} traces)>`,
-  };
+  const compact = compactNumbers(sized);
+  const fragment = toHTMLFragment(compact, { id, fallbackPng: png });
+  // As the kernel sends it: NaN becomes null (a gap), undefined fields go.
+  const json = JSON.stringify({ data: compact.data, layout: compact.layout, config: compact.config ?? {} });
+  const data: Record<string, unknown> = { 'text/html': delivery === 'inline' ? `${plotlyScriptTag()}\n${fragment}` : fragment };
+  if (json.length <= PLOTLY_JSON_MAX_CHARS) data[PLOTLY_MIME] = JSON.parse(json) as unknown;
+  data['text/plain'] = `<Figure: ${figureTitle(fig)} (${fig.data.length} traces)>`;
   cell.display(data, { id, update: false });
   return { shownIn: 'notebook', mimeTypes: Object.keys(data) };
 }
