@@ -3,7 +3,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeAllSync } from '@sugar-lab/core';
 import { TrainError } from './errors';
-import type { Encoded } from './protobuf';
 import { fileVersionEvent } from './tensorboard-events';
 import { tfRecord } from './tfrecord';
 
@@ -67,7 +66,7 @@ export class EventFileWriter {
   }
 
   /** Appends one serialized `Event`; a record a full disk cuts short is cut back, so readers still parse the file. */
-  write(event: Encoded): void {
+  write(event: Uint8Array): void {
     if (this.fd === undefined) throw new TrainError(`EventFileWriter: ${this.file} is closed`);
     const before = fs.fstatSync(this.fd).size;
     try {

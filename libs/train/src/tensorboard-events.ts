@@ -1,7 +1,7 @@
 // TensorBoard's `Event` protocol buffers (tensorflow/core/util/event.proto, framework/summary.proto), encoded by
 // hand: what an events file holds, one per TFRecord. Field numbers are the .proto files'; proto3 fields at their
 // default (0) are left out, as protobuf itself writes them.
-import { concat, doubleField, floatField, messageField, packedDoubles, stringField, varintField, type Encoded } from './protobuf';
+import { encode, type ProtoWriter } from './protobuf';
 
 /** The first record of every events file: readers check it (TensorBoard purges on restarts from version 2 on). */
 export const FILE_VERSION = 'brain.Event:2';
@@ -24,52 +24,70 @@ const DT_STRING = 7;
 const DATA_CLASS_TENSOR = 2;
 const SESSION_START = 1;
 
-const nonZeroDouble = (field: number, v: number): Encoded[] => (v === 0 ? [] : [doubleField(field, v)]);
-
-function eventFields(wallTime: number, step: number): Encoded[] {
-  return [doubleField(1, wallTime), ...(step === 0 ? [] : [varintField(2, step)])];
+function nonZeroDouble(w: ProtoWriter, field: number, v: number): void {
+  if (v !== 0) w.double(field, v);
 }
 
-function histogramProto(h: Histogram): Encoded[] {
-  return [
-    ...nonZeroDouble(1, h.min),
-    ...nonZeroDouble(2, h.max),
-    ...nonZeroDouble(3, h.num),
-    ...nonZeroDouble(4, h.sum),
-    ...nonZeroDouble(5, h.sumSquares),
-    ...(h.bucketLimit.length ? [packedDoubles(6, h.bucketLimit)] : []),
-    ...(h.bucket.length ? [packedDoubles(7, h.bucket)] : []),
-  ];
+function eventHeader(w: ProtoWriter, wallTime: number, step: number): void {
+  w.double(1, wallTime);
+  if (step !== 0) w.varint(2, step);
+}
+
+function histogramProto(w: ProtoWriter, h: Histogram): void {
+  nonZeroDouble(w, 1, h.min);
+  nonZeroDouble(w, 2, h.max);
+  nonZeroDouble(w, 3, h.num);
+  nonZeroDouble(w, 4, h.sum);
+  nonZeroDouble(w, 5, h.sumSquares);
+  if (h.bucketLimit.length) w.packedDoubles(6, h.bucketLimit);
+  if (h.bucket.length) w.packedDoubles(7, h.bucket);
 }
 
 // The text plugin's value: a scalar DT_STRING tensor (an empty TensorShapeProto) and plugin "text" metadata.
-function textValue(text: string): Encoded[] {
-  const tensor = messageField(8, [varintField(1, DT_STRING), messageField(2, []), stringField(8, text)]);
-  const metadata = messageField(9, [messageField(1, [stringField(1, 'text')]), varintField(4, DATA_CLASS_TENSOR)]);
-  return [tensor, metadata];
+function textValue(w: ProtoWriter, text: string): void {
+  w.message(8, (t) =>
+    t
+      .varint(1, DT_STRING)
+      .message(2, () => {})
+      .string(8, text),
+  );
+  w.message(9, (m) => m.message(1, (p) => p.string(1, 'text')).varint(4, DATA_CLASS_TENSOR));
 }
 
-function summaryValue(v: SummaryValue): Encoded {
-  const body = 'scalar' in v ? [floatField(2, v.scalar)] : 'histogram' in v ? [messageField(5, histogramProto(v.histogram))] : textValue(v.text);
-  return messageField(1, [stringField(1, v.tag), ...body]);
+function summaryValue(w: ProtoWriter, v: SummaryValue): void {
+  w.string(1, v.tag);
+  if ('scalar' in v) w.float(2, v.scalar);
+  else if ('histogram' in v) w.message(5, (h) => histogramProto(h, v.histogram));
+  else textValue(w, v.text);
 }
 
 /** The `Event` that opens a file: its wall time and `file_version`. */
-export function fileVersionEvent(wallTime: number): Encoded {
-  return concat([...eventFields(wallTime, 0), stringField(3, FILE_VERSION)]);
+export function fileVersionEvent(wallTime: number): Uint8Array {
+  return encode((w) => {
+    eventHeader(w, wallTime, 0);
+    w.string(3, FILE_VERSION);
+  });
 }
 
 /**
  * A `SessionLog` START at `step`: a process that continues a run says so, and TensorBoard drops what an earlier
  * process wrote at `step` or later (epochs trained again after a crash).
  */
-export function sessionStartEvent(wallTime: number, step: number): Encoded {
-  return concat([...eventFields(wallTime, step), messageField(7, [varintField(1, SESSION_START)])]);
+export function sessionStartEvent(wallTime: number, step: number): Uint8Array {
+  return encode((w) => {
+    eventHeader(w, wallTime, step);
+    w.message(7, (s) => s.varint(1, SESSION_START));
+  });
 }
 
 /** An `Event` holding a `Summary` of `values`, at `step`. */
-export function summaryEvent(wallTime: number, step: number, values: readonly SummaryValue[]): Encoded {
-  return concat([...eventFields(wallTime, step), messageField(5, values.map(summaryValue))]);
+export function summaryEvent(wallTime: number, step: number, values: readonly SummaryValue[]): Uint8Array {
+  return encode((w) => {
+    eventHeader(w, wallTime, step);
+    w.message(5, (summary) => {
+      for (const v of values) summary.message(1, (value) => summaryValue(value, v));
+    });
+  });
 }
 
 /**
