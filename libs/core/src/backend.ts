@@ -1,14 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SugarError } from './errors';
+import { BackendError } from './errors';
 import * as tf from './tf';
 import { registerWasmConvGradKernels } from './wasm-kernels';
 import { applyThreadSettings, threadSettings } from './threads';
 import { nativeStateDirs } from './native-ops';
 import { registerTensorflowKernels } from './tensorflow-kernels';
 
-/** A bad backend name, or no backend that can be initialized (the message says why for each). */
-export class BackendError extends SugarError {}
+export { BackendError };
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './sha256';
 
 /**
  * JSON with object keys sorted at every level and undefined fields left out, so equal configs serialize
@@ -31,5 +31,5 @@ function sortKeys(value: unknown): unknown {
  * @param value any JSON-serializable value
  */
 export function canonicalHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJSON(value)).digest('hex');
+  return sha256Hex(canonicalJSON(value));
 }

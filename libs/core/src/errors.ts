@@ -52,3 +52,6 @@ export class FileWriteError extends SugarError {
     super(message);
   }
 }
+
+/** A bad backend name, or no backend that can be initialized (the message says why for each). */
+export class BackendError extends SugarError {}

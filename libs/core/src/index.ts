@@ -1,56 +1,12 @@
-// The public API of @sugar-lab/core, by name: what is not listed here is internal to the lib.
+// The public API of @sugar-lab/core in Node, by name: what is not listed here is internal to the lib. It is the
+// browser's API (browser.ts) plus what only Node has; the names listed here replace the browser's of the same name.
 // src/index.test.ts snapshots this list (api.txt beside package.json), so a change to it shows in review.
 
-// TensorFlow.js: the one engine every sugar-lab lib and the host share
-import * as tf from './tf';
-export { tf };
+// The peers' versions are checked before TensorFlow.js loads (a page's bundler resolves them when it builds).
+import './peers';
+export * from './browser';
 
-// activation specs
-export type { ActivationSpec, SugarRegion, SurrogateSpec } from './activation-spec';
-export { canonicalActivation, parseActivation, resolveActivation, validateActivation, type ResolvedActivation } from './activation';
-
-// surrogates
-export {
-  getSurrogate,
-  listSurrogates,
-  registerSurrogate,
-  surrogateDefinition,
-  surrogateOptions,
-  type ParamDefinition,
-  type RegisterSurrogateOptions,
-  type Surrogate,
-  type SurrogateDefinition,
-  type SurrogateLike,
-  type SurrogateParams,
-} from './surrogate';
-export type { RegisterOptions } from './register-options';
-
-// ops
-export { sugarRelu, surrogateActivation, type SugarReluOptions } from './sugar-relu';
-
-// layers
-export type { LayerArgs } from './layer-args';
-export { SugarReLU, sugarReLU, type SugarReLUArgs } from './sugar-relu-layer';
-export { SurrogateActivation, type SurrogateActivationArgs } from './surrogate-activation-layer';
-export { activationLayer, type ActivationLayerConfig } from './activation-layer';
-export {
-  ACTIVATION_RULE,
-  activationLayers,
-  describeLayers,
-  FUSED_ACTIVATION_LAYERS,
-  hasFusedActivation,
-  hasFusedRelu,
-  isActivationLayer,
-  isReluLayer,
-  type ActivationLayersOptions,
-  type LayerLike,
-} from './is-activation-layer';
-
-// model surgery and model files
-export { countSugarLayers, desugarize, sugarize, type SugarizeOptions } from './sugarize';
-export { fileHandler } from './file-handler';
-
-// backend and threads
+// the backend: Node's choice (tensorflow through tfjs-node with sugar-lab's native kernels, wasm, cpu), not the page's
 export {
   BACKENDS,
   backendInfo,
@@ -63,60 +19,18 @@ export {
   type InitBackendOptions,
   type NativeState,
 } from './backend';
+
+// threads and native ops (sugar-ops.node)
 export { appliedThreadSettings, availableCores, describeThreads, threadSettings, userThreadEnv, type ThreadSettings, type ThreadSource } from './threads';
-
-// kernels on the tensorflow backend (sugar-lab's own kernel names, fused ops of train and analysis)
-export {
-  hasKernel,
-  packedDense,
-  packedMlpForward,
-  packedMlpStep,
-  probeStats,
-  SUGAR_ADAM_STEP,
-  SUGAR_GELU,
-  SUGAR_PACKED_DENSE,
-  SUGAR_PACKED_MLP_FORWARD,
-  SUGAR_PACKED_MLP_STEP,
-  SUGAR_PROBE_STATS,
-  SUGAR_SGD_STEP,
-  SUGAR_SOFTMAX_XENT,
-  type PackedMlpStepInputs,
-} from './tensorflow-kernels';
-export { FUSED_ACTIVATION, fusedActivation, isFusedActivation, type FusedActivation } from './fused-activation';
-
-// native ops (sugar-ops.node)
 export { describeNativeOps, nativeOpsBuilt, nativeOpsInfo, setNativeOpsEnabled, type NativeOpsInfo } from './native-ops';
 
-// option schemas (surrogate, model and dataset options)
-export {
-  applyDefaults,
-  describeOptions,
-  optionIssues,
-  optionRows,
-  type BooleanOption,
-  type NumberOption,
-  type ObjectOption,
-  type OptionIssue,
-  type OptionRow,
-  type OptionSchema,
-  type OptionSpec,
-  type StringOption,
-} from './option-schema';
-
-// shared helpers of the sugar-lab libs: canonical JSON, messages, files, locks, the cache directory
-export { canonicalHash, canonicalJSON } from './canonical-json';
-export { describeValue } from './describe-value';
-export { closestName, didYouMean } from './did-you-mean';
+// model files, atomic writes, locks, the cache directory
+export { fileHandler } from './file-handler';
 export { fileWriteError, fsyncDir, isProcessAlive, writeAllSync, writeFileAtomic } from './fs-safe';
 export { checkWriteFence, setWriteFence, type WriteFence } from './write-fence';
 export { acquireLock, withLock, type HeldLock, type LockOptions, type LockOwner, type WaitLockOptions } from './lock';
 export { cacheDir } from './paths';
 
-// the host of long calls: a notebook kernel's interrupt and displays, a sweep worker's stop
-export { activeInterruptible, currentHost, hostInterrupted, interruptible, InterruptedError, setHost, type Host, type HostDisplay } from './host';
-
 // errors
-export { ActivationSpecError, FileWriteError, ModelFileError, SugarError, SurgeryError, SurrogateError } from './errors';
-export { BackendError } from './backend';
 export { LockHeldError } from './lock';
 export { ThreadConfigError } from './threads';

@@ -1,8 +1,8 @@
 // The single place where sugar-lab imports TensorFlow.js. tfjs-core, tfjs-layers and the
 // backends are peer dependencies: they resolve to the host project's copies, so sugar-lab, the
 // host's own `@tensorflow/tfjs` and tfjs-node share one engine instance (one backend, one tensor
-// and variable registry, one kernel and layer-class registry).
-import './peers';
+// and variable registry, one kernel and layer-class registry). Node's entry (index.ts) checks the peers'
+// versions first (peers.ts); a page's bundler resolves them when it builds, or names the one missing.
 import * as tfc from '@tensorflow/tfjs-core';
 import { registerChainedOps } from './chained-ops';
 // Brings the chained-op typings (t.sum(), t.mul(y), ...) that tfjs-core's index.d.ts leaves out;
