@@ -1,5 +1,6 @@
 import { DatasetOptionError } from './errors';
-import { ensureDatasetFiles, type FetchOptions } from './fetch';
+import { ensureDatasetFiles } from './dataset-files';
+import type { FetchOptions } from './fetch';
 import { datasetFiles } from './manifest';
 import { resolveDatasetParams } from './options';
 import { getDatasetDefinition } from './registry';
