@@ -5,6 +5,7 @@ import { canonicalJSON, checkWriteFence, fileWriteError, fsyncDir, tf, writeAllS
 import { createTempDir, removeOwnTempDir, sweepStaleTempDirs } from './checkpoint-temp';
 import { CheckpointCorruptError, CheckpointError } from './errors';
 import { toJsonLine } from './jsonl';
+import { DEFAULT_KEEP_CHECKPOINTS } from './checkpoint-keep';
 
 /**
  * On-disk layout of a checkpoint directory:
@@ -20,8 +21,7 @@ export const CHECKPOINT_FORMAT = 'sugar-lab.checkpoint';
 /** Version 2 adds the checksums; version 1 (none) still loads, reported as unverified. */
 export const CHECKPOINT_VERSION = 2;
 const READABLE_VERSIONS = [1, 2];
-/** The latest and the one before it, so a corrupt latest has an intact checkpoint to fall back to. */
-export const DEFAULT_KEEP_CHECKPOINTS = 2;
+export { DEFAULT_KEEP_CHECKPOINTS };
 
 export interface TensorEntry {
   group: 'model' | 'optimizer';

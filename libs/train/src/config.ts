@@ -1,6 +1,6 @@
 import type { ProbeConfig } from '@sugar-lab/analysis';
 import { describeValue, didYouMean } from '@sugar-lab/core';
-import { DEFAULT_KEEP_CHECKPOINTS } from './checkpoint';
+import { DEFAULT_KEEP_CHECKPOINTS } from './checkpoint-keep';
 import { TrainConfigError } from './errors';
 
 /** Optimizer settings. Semantics follow PyTorch's SGD, Adam and AdamW. */

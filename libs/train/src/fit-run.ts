@@ -8,6 +8,7 @@ import type { JsonlSink } from './jsonl';
 import type { EpochMetrics } from './metrics';
 import { modelParams, Optimizer } from './optimizers';
 import { createProgress, type ProgressReporter } from './progress';
+import { stderr } from './stderr';
 import type { TensorBoardSink } from './tensorboard-sink';
 
 /** Everything one call of `fit` works with, and the run's state so far (internal to fit's steps). */
@@ -53,7 +54,7 @@ function evalSplitOf(cfg: ResolvedTrainConfig, source: DataSource): 'val' | 'tes
   return name;
 }
 
-const defaultWarn = (message: string) => void process.stderr.write(`warning: ${message}\n`);
+const defaultWarn = (message: string) => void stderr('warn').write(`warning: ${message}\n`);
 
 /** Validates config and data (throws before anything trains) and builds the run: optimizer, progress. */
 export function createRun(model: tf.LayersModel, data: TrainData, config: TrainConfig, options: FitOptions): FitRun {

@@ -1,6 +1,7 @@
 import { currentHost } from '@sugar-lab/core';
 import type { EpochMetrics } from './metrics';
 import { DisplayReporter } from './progress-display';
+import { stderr } from './stderr';
 
 /** Where a run reports progress: a display updated in place in a notebook, a redrawn bar on a TTY, or lines. */
 export interface ProgressReporter {
@@ -65,7 +66,7 @@ class SilentReporter implements ProgressReporter {
 }
 
 /** `auto`: a display in a notebook (a host with displays), a bar on a TTY, lines elsewhere. */
-export function createProgress(mode: 'auto' | 'bar' | 'lines' | 'none', epochs: number, out: ProgressStream = process.stderr): ProgressReporter {
+export function createProgress(mode: 'auto' | 'bar' | 'lines' | 'none', epochs: number, out: ProgressStream = stderr()): ProgressReporter {
   const display = currentHost().display;
   if (mode === 'auto' && display) return new DisplayReporter(display, epochs);
   const m = mode === 'auto' ? (out.isTTY ? 'bar' : 'lines') : mode;
