@@ -9,12 +9,16 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
-const projects = ['libs', 'apps'].flatMap((d) =>
-  fs
-    .readdirSync(path.join(ROOT, d))
-    .filter((p) => fs.existsSync(path.join(ROOT, d, p, 'package.json')))
-    .map((p) => path.join(d, p)),
-);
+const projects = [
+  ...['libs', 'apps'].flatMap((d) =>
+    fs
+      .readdirSync(path.join(ROOT, d))
+      .filter((p) => fs.existsSync(path.join(ROOT, d, p, 'package.json')))
+      .map((p) => path.join(d, p)),
+  ),
+  // The libs bundled into a web page and run in headless Chromium (an Nx project of its own: tools/browser/project.json).
+  path.join('tools', 'browser'),
+];
 
 for (const p of projects) fs.rmSync(path.join(ROOT, p, 'test-results.json'), { force: true });
 const nx = spawnSync('npx', ['nx', 'run-many', '-t', 'build', 'test', '--outputStyle=static', ...process.argv.slice(2)], { cwd: ROOT, env, stdio: 'inherit' });
