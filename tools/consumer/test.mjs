@@ -195,6 +195,37 @@ function runCoreOnly(base, tarballs) {
   return { name, ok: app.status === 0, why: app.status === 0 ? app.stdout.trim().split('\n').pop() : tail(app.out) };
 }
 
+/**
+ * Each lib's README says what to install with it (its `npm install` line): a project that installs exactly that
+ * must load the lib. Catches a dependency a README does not name (train needs analysis and datasets).
+ */
+function readmeInstalls(base, tarballs) {
+  const tfjs = workspaceVersion('@tensorflow/tfjs-core');
+  return LIBS.map((lib) => {
+    const name = `libs/${lib}/README.md's npm install line is enough to load @sugar-lab/${lib}`;
+    const readme = fs.readFileSync(path.join(ROOT, 'libs', lib, 'README.md'), 'utf8');
+    // Every `npm install` line of its Install section (up to the next heading).
+    const section = readme.split(/^## /m).find((sec) => sec.startsWith('Install')) ?? '';
+    const lines = section.split('\n').filter((l) => l.startsWith('npm install '));
+    if (!lines.some((l) => l.includes('sugar-lab-')))
+      return { name, ok: false, why: 'no `npm install ... sugar-lab-<lib>-<version>.tgz` line in its Install section' };
+    const words = lines.flatMap((l) => l.replace(/#.*/, '').trim().split(/\s+/).slice(2));
+    const libsNamed = words.flatMap((w) => {
+      const m = /sugar-lab-(?:\{([a-z,]+)\}|([a-z]+))-[\d.]+\.tgz$/.exec(w);
+      return m ? (m[1] ?? m[2]).split(',') : [];
+    });
+    const deps = Object.fromEntries(libsNamed.map((l) => [`@sugar-lab/${l}`, `file:${tarballs[`@sugar-lab/${l}`]}`]));
+    for (const w of words) if (/^@tensorflow\/[a-z-]+(@[\d.]+)?$/.test(w)) deps[w.replace(/@[\d.]+$/, '')] = tfjs;
+    const dir = path.join(base, `readme-${lib}`);
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: `readme-${lib}`, version: '1.0.0', private: true, dependencies: deps }));
+    const installed = install(dir);
+    if (installed.status !== 0) return { name, ok: false, why: `npm install ${Object.keys(deps).join(' ')} failed:\n${tail(installed.out, 8)}` };
+    const load = run(process.execPath, ['-e', `require('@sugar-lab/${lib}')`], { cwd: dir, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } });
+    return { name, ok: load.status === 0, why: load.status === 0 ? '' : `with ${Object.keys(deps).join(', ')}:\n${tail(load.out, 6)}` };
+  });
+}
+
 function main() {
   const opts = parseArgs(process.argv.slice(2));
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'sugar-consumer-'));
@@ -216,7 +247,7 @@ function main() {
       record('npm pack', false, err.message);
     }
     if (tarballs) {
-      for (const r of [runWithoutTfjs(base, tarballs), runCoreOnly(base, tarballs)]) record(r.name, r.ok, r.why);
+      for (const r of [runWithoutTfjs(base, tarballs), runCoreOnly(base, tarballs), ...readmeInstalls(base, tarballs)]) record(r.name, r.ok, r.why);
     }
     for (const which of opts.tfjs) {
       if (!tarballs) break;
