@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // Executes notebooks headlessly with the sugar-lab kernel, stopping each at its first failing
 // cell: `node tools/notebooks/run-all.mjs [--results FILE] [--verbose] [notebooks...]`
-// (default: notebooks/*.ipynb). Executed copies go to notebooks/.executed/; the results file
-// ({ passed, failed, skipped, notebooks }) is what tools/test-all.mjs adds to its total.
+// (default: notebooks/*.ipynb). Executed copies go to notebooks/.executed/, each checked to stay
+// under 2 MB. Then the front-end checks: the largest executed notebook exported with nbconvert and
+// opened in headless Chromium (export-check.mjs), and `jupyter lab` and `jupyter notebook` started
+// and a cell run through their REST/websocket API (server_check.py); a front end that is not
+// installed is skipped, unless SUGAR_REQUIRE_JUPYTERLAB=1 (CI). The results file ({ passed,
+// failed, skipped, notebooks, checks }) is what tools/test-all.mjs adds to its total.
 // SUGAR_SKIP_NOTEBOOKS=1 skips them all; without Jupyter every notebook counts as failed.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -10,10 +14,12 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exportCheck, findNbconvertPython, NOTEBOOK_LIMIT_BYTES } from './export-check.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const EXECUTED = path.join(ROOT, 'notebooks', '.executed');
 const RUN_NOTEBOOK = path.join(ROOT, 'tools', 'notebooks', 'run_notebook.py');
+const SERVER_CHECK = path.join(ROOT, 'tools', 'notebooks', 'server_check.py');
 const KERNEL_MODULE = path.join(ROOT, 'apps', 'cli', 'dist', 'commands', 'kernel.js');
 const CELL_TIMEOUT_S = 600;
 
@@ -114,7 +120,14 @@ function runOne(python, file, env, verbose) {
     const why = r.error ? r.error.message : `exited with status ${r.status}${r.signal ? ` (${r.signal})` : ''}`;
     return { name, ok: false, seconds, error: `run_notebook.py ${why} without a result`, log };
   }
-  if (result.ok) return { name, ok: true, seconds: result.seconds ?? seconds, executed: path.relative(ROOT, out) };
+  if (result.ok) {
+    const bytes = fs.statSync(out).size;
+    const row = { name, ok: true, seconds: result.seconds ?? seconds, bytes, executed: path.relative(ROOT, out) };
+    // Figures carry their data and a PNG, never plotly.js (libs/plots show()): a notebook over the bound means a
+    // figure or an output that should not be saved whole.
+    if (bytes >= NOTEBOOK_LIMIT_BYTES) return { ...row, ok: false, error: `executed notebook is ${mb(bytes)}; expected under ${mb(NOTEBOOK_LIMIT_BYTES)}` };
+    return row;
+  }
   const e = result.error;
   return {
     name,
@@ -128,10 +141,15 @@ function runOne(python, file, env, verbose) {
   };
 }
 
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+
 function report(row, verbose) {
   if (row.skipped) return console.log(`notebooks: ${row.name} skipped (${row.error})`);
-  if (row.ok) return console.log(`notebooks: ${row.name} ok (${row.seconds} s)`);
-  const lines = [`notebooks: ${row.name} FAILED (${row.seconds} s)`, `  ${row.error}`];
+  if (row.ok)
+    return console.log(
+      `notebooks: ${row.name} ok (${row.seconds} s${row.bytes !== undefined ? `, ${mb(row.bytes)}` : ''}${row.detail ? `, ${row.detail}` : ''})`,
+    );
+  const lines = [`notebooks: ${row.name} FAILED (${row.seconds} s${row.bytes !== undefined ? `, ${mb(row.bytes)}` : ''})`, `  ${row.error}`];
   if (row.source != null) lines.push(`  cell ${row.cell} source:`, head(row.source));
   if (row.executed) lines.push(`  executed copy: ${row.executed}`);
   if (row.log && !verbose)
@@ -145,9 +163,58 @@ function report(row, verbose) {
   console.log(lines.join('\n'));
 }
 
-function main() {
+/** Whether a missing front end (JupyterLab, the Notebook server, nbconvert) fails instead of skipping. */
+const requireFrontEnds = () => process.env.SUGAR_REQUIRE_JUPYTERLAB === '1';
+
+function notInstalled(name, reason) {
+  const why = `${reason}${requireFrontEnds() ? ' (SUGAR_REQUIRE_JUPYTERLAB=1: required)' : ''}`;
+  return { name, ok: false, skipped: !requireFrontEnds(), seconds: 0, error: why };
+}
+
+/** The largest notebook that ran, exported to HTML and opened in Chromium as a reader of the export would. */
+async function exportRow(executed) {
+  const name = 'html export';
+  if (!executed.length) return { name, ok: false, skipped: true, seconds: 0, error: 'no notebook ran' };
+  if (process.env.SUGAR_SKIP_BROWSER === '1') return { name, ok: false, skipped: true, seconds: 0, error: 'SUGAR_SKIP_BROWSER=1' };
+  const { python, reason } = findNbconvertPython();
+  if (!python) return notInstalled(name, reason);
+  const file = executed.reduce((a, b) => (fs.statSync(b).size > fs.statSync(a).size ? b : a));
+  const t0 = Date.now();
+  try {
+    const r = await exportCheck(file, { python });
+    const detail = `${path.basename(file)}: ${mb(r.htmlBytes)} of HTML (${mb(r.templateBytes)} of it nbconvert's template), ${r.figures} figures as PNG, loaded in ${r.loadMs} ms`;
+    return { name, ok: r.ok, seconds: (Date.now() - t0) / 1000, detail, ...(r.ok ? {} : { error: `${detail}: ${r.error}` }) };
+  } catch (err) {
+    return { name, ok: false, seconds: (Date.now() - t0) / 1000, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** `jupyter lab` / `jupyter notebook` started, a kernel created and cells run through the server's API. */
+function serverRow(kind, env) {
+  const name = `jupyter ${kind}`;
+  const module = kind === 'lab' ? 'jupyterlab' : 'notebook';
+  const candidates = [process.env.SUGAR_JUPYTER_PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean);
+  const python = candidates.find((py) => spawnSync(py, ['-c', `import ${module}`], { encoding: 'utf8' }).status === 0);
+  if (!python) {
+    const hint = kind === 'lab' ? 'python3 -m pip install jupyterlab' : 'apt-get install jupyter-notebook, or python3 -m pip install notebook';
+    return notInstalled(name, `no Python among ${candidates.join(', ')} has ${module} (${hint})`);
+  }
+  const r = spawnSync(python, [SERVER_CHECK, kind], { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  let result;
+  try {
+    result = JSON.parse((r.stdout ?? '').trim().split('\n').pop());
+  } catch {
+    return { name, ok: false, seconds: 0, error: `server_check.py exited with status ${r.status} without a result: ${(r.stderr ?? '').trim().slice(-800)}` };
+  }
+  if (r.status === 77) return notInstalled(name, result.error);
+  const detail = `${module} ${result.version ?? '?'} with ${python}`;
+  return { name, ok: result.ok, seconds: result.seconds ?? 0, detail, ...(result.ok ? {} : { error: `${detail}: ${result.error}` }) };
+}
+
+async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const rows = [];
+  const checks = [];
   const add = (row) => {
     rows.push(row);
     report(row, opts.verbose);
@@ -176,24 +243,36 @@ function main() {
           if (fs.existsSync(file)) add(runOne(python, file, env, opts.verbose));
           else add({ name: path.basename(file, '.ipynb'), ok: false, seconds: 0, error: `expected a notebook at ${file}; found nothing` });
         }
+        const executed = rows.filter((r) => r.executed && r.bytes !== undefined).map((r) => path.join(ROOT, r.executed));
+        const check = (row) => {
+          checks.push(row);
+          report(row, opts.verbose);
+        };
+        check(await exportRow(executed));
+        for (const kind of ['lab', 'notebook']) check(serverRow(kind, env));
       } finally {
         prepared.cleanup?.();
       }
     }
   }
 
+  const all = [...rows, ...checks];
+  const summary = ({ name, ok, skipped, seconds, bytes, cell, detail, error }) => ({
+    name,
+    ok,
+    ...(skipped ? { skipped } : {}),
+    seconds,
+    ...(bytes !== undefined ? { bytes } : {}),
+    ...(cell !== undefined ? { cell } : {}),
+    ...(detail ? { detail } : {}),
+    ...(error ? { error } : {}),
+  });
   const results = {
-    passed: rows.filter((r) => r.ok).length,
-    failed: rows.filter((r) => !r.ok && !r.skipped).length,
-    skipped: rows.filter((r) => r.skipped).length,
-    notebooks: rows.map(({ name, ok, skipped, seconds, cell, error }) => ({
-      name,
-      ok,
-      ...(skipped ? { skipped } : {}),
-      seconds,
-      ...(cell !== undefined ? { cell } : {}),
-      ...(error ? { error } : {}),
-    })),
+    passed: all.filter((r) => r.ok).length,
+    failed: all.filter((r) => !r.ok && !r.skipped).length,
+    skipped: all.filter((r) => r.skipped).length,
+    notebooks: rows.map(summary),
+    checks: checks.map(summary),
   };
   if (opts.results) {
     fs.mkdirSync(path.dirname(opts.results), { recursive: true });
@@ -203,4 +282,4 @@ function main() {
   process.exitCode = results.failed ? 1 : 0;
 }
 
-main();
+await main();
