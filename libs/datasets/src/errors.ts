@@ -146,24 +146,31 @@ export function importCommand(dataset: string, source: string): string {
   return `sugar data import ${q(dataset)} ${q(source)}`;
 }
 
-function whyUnavailable(reason: DatasetUnavailableError['reason'], causes: string[]): string {
-  if (reason === 'offline') return 'offline mode is on (option offline or SUGAR_OFFLINE=1) and these files are not in the cache';
-  if (reason === 'unreachable') {
-    return `these files are not in the cache and no download host can be reached, so this machine looks offline (${condense(causes)}); nothing was retried, and loads in this process will not ask these hosts again (\`sugar data fetch\` and fetchDataset do)`;
-  }
-  return `these files could not be downloaded${causes.length ? ` (${condense(causes)})` : ''}`;
+/** Why the files are missing, in a few words (the first line of the message). */
+function whyUnavailable(reason: DatasetUnavailableError['reason']): string {
+  if (reason === 'offline') return 'not in the cache, and offline mode is on (option offline or SUGAR_OFFLINE=1)';
+  if (reason === 'unreachable') return 'not in the cache, and no download host can be reached (this machine looks offline)';
+  return 'not in the cache, and the download failed';
 }
 
-/** What to run to get the dataset without the network: a copy on this machine, else a distribution's package. */
+/** What each host answered (the second line). */
+function howItFailed(reason: DatasetUnavailableError['reason'], causes: string[]): string {
+  if (reason === 'unreachable') {
+    return `Tried once, not retried: ${condense(causes)}. Loads in this process will not ask these hosts again (\`sugar data fetch\` and fetchDataset do).\n`;
+  }
+  return causes.length ? `The download failed: ${condense(causes)}.\n` : '';
+}
+
+/**
+ * What to run to get the dataset without the network: the copy on this machine, else the distribution's package,
+ * else the import command for a copy of one's own. On the first line, because callers that summarize many errors
+ * (a sweep's failed runs) keep only that.
+ */
 function whatToDo(dataset: string, localCopies: string[]): string {
-  if (localCopies.length) {
-    return localCopies.map((d) => `A copy of ${dataset} exists on this machine in ${d}: bring it in with \`${importCommand(dataset, d)}\`.\n`).join('');
-  }
+  if (localCopies.length) return `bring in the copy in ${localCopies[0]} with \`${importCommand(dataset, localCopies[0])}\``;
   const pkg = distributionPackage(dataset);
-  if (pkg) {
-    return `${pkg.distributions} package it: \`${pkg.install}\`, then \`${importCommand(dataset, pkg.dir)}\`.\n`;
-  }
-  return '';
+  if (pkg) return `${pkg.distributions} package it: \`${pkg.install}\`, then \`${importCommand(dataset, pkg.dir)}\``;
+  return `bring in a copy (the published archives, re-gzipped or decompressed files) with \`sugar data import ${dataset} <dir or files>\``;
 }
 
 function unavailableMessage(
@@ -183,8 +190,12 @@ function unavailableMessage(
     return `  ${f.name}  (${facts.join(', ')})\n    from ${f.urls.join(' or ')}`;
   });
   return (
-    `dataset '${dataset}': ${whyUnavailable(reason, causes)}.\n` +
-    whatToDo(dataset, localCopies) +
+    `dataset '${dataset}' is ${whyUnavailable(reason)}: ${whatToDo(dataset, localCopies)}.\n` +
+    howItFailed(reason, causes) +
+    localCopies
+      .slice(1)
+      .map((d) => `Another copy of ${dataset} exists on this machine in ${d}: \`${importCommand(dataset, d)}\`.\n`)
+      .join('') +
     `Local copies (the published archives, re-gzipped or decompressed files) are brought in with \`sugar data import ${dataset} <dir or files>\`.\n` +
     `Or put these files into ${dir}${dir.endsWith('/') ? '' : '/'} (or set SUGAR_DATA_DIR to a directory holding ${dataset}/<file>):\n` +
     `${lines.join('\n')}\n` +
