@@ -1,36 +1,8 @@
 // Bundles page.ts for the browser with Vite (Rollup-compatible, the bundler most web apps use), the way a web app
 // bundles sugar-lab: each package's "browser" export and "browser" field, no Node polyfills. A Node built-in that
-// the bundle would import fails the build, naming who imports it; only those a package itself maps to `false` for
-// browsers (tfjs-core's Node platform, seedrandom's crypto: guarded at run time) are let through.
-import * as fs from 'node:fs';
-import { builtinModules } from 'node:module';
-import * as path from 'node:path';
-import { build, type Plugin } from 'vite';
-
-const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-const isBuiltin = (id: string) => BUILTINS.has(id) || id.startsWith('node:') || BUILTINS.has(id.split('/')[0]);
-
-// The package.json nearest to `file`, and whether its "browser" field maps `id` to false.
-function mappedAway(file: string, id: string): boolean {
-  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const manifest = path.join(dir, 'package.json');
-    if (!fs.existsSync(manifest)) continue;
-    const browser = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { browser?: unknown }).browser;
-    return typeof browser === 'object' && browser !== null && (browser as Record<string, unknown>)[id] === false;
-  }
-  return false;
-}
-
-function noNodeBuiltins(found: string[]): Plugin {
-  return {
-    name: 'sugar-no-node-builtins',
-    enforce: 'pre',
-    resolveId(id, importer) {
-      if (importer && isBuiltin(id) && !mappedAway(importer, id)) found.push(`${id} imported by ${importer}`);
-      return null;
-    },
-  };
-}
+// the bundle would import fails the build, naming who imports it (no-node-builtins.mjs).
+import { build } from 'vite';
+import { noNodeBuiltins } from './no-node-builtins.mjs';
 
 export interface BundleResult {
   /** The directory holding index.html and the assets. */

@@ -15,9 +15,10 @@
 // --prefer-offline, so a second run reuses what the first downloaded).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -226,7 +227,61 @@ function readmeInstalls(base, tarballs) {
   });
 }
 
-function main() {
+/**
+ * A web app that installs the packed libs and bundles them with Vite: the bundle imports no Node built-in (the
+ * libs' "browser" exports), and the page trains a SUGAR MLP in headless Chromium on the cpu backend.
+ */
+async function runBrowserBundle(base, tarballs) {
+  const name = 'a web app bundling the packed libs with Vite: no Node built-ins, fit trains in Chromium';
+  const chromium = process.env.SUGAR_CHROMIUM || '/usr/bin/chromium';
+  if (!fs.existsSync(chromium)) return { name, ok: process.env.SUGAR_REQUIRE_BROWSER !== '1', why: `skipped: no Chromium at ${chromium}` };
+  const dir = path.join(base, 'browser-app');
+  fs.cpSync(path.join(HERE, 'browser'), dir, { recursive: true });
+  const libs = ['core', 'models', 'analysis', 'datasets', 'train', 'plots'];
+  const deps = Object.fromEntries(libs.map((l) => [`@sugar-lab/${l}`, `file:${tarballs[`@sugar-lab/${l}`]}`]));
+  deps['@tensorflow/tfjs'] = workspaceVersion('@tensorflow/tfjs-core');
+  const devDependencies = { vite: workspaceVersion('vite') };
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name: 'browser-app', version: '1.0.0', private: true, type: 'module', dependencies: deps, devDependencies }),
+  );
+  const plugin = pathToFileURL(path.join(ROOT, 'tools', 'browser', 'no-node-builtins.mjs')).href;
+  fs.writeFileSync(
+    path.join(dir, 'vite.config.mjs'),
+    `import { noNodeBuiltins } from ${JSON.stringify(plugin)};\nconst found = [];\n` +
+      `export default { base: './', logLevel: 'error', build: { target: 'es2022', chunkSizeWarningLimit: 1e9 }, plugins: [noNodeBuiltins(found), ` +
+      `{ name: 'fail-on-builtins', buildEnd() { if (found.length) throw new Error('the bundle imports Node built-ins: ' + [...new Set(found)].join('; ')); } }] };\n`,
+  );
+  const installed = install(dir);
+  if (installed.status !== 0) return { name, ok: false, why: `npm install failed:\n${tail(installed.out)}` };
+  const built = run('npx', ['--no-install', 'vite', 'build'], { cwd: dir });
+  if (built.status !== 0) return { name, ok: false, why: `vite build failed:\n${tail(built.out, 12)}` };
+  const { chromium: launcher } = await import(pathToFileURL(path.join(ROOT, 'node_modules', 'playwright-core', 'index.mjs')).href);
+  const server = http.createServer((req, res) => {
+    const file = path.join(dir, 'dist', decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/$/, '/index.html'));
+    if (!file.startsWith(path.join(dir, 'dist')) || !fs.existsSync(file)) return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : file.endsWith('.html') ? 'text/html' : 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const browser = await launcher.launch({ executablePath: chromium, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    await page.waitForFunction(() => window.result !== undefined, null, { timeout: 120_000 });
+    const result = await page.evaluate(() => window.result);
+    const ok = !result.error && result.exact && result.status === 'completed' && result.epochs === 3 && typeof result.dead === 'number' && !errors.length;
+    return { name, ok, why: `${JSON.stringify(result)}${errors.length ? `; console errors: ${errors.join(' | ')}` : ''}` };
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'sugar-consumer-'));
   const results = [];
@@ -247,7 +302,8 @@ function main() {
       record('npm pack', false, err.message);
     }
     if (tarballs) {
-      for (const r of [runWithoutTfjs(base, tarballs), runCoreOnly(base, tarballs), ...readmeInstalls(base, tarballs)]) record(r.name, r.ok, r.why);
+      for (const r of [runWithoutTfjs(base, tarballs), runCoreOnly(base, tarballs), ...readmeInstalls(base, tarballs), await runBrowserBundle(base, tarballs)])
+        record(r.name, r.ok, r.why);
     }
     for (const which of opts.tfjs) {
       if (!tarballs) break;
@@ -265,4 +321,4 @@ function main() {
   process.exit(failed ? 1 : 0);
 }
 
-main();
+await main();
