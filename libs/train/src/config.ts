@@ -88,7 +88,7 @@ export interface TrainConfig {
   resume?: boolean;
   /** Checkpoints kept (default 2: the latest and one to fall back to if it proves corrupt). */
   keepCheckpoints?: number;
-  /** 'auto': a bar on a TTY, one line per epoch otherwise (default 'auto'). */
+  /** 'auto': a display updated in place in a notebook, a bar on a TTY, one line per epoch otherwise (default 'auto'). */
   progress?: 'auto' | 'bar' | 'lines' | 'none';
 }
 
