@@ -7,7 +7,7 @@ import { figureWidth, fractionRange, MAX_FIGURE_WIDTH } from './layout';
 import { closeRenderer, toSVG } from './render';
 import { sparsityFigure } from './sparsity';
 import { skipBrowser, requireChromium } from './test-utils/browser';
-import { drawInColumn } from './test-utils/in-page';
+import { drawInColumn, screenshotColumn } from './test-utils/in-page';
 import { trainingCurves } from './training-curves';
 
 // What a 12-layer, 5-variant sweep draws: long labels, many legend entries.
@@ -75,7 +75,10 @@ describe.skipIf(skipBrowser)('figures in a page column (the report is 1100 px wi
 
   it.each([1100, 800, 480])('keeps the figure and its legend inside a %i px column', async (width) => {
     requireChromium();
-    for (const fig of [layerBars(), curves()]) {
+    for (const [name, fig] of [
+      ['per-layer-bars', layerBars()],
+      ['training-curves', curves()],
+    ] as const) {
       // As wide as the builders ever ask for, the width a 1400 px figure had before.
       const wide = { ...fig, layout: { ...fig.layout, width: 1400 } };
       const { column, svg, legend } = await drawInColumn(toHTMLFragment(wide), width);
@@ -84,6 +87,7 @@ describe.skipIf(skipBrowser)('figures in a page column (the report is 1100 px wi
       expect(legend!.x).toBeGreaterThanOrEqual(column.x);
       expect(legend!.x + legend!.width).toBeLessThanOrEqual(column.x + column.width + 0.5);
       expect(legend!.y + legend!.height).toBeLessThanOrEqual(svg.y + svg.height + 0.5);
+      await screenshotColumn(`${name}-in-${width}px-column`);
     }
   });
 });

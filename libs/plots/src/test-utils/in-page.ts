@@ -37,3 +37,15 @@ export async function drawInColumn(fragment: string, width: number): Promise<{ c
     ),
   );
 }
+
+/**
+ * Where SUGAR_SCREENSHOT_DIR is set: a PNG of the column drawInColumn drew last, as `name`.png there, for a person
+ * to look at (what the legend and range fixes look like at that width).
+ */
+export async function screenshotColumn(name: string): Promise<string | undefined> {
+  const dir = process.env.SUGAR_SCREENSHOT_DIR;
+  if (!dir) return undefined;
+  const file = `${dir.replace(/\/$/, '')}/${name}.png`;
+  await withPage((page) => page.locator('.column').screenshot({ path: file }));
+  return file;
+}
