@@ -8,18 +8,11 @@ import { initBackend, sugarRelu, tf } from '@sugar-lab/core';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundlePage } from './bundle';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS, chromiumMissing } from './chromium';
 import { GRAD_INPUT, GRAD_UPSTREAM, RELU_INPUT, type PageResult } from './probe-values';
 import { serveStatic, type StaticServer } from './serve';
 
-const CHROMIUM = process.env.SUGAR_CHROMIUM || '/usr/bin/chromium';
-const REQUIRED = process.env.SUGAR_REQUIRE_BROWSER === '1';
-const missing = !fs.existsSync(CHROMIUM);
-if (missing && REQUIRED) throw new Error(`SUGAR_REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM} (apt-get install chromium, or set SUGAR_CHROMIUM)`);
-if (missing) console.warn(`skipping the browser test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set SUGAR_CHROMIUM)`);
-
-// Headless Chromium has no GPU here: WebGL runs on SwiftShader, Chromium's software GPU (which it only enables when
-// asked to). The sandbox needs privileges a CI container does not have.
-const ARGS = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--disable-background-networking'];
+const missing = chromiumMissing('the browser test');
 const WASM_DIR = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
 
 // Node's reference gradient: d/dx sum(c * sugarRelu(x)) on the cpu backend.

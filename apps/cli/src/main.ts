@@ -5,6 +5,7 @@ import { registerDataCommand } from './commands/data';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerKernelCommand } from './commands/kernel';
 import { registerOptionsCommand } from './commands/options';
+import { registerPlaygroundCommand } from './commands/playground';
 import { registerReportCommand } from './commands/report';
 import { registerRunCommands } from './commands/run';
 import { registerServeCommand } from './commands/serve';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerRunCommands(program);
   registerReportCommand(program);
   registerServeCommand(program);
+  registerPlaygroundCommand(program);
   registerOptionsCommand(program);
   registerDataCommand(program);
   registerBenchCommand(program);
