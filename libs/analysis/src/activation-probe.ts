@@ -89,11 +89,15 @@ export class ActivationProbe {
   /**
    * The statistics of a row measured elsewhere over the whole probe set at once (train's fused MLP forward pass):
    * per probed layer, in order, the count of pre-activations > 0 per unit, zeros after it, mean and variance.
+   *
+   * @param row the measured sums of the whole probe set, laid out per probed layer (in `layers` order) as the count
+   *   of positive pre-activations per unit, then the count of zero outputs, the pre-activation mean and its variance
    */
   summarizeRow(row: Float32Array): LayerUnitStats[] {
     return this.summarize(row, [this.size]);
   }
 
+  /** Runs the probe set through the model at its current weights and returns the statistics of each probed layer, in order. */
   measure(): LayerUnitStats[] {
     const n = this.size;
     const rows: tf.Tensor[] = [];
@@ -198,6 +202,7 @@ export class ActivationProbe {
     return out;
   }
 
+  /** Frees the probe set's copy and the tap models; the probe cannot measure afterwards. */
   dispose(): void {
     this.x.dispose();
     this.taps.dispose();

@@ -12,13 +12,22 @@ export class GradientNormMeter {
   private sum: tf.Tensor1D | undefined;
   private count = 0;
 
+  /**
+   * Finds the layers to meter; nothing is measured until `accumulate` is fed.
+   *
+   * @param model the model whose kernel layers (Dense, Conv*, nested models' included) are metered, in model order
+   */
   constructor(model: tf.LayersModel) {
     const entries = kernelLayers(model);
     this.layerNames = entries.map((e) => e.layer.name);
     this.variableNames = entries.map((e) => e.kernel.name);
   }
 
-  /** Adds this step's kernel-gradient norms. `grads` is keyed by variable name (as tf.variableGrads returns). */
+  /**
+   * Adds this step's kernel-gradient norms. `grads` is keyed by variable name (as tf.variableGrads returns).
+   *
+   * @param grads this step's gradients keyed by variable name; a kernel without an entry counts as NaN. Not disposed
+   */
   accumulate(grads: tf.NamedTensorMap): void {
     if (this.variableNames.length === 0) return;
     const next = tf.tidy(() => {
@@ -37,6 +46,8 @@ export class GradientNormMeter {
   /**
    * Adds one step's norms computed elsewhere (one per kernel, in `layerNames` order), e.g. a packed run's
    * row of norms taken over stacked kernels; the caller keeps ownership of `norms`.
+   *
+   * @param norms one L2 norm per metered kernel, in `layerNames` order
    */
   accumulateNorms(norms: tf.Tensor1D): void {
     if (this.variableNames.length === 0) return;
@@ -66,12 +77,14 @@ export class GradientNormMeter {
     return out;
   }
 
+  /** Drops the accumulated sum and step count without reading them. */
   reset(): void {
     this.sum?.dispose();
     this.sum = undefined;
     this.count = 0;
   }
 
+  /** Frees the accumulated sum on the device. */
   dispose(): void {
     this.reset();
   }

@@ -83,7 +83,15 @@ export class ProbeSuite {
   private everDead: Uint8Array[] | undefined;
   private lastDead: Uint8Array[] | undefined;
 
-  /** `probeX` is the probe set itself (the caller slices the first `size` samples). */
+  /**
+   * Sets up the activation probe and the gradient meter. `probeX` is the probe set itself (the caller slices the
+   * first `size` samples).
+   *
+   * @param model the model being trained; every measurement reads its current weights
+   * @param probeX the probe samples, along the first axis; copied, the caller keeps ownership
+   * @param config which probes run and how (`gradEvery` default 10, `batchSize` default 256, `perUnit` default false,
+   *   `layers` default every activation layer)
+   */
   constructor(model: tf.LayersModel, probeX: tf.Tensor, config: ProbeConfig = {}) {
     this.config = { ...PROBE_DEFAULTS, ...stripUndefined(config) };
     const g = this.config.gradEvery;
@@ -92,17 +100,29 @@ export class ProbeSuite {
     this.grads = new GradientNormMeter(model);
   }
 
-  /** Whether global step `step` (0-based) is one whose gradients should be measured. */
+  /**
+   * Whether global step `step` (0-based) is one whose gradients should be measured.
+   *
+   * @param step the global training step, counted from 0 across epochs
+   */
   wantsGradients(step: number): boolean {
     return this.config.gradEvery > 0 && step % this.config.gradEvery === 0;
   }
 
-  /** Feeds one step's gradients (keyed by variable name). */
+  /**
+   * Feeds one step's gradients (keyed by variable name).
+   *
+   * @param grads the step's gradients keyed by variable name, as tf.variableGrads returns them; not disposed
+   */
   recordGradients(grads: tf.NamedTensorMap): void {
     this.grads.accumulate(grads);
   }
 
-  /** Feeds one step's kernel-gradient norms computed elsewhere (see GradientNormMeter.accumulateNorms). */
+  /**
+   * Feeds one step's kernel-gradient norms computed elsewhere (see GradientNormMeter.accumulateNorms).
+   *
+   * @param norms one L2 norm per kernel layer, in the meter's `layerNames` order; the caller keeps ownership
+   */
   recordGradientNorms(norms: tf.Tensor1D): void {
     this.grads.accumulateNorms(norms);
   }
@@ -110,6 +130,9 @@ export class ProbeSuite {
   /**
    * Measures now (or takes `measured`, the probe's statistics computed elsewhere), updates resurrection bookkeeping,
    * and returns the compact record and the per-unit detail.
+   *
+   * @param measured the probe's per-layer statistics when computed elsewhere (a fused forward pass); omitted, the
+   *   probe measures now
    */
   measure(measured?: LayerUnitStats[]): { record: ProbeRecord; units: LayerUnitStats[] } {
     const units = measured ?? this.probe.measure();
@@ -163,11 +186,17 @@ export class ProbeSuite {
     return { record, units };
   }
 
+  /** The resurrection bookkeeping to save in a checkpoint; undefined before the first measurement. */
   getState(): ProbeState | undefined {
     if (!this.everDead || !this.lastDead) return undefined;
     return { everDead: this.everDead.map(toBits), lastDead: this.lastDead.map(toBits) };
   }
 
+  /**
+   * Restores the bookkeeping saved by `getState`, so a resumed run counts resurrections as if never stopped.
+   *
+   * @param state the saved state, one mask per probed layer of the same unit counts; undefined starts afresh
+   */
   setState(state: ProbeState | undefined): void {
     if (!state) {
       this.everDead = this.lastDead = undefined;
@@ -187,6 +216,7 @@ export class ProbeSuite {
     this.lastDead = state.lastDead.map(fromBits);
   }
 
+  /** Frees the probe set's copy and the gradient meter's sum. */
   dispose(): void {
     this.probe.dispose();
     this.grads.dispose();

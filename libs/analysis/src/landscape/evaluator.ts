@@ -11,7 +11,13 @@ export interface LandscapeData {
   y: tf.Tensor;
 }
 
-/** The mean loss of a batch: model output and that batch's labels in, a scalar out. */
+/**
+ * The mean loss of a batch: model output and that batch's labels in, a scalar out.
+ *
+ * @param output the model's output for the batch (logits for classification), batch on the first axis
+ * @param y the batch's labels or targets, as given in `LandscapeData.y` (class indices are one-hot encoded first
+ *   when accuracy is measured)
+ */
 export type LandscapeLossFn = (output: tf.Tensor, y: tf.Tensor) => tf.Scalar;
 
 export interface LandscapeEvaluatorOptions {
@@ -71,6 +77,14 @@ export class LandscapeEvaluator implements GradientOracle {
   private readonly gradientMode: 'relu' | 'surrogate';
   private frozen: ActivationFreeze | undefined;
 
+  /**
+   * Copies the data into batches on the device (class-index labels one-hot encoded); the caller keeps its tensors.
+   *
+   * @param model the model whose loss is measured; its own variables are what landscape functions move
+   * @param data the evaluation subset: inputs `x` and labels `y`, as many of each along the first axis
+   * @param opts samples per forward pass (default 256), the loss (default softmax cross-entropy), whether to
+   *   measure accuracy, and which derivative gradients use ('relu' by default)
+   */
   constructor(
     readonly model: tf.LayersModel,
     data: LandscapeData,
@@ -125,6 +139,7 @@ export class LandscapeEvaluator implements GradientOracle {
     });
   }
 
+  /** Mean loss and accuracy over the subset at the current weights, read synchronously. */
   measure(): LossAccuracy {
     const t = this.measureTensor();
     const [loss, accuracy] = t.dataSync();
@@ -132,7 +147,11 @@ export class LandscapeEvaluator implements GradientOracle {
     return { loss, accuracy };
   }
 
-  /** Reads several `measureTensor()` results with one sync and disposes them. */
+  /**
+   * Reads several `measureTensor()` results with one sync and disposes them.
+   *
+   * @param measurements results of `measureTensor()`, in the order the answers are wanted; all are disposed
+   */
   static read(measurements: tf.Tensor1D[]): LossAccuracy[] {
     if (measurements.length === 0) return [];
     const stacked = tf.stack(measurements);
@@ -188,6 +207,7 @@ export class LandscapeEvaluator implements GradientOracle {
     };
   }
 
+  /** Frees the copied batches and releases any activation freeze; the model itself is left alone. */
   dispose(): void {
     this.frozen?.release();
     this.frozen = undefined;
