@@ -1,5 +1,10 @@
 /** Base class of every error sugar-lab/core throws on purpose (bad names, params, specs, models). */
 export class SugarError extends Error {
+  /**
+   * Makes the error; its `name` is the concrete subclass's name, so logs and `instanceof`-free checks can tell them apart.
+   *
+   * @param message the full human-readable message: what was expected, what was found and where
+   */
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
@@ -8,6 +13,13 @@ export class SugarError extends Error {
 
 /** An unknown surrogate name, or a parameter that is missing, unknown or out of range (`param` names it). */
 export class SurrogateError extends SugarError {
+  /**
+   * Makes the error.
+   *
+   * @param message the full message: the surrogate, the parameter and the accepted range or names
+   * @param param the surrogate parameter at fault (`'alpha'`); undefined when the surrogate name itself is unknown
+   * @param unknownParam true when `param` is not a parameter of the surrogate at all; false (the default) when its value is bad
+   */
   constructor(
     message: string,
     readonly param?: string,
@@ -28,6 +40,13 @@ export class ActivationSpecError extends SugarError {
   readonly reason: string;
   /** The last key of `path` is not a key the spec may have (a typo), rather than a bad value. */
   readonly unknownKey: boolean;
+  /**
+   * Makes the error.
+   *
+   * @param message the full message, the path included
+   * @param where the offending key's `path` inside the spec, the `reason` without the path, and whether the last key is
+   *   unknown (`unknownKey`, default false). Omitted: the path is empty and the reason is `message`
+   */
   constructor(message: string, where?: { path: readonly string[]; reason: string; unknownKey?: boolean }) {
     super(message);
     this.path = where?.path ?? [];
@@ -44,6 +63,13 @@ export class ModelFileError extends SugarError {}
 
 /** A file that could not be written whole (a full disk, a read-only directory): names the file and what was kept. */
 export class FileWriteError extends SugarError {
+  /**
+   * Makes the error.
+   *
+   * @param file path of the file that could not be written
+   * @param code the Node.js error code of the failed write (`'ENOSPC'`, `'EACCES'`), or undefined when there was none
+   * @param message the full message: the file, the cause and what was kept (the previous version, or nothing)
+   */
   constructor(
     readonly file: string,
     readonly code: string | undefined,

@@ -7,7 +7,13 @@ import { SugarError } from './errors';
  * this lib loaded in one process (a notebook's and a dependency's) sees the same host.
  */
 
-/** Rich output for the current notebook cell: Jupyter's display_data, or update_display_data of the same `id`. */
+/**
+ * Rich output for the current notebook cell: Jupyter's display_data, or update_display_data of the same `id`.
+ *
+ * @param data the output by MIME type (`'text/html'`, `'text/plain'`), each a string
+ * @param opts `id` names the display so later calls can replace it; `update` true replaces the display of that id
+ *   instead of adding one
+ */
 export type HostDisplay = (data: Record<string, string>, opts: { id: string; update: boolean }) => void;
 
 export interface Host {

@@ -40,7 +40,12 @@ export interface LockOptions {
   staleMs?: number;
   /** How often the holder refreshes its heartbeat (default: staleMs / 6). */
   heartbeatMs?: number;
-  /** Called when a heartbeat finds the lock file gone or taken by someone else (default: a warning on stderr). */
+  /**
+   * Called when a heartbeat finds the lock file gone or taken by someone else (default: a warning on stderr).
+   *
+   * @param file the lock file's path
+   * @param now who holds the lock file now, or undefined when it is gone or unreadable
+   */
   onLost?: (file: string, now: LockOwner | undefined) => void;
 }
 
@@ -62,6 +67,17 @@ export interface HeldLock {
 
 /** The lock is held by a live process (or one whose heartbeat is recent): `holder` says who. */
 export class LockHeldError extends SugarError {
+  /**
+   * Makes the error; the message names what is locked, who holds it, the lock file, and whether to wait or when it
+   * is taken over.
+   *
+   * @param file the lock file's path
+   * @param what what the lock protects, as the message names it (a results directory, a run); default the file
+   * @param holder who holds the lock (host, pid, since when), or undefined when the lock file cannot be read
+   * @param heartbeatAgeMs milliseconds since the holder last refreshed its heartbeat (or since the unreadable file
+   *   was written)
+   * @param staleMs heartbeat age in milliseconds after which the lock counts as stale and is taken over
+   */
   constructor(
     readonly file: string,
     readonly what: string,

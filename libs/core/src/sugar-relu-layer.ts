@@ -17,6 +17,12 @@ export class SugarReLU extends tf.layers.Layer {
   readonly region: SugarRegion;
   private current: Surrogate;
 
+  /**
+   * Makes the layer; the surrogate and region are checked here, so a bad one fails at construction.
+   *
+   * @param args the usual layer arguments (`name`, ...), the surrogate whose derivative is used backward (default
+   *   `{ name: 'bsilu' }`) and the `region` where it replaces ReLU's step (`'all'`, the default, or `'negative'`)
+   */
   constructor(args: SugarReLUArgs = {}) {
     super(args);
     this.current = resolveSurrogate(args.surrogate ?? { name: 'bsilu' });
@@ -32,6 +38,8 @@ export class SugarReLU extends tf.layers.Layer {
   /**
    * Uses another surrogate's derivative from the next call on (the forward pass stays ReLU), e.g. plain
    * ReLU's to take the network's true gradient. Checked like the constructor's; saved configs carry it.
+   *
+   * @param surrogate a surrogate name, spec (`{ name: 'nelu', alpha: 0.1 }`), canonical string or resolved surrogate
    */
   setSurrogate(surrogate: SurrogateLike): void {
     this.current = resolveSurrogate(surrogate);

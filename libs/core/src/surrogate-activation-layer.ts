@@ -14,6 +14,12 @@ export class SurrogateActivation extends tf.layers.Layer {
   static className = 'SurrogateActivation';
   readonly surrogate: Surrogate;
 
+  /**
+   * Makes the layer; the surrogate is checked here, so a bad one fails at construction.
+   *
+   * @param args the usual layer arguments (`name`, ...) and the required `surrogate` whose smooth function the
+   *   forward pass computes
+   */
   constructor(args: SurrogateActivationArgs) {
     super(args);
     if (args?.surrogate === undefined) throw new SurrogateError(`SurrogateActivation '${this.name}': expected a surrogate; found none`);

@@ -13,9 +13,17 @@ export interface Surrogate {
   readonly name: string;
   /** Every parameter the surrogate declares, defaults filled in. */
   readonly params: Readonly<SurrogateParams>;
-  /** The smooth primitive f(x) (for plots, and as a forward activation). */
+  /**
+   * The smooth primitive f(x) (for plots, and as a forward activation).
+   *
+   * @param x the inputs (pre-activations), any shape; the result has the same shape
+   */
   fn(x: tf.Tensor): tf.Tensor;
-  /** f'(x) in closed form (x <= 0 branch at a kink). */
+  /**
+   * f'(x) in closed form (x <= 0 branch at a kink).
+   *
+   * @param x the points to differentiate at (pre-activations), any shape; the result has the same shape
+   */
   grad(x: tf.Tensor): tf.Tensor;
   /** True when f'(x) = 1 for every x > 0, so region 'negative' equals 'all'. */
   readonly unitSlopeForPositive: boolean;
@@ -35,7 +43,19 @@ export interface SurrogateDefinition {
   description?: string;
   /** Declared parameters, in the order the canonical string lists them. */
   params?: Record<string, ParamDefinition>;
+  /**
+   * The smooth primitive f(x), elementwise.
+   *
+   * @param x the inputs (pre-activations), any shape; return the same shape
+   * @param params every declared parameter by name, defaults filled in and validated
+   */
   fn(x: tf.Tensor, params: SurrogateParams): tf.Tensor;
+  /**
+   * f'(x) in closed form, elementwise (take the x <= 0 branch at a kink).
+   *
+   * @param x the points to differentiate at, any shape; return the same shape
+   * @param params every declared parameter by name, defaults filled in and validated
+   */
   grad(x: tf.Tensor, params: SurrogateParams): tf.Tensor;
   unitSlopeForPositive?: boolean;
 }

@@ -30,6 +30,7 @@ export interface ThreadSettings {
 /** The variables `applyThreadSettings` sets (only those the user left unset). */
 export const THREAD_ENV_VARS = ['TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'OMP_NUM_THREADS'] as const;
 
+/** The CPU cores this process may use (os.availableParallelism where Node has it, else the count of CPUs; at least 1). */
 export function availableCores(): number {
   return typeof os.availableParallelism === 'function' ? os.availableParallelism() : Math.max(1, os.cpus().length);
 }

@@ -3,6 +3,8 @@
  * write while something holds (a sweep worker: while its runner lives and still holds the run's lock) installs it,
  * and no write starts, and no finished temp file is renamed into place, once it fails. The check throws, or ends the
  * process; it runs synchronously right before the write, so no timer's interval leaves a window for one.
+ *
+ * @param file the path about to be written, created or renamed into place
  */
 export type WriteFence = (file: string) => void;
 
