@@ -3,6 +3,11 @@ import { distributionPackage } from './distributions';
 
 /** Base class of every error this library throws on purpose. */
 export class DatasetError extends Error {
+  /**
+   * Makes the error; its `name` is the concrete subclass's name.
+   *
+   * @param message the full human-readable message: what was expected, what was found and where
+   */
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
@@ -35,6 +40,17 @@ export type FormatErrorCode =
  * problem inside `file`, or inside the stream named by `context` (a decompressed stream, a tar member).
  */
 export class DatasetFormatError extends DatasetError {
+  /**
+   * Makes the error; the message reads `<file> (<context>) at byte <offset>: expected <expected>, found <found>`.
+   *
+   * @param code which format rule was broken (`'idx-magic'`, `'tar-checksum'`, ...), for callers that react to it
+   * @param file path of the file on disk that holds the bad bytes
+   * @param expected what the format requires there, in words (`"ustar magic 'ustar'"`)
+   * @param found what the file holds instead, in words
+   * @param offset byte offset of the problem inside `file`, or inside the stream named by `context`; omitted when the
+   *   problem has no single place (a wrong total length)
+   * @param context the stream the offset counts in, when not the file itself (`'decompressed stream'`, a tar member)
+   */
   constructor(
     readonly code: FormatErrorCode,
     readonly file: string,
@@ -52,6 +68,16 @@ export class DatasetFormatError extends DatasetError {
 export class GzipFormatError extends DatasetFormatError {}
 /** A tar archive that is not strict ustar, or an entry that may not be read (link, unsafe path, device). */
 export class TarFormatError extends DatasetFormatError {
+  /**
+   * Makes the error; the context is the named tar entry, or `tar stream` when the problem is not inside one.
+   *
+   * @param code which tar rule was broken (`'tar-header'`, `'tar-unsafe-path'`, ...)
+   * @param file path of the archive on disk
+   * @param expected what the archive must hold there, in words
+   * @param found what it holds instead, in words
+   * @param offset byte offset of the problem in the (decompressed) tar stream
+   * @param entry name of the archive member at fault, as stored in its header; omitted for stream-level problems
+   */
   constructor(
     code: FormatErrorCode,
     file: string,
@@ -72,6 +98,19 @@ export type DigestAlgorithm = 'sha256' | 'md5' | 'size';
 
 /** A file whose size or digest differs from the pinned value. */
 export class DatasetChecksumError extends DatasetError {
+  /**
+   * Makes the error; the message names the file, both values, the URL and what was done with the bad bytes.
+   *
+   * @param file path of the file whose bytes were checked
+   * @param algorithm what was compared: `'sha256'` or `'md5'` digest, or the `'size'` in bytes
+   * @param expected the pinned value (hex digest, or byte count)
+   * @param found the value the file has
+   * @param removed true when the bad bytes were our own temporary download and were deleted
+   * @param url the URL the bytes were downloaded from; omitted for files already on disk
+   * @param hint A last sentence saying what to do (re-download, import another copy); omitted when there is none
+   * @param extra what was compared when not the file's own bytes (`subject`), and where a failed cached file was
+   *   moved aside to (`quarantined`); both optional, default none
+   */
   constructor(
     readonly file: string,
     readonly algorithm: DigestAlgorithm,
@@ -120,6 +159,17 @@ export interface ExpectedFile {
  * digests and the directory to put it in.
  */
 export class DatasetUnavailableError extends DatasetError {
+  /**
+   * Makes the error; the message says what to run first, then lists every expected file.
+   *
+   * @param dataset registry name of the dataset (`'mnist'`)
+   * @param reason why the files could not be fetched: `'offline'` (offline mode is on), `'unreachable'` (no host
+   *   answered, nothing retried) or `'network'` (another failure after the retries)
+   * @param dir the cache directory the files are expected in
+   * @param files every file the dataset needs, with its size, digests and download URLs
+   * @param causes what each download attempt answered, one string per attempt (repeats are counted); default none
+   * @param localCopies directories on this machine that hold a copy to import, best first; default none
+   */
   constructor(
     readonly dataset: string,
     readonly reason: 'offline' | 'unreachable' | 'network',
@@ -203,7 +253,14 @@ function unavailableMessage(
   );
 }
 
+/** A dataset name that is not in the registry; the message lists the known names and the closest one. */
 export class UnknownDatasetError extends DatasetError {
+  /**
+   * Makes the error.
+   *
+   * @param dataset the name that was asked for
+   * @param known every registered dataset name, listed in the message
+   */
   constructor(
     readonly dataset: string,
     readonly known: string[],
@@ -214,6 +271,15 @@ export class UnknownDatasetError extends DatasetError {
 
 /** An option a loader or the batch iterator does not accept, or a value out of range; `option` is its dotted path. */
 export class DatasetOptionError extends DatasetError {
+  /**
+   * Makes the error; the message reads `dataset '<dataset>': option <option>: expected <expected>, found <found>`.
+   *
+   * @param option dotted path of the option at fault (`'noise.std'`)
+   * @param expected what the option accepts, in words (`'a number in [0, 1]'`)
+   * @param found the value that was given, as text
+   * @param dataset the dataset whose loader rejected it; omitted for options of the batch iterator
+   * @param hint A `did you mean` suggestion for a misspelt option; omitted when there is none
+   */
   constructor(
     readonly option: string,
     readonly expected: string,
@@ -228,6 +294,14 @@ export class DatasetOptionError extends DatasetError {
 
 /** `importDataset` cannot read a source, or finds in it no file that belongs to the dataset. */
 export class DatasetImportError extends DatasetError {
+  /**
+   * Makes the error; the message reads `sugar data import <dataset>: <source>: expected <expected>, found <found>`.
+   *
+   * @param dataset registry name of the dataset being imported
+   * @param source the directory or file given to import from
+   * @param expected what the source should hold, in words (the dataset's file names, a readable directory)
+   * @param found what it holds instead, in words
+   */
   constructor(
     readonly dataset: string,
     readonly source: string,

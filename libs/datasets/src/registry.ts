@@ -29,6 +29,7 @@ export function getDatasetDefinition(name: string): DatasetDefinition {
   return def;
 }
 
+/** The names of every dataset, built-in and registered, in registration order. */
 export function datasetNames(): string[] {
   return [...registry.keys()];
 }

@@ -39,7 +39,12 @@ export class Rng {
   private d: number;
   private spare: number | undefined;
 
-  /** A generator for `seed` and an optional stream label (`new Rng(7, 'augment', epoch, index)`). */
+  /**
+   * A generator for `seed` and an optional stream label (`new Rng(7, 'augment', epoch, index)`).
+   *
+   * @param seed the base seed, a number or a string; the same seed and stream give the same sequence everywhere
+   * @param stream further labels hashed with the seed, so independent uses of one seed draw independent sequences
+   */
   constructor(seed: SeedPart, ...stream: SeedPart[]) {
     [this.a, this.b, this.c, this.d] = hashSeed(seed, ...stream);
     for (let i = 0; i < 15; i++) this.uint32();
@@ -64,12 +69,21 @@ export class Rng {
     return (hi * 67108864 + lo) / 9007199254740992;
   }
 
-  /** Uniform in [lo, hi). */
+  /**
+   * Uniform in [lo, hi).
+   *
+   * @param lo the lower bound, included (default 0)
+   * @param hi the upper bound, excluded (default 1)
+   */
   uniform(lo = 0, hi = 1): number {
     return lo + (hi - lo) * this.next();
   }
 
-  /** Uniform integer in [0, n), without modulo bias (n <= 2^32). */
+  /**
+   * Uniform integer in [0, n), without modulo bias (n <= 2^32).
+   *
+   * @param n how many values to draw from: an integer in [1, 2^32]; a RangeError otherwise
+   */
   int(n: number): number {
     if (!(n >= 1 && n <= 4294967296 && Number.isInteger(n))) throw new RangeError(`Rng.int: expected an integer n in [1, 2^32], found ${n}`);
     const limit = 4294967296 - (4294967296 % n);
@@ -79,7 +93,12 @@ export class Rng {
     }
   }
 
-  /** Standard normal (Box-Muller; the second value of each pair is kept for the next call). */
+  /**
+   * A normal draw, standard by default (Box-Muller; the second value of each pair is kept for the next call).
+   *
+   * @param mean the distribution's mean (default 0)
+   * @param std the distribution's standard deviation (default 1)
+   */
   normal(mean = 0, std = 1): number {
     if (this.spare !== undefined) {
       const z = this.spare;
@@ -94,14 +113,22 @@ export class Rng {
     return mean + std * r * Math.cos(theta);
   }
 
-  /** A uniformly random permutation of 0..n-1 (Fisher-Yates). */
+  /**
+   * A uniformly random permutation of 0..n-1 (Fisher-Yates).
+   *
+   * @param n the length of the permutation, a non-negative integer
+   */
   permutation(n: number): Int32Array {
     const p = new Int32Array(n);
     for (let i = 0; i < n; i++) p[i] = i;
     return this.shuffle(p);
   }
 
-  /** Shuffles in place and returns the same array. */
+  /**
+   * Shuffles in place (Fisher-Yates) and returns the same array.
+   *
+   * @param arr any array or typed array; its elements are reordered in place
+   */
   shuffle<T extends { length: number; [i: number]: unknown }>(arr: T): T {
     for (let i = arr.length - 1; i > 0; i--) {
       const j = this.int(i + 1);

@@ -19,9 +19,19 @@ export interface TeacherLayer {
 
 export interface Teacher {
   layers: TeacherLayer[];
-  /** Output logits for one input (plain float64 JS, so identical on every machine). */
+  /**
+   * Output logits for one input (plain float64 JS, so identical on every machine).
+   *
+   * @param x the input, or a flat buffer of many inputs holding it
+   * @param offset the index in `x` where this input's `dim` values start (default 0)
+   */
   logits(x: ArrayLike<number>, offset?: number): Float64Array;
-  /** argmax of the logits (lowest index on ties). */
+  /**
+   * argmax of the logits (lowest index on ties).
+   *
+   * @param x the input, or a flat buffer of many inputs holding it
+   * @param offset the index in `x` where this input's `dim` values start (default 0)
+   */
   label(x: ArrayLike<number>, offset?: number): number;
 }
 

@@ -100,5 +100,13 @@ export interface DatasetDefinition {
    * one, each default's type is required and numbers must be >= 0.
    */
   options?: OptionSchema;
+  /**
+   * Builds the raw train and test splits; `loadDataset` then applies limits, the validation carve and the label set.
+   * Must give the same result for the same options and seed on every machine.
+   *
+   * @param options the dataset's own options, validated against `options` and with defaults filled in
+   * @param seed the integer seed of the load (default 0); synthetic datasets draw from it
+   * @param ctx the verified local path of each manifest file, and the manifest entries (empty for synthetic datasets)
+   */
   load(options: Record<string, number | string | boolean>, seed: number, ctx: LoadContext): RawDataset | Promise<RawDataset>;
 }
