@@ -15,6 +15,7 @@ export interface DashboardOptions {
 
 export interface Dashboard {
   url: string;
+  /** Stops polling, ends every open page's event stream and closes the server; resolves once it is closed. */
   close(): Promise<void>;
 }
 
@@ -22,6 +23,10 @@ export interface Dashboard {
  * `sugar serve DIR`: a local web page for a results directory, finished or running. The page loads the sweep's
  * snapshot and curves as JSON, and reloads them when the server's poll of the directory sees a change, which it
  * announces as a server-sent event. plotly.js is served from this installation: no network is used.
+ *
+ * @param dir the results directory to show (a sweep's `--out`), finished or still running
+ * @param opts `port` (default 0: any free port), `host` (default 127.0.0.1) and `pollMs`, how often the directory
+ *   is checked for changes (default 1000 ms)
  */
 export async function serveDashboard(dir: string, opts: DashboardOptions = {}): Promise<Dashboard> {
   const data = new DashboardData(dir);

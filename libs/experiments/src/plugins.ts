@@ -27,7 +27,11 @@ export interface ResolvedPlugin {
 export interface PluginSource {
   /** Directories a package name resolves from, in order; a relative path resolves from the first. */
   from: readonly string[];
-  /** How errors name entry `index`: `plugins[0] of spec /x/spec.yaml`, `--require`. */
+  /**
+   * How errors name entry `index`: `plugins[0] of spec /x/spec.yaml`, `--require`.
+   *
+   * @param index the entry's position in the list, from 0
+   */
   where: (index: number) => string;
 }
 

@@ -8,6 +8,7 @@ import { loadSpecFile, parseSpec, pluginSpecError, readSpecFile, specPluginSourc
 // presets/ sits beside src/ and dist/, so this path holds for the sources and the build.
 const PRESET_DIR = path.join(__dirname, '..', 'presets');
 
+/** The shipped preset specs, by file name order: each one's name, description ('' when it has none) and file path. */
 export function listPresets(): { name: string; description: string; file: string }[] {
   return fs
     .readdirSync(PRESET_DIR)

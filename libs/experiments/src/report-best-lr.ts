@@ -81,6 +81,9 @@ function cellStats(c: Cell, metric: string) {
 /**
  * One row per setting, optimizer, variant and lr: completed runs (n), runs lost to divergence or failure,
  * and the mean and 95% interval (`metricInterval`: Wilson for fractions) of `metric` (default the spec's) over the completed runs.
+ *
+ * @param r the loaded results directory (`loadResults`): its spec, run summaries and variant order
+ * @param metric the summary metric to average (`'testAccuracy'`, `'deadFraction'`, ...); default the spec's `metric`
  */
 export function lrGridTable(r: SweepResults, metric = r.spec.metric): pl.DataFrame {
   const order = (c: Cell) => r.variants.findIndex((v) => v.split(' | ').includes(c.variant));
@@ -120,7 +123,11 @@ function paired(a: Cell | undefined, b: Cell | undefined, metric: string): { dif
   return { diff: t.meanDiff, lo: t.ci.lo, hi: t.ci.hi, p: Number.isFinite(t.p) ? t.p : null };
 }
 
-/** The lr the paper's recipe uses: the spec's base optimizer's. */
+/**
+ * The lr the paper's recipe uses: the spec's base optimizer's; undefined when the base sets none.
+ *
+ * @param r the loaded results directory (`loadResults`): its spec, run summaries and variant order
+ */
 export function referenceLr(r: SweepResults): number | undefined {
   const opt = r.spec.base.optimizer;
   return isObject(opt) && typeof opt.lr === 'number' ? opt.lr : undefined;
@@ -130,6 +137,10 @@ export function referenceLr(r: SweepResults): number | undefined {
  * Per setting, optimizer (with at least two lrs) and variant: the metric at the reference lr (`referenceLr`)
  * and at the variant's own best lr (an lr where a run diverged or failed is not eligible), and the paired
  * difference to the baseline variant at the reference lr and with each at its own best lr.
+ *
+ * @param r the loaded results directory (`loadResults`): its spec, run summaries and variant order
+ * @param metric the summary metric compared (higher is better, except losses and dead fractions); default the
+ *   spec's `metric`
  */
 export function bestLrTable(r: SweepResults, metric = r.spec.metric): pl.DataFrame {
   const ref = referenceLr(r);
@@ -195,7 +206,12 @@ const pText = (p: unknown) => (typeof p === 'number' ? ` (p=${p < 0.001 ? p.toEx
 /** A learning rate cell: the number as written, '-' where there is none. */
 const lrText = (lr: unknown): string => (typeof lr === 'number' || typeof lr === 'string' ? String(lr) : '-');
 
-/** The best-lr table as people read it: `mean [95% CI]` cells and signed paired differences with p. */
+/**
+ * The best-lr table as people read it: `mean [95% CI]` cells and signed paired differences with p.
+ *
+ * @param df a table from `bestLrTable`
+ * @param baseline the baseline variant's label, as the difference columns' headers name it (default 'baseline')
+ */
 export function compactBestLr(df: pl.DataFrame, baseline = 'baseline'): pl.DataFrame {
   const rows = df.toRecords() as Record<string, unknown>[];
   return pl.DataFrame(

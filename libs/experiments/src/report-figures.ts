@@ -77,7 +77,12 @@ function deadUnitsOverEpochs(r: SweepResults, runs: RunSummary[]): NamedFigure[]
   ];
 }
 
-/** The report's figures, in page order, over completed runs (as the tables). */
+/**
+ * The report's figures, in page order, over completed runs (as the tables).
+ *
+ * @param r the loaded results directory (`loadResults`): its spec, run summaries and variant order
+ * @param tables the tables `reportTables(r)` made; the accuracy bars and layer figures are drawn from them
+ */
 export function reportFigures(r: SweepResults, tables: ReportTables): NamedFigure[] {
   assignVariantColors(r.variants); // spec order, so the baseline keeps its color across figures
   const runs = completed(r);

@@ -102,6 +102,8 @@ function derivedVariants(spec: Spec): string[] | undefined {
 /**
  * Everything a report needs from a results directory, finished or not (a running or interrupted sweep's
  * finished runs, and the others with their progress); refuses one that pools different configs under a label.
+ *
+ * @param dir the results directory a sweep wrote (its `--out`), holding spec.json and one directory per run
  */
 export function loadResults(dir: string): SweepResults {
   const spec = readSpec(dir);

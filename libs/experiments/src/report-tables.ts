@@ -53,6 +53,8 @@ function layerRows(summaries: RunSummary[]): LayerRow[] {
 /**
  * The report's tables; statistics are over completed runs, with diverged and failed ones counted beside them,
  * and (for a sweep still running or interrupted) an `unfinished` count in every table, never averaged.
+ *
+ * @param r the loaded results directory (`loadResults`): its spec, run summaries and variant order
  */
 export function reportTables(r: SweepResults): ReportTables {
   const present = new Set(r.summaries.flatMap((s) => Object.keys(scalarMetrics(s))));

@@ -83,7 +83,13 @@ async function writePNGs(figs: NamedFigure[], out: string): Promise<Map<string, 
   return pngs;
 }
 
-/** Writes tables (CSV, Parquet, Markdown), a self-contained HTML report and optionally PNG figures. */
+/**
+ * Writes tables (CSV, Parquet, Markdown), a self-contained HTML report and optionally PNG figures.
+ *
+ * @param dir the results directory to report (a sweep's `--out`), finished or not
+ * @param opts `png` to render figures through headless Chromium (default off), `outDir` (default DIR/report) and
+ *   `require`, plugins to load besides those the spec records
+ */
 export async function writeReport(dir: string, opts: ReportOptions = {}): Promise<ReportFiles> {
   const pluginNotes = await loadResultsPlugins(dir, opts.require);
   const results = loadResults(dir);

@@ -13,8 +13,20 @@ import { claimEngine, runFiles, type RunOutcome, type RunSummary } from './store
 export interface RunUnitOptions {
   backend?: BackendName;
   signal?: AbortSignal;
+  /**
+   * Called after each epoch of each run, for progress lines.
+   *
+   * @param id the run's id (12 hex digits)
+   * @param epoch the epoch just finished, from 1
+   * @param epochs the run's total epoch count
+   * @param metrics the epoch's scalars (`trainLoss`, `testAccuracy`, `deadFraction`, ...; see epochScalars)
+   */
   onEpoch?: (id: string, epoch: number, epochs: number, metrics: Record<string, unknown>) => void;
-  /** How the unit trains (packed, fused, one after another) and other notes for the user. */
+  /**
+   * How the unit trains (packed, fused, one after another) and other notes for the user.
+   *
+   * @param message one line, prefixed with the run or unit it is about
+   */
   onLog?: (message: string) => void;
   /** The plugin hashes the sweep was claimed with: a plugin edited since fails its runs instead of mixing versions. */
   expectPlugins?: Record<string, string>;
@@ -116,6 +128,11 @@ const failure = (err: unknown): RunOutcome =>
  * optional landscape probe (spec `landscape`) and each run's summary. Each run keeps its own log and checkpoints
  * in `dirs[i]` (resumed from, packed or not) and its own ending. Never throws: an error before training is every
  * run's outcome. What a sweep's worker and `run-one` both call; `seconds` is the unit's wall time.
+ *
+ * @param runs the unit's planned runs, all of one dataset and architecture; at least one
+ * @param dirs each run's directory (its log, checkpoints and summary), in the order of `runs`
+ * @param opts backend, AbortSignal, epoch and log callbacks, the plugin hashes the sweep was claimed with, and
+ *   TensorBoard events (default on)
  */
 export async function runUnit(runs: PlannedRun[], dirs: string[], opts: RunUnitOptions = {}): Promise<RunOutcome[]> {
   const t0 = Date.now();

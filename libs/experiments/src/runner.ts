@@ -32,6 +32,11 @@ export interface SweepOptions {
   signal?: AbortSignal;
   /** In a notebook, a display of the running runs updated in place (default true; false: none). */
   progress?: boolean;
+  /**
+   * Called for each sweep event: its start, each run's start, epochs and end, and log lines.
+   *
+   * @param e the event, told apart by its `type`
+   */
   onEvent?: (e: SweepEvent) => void;
 }
 
@@ -59,7 +64,13 @@ export function defaultWorkers(backend?: string, runs: PlannedRun[] = []): numbe
   return planParallelism(runs, { backend }).workers;
 }
 
-/** Runs every run of a spec into `out`, in parallel worker processes, skipping finished runs. */
+/**
+ * Runs every run of a spec into `out`, in parallel worker processes, skipping finished runs.
+ *
+ * @param spec the validated sweep spec (`resolveSpec`, `parseSpec`): its grid, seeds and base config
+ * @param asked the results directory `out` (required), and workers, resume or extend, an `--only` filter, backend,
+ *   packing, TensorBoard, AbortSignal, notebook progress and the event callback
+ */
 export async function runSweep(spec: Spec, asked: SweepOptions): Promise<SweepResult> {
   checkSweepOptions(asked);
   const opts = withSweepDisplay(spec.name, asked);

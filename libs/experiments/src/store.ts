@@ -117,6 +117,11 @@ export interface VariantOrder {
  * checkpoint/}.
  */
 export class ResultsStore {
+  /**
+   * Opens the directory's layout; nothing is read or created until a method asks.
+   *
+   * @param dir the results directory (a sweep's `--out`)
+   */
   constructor(readonly dir: string) {}
 
   /** The sweep runner's lock (lock.ts). */
@@ -124,14 +129,17 @@ export class ResultsStore {
     return path.join(this.dir, '.lock');
   }
 
+  /** The spec the directory belongs to, as canonical JSON. */
   get specFile(): string {
     return path.join(this.dir, 'spec.json');
   }
 
+  /** The SHA-256 of spec.json, compared when a sweep claims the directory. */
   get specHashFile(): string {
     return path.join(this.dir, 'spec.sha256');
   }
 
+  /** One line per spec claimed in the directory, extensions included. */
   get specHistoryFile(): string {
     return path.join(this.dir, 'spec-history.jsonl');
   }
@@ -141,71 +149,135 @@ export class ResultsStore {
     return path.join(this.dir, 'claim.json');
   }
 
+  /** The variant and axis order of the spec, which spec.json's sorted keys lose. */
   get variantsFile(): string {
     return path.join(this.dir, 'variants.json');
   }
 
+  /** The run ids, one a line, in the order a Slurm array's task indices use. */
   get runIdsFile(): string {
     return path.join(this.dir, 'run-ids.txt');
   }
 
+  /** The directory that holds one directory per run. */
   get runsDir(): string {
     return path.join(this.dir, 'runs');
   }
 
+  /**
+   * The run's own directory, DIR/runs/<id>.
+   *
+   * @param id the run's id (12 hex digits)
+   */
   runDir(id: string): string {
     return path.join(this.runsDir, id);
   }
 
+  /**
+   * Every file and directory of one run: config, metrics log, summary, checkpoint.
+   *
+   * @param id the run's id (12 hex digits)
+   */
   files(id: string): RunFiles {
     return runFiles(this.runDir(id));
   }
 
+  /**
+   * The run's config.json: id, variant, seed, grid point and resolved config.
+   *
+   * @param id the run's id (12 hex digits)
+   */
   configFile(id: string): string {
     return this.files(id).config;
   }
 
+  /**
+   * The run's metrics.jsonl, one line per epoch.
+   *
+   * @param id the run's id (12 hex digits)
+   */
   metricsFile(id: string): string {
     return this.files(id).metrics;
   }
 
+  /**
+   * The run's checkpoint directory, which an interrupted run resumes from.
+   *
+   * @param id the run's id (12 hex digits)
+   */
   checkpointDir(id: string): string {
     return this.files(id).checkpoint;
   }
 
+  /**
+   * The run's summary.json, written once the run has ended.
+   *
+   * @param id the run's id (12 hex digits)
+   */
   summaryFile(id: string): string {
     return this.files(id).summary;
   }
 
-  /** A run's config.json as written (id, variant, seed, grid point, resolved config); undefined if missing. */
+  /**
+   * A run's config.json as written (id, variant, seed, grid point, resolved config); undefined if missing.
+   *
+   * @param id the run's id (12 hex digits)
+   */
   savedRun<T = PlannedRun>(id: string): T | undefined {
     return readJSON<T>(this.configFile(id));
   }
 
-  /** What the directory's runs were planned as: id, variant label, grid point (from each run's config.json). */
+  /**
+   * What the directory's runs were planned as: id, variant label, grid point (from each run's config.json).
+   *
+   * @param id the run's id (12 hex digits)
+   */
   plannedRun(id: string): Pick<PlannedRun, 'id' | 'variant' | 'point'> | undefined {
     return this.savedRun(id);
   }
 
+  /**
+   * The run's summary (NaN and Infinity decoded); undefined while it has none.
+   *
+   * @param id the run's id (12 hex digits)
+   */
   summary(id: string): RunSummary | undefined {
     return readEncoded<RunSummary>(this.summaryFile(id));
   }
 
-  /** Finished means a summary exists: completed and diverged runs are final; failed ones are retried on --resume. */
+  /**
+   * Finished means a summary exists: completed and diverged runs are final; failed ones are retried on --resume.
+   *
+   * @param id the run's id (12 hex digits)
+   */
   isFinished(id: string): boolean {
     const s = this.summary(id);
     return s !== undefined && s.status !== 'failed';
   }
 
-  /** Started means it trained: a metrics log or a checkpoint (config.json alone is a plan, e.g. an emitted Slurm sweep). */
+  /**
+   * Started means it trained: a metrics log or a checkpoint (config.json alone is a plan, e.g. an emitted Slurm sweep).
+   *
+   * @param id the run's id (12 hex digits)
+   */
   hasStarted(id: string): boolean {
     return fs.existsSync(this.metricsFile(id)) || fs.existsSync(this.checkpointDir(id));
   }
 
+  /**
+   * Whether the run has a checkpoint directory to resume from.
+   *
+   * @param id the run's id (12 hex digits)
+   */
   hasCheckpoint(id: string): boolean {
     return fs.existsSync(this.checkpointDir(id));
   }
 
+  /**
+   * Writes the run's config.json unless it exists (a run's plan is never rewritten).
+   *
+   * @param run the planned run: its id, variant, seed, grid point and resolved training config
+   */
   writeConfig(run: PlannedRun): void {
     const file = this.configFile(run.id);
     if (!fs.existsSync(file))
@@ -215,6 +287,11 @@ export class ResultsStore {
   /**
    * Records how a run ended: summary.json (written here and nowhere else, atomically; NaN and Infinity survive),
    * a failed summary for an error, nothing for an interruption (its checkpoint is the record). Returns the summary.
+   *
+   * @param run the run's id, variant label, seed and grid point, copied into a failed summary
+   * @param outcome how the run ended: its summary, an error, or an interruption
+   * @param backend the backend the run used, recorded in a failed summary; undefined when none was initialized
+   * @param t0 when the run started (ms since the epoch, as Date.now()), for a failed summary's duration
    */
   recordOutcome(
     run: Pick<PlannedRun, 'id' | 'variant' | 'seed' | 'point'>,
@@ -228,7 +305,11 @@ export class ResultsStore {
     return summary;
   }
 
-  /** Records the spec's variant and axis order (left as it is when unchanged). */
+  /**
+   * Records the spec's variant and axis order (left as it is when unchanged).
+   *
+   * @param order the variant labels and grid axes in the spec's order
+   */
   writeVariantOrder(order: VariantOrder): void {
     const text = JSON.stringify(order, null, 2) + '\n';
     if (!fs.existsSync(this.variantsFile) || fs.readFileSync(this.variantsFile, 'utf8') !== text) writeFileAtomic(this.variantsFile, text);
@@ -241,6 +322,7 @@ export class ResultsStore {
     return v && strings(v.variants) && strings(v.axes) ? v : undefined;
   }
 
+  /** The ids of every run with a config.json, sorted. */
   listRunIds(): string[] {
     const dir = this.runsDir;
     return fs.existsSync(dir)
@@ -251,6 +333,7 @@ export class ResultsStore {
       : [];
   }
 
+  /** The summary of every run that has one, in run id order. */
   summaries(): RunSummary[] {
     return this.listRunIds()
       .map((id) => this.summary(id))

@@ -43,11 +43,22 @@ export class SweepState {
   /** The last measured rate (epochs per second, all lanes): kept between units, when no running run is measured yet. */
   private rate?: number;
 
+  /**
+   * An empty state, before the sweep's start event.
+   *
+   * @param name the sweep's name (the spec's `name`), shown in the display's heading
+   * @param now the clock in milliseconds that ETAs are measured with (default Date.now)
+   */
   constructor(
     readonly name: string,
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * Folds one runner event into the counts, the running runs and the rate estimate.
+   *
+   * @param e the event, as `runSweep`'s `onEvent` receives it
+   */
   update(e: SweepEvent): void {
     const at = this.now();
     if (e.type === 'start') this.total = e.todo;
