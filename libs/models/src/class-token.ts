@@ -14,6 +14,12 @@ export class ClassToken extends tf.layers.Layer {
   readonly seed: number | undefined;
   private token?: tf.LayerVariable;
 
+  /**
+   * Makes the layer; the token is created when the layer is built.
+   *
+   * @param args the usual layer arguments (`name`, ...), the std of the token's truncated-normal init (`initStd`, default 1e-6) and
+   *   its `seed` (default random)
+   */
   constructor(args: ClassTokenArgs = {}) {
     super(args);
     this.initStd = args.initStd ?? 1e-6;

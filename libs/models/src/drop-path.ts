@@ -33,6 +33,12 @@ export class DropPath extends tf.layers.Layer {
   readonly seed: number | undefined;
   private readonly state: { s: number };
 
+  /**
+   * Makes the layer; the rate is checked here.
+   *
+   * @param args the usual layer arguments (`name`, ...), the required drop `rate` in [0, 1) and the mask stream's `seed`
+   *   (default random)
+   */
   constructor(args: DropPathArgs) {
     super(args);
     this.rate = args.rate;

@@ -27,6 +27,11 @@ export class LayerNorm extends tf.layers.Layer {
   private gamma?: tf.LayerVariable;
   private beta?: tf.LayerVariable;
 
+  /**
+   * Makes the layer; the scale and offset are created when it is built.
+   *
+   * @param args the usual layer arguments (`name`, ...) and the `epsilon` added to the variance (default 1e-6)
+   */
   constructor(args: LayerNormArgs = {}) {
     super(args);
     this.epsilon = args.epsilon ?? 1e-6;

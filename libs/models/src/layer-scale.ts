@@ -15,6 +15,11 @@ export class LayerScale extends tf.layers.Layer {
   readonly initValue: number;
   private gamma?: tf.LayerVariable;
 
+  /**
+   * Makes the layer; the per-channel scales are created when it is built.
+   *
+   * @param args the usual layer arguments (`name`, ...) and the scales' `initValue` (default 1e-6)
+   */
   constructor(args: LayerScaleArgs = {}) {
     super(args);
     this.initValue = args.initValue ?? 1e-6;

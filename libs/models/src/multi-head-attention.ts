@@ -68,6 +68,12 @@ export class MultiHeadSelfAttention extends tf.layers.Layer {
   readonly seed: number | undefined;
   private w?: AttentionVariables;
 
+  /**
+   * Makes the layer; `numHeads` is checked here, and against the input's width when the layer is built.
+   *
+   * @param args the usual layer arguments (`name`, ...), the required `numHeads`, whether the q, k, v projection has a bias
+   *   (`qkvBias`, default true), the kernels' init std (`initStd`, default 0.02) and their `seed`
+   */
   constructor(args: MultiHeadSelfAttentionArgs) {
     super(args);
     this.numHeads = positiveInt(this, 'numHeads', args.numHeads);

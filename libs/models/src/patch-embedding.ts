@@ -30,6 +30,12 @@ export class PatchEmbedding extends tf.layers.Layer {
   private kernel?: tf.LayerVariable;
   private bias?: tf.LayerVariable;
 
+  /**
+   * Makes the layer; the convolution is created when it is built.
+   *
+   * @param args the usual layer arguments (`name`, ...), the required `patchSize` (pixels per patch side) and `filters` (the
+   *   embedding width), `useBias` (default true), the kernel's init std (`initStd`, default 0.02) and `seed`
+   */
   constructor(args: PatchEmbeddingArgs) {
     super(args);
     this.patchSize = positiveInt(this, 'patchSize', args.patchSize);

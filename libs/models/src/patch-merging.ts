@@ -27,6 +27,12 @@ export class PatchMerging extends tf.layers.Layer {
   private beta?: tf.LayerVariable;
   private kernel?: tf.LayerVariable;
 
+  /**
+   * Makes the layer; the norm and the projection are created when it is built.
+   *
+   * @param args the usual layer arguments (`name`, ...), output `filters` (default twice the input's channels), the norm's
+   *   `epsilon` (default 1e-5), the kernel's init std (`initStd`, default 0.02) and `seed`
+   */
   constructor(args: PatchMergingArgs = {}) {
     super(args);
     if (args.filters !== undefined && !(Number.isInteger(args.filters) && args.filters > 0)) throw layerError(this, 'filters', 'an integer >= 1', args.filters);

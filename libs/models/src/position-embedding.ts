@@ -14,6 +14,11 @@ export class PositionEmbedding extends tf.layers.Layer {
   readonly seed: number | undefined;
   private embedding?: tf.LayerVariable;
 
+  /**
+   * Makes the layer; the table is created, one row per token, when it is built.
+   *
+   * @param args the usual layer arguments (`name`, ...), the table's truncated-normal init std (`initStd`, default 0.02) and `seed`
+   */
   constructor(args: PositionEmbeddingArgs = {}) {
     super(args);
     this.initStd = args.initStd ?? 0.02;

@@ -19,11 +19,20 @@ export interface ModelEntry<O extends CommonModelOptions = CommonModelOptions> {
    * built; an entry without one is not checked.
    */
   options?: OptionSchema;
-  /** `registryName` is what the caller asked for (for error messages and the default model name). */
+  /**
+   * Builds a new model. `registryName` is what the caller asked for (for error messages and the default
+   * model name).
+   *
+   * @param opts the model options: the common ones (activation, inputShape, numClasses, seed, name) and the entry's
+   *   own, checked against `options` when it has a schema
+   * @param registryName the name the model was asked for under
+   */
   build(opts: O, registryName: string): tf.LayersModel;
   /**
    * How large a model these options make, computed without building it (spec validation refuses a run that cannot
    * fit in memory before anything is built); undefined for options the build refuses. Without it, no estimate.
+   *
+   * @param opts the model options as `build` would get them, with the input shape and class count
    */
   size?(opts: ModelSizeOptions): ModelSize | undefined;
 }
@@ -70,6 +79,7 @@ export function registerModel<O extends CommonModelOptions>(name: string, entry:
   registry.set(name, entry);
 }
 
+/** The names of every model, built-in and registered, sorted. */
 export function listModels(): string[] {
   return [...registry.keys()].sort();
 }

@@ -79,6 +79,13 @@ export class WindowAttention extends tf.layers.Layer {
   private shift = 0;
   private constants?: { oneHot: tf.Tensor2D; mask?: tf.Tensor };
 
+  /**
+   * Makes the layer; the head count, window and shift are checked here (the shift must be below the window).
+   *
+   * @param args the usual layer arguments (`name`, ...), the required `numHeads` and `windowSize` (tokens per window side),
+   *   the cyclic `shiftSize` (default 0), `qkvBias` (default true), the init std of kernels and bias table (`initStd`, default 0.02)
+   *   and `seed`
+   */
   constructor(args: WindowAttentionArgs) {
     super(args);
     this.numHeads = positiveInt(this, 'numHeads', args.numHeads);
