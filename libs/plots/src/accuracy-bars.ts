@@ -33,6 +33,11 @@ export interface AccuracyBarsOptions {
  * One bar per variant (its color) with an asymmetric error bar for the interval and the seeds
  * as points. The x axis is numeric with the variants as tick labels so that seed points can be
  * spread sideways instead of piling up.
+ *
+ * @param rows one row per variant, in bar order: its mean, optional interval ends and per-seed values (fractions in
+ *   [0, 1] when `percent` is set); at least one
+ * @param opts the metric's name (default `test accuracy`), the interval's name, title, a fixed y range or bars from
+ *   zero (default: zoomed by `accuracyRange`), and percentages
  */
 export function accuracyBars(rows: AccuracyRow[], opts: AccuracyBarsOptions = {}): Figure {
   validateRows(rows);
@@ -61,6 +66,8 @@ export function accuracyBars(rows: AccuracyRow[], opts: AccuracyBarsOptions = {}
  * The y range of an accuracy chart, the one place it is chosen (the report and the notebooks both draw
  * `accuracyBars` with it): every mean, interval end and seed value, with 15% of their span (at least 0.01) on
  * either side, kept inside [0, 1] when the numbers are fractions.
+ *
+ * @param rows the rows `accuracyBars` draws; their means, interval ends and seed values set the range
  */
 export function accuracyRange(rows: AccuracyRow[]): [number, number] {
   validateRows(rows);

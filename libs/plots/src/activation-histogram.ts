@@ -34,6 +34,10 @@ export function histogramCounts(ps: number[], bins: number): number[] {
  * One panel per layer: how the layer's units split between never active (p = 0, dead),
  * always active (p = 1, linear) and in between. Variants are overlaid in their colors;
  * each panel's title counts the units with p = 0 per variant.
+ *
+ * @param layers per layer (and variant, when comparing), each unit's probability of a positive pre-activation, in
+ *   [0, 1]; panels follow the layers' first appearance
+ * @param opts bins on [0, 1] (default 20), `fraction` (default) or `count` of units per bin, panels per row, title
  */
 export function activationHistogram(layers: ActivationProbabilities[], opts: ActivationHistogramOptions = {}): Figure {
   const bins = opts.bins ?? 20;

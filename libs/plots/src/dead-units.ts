@@ -23,6 +23,13 @@ export interface DeadUnitsOptions {
 
 const DASHES = ['solid', 'dash', 'dot', 'dashdot', 'longdash', 'longdashdot'];
 
+/**
+ * The fraction of dead units per layer over epochs: one line per layer (and variant, dashed per variant), or one
+ * layer x epoch heatmap per variant.
+ *
+ * @param series per layer (and variant, when comparing), the epochs and the dead fraction in [0, 1] at each
+ * @param opts `lines` (default) or `heatmap`, title, and heatmap panels per row (default up to 3)
+ */
 export function deadUnitsFigure(series: DeadUnitsSeries[], opts: DeadUnitsOptions = {}): Figure {
   nonEmpty(series, 'series', 'layer series');
   series.forEach((s, i) => {

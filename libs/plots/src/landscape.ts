@@ -50,6 +50,14 @@ function zFor(g: { alphas: number[]; betas: number[]; loss: number[][] }, log: b
   );
 }
 
+/**
+ * A 2-D loss-landscape slice as filled contours over the (α, β) plane, the trained weights at the origin.
+ *
+ * @param grid the slice: `loss[i][j]` at `alphas[i]` along direction 1 and `betas[j]` along direction 2 (rows follow
+ *   alphas); non-finite losses are left as gaps
+ * @param opts title, log10 of the loss (for slices spanning orders of magnitude), contour levels (default 25) and
+ *   the plotly colorscale
+ */
 export function landscapeContour(grid: LandscapeGrid, opts: LandscapeOptions = {}): Figure {
   const g = checkGrid(grid);
   const log = opts.log ?? false;
@@ -91,6 +99,13 @@ export function landscapeContour(grid: LandscapeGrid, opts: LandscapeOptions = {
   };
 }
 
+/**
+ * A 2-D loss-landscape slice as a 3-D surface, with its contours projected on the floor.
+ *
+ * @param grid the slice: `loss[i][j]` at `alphas[i]` along direction 1 and `betas[j]` along direction 2 (rows follow
+ *   alphas); non-finite losses are left as gaps
+ * @param opts title, log10 of the loss, and the plotly colorscale (default Viridis); `levels` is not used
+ */
 export function landscapeSurface(grid: LandscapeGrid, opts: LandscapeOptions = {}): Figure {
   const g = checkGrid(grid);
   const log = opts.log ?? false;
@@ -130,6 +145,12 @@ export interface LandscapeLine {
   loss: number[];
 }
 
+/**
+ * 1-D interpolations between two weight vectors, one line per variant in its color.
+ *
+ * @param lines per variant, the interpolation coefficients `alphas` (0 at theta0, 1 at theta1) and the loss at each
+ * @param opts title, log10 of the loss, and the x axis label
+ */
 export function landscapeLine(lines: LandscapeLine[], opts: Omit<LandscapeOptions, 'levels' | 'colorscale'> & { xLabel?: string } = {}): Figure {
   nonEmpty(lines, 'lines', 'line');
   const colors = variantColors(lines.map((l, i) => str(l?.name, `lines[${i}].name`)));

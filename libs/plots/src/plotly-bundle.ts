@@ -26,6 +26,7 @@ export function plotlyBundle(): { source: string; version: string; file: string 
   return cached;
 }
 
+/** The version of the plotly.js bundle this installation inlines into HTML (from the bundle's package.json). */
 export function plotlyVersion(): string {
   return plotlyBundle().version;
 }

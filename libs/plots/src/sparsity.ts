@@ -18,7 +18,12 @@ export interface SparsityOptions {
   yLabel?: string;
 }
 
-/** Grouped bars: layers along x (in the order given), one bar per variant in its color. */
+/**
+ * Grouped bars: layers along x (in the order given), one bar per variant in its color.
+ *
+ * @param rows one per layer and variant: the fraction of exact zeros in [0, 1], with an optional error bar half-width
+ * @param opts title and y axis label
+ */
 export function sparsityFigure(rows: SparsityRow[], opts: SparsityOptions = {}): Figure {
   nonEmpty(rows, 'rows', 'row');
   rows.forEach((r, i) => {

@@ -20,6 +20,9 @@ export interface SurrogateFigureOptions {
 /**
  * The paper's Figure 1: surrogate functions (left) and their derivatives (right) next to ReLU.
  * Each surrogate keeps one color and one legend entry across both panels.
+ *
+ * @param curves per surrogate, its name and its value and derivative sampled on the grid `x` (computed with core)
+ * @param opts title, and whether to draw ReLU and its step as the dashed reference (default true)
  */
 export function surrogateFigure(curves: SurrogateCurve[], opts: SurrogateFigureOptions = {}): Figure {
   nonEmpty(curves, 'curves', 'curve');

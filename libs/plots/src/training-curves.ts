@@ -27,6 +27,10 @@ export interface TrainingCurvesOptions {
 /**
  * Learning curves, one color per variant: the mean over seeds as a line and the spread over
  * seeds as a shaded band (one closed `toself` polygon per variant, listed before its line).
+ *
+ * @param runs one per variant and seed: the metric's value at each epoch
+ * @param opts the required `metric` (names the y axis), the band (`minmax` default, `std` or `none`), title, x axis
+ *   label and a log y axis
  */
 export function trainingCurves(runs: TrainingRun[], opts: TrainingCurvesOptions): Figure {
   nonEmpty(runs, 'runs', 'run');
