@@ -288,6 +288,9 @@ function resolveEval(x: unknown): ResolvedTrainConfig['eval'] {
 /**
  * Validates a config and fills in the defaults. Unknown keys are errors at every level (with a "did you
  * mean" for close names); each error names the offending field's path (TrainConfigError.path).
+ *
+ * @param config the training config as written (a spec's `base`, a YAML or JSON file): epochs and batchSize are
+ *   required, everything else has a default
  */
 export function resolveTrainConfig(config: TrainConfig): ResolvedTrainConfig {
   const c = object('', config, 'a config object') as unknown as TrainConfig;
@@ -321,6 +324,8 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedTrainConfig {
 /**
  * Every problem of a config, the first of each part (top level, optimizer, schedule, warmup, eval, probes,
  * data), so a spec with several typos is fixed in one pass. Empty when `resolveTrainConfig` accepts it.
+ *
+ * @param config the training config as written, of any shape (a non-object is one issue)
  */
 export function trainConfigIssues(config: TrainConfig): TrainConfigError[] {
   if (!isObject(config)) return [new TrainConfigError('', 'a config object', config)];

@@ -33,10 +33,27 @@ export interface LabeledBatch {
 /** The uniform view fit, evaluate and the probes take of either kind of data. */
 export interface DataSource {
   numClasses: number;
+  /**
+   * How many samples a split holds; undefined when the data has no such split.
+   *
+   * @param split `'train'`, `'val'` or `'test'`
+   */
   size(split: SplitKey): number | undefined;
-  /** Samples `indices` of a split; `epoch` keys augmentation (train only). */
+  /**
+   * Samples `indices` of a split; `epoch` keys augmentation (train only).
+   *
+   * @param split the split to read: `'train'`, `'val'` or `'test'`
+   * @param indices sample indices within the split, in batch order
+   * @param epoch the epoch (from 0) whose augmentation draws apply; omitted, no augmentation
+   */
   batch(split: SplitKey, indices: Int32Array, epoch?: number): LabeledBatch;
-  /** Consecutive samples [start, start + count) of a split, never augmented. */
+  /**
+   * Consecutive samples [start, start + count) of a split, never augmented.
+   *
+   * @param split the split to read: `'train'`, `'val'` or `'test'`
+   * @param start the first sample's index within the split
+   * @param count how many samples, at most the split's size minus `start`
+   */
   range(split: SplitKey, start: number, count: number): LabeledBatch;
 }
 

@@ -2,6 +2,12 @@ import { describeValue } from '@sugar-lab/core';
 
 /** Base class of every error @sugar-lab/train throws on purpose: `catch (e) { if (e instanceof TrainError) ... }`; `name` is the class's name. */
 export class TrainError extends Error {
+  /**
+   * Makes the error; `name` becomes the concrete subclass's name.
+   *
+   * @param message the full human-readable message: what was expected, what was found and where
+   * @param options standard `Error` options; `cause` keeps the underlying error (a failed read, a backend error)
+   */
   constructor(message?: string, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
@@ -14,6 +20,17 @@ export class TrainError extends Error {
  */
 export class TrainConfigError extends TrainError {
   readonly reason: string;
+  /**
+   * Makes the error; the message reads `train config: '<path>' must be <expected>; found <found>`, or
+   * `train config: '<path>' <reason>` when a reason is given.
+   *
+   * @param path dotted path of the field inside the training config (`'optimizer.momentum'`)
+   * @param expected what the field accepts, in words (`'a number in [0, 1)'`)
+   * @param found the value that was given, of any type (NaN and Infinity shown as themselves)
+   * @param reason A message that replaces the `must be ... found ...` sentence, for rules across fields; omitted to
+   *   use that sentence
+   * @param unknownKey true when the last key of `path` is not an option at all (a typo); default false (a bad value)
+   */
   constructor(
     readonly path: string,
     readonly expected: string,
@@ -36,6 +53,12 @@ export class CheckpointError extends TrainError {}
  * match, a manifest that is not valid JSON. It is never resumed from; `file` is the file at fault.
  */
 export class CheckpointCorruptError extends CheckpointError {
+  /**
+   * Makes the error; the message reads `<file>: <reason>`.
+   *
+   * @param file path of the checkpoint file at fault (a weights file, the manifest)
+   * @param reason what verification found: missing, truncated, checksum mismatch, invalid JSON
+   */
   constructor(
     readonly file: string,
     readonly reason: string,

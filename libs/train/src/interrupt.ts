@@ -15,9 +15,23 @@ export interface InterruptHandle {
 export interface InterruptOptions {
   /** Which signals stop (default both). */
   signals?: readonly StopSignal[];
+  /**
+   * Where the notes on signals go (default: a line on stderr).
+   *
+   * @param msg the note, one line
+   */
   log?: (msg: string) => void;
-  /** The note logged on the first signal. */
+  /**
+   * The note logged on the first signal.
+   *
+   * @param sig the signal received: `'SIGINT'` or `'SIGTERM'`
+   */
   message?: (sig: StopSignal) => string;
+  /**
+   * Ends the process on a second signal (default process.exit).
+   *
+   * @param code the exit status: 128 plus the signal's number (130 for SIGINT, 143 for SIGTERM)
+   */
   exit?: (code: number) => void;
 }
 

@@ -43,5 +43,9 @@ export function fromJsonLine<T = unknown>(line: string): T {
   return JSON.parse(line, reviver) as T;
 }
 
-/** Parses the text of `toJsonText` (or of any JSON file) with the same decoding; throws SyntaxError. */
+/**
+ * Parses the text of `toJsonText` (or of any JSON file) with the same decoding; throws SyntaxError.
+ *
+ * @param text the whole file's text; non-finite numbers written as strings come back as numbers
+ */
 export const fromJsonText: <T = unknown>(text: string) => T = fromJsonLine;

@@ -34,6 +34,12 @@ export class Optimizer {
   /** The config's scalars (betas, eps, momentum, weight decay), made once: every tensor made from a number is an upload. */
   private readonly constants: Record<string, tf.Scalar>;
 
+  /**
+   * Makes the optimizer; no state exists until the first step (or `setState`).
+   *
+   * @param config the resolved optimizer config (`resolveTrainConfig`'s `optimizer`): SGD or Adam(W) and its scalars
+   * @param params the variables to update, each with whether weight decay applies to it (`modelParams`)
+   */
   constructor(
     readonly config: ResolvedOptimizerConfig,
     readonly params: ParamSpec[],
@@ -46,7 +52,12 @@ export class Optimizer {
     this.constants = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, tf.keep(tf.scalar(v))]));
   }
 
-  /** Applies one update; `grads` is keyed by variable name (as tf.variableGrads returns). */
+  /**
+   * Applies one update; `grads` is keyed by variable name (as tf.variableGrads returns).
+   *
+   * @param grads this step's gradients keyed by variable name; a parameter without one is left as it is. Not disposed
+   * @param lr the learning rate of this step, after schedule and warmup
+   */
   apply(grads: tf.NamedTensorMap, lr: number): void {
     this.step++;
     tf.tidy(() => (this.config.name === 'sgd' ? this.sgd(grads, lr) : this.adam(grads, lr)));
@@ -145,7 +156,12 @@ export class Optimizer {
     return [...this.slots.entries()].sort(([a], [b]) => compareKeys(a, b)).map(([name, tensor]) => ({ name, tensor }));
   }
 
-  /** Restores the step count and slots saved by getSlots; the caller may dispose `slots` afterwards. */
+  /**
+   * Restores the step count and slots saved by getSlots; the caller may dispose `slots` afterwards.
+   *
+   * @param step the optimizer steps taken when the state was saved (Adam's bias correction uses it)
+   * @param slots the saved state tensors, named `<kind>/<param index>`, each shaped as its parameter
+   */
   setState(step: number, slots: SlotTensor[]): void {
     this.disposeSlots();
     this.step = step;
@@ -168,6 +184,7 @@ export class Optimizer {
     this.slots.clear();
   }
 
+  /** Frees the state tensors and the config's scalars; the optimizer cannot step afterwards. */
   dispose(): void {
     this.disposeSlots();
     tf.dispose(Object.values(this.constants));

@@ -11,6 +11,11 @@ export interface ProgressReporter {
 }
 
 export interface ProgressStream {
+  /**
+   * Writes text as it is, with no newline added (process.stderr.write fits).
+   *
+   * @param s the text: whole lines, or on a TTY a bar redrawn after a carriage return
+   */
   write(s: string): unknown;
   isTTY?: boolean;
   columns?: number;

@@ -10,7 +10,11 @@ import { Trainer } from './trainer';
 export interface TrainUnitOptions {
   /** 'auto' (default): pack where planUnit says it pays; 'always': one pack or a PackError (fitPacked). */
   pack?: 'auto' | 'always';
-  /** How the unit trains (planUnit's line: packed, fused, or one after another, and why). */
+  /**
+   * How the unit trains (planUnit's line: packed, fused, or one after another, and why).
+   *
+   * @param how the plan, one line
+   */
   onPlan?(how: string): void;
 }
 
