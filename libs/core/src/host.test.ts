@@ -7,7 +7,12 @@ describe('host', () => {
   it('is empty in a plain script and never interrupted', async () => {
     expect(currentHost()).toEqual({});
     expect(hostInterrupted()).toBe(false);
-    await expect(interruptible(async () => 7, () => 'unused')).resolves.toBe(7);
+    await expect(
+      interruptible(
+        async () => 7,
+        () => 'unused',
+      ),
+    ).resolves.toBe(7);
   });
 
   it('is shared through globalThis, so a second copy of the lib sees the same host', () => {
@@ -40,7 +45,12 @@ describe('host', () => {
   });
 
   it('passes a failure through and still uncounts the call', async () => {
-    await expect(interruptible(() => Promise.reject(new RangeError('bad')), () => '')).rejects.toBeInstanceOf(RangeError);
+    await expect(
+      interruptible(
+        () => Promise.reject(new RangeError('bad')),
+        () => '',
+      ),
+    ).rejects.toBeInstanceOf(RangeError);
     expect(activeInterruptible()).toBe(0);
   });
 });

@@ -14,7 +14,7 @@ import { SugarError } from './errors';
  * @param opts `id` names the display so later calls can replace it; `update` true replaces the display of that id
  *   instead of adding one
  */
-export type HostDisplay = (data: Record<string, string>, opts: { id: string; update: boolean }) => void;
+export type HostDisplay = (data: Record<string, unknown>, opts: { id: string; update: boolean }) => void;
 
 export interface Host {
   /**
