@@ -129,5 +129,7 @@ export function boundaryFigure(runs: RunHistory[], grids: DecisionGrid[], train:
 // The page sizes each plot to its box: no fixed width or height, tighter margins.
 function compact(fig: Figure): Figure {
   const { width: _w, height: _h, ...layout } = fig.layout as Figure['layout'] & { width?: number; height?: number };
-  return { data: fig.data, layout: { ...layout, margin: { l: 55, r: 10, t: 50, b: 45 } } };
+  // A legend in rows at the foot of the box, under the x axis title (in the plot's own coordinates it lands on it).
+  const legend = layout.showlegend === false ? {} : { legend: { ...(layout.legend ?? {}), yref: 'container', y: 0, yanchor: 'bottom' } };
+  return { data: fig.data, layout: { ...layout, ...legend, margin: { l: 55, r: 10, t: 50, b: layout.showlegend === false ? 45 : 75 } } };
 }
