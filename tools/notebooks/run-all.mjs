@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Executes notebooks headlessly with the sugar-lab kernel, stopping each at its first failing
 // cell: `node tools/notebooks/run-all.mjs [--results FILE] [--verbose] [notebooks...]`
-// (default: notebooks/*.ipynb). Executed copies go to notebooks/.executed/, each checked to stay
+// (default: notebooks/*.ipynb, with the front-end checks below; named notebooks run alone). Executed copies go to notebooks/.executed/, each checked to stay
 // under 2 MB. Then the front-end checks: the largest executed notebook exported with nbconvert and
 // opened in headless Chromium (export-check.mjs), and `jupyter lab` and `jupyter notebook` started
 // and a cell run through their REST/websocket API (server_check.py); a front end that is not
@@ -36,6 +36,9 @@ function parseArgs(argv) {
     } else if (a.startsWith('-')) throw new Error(`unknown option ${a}; expected --results FILE, --verbose or notebook paths`);
     else opts.notebooks.push(path.resolve(a));
   }
+  // The front-end checks (export, jupyter lab, jupyter notebook) belong to a run of the repository's notebooks;
+  // notebooks named on the command line are run alone.
+  opts.frontEnds = !opts.notebooks.length;
   if (!opts.notebooks.length) {
     const dir = path.join(ROOT, 'notebooks');
     opts.notebooks = fs.existsSync(dir)
@@ -248,8 +251,10 @@ async function main() {
           checks.push(row);
           report(row, opts.verbose);
         };
-        check(await exportRow(executed));
-        for (const kind of ['lab', 'notebook']) check(serverRow(kind, env));
+        if (opts.frontEnds) {
+          check(await exportRow(executed));
+          for (const kind of ['lab', 'notebook']) check(serverRow(kind, env));
+        }
       } finally {
         prepared.cleanup?.();
       }
