@@ -126,8 +126,8 @@ export function boundaryFigure(runs: RunHistory[], grids: DecisionGrid[], train:
   return { data, layout: layout };
 }
 
-// The page sizes each plot to its box: no fixed width or height, tighter margins.
-function compact(fig: Figure): Figure {
+/** A figure sized by its box on the page: no fixed width or height, tighter margins, the legend at its foot. */
+export function compact(fig: Figure): Figure {
   const { width: _w, height: _h, ...layout } = fig.layout as Figure['layout'] & { width?: number; height?: number };
   // A legend in rows at the foot of the box, under the x axis title (in the plot's own coordinates it lands on it).
   const legend = layout.showlegend === false ? {} : { legend: { ...(layout.legend ?? {}), yref: 'container', y: 0, yanchor: 'bottom' } };

@@ -10,7 +10,7 @@ import { surrogateFigure, type Figure } from '@sugar-lab/plots';
 import Plotly from 'plotly.js-dist-min';
 import { decisionGrid, gridRange } from './boundary';
 import { activationCurve } from './curves';
-import { accuracyFigure, boundaryFigure, deadFigure, lossFigure } from './figures';
+import { accuracyFigure, boundaryFigure, compact, deadFigure, lossFigure } from './figures';
 import { readForm, renderForm } from './form';
 import { countsTable } from './counts';
 import { loadSetupData, Session } from './session';
@@ -83,10 +83,8 @@ function drawSurrogates(): void {
   const fig = curves.length
     ? surrogateFigure(curves, { title: "Each activation's function and the derivative its backward pass uses, next to ReLU's" })
     : undefined;
-  if (fig) {
-    const { width: _w, height: _h, ...layout } = fig.layout;
-    draw('surrogates', { data: fig.data, layout });
-  } else $('surrogates').replaceChildren('ReLU only: no surrogate to draw.');
+  if (fig) draw('surrogates', compact(fig));
+  else $('surrogates').replaceChildren('ReLU only: no surrogate to draw.');
 }
 
 // Trains in slices of about SLICE_MS, yielding to the browser between them, until paused, finished or replaced.
