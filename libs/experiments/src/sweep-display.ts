@@ -38,8 +38,9 @@ export class SweepDisplay {
     private readonly display: HostDisplay,
     name: string,
     private readonly everyMs = 250,
+    now: () => number = Date.now,
   ) {
-    this.state = new SweepState(name);
+    this.state = new SweepState(name, now);
   }
 
   update(e: SweepEvent): void {
